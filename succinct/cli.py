@@ -1,0 +1,175 @@
+"""The ``succinct`` command line.
+
+Contract (kept stable; later families only add names)::
+
+    succinct list
+    succinct accepts FAMILY -p KEY=VALUE ... --model MODEL WORD...   ('-' reads stdin)
+    succinct sizes FAMILY -p KEY=VALUE ... [--json]
+    succinct show FAMILY -p KEY=VALUE ... --model MODEL
+    succinct word FAMILY -p KEY=VALUE ...
+
+Every user error (unknown symbol, bad parameter, malformed formula, …) prints one
+``error: …`` line on standard error and exits with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import typer
+
+from succinct.registry import families, get_family, parse_params
+from succinct.words import SuccinctError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Hand-built transformers and RNNs for formal languages: build, size, check.",
+)
+
+PARAM = typer.Option([], "-p", "--param", help="family parameter KEY=VALUE (repeatable)")
+
+
+def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (SuccinctError, FileNotFoundError, json.JSONDecodeError) as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2) from None
+
+    return run
+
+
+def _read_words(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if w == "-":
+            for line in sys.stdin:
+                line = line.rstrip("\r\n")
+                if line:
+                    out.append(line)
+        else:
+            out.append(w)
+    if not out:
+        raise SuccinctError("no words given (pass words as arguments, or '-' to read stdin)")
+    return out
+
+
+@app.command("list")
+@_friendly
+def list_families() -> None:
+    """List the families, their parameters and models.
+
+    Example: succinct list
+    """
+    for name, fam in sorted(families().items()):
+        typer.echo(f"{name}: {fam.description}")
+        for p in fam.params:
+            extra = f" (default {p.default})" if p.default is not None else ""
+            rng = f" [{p.low}..{p.high if p.high is not None else ''}]" if p.low is not None \
+                else ""
+            typer.echo(f"    -p {p.name}=…{rng}{extra}  {p.help}")
+        for m in fam.models:
+            typer.echo(f"    --model {m}  {fam.model_help.get(m, '')}".rstrip())
+
+
+@app.command()
+@_friendly
+def accepts(
+    family: str,
+    words: list[str] = typer.Argument(None, help="words, or '-' to read one per line"),
+    params: list[str] = PARAM,
+    model: str = typer.Option("reference", "--model", "-m", help="which model decides"),
+    as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
+) -> None:
+    """Decide membership of words with one model of a family.
+
+    Example: succinct accepts ltl -p "formula=a S b" -p alphabet=ab --model uhat ba bab
+    """
+    from succinct.recognizer import accepts as run
+
+    fam = get_family(family)
+    recognizer = fam.build(model, parse_params(params))
+    ws = _read_words(words or [])
+    result = run(recognizer, ws)
+    if as_json:
+        typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in
+                               zip(ws, result, strict=True)], ensure_ascii=False))
+    else:
+        for a in result:
+            typer.echo("accept" if a else "reject")
+
+
+@app.command()
+@_friendly
+def sizes(
+    family: str,
+    params: list[str] = PARAM,
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Sizes of every model of a family: counted, with their formulas.
+
+    Example: succinct sizes ltl -p "formula=b & H(b -> Y a)" --json
+    """
+    fam = get_family(family)
+    if fam.sizes is None:
+        raise SuccinctError(f"family {family} reports no sizes")
+    resolved = fam.resolve(parse_params(params))
+    report = fam.sizes(resolved)
+    if as_json:
+        typer.echo(json.dumps({"family": family, "params": resolved, "models": report},
+                              indent=2, default=str, ensure_ascii=False))
+        return
+    typer.echo(f"{family} {resolved}")
+    for name, r in report.items():
+        scalars = {k: v for k, v in r.items() if isinstance(v, int | float | str)}
+        typer.echo(f"  {name}: " + ", ".join(f"{k}={v}" for k, v in scalars.items()))
+
+
+@app.command()
+@_friendly
+def show(
+    family: str,
+    params: list[str] = PARAM,
+    model: str = typer.Option("uhat", "--model", "-m"),
+) -> None:
+    """Print a model layer by layer, with labelled weights.
+
+    Example: succinct show ltl -p "formula=Y a" --model uhat
+    """
+    fam = get_family(family)
+    typer.echo(str(fam.build(model, parse_params(params))))
+
+
+@app.command()
+@_friendly
+def word(
+    family: str,
+    params: list[str] = PARAM,
+    limit: int = typer.Option(1, "--limit", help="how many members to print"),
+) -> None:
+    """Print members of a family's language (e.g. w_n for dc).
+
+    Example: succinct word dc -p n=1
+    """
+    fam = get_family(family)
+    if fam.members is None:
+        raise SuccinctError(f"family {family} has no member generator")
+    resolved = fam.resolve(parse_params(params))
+    for k, w in enumerate(fam.members(resolved)):
+        if k >= limit:
+            break
+        typer.echo(w)
+
+
+def main() -> None:
+    """Entry point of the ``succinct`` console script."""
+    import succinct.commands  # noqa: F401  (registers the commands of later modules)
+
+    app()

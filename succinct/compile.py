@@ -1,0 +1,253 @@
+"""B-RASP → UHAT, following Lemma 9 of the paper (App. A.3).
+
+Residual invariant: after compiling ops ``P_1 … P_t`` the residual stream holds exactly
+the coordinates ``P_1 … P_t`` (labelled by predicate name), each 0/1. The embedding is
+one-hot: ``emb(a) = e_{Q_a}``. Scratch coordinates of op ``P`` are labelled ``P~…`` and
+dropped when ``P`` is done.
+
+**Position-wise op** ``P(i) := R(i)``: the Boolean circuit of ``R``
+(:mod:`succinct.circuits`), one level at a time.
+
+**Attention op** ``P(i) := ◀/▶_j [M, S(j) ∧ ⋀_{k∈K} P_k(i) ↔ P_k(j)] V(i, j) : D(i)``:
+
+1. if ``S`` is not a literal, materialise it as a coordinate ``P~S``;
+2. one attention layer with mask ``M`` and the op's tie-break, whose score is::
+
+       ⟨A v_i, B v_j⟩ = Σ_{k∈K} (P_k(i) P_k(j) + (1 − P_k(i))(1 − P_k(j))) + S(j) − 1
+
+   with ``A v = (P_k, 1 − P_k, 1)_k`` and ``B v = (P_k, 1 − P_k, S − 1)_k``. It equals
+   ``|K|`` exactly on the positions satisfying the B-RASP score and is smaller elsewhere,
+   so the tie-break picks exactly ``o(i)``. ``C`` copies the predicates the rest of the
+   op reads at ``j`` into ``P~a.x`` and, when ``S`` alone cannot tell, writes
+   ``P~vis = Σ_a a.Q_a`` (1 at a real position, 0 for the zero vector);
+3. position-wise: ``R = [vis] ∧ S(a) ∧ ⋀_k (P_k ↔ a.P_k)`` and
+   ``P = (R ∧ V(i, a)) ∨ (¬R ∧ D(i))``. The empty-mask zero vector gives ``R = 0``.
+
+Two lowerings of the Boolean circuits (``mode``):
+
+* ``"lemma9"`` — the paper's literal recipe: only UHA and single-coordinate ReLU layers.
+  Per circuit level, one attention layer with an unused head (``A = B = 0``) appends
+  every gate's pre-activation, then one ReLU layer per gate; a final unused-head layer
+  writes ``P`` and drops the scratch coordinates.
+* ``"ffn"`` — the cheaper variant (§4.4 of our notes): one FFN block per circuit level,
+  one hidden unit per gate; the last block writes ``P`` and drops the scratch.
+
+Scores lie in ``[−1, |K|]`` and every coordinate in ``{0, 1}`` (gate pre-activations in
+``[−m, 1]``), so int32 is exact; :class:`succinct.uhat.UHAT` re-checks the bounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal as Lit
+
+from succinct.brasp import (
+    TRUE,
+    Attend,
+    Const,
+    BRASPError,
+    Expr,
+    Input,
+    Local,
+    Not,
+    Program,
+    Ref,
+    all_of,
+    shift,
+    special_form,
+)
+from succinct.circuits import Circuit, build_circuit
+from succinct.uhat import UHAT, UHATBuilder
+
+__all__ = ["compile_program", "CompiledProgram", "Mode"]
+
+Mode = Lit["ffn", "lemma9"]
+
+
+@dataclass
+class CompiledProgram:
+    """The compiled UHAT plus which layers implement which B-RASP op."""
+
+    model: UHAT
+    program: Program
+    mode: Mode
+    op_layers: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+class _Compiler:
+    def __init__(self, program: Program, mode: Mode) -> None:
+        if mode not in ("ffn", "lemma9"):
+            raise BRASPError(f"unknown compile mode {mode!r} (use 'ffn' or 'lemma9')")
+        self.program = program
+        self.mode = mode
+        inputs = [op.name for op in program.ops if isinstance(op, Input)]
+        self.b = UHATBuilder(program.alphabet, accept_at=program.accept_at)
+        if inputs != list(self.b.space.labels):
+            raise BRASPError("input predicates must come first, one per symbol, in order")
+        self.op_layers: dict[str, tuple[int, int]] = {}
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.b._layers)
+
+    def run(self) -> CompiledProgram:
+        for op in self.program.ops:
+            start = self.n_layers
+            if isinstance(op, Local):
+                self.formula(op.name, op.expr, lambda r: r.name)
+            elif isinstance(op, Attend):
+                self.attend(op)
+            if not isinstance(op, Input):
+                self.op_layers[op.name] = (start, self.n_layers)
+        model = self.b.build(readout={self.program.output: 1})
+        return CompiledProgram(model, self.program, self.mode, self.op_layers)
+
+    # ------------------------------------------------------------ Boolean parts
+    def formula(self, target: str, e: Expr, label, *, keep_scratch: bool = False) -> None:
+        """Appends layers computing ``e`` into a new coordinate ``target``.
+
+        Unless ``keep_scratch``, all coordinates of the op (``{op}~…``) are dropped at
+        the end. ``target`` may itself be scratch (``P~S``).
+        """
+        op = target.split("~", 1)[0]
+        circuit = build_circuit(e, label, prefix=f"{target}~")
+        if self.mode == "ffn":
+            self._ffn_circuit(op, target, circuit, keep_scratch)
+        else:
+            self._lemma9_circuit(op, target, circuit, keep_scratch)
+
+    def _kept(self, op: str, keep_scratch: bool) -> list[str]:
+        labels = list(self.b.space.labels)
+        return labels if keep_scratch else [x for x in labels if not x.startswith(f"{op}~")]
+
+    def _ffn_circuit(self, op: str, target: str, c: Circuit, keep_scratch: bool) -> None:
+        depth = c.depth
+        for level in range(1, depth + 1):
+            idx = c.level(level)
+            last = level == depth
+            new = [c.gates[i].label for i in idx if not (last and c.root.gate == i)]
+            kept = self._kept(op, keep_scratch) if last else True
+            hidden = [f"{c.gates[i].label}:h" for i in idx]
+            rules = self.b.ffn(hidden=hidden, keep=kept, new=new + ([target] if last else []),
+                               name=op, boolean=new + [target])
+            for i in idx:
+                g = c.gates[i]
+                w, bias = g.affine()
+                h = f"{g.label}:h"
+                for src, coef in w.items():
+                    if coef:
+                        rules.W_1[(h, src)] = coef
+                if bias:
+                    rules.W_1.set_bias(h, bias)
+                if last and c.root.gate == i:
+                    # P = gate value: AND stores it (h), OR stores NOR (1 − h).
+                    rules.W_2[(target, h)] = 1 if g.stores_positive else -1
+                    if not g.stores_positive:
+                        rules.W_r.set_bias(target, 1)
+                else:
+                    rules.W_2[(g.label, h)] = 1
+        if depth == 0:  # a literal or a constant: one affine step
+            rules = self.b.ffn(hidden=[], keep=self._kept(op, keep_scratch), new=[target],
+                               name=op, boolean=[target])
+            w, bias = c.root_affine()
+            for src, coef in w.items():
+                rules.W_r[(target, src)] = coef
+            if bias:
+                rules.W_r.set_bias(target, bias)
+
+    def _lemma9_circuit(self, op: str, target: str, c: Circuit, keep_scratch: bool) -> None:
+        for level in range(1, c.depth + 1):
+            idx = c.level(level)
+            labels = [c.gates[i].label for i in idx]
+            rules = self.b.attention(mask="none", tie="left", query=[f"{op}~unused"],
+                                     new=labels, name=op)
+            for i in idx:
+                g = c.gates[i]
+                w, bias = g.affine()
+                for src, coef in w.items():
+                    if coef:
+                        rules.C_v[(g.label, src)] = coef
+                if bias:
+                    rules.C_v.set_bias(g.label, bias)
+            for lbl in labels:
+                self.b.relu(lbl, name=op, boolean=True)
+        # Final unused-head layer: write the formula's value, drop the scratch.
+        rules = self.b.attention(mask="none", tie="left", query=[f"{op}~unused"],
+                                 keep=self._kept(op, keep_scratch), new=[target], name=op,
+                                 boolean=[target])
+        w, bias = c.root_affine()
+        for src, coef in w.items():
+            rules.C_v[(target, src)] = coef
+        if bias:
+            rules.C_v.set_bias(target, bias)
+
+    # ------------------------------------------------------------ attention ops
+    def attend(self, op: Attend) -> None:
+        s, keys = special_form(op)
+        name = op.name
+        if isinstance(s, Const) and not s.value:
+            # No position can ever be selected: the op is its default everywhere.
+            self.formula(name, op.default, lambda r: r.name)
+            return
+        s_i = shift(s, "i")
+        if isinstance(s_i, Ref):
+            s_lit: tuple[str, bool] | None = (s_i.name, True)
+        elif isinstance(s_i, Not) and isinstance(s_i.x, Ref):
+            s_lit = (s_i.x.name, False)
+        elif s == TRUE:
+            s_lit = None
+        else:
+            self.formula(f"{name}~S", s_i, lambda r: r.name, keep_scratch=True)
+            s_lit = (f"{name}~S", True)
+        need_vis = s_lit is None or not s_lit[1]
+        copies = sorted({x for x, at in op.value.refs() if at == "j"} | set(keys)
+                        | ({s_lit[0]} if s_lit else set()))
+        query = [f"{name}~q:{k}" for k in keys] + [f"{name}~q:¬{k}" for k in keys] \
+            + [f"{name}~q:S"]
+        new = [f"{name}~a.{x}" for x in copies] + ([f"{name}~vis"] if need_vis else [])
+        rules = self.b.attention(mask=op.mask, tie=op.tie, query=query, new=new, name=name,
+                                 boolean=new)
+        for k in keys:
+            q, nq = f"{name}~q:{k}", f"{name}~q:¬{k}"
+            for m in (rules.A, rules.B):
+                m[(q, k)] = 1
+                m[(nq, k)] = -1
+                m.set_bias(nq, 1)
+        rules.A.set_bias(f"{name}~q:S", 1)
+        if s_lit is not None:  # B's last coordinate is S(j) − 1
+            lbl, pos = s_lit
+            rules.B[(f"{name}~q:S", lbl)] = 1 if pos else -1
+            if pos:
+                rules.B.set_bias(f"{name}~q:S", -1)
+        for x in copies:
+            rules.C_a[(f"{name}~a.{x}", x)] = 1
+        if need_vis:
+            for a in self.program.alphabet:
+                rules.C_a[(f"{name}~vis", f"Q_{a}")] = 1
+
+        def copied(r: Ref) -> str:
+            return r.name if r.at == "i" else f"{name}~a.{r.name}"
+
+        s_copy = TRUE if s_lit is None else (
+            Ref(s_lit[0], "j") if s_lit[1] else Not(Ref(s_lit[0], "j")))
+        r = all_of(([Ref(f"{name}~vis")] if need_vis else []) + [s_copy]
+                   + [Ref(k, "i").iff(Ref(k, "j")) for k in keys])
+        result = (r & op.value) | (~r & op.default)
+
+        def label(ref: Ref) -> str:
+            if ref.name == f"{name}~vis":
+                return ref.name
+            return copied(ref)
+
+        self.formula(name, result, label)
+
+
+def compile_program(program: Program, mode: Mode = "ffn") -> CompiledProgram:
+    """Compiles a special-form B-RASP program to an equivalent UHAT (Lemma 9).
+
+    Raises:
+        BRASPError: an attention op whose score is not in Lemma 9's special form.
+    """
+    for op in program.attention_ops:
+        special_form(op)  # fail early, naming the op
+    return _Compiler(program, mode).run()

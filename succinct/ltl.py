@@ -1,0 +1,398 @@
+"""LTL with strict past and future operators (paper §2.2), and Prop 16's compiler.
+
+Syntax (plain text)::
+
+    φ ::= a | Q_a | 'sym' | true | false | ( φ ) | ! φ | Y φ | P φ | H φ | X φ | F φ | G φ
+        | φ S φ | φ U φ | φ & φ | φ | φ | φ -> φ | φ <-> φ
+
+Binding, tightest first: unary operators; ``S``/``U`` (right-associative); ``&``; ``|``;
+``->`` (right-associative); ``<->``. An atom is a symbol of the alphabet (``a``), or
+``Q_a``, or a quoted symbol (``'S'``) when the symbol collides with a keyword.
+Tokens are separated by spaces or parentheses: write ``Y a``, not ``Ya``.
+
+Semantics at position n of a = a_1 … a_N (both temporal operators are strict):
+
+* ``φ S ψ``: some j < n has ψ, and φ holds at every k with j < k < n;
+* ``φ U ψ``: some j > n has ψ, and φ holds at every k with n < k < j;
+* ``Y φ = false S φ``, ``P φ = true S φ``, ``H φ = φ ∧ ¬P¬φ``;
+* ``X φ = false U φ``, ``F φ = true U φ``, ``G φ = φ ∧ ¬F¬φ``.
+
+``L(φ)`` is the set of non-empty words whose **last** position satisfies φ.
+
+Prop 16 (LTL → B-RASP → UHAT, polynomial): one predicate per subformula; ``S`` is an
+attention op with strict-future masking and rightmost tie-break,
+``(φ S ψ)(i) := ▶_j[j<i, ¬φ(j) ∨ ψ(j)] ψ(j) : 0``, and ``U`` its mirror with strict-past
+masking and leftmost tie-break. All scores depend on ``j`` only, so every op is in
+Lemma 9's special form with ``K = ∅``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from succinct.brasp import FALSE, TRUE, Program, ProgramBuilder, Ref
+from succinct.words import Alphabet, SuccinctError, encode
+
+__all__ = ["Formula", "Atom", "Top", "Bottom", "Unary", "Binary", "parse", "LTLError",
+           "evaluate_batch", "to_brasp", "Language"]
+
+UNARY = ("!", "Y", "P", "H", "X", "F", "G")
+KEYWORDS = {"true", "false", "S", "U", "Y", "P", "H", "X", "F", "G"}
+
+
+class LTLError(SuccinctError):
+    """A malformed formula (the message names the position)."""
+
+
+class Formula:
+    """Base class of LTL formula nodes."""
+
+    def subformulas(self) -> list[Formula]:
+        """All distinct subformulas, children before parents."""
+        seen: dict[Formula, None] = {}
+
+        def go(f: Formula) -> None:
+            for c in f.children():
+                go(c)
+            seen.setdefault(f, None)
+
+        go(self)
+        return list(seen)
+
+    def children(self) -> tuple[Formula, ...]:
+        return ()
+
+    def size(self) -> int:
+        """|φ|: the number of nodes of the syntax tree."""
+        return 1 + sum(c.size() for c in self.children())
+
+    def operators(self) -> dict[str, int]:
+        """How often each operator occurs in the tree (atoms count as ``atom``)."""
+        out: dict[str, int] = {}
+
+        def go(f: Formula) -> None:
+            key = f.op if isinstance(f, Unary | Binary) else type(f).__name__.lower()
+            out[key] = out.get(key, 0) + 1
+            for c in f.children():
+                go(c)
+
+        go(self)
+        return out
+
+
+@dataclass(frozen=True)
+class Atom(Formula):
+    symbol: str
+
+    def __str__(self) -> str:
+        return self.symbol if re.fullmatch(r"[^\s()!&|<>'-]+", self.symbol) \
+            and self.symbol not in KEYWORDS else f"'{self.symbol}'"
+
+
+@dataclass(frozen=True)
+class Top(Formula):
+    def __str__(self) -> str:
+        return "true"
+
+
+@dataclass(frozen=True)
+class Bottom(Formula):
+    def __str__(self) -> str:
+        return "false"
+
+
+@dataclass(frozen=True)
+class Unary(Formula):
+    op: str
+    x: Formula
+
+    def children(self) -> tuple[Formula, ...]:
+        return (self.x,)
+
+    def __str__(self) -> str:
+        return f"{self.op}{'' if self.op == '!' else ' '}{_paren(self.x)}"
+
+
+@dataclass(frozen=True)
+class Binary(Formula):
+    op: str  # "&", "|", "->", "<->", "S", "U"
+    a: Formula
+    b: Formula
+
+    def children(self) -> tuple[Formula, ...]:
+        return (self.a, self.b)
+
+    def __str__(self) -> str:
+        return f"{_paren(self.a)} {self.op} {_paren(self.b)}"
+
+
+def _paren(f: Formula) -> str:
+    return f"({f})" if isinstance(f, Binary) else str(f)
+
+
+# ====================================================================== parser
+_TOKEN = re.compile(r"\s*(?:(<->|->|[!&|()])|'([^']*)'|([^\s()!&|<>'-]+))")
+
+
+def _tokenize(text: str) -> list[tuple[str, str, int]]:
+    tokens = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            col = len(text) - len(text[pos:].lstrip()) if text[pos:].strip() else pos
+            raise LTLError(f"malformed formula at position {col + 1}: unexpected "
+                           f"{text[col:col + 1]!r}\n  {text}\n  {' ' * col}^")
+        start = m.start(m.lastindex)
+        if m.group(1):
+            tokens.append(("op", m.group(1), start))
+        elif m.group(2) is not None:
+            tokens.append(("atom", m.group(2), start))
+        else:
+            word = m.group(3)
+            tokens.append(("op" if word in KEYWORDS else "atom", word, start))
+        pos = m.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str, alphabet: Alphabet | None) -> None:
+        self.text = text
+        self.alphabet = alphabet
+        self.tokens = _tokenize(text)
+        self.k = 0
+
+    def fail(self, msg: str, at: int | None = None) -> LTLError:
+        if at is None:
+            at = self.tokens[self.k][2] if self.k < len(self.tokens) else len(self.text)
+        return LTLError(f"malformed formula at position {at + 1}: {msg}\n  {self.text}\n"
+                        f"  {' ' * at}^")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.k][1] if self.k < len(self.tokens) else None
+
+    def take(self, value: str) -> bool:
+        if self.k < len(self.tokens) and self.tokens[self.k][0] == "op" \
+                and self.tokens[self.k][1] == value:
+            self.k += 1
+            return True
+        return False
+
+    def parse(self) -> Formula:
+        if not self.tokens:
+            raise self.fail("empty formula", 0)
+        f = self.iff()
+        if self.k < len(self.tokens):
+            raise self.fail(f"unexpected {self.peek()!r}")
+        return f
+
+    def iff(self) -> Formula:
+        f = self.implies()
+        while self.take("<->"):
+            f = Binary("<->", f, self.implies())
+        return f
+
+    def implies(self) -> Formula:
+        f = self.disj()
+        if self.take("->"):
+            return Binary("->", f, self.implies())
+        return f
+
+    def disj(self) -> Formula:
+        f = self.conj()
+        while self.take("|"):
+            f = Binary("|", f, self.conj())
+        return f
+
+    def conj(self) -> Formula:
+        f = self.temporal()
+        while self.take("&"):
+            f = Binary("&", f, self.temporal())
+        return f
+
+    def temporal(self) -> Formula:
+        f = self.unary()
+        for op in ("S", "U"):
+            if self.take(op):
+                return Binary(op, f, self.temporal())
+        return f
+
+    def unary(self) -> Formula:
+        for op in UNARY:
+            if self.take(op):
+                return Unary(op, self.unary())
+        if self.take("("):
+            f = self.iff()
+            if not self.take(")"):
+                raise self.fail("expected ')'")
+            return f
+        if self.take("true"):
+            return Top()
+        if self.take("false"):
+            return Bottom()
+        if self.k >= len(self.tokens):
+            raise self.fail("unexpected end of formula, expected an atom or '('")
+        kind, value, at = self.tokens[self.k]
+        if kind != "atom":
+            raise self.fail(f"expected an atom, '(' or a unary operator, got {value!r}")
+        self.k += 1
+        symbol = value[2:] if value.startswith("Q_") and len(value) > 2 else value
+        if self.alphabet is not None and symbol not in self.alphabet.symbols:
+            raise self.fail(f"unknown symbol {symbol!r}: the alphabet is "
+                            f"{{{', '.join(self.alphabet)}}}", at)
+        return Atom(symbol)
+
+
+def parse(text: str, alphabet: Alphabet | str | None = None) -> Formula:
+    """Parses ``text``; with an alphabet, atoms must be its symbols."""
+    if isinstance(alphabet, str):
+        alphabet = Alphabet.of(alphabet)
+    return _Parser(text, alphabet).parse()
+
+
+# ====================================================================== evaluator
+def evaluate_batch(phi: Formula, tokens: np.ndarray, lengths: np.ndarray,
+                   alphabet: Alphabet) -> dict[Formula, np.ndarray]:
+    """Truth of every subformula at every position, ``[B, N]`` bool, by the recursive
+    unfolding ``(φ S ψ)(n) = ψ(n−1) ∨ (φ(n−1) ∧ (φ S ψ)(n−1))`` (and its mirror for U).
+
+    Independent of the B-RASP route: no "last position where …" search is used.
+    Positions at or beyond a word's length are padding and never satisfy U's witness.
+    """
+    b, n = tokens.shape
+    inside = np.arange(n)[None, :] < lengths[:, None]
+    val: dict[Formula, np.ndarray] = {}
+    for f in phi.subformulas():
+        if isinstance(f, Atom):
+            val[f] = tokens == alphabet.index(f.symbol)
+        elif isinstance(f, Top):
+            val[f] = np.ones((b, n), bool)
+        elif isinstance(f, Bottom):
+            val[f] = np.zeros((b, n), bool)
+        elif isinstance(f, Unary):
+            x = val[f.x]
+            if f.op == "!":
+                val[f] = ~x
+            elif f.op in ("Y", "P", "H"):
+                out = np.zeros((b, n), bool)
+                for t in range(1, n):
+                    if f.op == "Y":
+                        out[:, t] = x[:, t - 1]
+                    elif f.op == "P":
+                        out[:, t] = x[:, t - 1] | out[:, t - 1]
+                if f.op == "H":  # φ holds at every position ≤ n
+                    out = np.logical_and.accumulate(x, axis=1)
+                val[f] = out
+            else:  # X, F, G look right; padding is outside the word
+                xin = x & inside
+                out = np.zeros((b, n), bool)
+                for t in range(n - 2, -1, -1):
+                    if f.op == "X":
+                        out[:, t] = xin[:, t + 1]
+                    elif f.op == "F":
+                        out[:, t] = xin[:, t + 1] | out[:, t + 1]
+                if f.op == "G":  # φ at every position ≥ n inside the word
+                    ok = x | ~inside
+                    out = np.logical_and.accumulate(ok[:, ::-1], axis=1)[:, ::-1]
+                val[f] = out
+        else:
+            a, c = val[f.a], val[f.b]
+            if f.op == "&":
+                val[f] = a & c
+            elif f.op == "|":
+                val[f] = a | c
+            elif f.op == "->":
+                val[f] = ~a | c
+            elif f.op == "<->":
+                val[f] = a == c
+            elif f.op == "S":
+                out = np.zeros((b, n), bool)
+                for t in range(1, n):
+                    out[:, t] = c[:, t - 1] | (a[:, t - 1] & out[:, t - 1])
+                val[f] = out
+            else:  # U
+                cin = c & inside
+                out = np.zeros((b, n), bool)
+                for t in range(n - 2, -1, -1):
+                    out[:, t] = cin[:, t + 1] | (a[:, t + 1] & out[:, t + 1])
+                val[f] = out
+    return val
+
+
+@dataclass(frozen=True)
+class Language:
+    """``L(φ)`` over an alphabet, as a recognizer (the reference evaluator)."""
+
+    formula: Formula
+    alphabet: Alphabet
+
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+        tokens = np.asarray(tokens)
+        lengths = np.asarray(lengths)
+        if len(lengths) and lengths.min() < 1:
+            raise SuccinctError(
+                "the empty word is not a valid input: the paper's languages are subsets of Σ⁺"
+            )
+        val = evaluate_batch(self.formula, tokens, lengths, self.alphabet)[self.formula]
+        return val[np.arange(len(lengths)), lengths - 1]
+
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
+        tokens, lengths = encode(words, self.alphabet)
+        return self.accepts_batch(tokens, lengths)
+
+
+# ====================================================================== Prop 16
+def to_brasp(phi: Formula, alphabet: Alphabet | str) -> Program:
+    """The B-RASP program of Prop 16: one predicate per subformula, output = φ."""
+    if isinstance(alphabet, str):
+        alphabet = Alphabet.of(alphabet)
+    p = ProgramBuilder(alphabet)
+    name: dict[Formula, Ref] = {}
+    out: Ref | None = None
+    for k, f in enumerate(phi.subformulas()):
+        label = f"φ{k}"
+        if isinstance(f, Atom):
+            ref = p.Q(f.symbol)
+            if f == phi:  # the output needs a predicate of its own
+                ref = p.local(label, ref)
+        elif isinstance(f, Top | Bottom):
+            ref = p.local(label, TRUE if isinstance(f, Top) else FALSE)
+        elif isinstance(f, Unary):
+            x = name[f.x]
+            ref = {
+                "!": lambda: p.local(label, ~x),
+                "Y": lambda: p.attend(label, mask="future", tie="right", score=TRUE,
+                                      value=x.j, default=FALSE),
+                "P": lambda: p.attend(label, mask="future", tie="right", score=x.j,
+                                      value=TRUE, default=FALSE),
+                "H": lambda: p.attend(label, mask="future", tie="right", score=~x.j,
+                                      value=FALSE, default=x),
+                "X": lambda: p.attend(label, mask="past", tie="left", score=TRUE,
+                                      value=x.j, default=FALSE),
+                "F": lambda: p.attend(label, mask="past", tie="left", score=x.j,
+                                      value=TRUE, default=FALSE),
+                "G": lambda: p.attend(label, mask="past", tie="left", score=~x.j,
+                                      value=FALSE, default=x),
+            }[f.op]()
+        else:
+            a, c = name[f.a], name[f.b]
+            ref = {
+                "&": lambda: p.local(label, a & c),
+                "|": lambda: p.local(label, a | c),
+                "->": lambda: p.local(label, a.implies(c)),
+                "<->": lambda: p.local(label, a.iff(c)),
+                "S": lambda: p.attend(label, mask="future", tie="right",
+                                      score=~a.j | c.j, value=c.j, default=FALSE),
+                "U": lambda: p.attend(label, mask="past", tie="left",
+                                      score=~a.j | c.j, value=c.j, default=FALSE),
+            }[f.op]()
+        name[f] = ref
+        out = ref
+    assert out is not None
+    return p.build(out, accept="last")

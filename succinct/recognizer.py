@@ -1,0 +1,74 @@
+"""The one interface everything downstream consumes.
+
+A *recognizer* has an ``alphabet`` and ``accepts_batch(tokens[B, N], lengths[B]) ->
+bool[B]``. UHATs, RNNs, B-RASP programs, LTL languages, DFAs and plain Python
+predicates all are recognizers, so verification, sizes, the atlas and the CLI never
+ask which kind they hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from succinct.words import Alphabet, SuccinctError, encode
+
+__all__ = ["Recognizer", "Predicate", "accepts", "check_alphabets"]
+
+
+@runtime_checkable
+class Recognizer(Protocol):
+    """Anything with an alphabet that decides membership of a padded batch of words."""
+
+    @property
+    def alphabet(self) -> Alphabet: ...
+
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A reference recognizer from a Python function on words (tuples of symbols)."""
+
+    alphabet: Alphabet
+    fn: Callable[[tuple[str, ...]], bool]
+    name: str = "predicate"
+
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+        tokens = np.asarray(tokens)
+        out = np.zeros(len(lengths), bool)
+        symbols = self.alphabet.symbols
+        for b, n in enumerate(np.asarray(lengths)):
+            if n < 1:
+                raise SuccinctError(
+                    "the empty word is not a valid input: the paper's languages are subsets "
+                    "of Σ⁺"
+                )
+            out[b] = bool(self.fn(tuple(symbols[t] for t in tokens[b, :n])))
+        return out
+
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
+        tokens, lengths = encode(words, self.alphabet)
+        return self.accepts_batch(tokens, lengths)
+
+
+def accepts(recognizer: Recognizer, words: Iterable[str | Sequence[str]]) -> np.ndarray:
+    """Acceptance of each word by any recognizer."""
+    tokens, lengths = encode(list(words), recognizer.alphabet)
+    return np.asarray(recognizer.accepts_batch(tokens, lengths), dtype=bool)
+
+
+def check_alphabets(recognizers: dict[str, Recognizer]) -> Alphabet:
+    """The common alphabet, or an error naming the recognizers that differ."""
+    items = list(recognizers.items())
+    first_name, first = items[0]
+    for name, r in items[1:]:
+        if tuple(r.alphabet.symbols) != tuple(first.alphabet.symbols):
+            raise SuccinctError(
+                f"recognizers over different alphabets: {first_name} reads "
+                f"{{{', '.join(first.alphabet)}}} but {name} reads {{{', '.join(r.alphabet)}}}"
+            )
+    return first.alphabet

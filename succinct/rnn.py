@@ -1,0 +1,252 @@
+"""Elman RNNs with hand-set weights, and the paper's k-bit fixed-precision setting.
+
+Shape glossary: ``B`` batch, ``N`` padded word length, ``D`` hidden units, ``Σ``
+alphabet size.
+
+Update and readout::
+
+    h_0 given,   h_t = σ(W h_{t-1} + U x_t + b),   accept iff ⟨r, h_N⟩ + c > 0
+
+with ``x_t`` the one-hot symbol and ``σ`` one of
+
+* ``relu``:     max(0, z)
+* ``step``:     Heaviside, 1 if z > 0 else 0
+* ``satlin``:   saturated linear, min(1, max(0, z))
+* ``sigmoid``:  scaled sigmoid 1 / (1 + exp(-β z)) with β = ``beta``
+
+**k-bit mode** (Prop 1 of the paper: a k-bit RNN with D units is a finite automaton
+with at most 2^{kD} states). With ``bits=k`` and ``frac_bits=f`` every coordinate of
+the state is rounded after every step to the nearest of the 2^k fixed-point values
+``{0, 2^-f, …, (2^k − 1)·2^-f}`` (clamped to that range, ties rounded half up). The
+quantized state is an integer code per unit, so :meth:`RNN.step_codes` is an exact
+transition function on ``({0, …, 2^k − 1})^D`` — the automaton of Prop 1, which
+``succinct.automata`` can explore by BFS.
+
+Arithmetic is float32. With integer weights and quantized states (k + f ≤ 24 and sums
+below 2^24, checked by :meth:`RNN.create`) every value is exactly representable.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import struct
+
+from succinct.coords import Matrix, Space
+from succinct.words import Alphabet, SuccinctError, encode
+
+__all__ = ["RNN", "RNNSpec", "RNNBuilder", "Activation"]
+
+Activation = Literal["relu", "step", "satlin", "sigmoid"]
+FLOAT32_EXACT = 2**24
+
+
+@dataclass(frozen=True)
+class RNNSpec:
+    """Static part of an RNN: alphabet, labelled units, activation, precision."""
+
+    alphabet: Alphabet
+    hidden: Space
+    activation: Activation
+    beta: float = 1.0
+    bits: int | None = None
+    frac_bits: int = 0
+
+    def __post_init__(self) -> None:
+        if self.activation not in ("relu", "step", "satlin", "sigmoid"):
+            raise SuccinctError(f"unknown activation {self.activation!r}")
+        if self.bits is not None and not 1 <= self.bits <= 24:
+            raise SuccinctError(f"bits must be in 1..24, got {self.bits}")
+        if self.bits is not None and not 0 <= self.frac_bits <= self.bits:
+            raise SuccinctError(f"frac_bits must be in 0..bits, got {self.frac_bits}")
+
+
+def _sigma(spec: RNNSpec, z: jax.Array) -> jax.Array:
+    if spec.activation == "relu":
+        return jax.nn.relu(z)
+    if spec.activation == "step":
+        return (z > 0).astype(z.dtype)
+    if spec.activation == "satlin":
+        return jnp.clip(z, 0, 1)
+    return jax.nn.sigmoid(spec.beta * z)
+
+
+def _quantize(spec: RNNSpec, h: jax.Array) -> jax.Array:
+    if spec.bits is None:
+        return h
+    scale = 2.0**spec.frac_bits
+    code = jnp.clip(jnp.floor(h * scale + 0.5), 0, 2**spec.bits - 1)
+    return code / scale
+
+
+class RNN(struct.PyTreeNode):
+    """An RNN: static :class:`RNNSpec` plus weights ``W, U, b, h0, readout, readout_bias``."""
+
+    spec: RNNSpec = struct.field(pytree_node=False)
+    params: dict[str, Any]
+
+    @classmethod
+    def create(cls, spec: RNNSpec, params: dict[str, Any]) -> RNN:
+        """Validates shapes (and, in k-bit mode, the float32 exact range)."""
+        d, s = len(spec.hidden), len(spec.alphabet)
+        want = {"W": (d, d), "U": (d, s), "b": (d,), "h0": (d,), "readout": (d,),
+                "readout_bias": ()}
+        np_params = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+        for k, shp in want.items():
+            if k not in np_params or np_params[k].shape != shp:
+                got = None if k not in np_params else np_params[k].shape
+                raise SuccinctError(f"RNN parameter {k} has shape {got}, expected {shp}")
+        if spec.bits is not None:
+            top = (2**spec.bits - 1) / 2**spec.frac_bits
+            bound = np.abs(np_params["W"]).sum(1) * top + np.abs(np_params["U"]).max(1, initial=0) \
+                + np.abs(np_params["b"])
+            if bound.max(initial=0) * 2**spec.frac_bits >= FLOAT32_EXACT:
+                raise SuccinctError(
+                    "pre-activations of this k-bit RNN can exceed the float32 exact range 2^24"
+                )
+        return cls(spec=spec, params={k: jnp.asarray(v, jnp.float32) for k, v in
+                                      np_params.items()})
+
+    @property
+    def alphabet(self) -> Alphabet:
+        return self.spec.alphabet
+
+    @property
+    def units(self) -> int:
+        return len(self.spec.hidden)
+
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: Any) -> np.ndarray:
+        """Acceptance of a padded batch (``lax.scan`` over time, vectorized over words)."""
+        tokens = np.asarray(tokens, np.int32)
+        lengths = np.asarray(lengths, np.int32)
+        if tokens.shape[0] and lengths.min() < 1:
+            raise SuccinctError(
+                "the empty word is not a valid input: the paper's languages are subsets of Σ⁺"
+            )
+        return np.asarray(_rnn_forward(self.spec, self.params, jnp.asarray(tokens),
+                                       jnp.asarray(lengths)))
+
+    def accepts(self, words: Iterable[str | Sequence[str]], **kw: Any) -> np.ndarray:
+        tokens, lengths = encode(words, self.alphabet)
+        return self.accepts_batch(tokens, lengths)
+
+    def states(self, word: str | Sequence[str]) -> np.ndarray:
+        """Hidden states h_0..h_N of one word, shape [N + 1, D]."""
+        tokens, lengths = encode([word], self.alphabet)
+        hs = _rnn_states(self.spec, self.params, jnp.asarray(tokens))
+        return np.asarray(hs)[0, : int(lengths[0]) + 1]
+
+    # ------------------------------------------------ k-bit automaton (Prop 1)
+    def initial_code(self) -> np.ndarray:
+        """The quantized initial state as integer codes (k-bit mode only)."""
+        self._need_bits()
+        return np.asarray(self._encode(_quantize(self.spec, self.params["h0"])))
+
+    def step_codes(self, codes: np.ndarray, symbols: np.ndarray) -> np.ndarray:
+        """One exact transition on integer state codes: ``codes[B, D]``, ``symbols[B]``."""
+        self._need_bits()
+        out = _step_codes(self.spec, self.params, jnp.asarray(codes, jnp.int32),
+                          jnp.asarray(symbols, jnp.int32))
+        return np.asarray(out)
+
+    def accept_codes(self, codes: np.ndarray) -> np.ndarray:
+        """Readout on integer state codes."""
+        self._need_bits()
+        h = jnp.asarray(codes, jnp.float32) / 2.0**self.spec.frac_bits
+        return np.asarray(h @ self.params["readout"] + self.params["readout_bias"] > 0)
+
+    def _encode(self, h: jax.Array) -> jax.Array:
+        return jnp.round(h * 2.0**self.spec.frac_bits).astype(jnp.int32)
+
+    def _need_bits(self) -> None:
+        if self.spec.bits is None:
+            raise SuccinctError("this RNN is not in k-bit mode (set bits=k)")
+
+    def components(self) -> dict[str, np.ndarray]:
+        return {k: np.asarray(v).reshape(np.shape(v)) for k, v in self.params.items()}
+
+    def __str__(self) -> str:
+        from succinct.display import describe_rnn
+
+        return describe_rnn(self)
+
+
+def _cell(spec: RNNSpec, params: dict, h: jax.Array, x: jax.Array) -> jax.Array:
+    z = h @ params["W"].T + params["U"][:, x].T + params["b"]
+    return _quantize(spec, _sigma(spec, z))
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _rnn_states(spec: RNNSpec, params: dict, tokens: jax.Array) -> jax.Array:
+    h0 = jnp.broadcast_to(_quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
+
+    def step(h, x):
+        h = _cell(spec, params, h, x)
+        return h, h
+
+    _, hs = jax.lax.scan(step, h0, tokens.T)
+    return jnp.concatenate([h0[:, None], jnp.moveaxis(hs, 0, 1)], axis=1)
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _rnn_forward(spec: RNNSpec, params: dict, tokens: jax.Array, lengths: jax.Array):
+    h0 = jnp.broadcast_to(_quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
+
+    def step(h, xt):
+        x, t = xt
+        new = _cell(spec, params, h, x)
+        return jnp.where((t < lengths)[:, None], new, h), None
+
+    h, _ = jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
+    return h @ params["readout"] + params["readout_bias"] > 0
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _step_codes(spec: RNNSpec, params: dict, codes: jax.Array, symbols: jax.Array):
+    h = codes.astype(jnp.float32) / 2.0**spec.frac_bits
+    new = _cell(spec, params, h, symbols)
+    return jnp.round(new * 2.0**spec.frac_bits).astype(jnp.int32)
+
+
+@dataclass
+class RNNBuilder:
+    """Builds an RNN from rules over unit labels.
+
+    ``W[(u, v)]`` is the weight from unit ``v`` at time t-1 to unit ``u``; ``U[(u, a)]``
+    the weight from input symbol ``a``; ``W.bias`` is ``b``.
+    """
+
+    alphabet: Alphabet
+    units: Sequence[str]
+    activation: Activation = "step"
+    beta: float = 1.0
+    bits: int | None = None
+    frac_bits: int = 0
+    h0: dict[str, float] = field(default_factory=dict)
+    readout: dict[str, float] = field(default_factory=dict)
+    readout_bias: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.hidden = Space.of(self.units)
+        self.W = Matrix(self.hidden, self.hidden)
+        self.U = Matrix(self.hidden, Space.of(self.alphabet.symbols))
+
+    def build(self) -> RNN:
+        spec = RNNSpec(self.alphabet, self.hidden, self.activation, self.beta, self.bits,
+                       self.frac_bits)
+        w, b = self.W.lower(np.float64)
+        u, _ = self.U.lower(np.float64)
+        h0 = np.zeros(len(self.hidden))
+        r = np.zeros(len(self.hidden))
+        for k, v in self.h0.items():
+            h0[self.hidden.index(k)] = v
+        for k, v in self.readout.items():
+            r[self.hidden.index(k)] = v
+        return RNN.create(spec, {"W": w, "U": u, "b": b, "h0": h0, "readout": r,
+                                 "readout_bias": np.float64(self.readout_bias)})

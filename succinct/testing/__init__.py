@@ -1,0 +1,1 @@
+"""Public testing helpers: hypothesis strategies for words, programs and formulas."""

@@ -1,0 +1,729 @@
+"""Unique-hard-attention transformers (UHATs), exactly as in the paper's §2.3.
+
+Shape glossary: ``B`` batch, ``N`` padded word length, ``R`` residual width of a
+layer's input, ``S`` of its output, ``Q`` width of the score space, ``H`` hidden
+units of an FFN block, ``P`` number of key patterns of the fast path.
+
+Model (Bergsträßer, Cotterell, Lin 2026, §2.3):
+
+* embedding ``v_n = E[:, a_n]`` (one column per symbol; no positional encoding);
+* **attention layer** with affine ``A, B`` (score space) and affine ``C``::
+
+      score(n, m) = ⟨A v_n, B v_m⟩
+      U_n = {m : mask(n, m)}   mask ∈ {none, future: m < n, past: m > n}
+      a_n = v_{τ(argmax_{m ∈ U_n} score(n, m))}   τ = leftmost (min) or rightmost (max)
+      a_n = 0                                     if U_n = ∅
+      out_n = C_v v_n + C_a a_n + c
+
+* **ReLU layer**: ``max(0, ·)`` on one designated coordinate (the paper's layer);
+* **FFN block**: ``out = W_r v + W_2 ReLU(W_1 v + b_1) + b_2`` (the standard block the
+  paper's remark allows; the compilers' cheap variant uses it);
+* acceptance ``⟨t, v_N⟩ > 0`` at the last position (the first for strict-past-only
+  models).
+
+Exactness. Weights of exact models are integers and the forward pass runs in int32.
+:func:`value_bounds` propagates interval bounds through every layer (embedding,
+scores, attended vectors, FFN hidden units); building a model whose bound exceeds
+2³¹−1 raises :class:`ExactRangeError`, so integer overflow cannot happen and a score
+tie is always a true tie. Models with non-integer weights (e.g. after fine-tuning with
+optax) are evaluated in float32 only when ``exact=False`` is asked for explicitly.
+
+Fast hard attention (used automatically, bit-identical to the dense O(N²) path):
+
+* *query-constant* layers (``A`` has no linear part): the score depends on ``m`` only,
+  so the attended position is a running arg-max, an associative scan in O(N log N);
+* *Boolean-key* layers (``B`` reads only coordinates declared Boolean, at most
+  ``MAX_PATTERN_BITS`` of them): the key ``B v_m`` takes one of ``P = 2^k`` values. For
+  each pattern the only candidate is its last (rightmost) or first (leftmost)
+  occurrence inside the mask, found by a cumulative max/min in O(N·P); the best of the
+  ``P`` candidates (ties broken by position) is exactly the dense arg-max. The
+  coordinates are checked to be 0/1 at run time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import struct
+
+from succinct.coords import Matrix, Space
+from succinct.words import Alphabet, SuccinctError, encode
+
+__all__ = [
+    "Attention",
+    "ReLU",
+    "FFN",
+    "UHAT",
+    "UHATBuilder",
+    "ExactRangeError",
+    "value_bounds",
+    "MAX_PATTERN_BITS",
+    "INT32_MAX",
+]
+
+Mask = Literal["none", "future", "past"]
+Tie = Literal["left", "right"]
+INT32_MAX = 2**31 - 1
+MAX_PATTERN_BITS = 8
+# Dense attention materialises B·N·N scores; refuse beyond this many bytes.
+DENSE_MEMORY_LIMIT = 4 * 2**30
+
+
+class ExactRangeError(SuccinctError):
+    """A model whose integer values could leave the exact (int32) range."""
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Static description of a unique-hard-attention layer.
+
+    ``query`` labels the coordinates of the score space; ``query_reads`` and
+    ``key_reads`` are the source coordinates that ``A`` and ``B`` read (inferred from
+    the weights); ``boolean`` are source coordinates known to hold 0/1.
+    """
+
+    source: Space
+    target: Space
+    query: Space
+    mask: Mask
+    tie: Tie
+    name: str = ""
+    query_reads: tuple[str, ...] = ()
+    key_reads: tuple[str, ...] = ()
+    uses_attended: bool = True
+    boolean: frozenset[str] = frozenset()
+
+    kind = "attention"
+
+    @property
+    def path(self) -> str:
+        return "attn"
+
+    def fast_path(self) -> str:
+        """Which evaluation the layer gets: ``skip``, ``scan``, ``pattern`` or ``dense``."""
+        if not self.uses_attended:
+            return "skip"
+        if not self.query_reads:
+            return "scan"
+        if set(self.key_reads) <= self.boolean and len(self.key_reads) <= MAX_PATTERN_BITS:
+            return "pattern"
+        return "dense"
+
+
+@dataclass(frozen=True)
+class ReLU:
+    """The paper's ReLU layer: ``max(0, v_r)`` on the one coordinate ``coord``."""
+
+    source: Space
+    coord: str
+    name: str = ""
+
+    kind = "relu"
+
+    @property
+    def target(self) -> Space:
+        return self.source
+
+    @property
+    def path(self) -> str:
+        return "relu"
+
+
+@dataclass(frozen=True)
+class FFN:
+    """A feed-forward block ``out = W_r v + W_2 ReLU(W_1 v + b_1) + b_2``."""
+
+    source: Space
+    hidden: Space
+    target: Space
+    name: str = ""
+
+    kind = "ffn"
+
+    @property
+    def path(self) -> str:
+        return "ffn"
+
+
+Layer = Attention | ReLU | FFN
+
+
+@dataclass(frozen=True)
+class UHATSpec:
+    """Everything static about a UHAT: alphabet, layer structure, labels, acceptance."""
+
+    alphabet: Alphabet
+    embed: Space
+    layers: tuple[Layer, ...]
+    accept_at: Literal["last", "first"]
+    readout_name: str = "accept"
+
+    @property
+    def output(self) -> Space:
+        return self.layers[-1].target if self.layers else self.embed
+
+
+def _as_int_array(x: np.ndarray) -> np.ndarray:
+    return np.asarray(x).astype(np.int64)
+
+
+def value_bounds(spec: UHATSpec, params: dict[str, Any]) -> list[tuple[str, int]]:
+    """Interval bounds on every intermediate integer, layer by layer.
+
+    Returns ``(component, bound)`` pairs: the largest absolute value any coordinate,
+    query, key, score or hidden unit can take, for any input word. Propagation uses
+    ``|W v + b| ≤ |W| |v| + |b|`` coordinate-wise and ``|⟨q, k⟩| ≤ Σ |q_i||k_i|``; the
+    attended vector is bounded by the layer input, and the zero vector by 0.
+    Python integers, so the bounds themselves cannot overflow.
+    """
+    out: list[tuple[str, int]] = []
+    emb = _as_int_array(params["embed"])
+    bound = [int(x) for x in np.abs(emb).max(axis=1)] if emb.size else []
+    out.append(("embed", max(bound, default=0)))
+
+    def affine(w: np.ndarray, b: np.ndarray, vb: list[int]) -> list[int]:
+        w = np.abs(_as_int_array(w))
+        b = np.abs(_as_int_array(b))
+        return [
+            int(sum(int(w[r, c]) * vb[c] for c in np.nonzero(w[r])[0])) + int(b[r])
+            for r in range(w.shape[0])
+        ]
+
+    for i, (layer, p) in enumerate(zip(spec.layers, params["layers"], strict=True)):
+        if isinstance(layer, Attention):
+            q = affine(p["A_w"], p["A_b"], bound)
+            k = affine(p["B_w"], p["B_b"], bound)
+            score = sum(a * b for a, b in zip(q, k, strict=True))
+            vb = affine(p["C_v"], p["C_b"], bound)
+            ab = affine(p["C_a"], np.zeros(len(layer.target), np.int64), bound)
+            bound = [x + y for x, y in zip(vb, ab, strict=True)]
+            out.append((f"layers/{i}/attn/score", score))
+            out.append((f"layers/{i}/attn/query", max(q + k, default=0)))
+        elif isinstance(layer, FFN):
+            h = affine(p["W_1"], p["b_1"], bound)
+            skip = affine(p["W_r"], p["b_2"], bound)
+            hid = affine(p["W_2"], np.zeros(len(layer.target), np.int64), h)
+            bound = [x + y for x, y in zip(skip, hid, strict=True)]
+            out.append((f"layers/{i}/ffn/hidden", max(h, default=0)))
+        out.append((f"layers/{i}/out", max(bound, default=0)))
+    t = np.abs(_as_int_array(params["readout"]))
+    out.append(("readout", int(sum(int(t[c]) * bound[c] for c in range(len(bound))))))
+    return out
+
+
+def _infer_reads(source: Space, w: np.ndarray) -> tuple[str, ...]:
+    cols = np.nonzero(np.any(np.asarray(w) != 0, axis=0))[0]
+    return tuple(source.labels[c] for c in cols)
+
+
+class UHAT(struct.PyTreeNode):
+    """A UHAT: a static :class:`UHATSpec` plus a pytree of weight arrays.
+
+    ``params`` is ``{"embed": E[R0, |Σ|], "layers": [...], "readout": t[S]}`` where an
+    attention layer holds ``A_w, A_b, B_w, B_b, C_v, C_a, C_b``, an FFN block
+    ``W_1, b_1, W_2, W_r, b_2`` and a ReLU layer nothing. Being a flax pytree, a model
+    can be passed through ``jax.grad`` / optax directly (see :meth:`with_params`).
+    """
+
+    spec: UHATSpec = struct.field(pytree_node=False)
+    params: dict[str, Any]
+    exact: bool = struct.field(pytree_node=False, default=True)
+
+    @classmethod
+    def create(cls, spec: UHATSpec, params: dict[str, Any]) -> UHAT:
+        """Validates shapes, infers read sets, checks the exact range, returns the model."""
+        params = jax.tree_util.tree_map(np.asarray, params)
+        exact = all(
+            np.all(np.asarray(x) == np.round(np.asarray(x)))
+            for x in jax.tree_util.tree_leaves(params)
+        )
+        _check_shapes(spec, params)
+        layers = []
+        for layer, p in zip(spec.layers, params["layers"], strict=True):
+            if isinstance(layer, Attention):
+                layer = _replace(
+                    layer,
+                    query_reads=_infer_reads(layer.source, p["A_w"]),
+                    key_reads=_infer_reads(layer.source, p["B_w"]),
+                    uses_attended=bool(np.any(p["C_a"] != 0)),
+                )
+            layers.append(layer)
+        spec = _replace(spec, layers=tuple(layers))
+        dtype = np.int32 if exact else np.float32
+        if exact:
+            for component, bound in value_bounds(spec, params):
+                if bound > INT32_MAX:
+                    raise ExactRangeError(
+                        f"{component}: values can reach {bound} > 2^31-1; the model cannot "
+                        "be evaluated exactly in int32"
+                    )
+        params = jax.tree_util.tree_map(lambda x: jnp.asarray(x, dtype=dtype), params)
+        return cls(spec=spec, params=params, exact=exact)
+
+    def with_params(self, params: dict[str, Any]) -> UHAT:
+        """The same structure with new weights (e.g. perturbed or trained)."""
+        return UHAT.create(self.spec, jax.tree_util.tree_map(np.asarray, params))
+
+    @property
+    def alphabet(self) -> Alphabet:
+        return self.spec.alphabet
+
+    # ---------------------------------------------------------------- evaluation
+    def accepts_batch(
+        self,
+        tokens: np.ndarray,
+        lengths: np.ndarray,
+        *,
+        fast: bool | None = None,
+        exact: bool = True,
+    ) -> np.ndarray:
+        """Acceptance of a padded batch ``tokens[B, N]`` with ``lengths[B]`` (all ≥ 1).
+
+        ``fast=None`` picks the fast hard-attention path for every layer that qualifies;
+        ``fast=False`` forces the dense O(N²) path (which refuses inputs whose score
+        tensor would not fit in memory).
+        """
+        tokens = np.asarray(tokens, dtype=np.int32)
+        lengths = np.asarray(lengths, dtype=np.int32)
+        _check_batch(tokens, lengths, len(self.alphabet))
+        if not self.exact and exact:
+            raise ExactRangeError(
+                "this model has non-integer weights, so it cannot be evaluated exactly; "
+                "pass exact=False to evaluate it in float32"
+            )
+        use_fast = fast is None or fast
+        if not use_fast:
+            b, n = tokens.shape
+            need = 4 * b * n * n * 3
+            if need > DENSE_MEMORY_LIMIT:
+                raise SuccinctError(
+                    f"dense attention on a batch of {b} x {n} needs about "
+                    f"{need / 2**30:.1f} GiB for its score tensors (limit "
+                    f"{DENSE_MEMORY_LIMIT / 2**30:.0f} GiB); use the fast path"
+                )
+        acc, ok = _forward(self.spec, use_fast, self.params, jnp.asarray(tokens),
+                           jnp.asarray(lengths))
+        if not bool(ok):
+            raise SuccinctError(
+                "a coordinate declared Boolean took a value other than 0/1, so the fast "
+                "attention path does not apply to this model; evaluate with fast=False"
+            )
+        return np.asarray(acc)
+
+    def accepts(self, words: Iterable[str | Sequence[str]], **kw: Any) -> np.ndarray:
+        """Acceptance of each word (strings or symbol sequences)."""
+        tokens, lengths = encode(words, self.alphabet)
+        return self.accepts_batch(tokens, lengths, **kw)
+
+    def residuals(self, word: str | Sequence[str], *, fast: bool = False) -> list[np.ndarray]:
+        """The residual stream after the embedding and after every layer, for one word."""
+        tokens, lengths = encode([word], self.alphabet)
+        outs = _trace(self.spec, fast, self.params, jnp.asarray(tokens), jnp.asarray(lengths))
+        n = int(lengths[0])
+        return [np.asarray(x)[0, :n] for x in outs]
+
+    def predicate(self, word: str | Sequence[str], label: str) -> np.ndarray:
+        """The values of the coordinate ``label`` of the final residual at each position."""
+        res = self.residuals(word)[-1]
+        return res[:, self.spec.output.index(label)]
+
+    # ---------------------------------------------------------------- inspection
+    @property
+    def n_layers(self) -> int:
+        return len(self.spec.layers)
+
+    @property
+    def width(self) -> int:
+        spaces = [self.spec.embed] + [layer.target for layer in self.spec.layers]
+        widths = [len(s) for s in spaces]
+        widths += [len(layer.query) for layer in self.spec.layers if isinstance(layer, Attention)]
+        widths += [len(layer.hidden) for layer in self.spec.layers if isinstance(layer, FFN)]
+        return max(widths)
+
+    def components(self) -> dict[str, np.ndarray]:
+        """Every weight array, keyed by its pytree path (``layers/3/attn/C_v``)."""
+        out = {"embed": np.asarray(self.params["embed"])}
+        for i, (layer, p) in enumerate(zip(self.spec.layers, self.params["layers"], strict=True)):
+            for k, v in p.items():
+                out[f"layers/{i}/{layer.path}/{k}"] = np.asarray(v)
+        out["readout"] = np.asarray(self.params["readout"])
+        return out
+
+    def __str__(self) -> str:
+        from succinct.display import describe_uhat
+
+        return describe_uhat(self)
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    return dataclasses.replace(obj, **changes)
+
+
+def _check_shapes(spec: UHATSpec, params: dict[str, Any]) -> None:
+    def want(name: str, x: np.ndarray, shape: tuple[int, ...]) -> None:
+        if tuple(x.shape) != shape:
+            raise SuccinctError(f"{name} has shape {tuple(x.shape)}, expected {shape}")
+
+    want("embed", params["embed"], (len(spec.embed), len(spec.alphabet)))
+    if len(params["layers"]) != len(spec.layers):
+        raise SuccinctError("params and spec disagree on the number of layers")
+    prev = spec.embed
+    for i, (layer, p) in enumerate(zip(spec.layers, params["layers"], strict=True)):
+        if layer.source != prev:
+            raise SuccinctError(f"layer {i} reads a space different from its predecessor's output")
+        r, s = len(layer.source), len(layer.target)
+        if isinstance(layer, Attention):
+            q = len(layer.query)
+            for k, shp in {"A_w": (q, r), "A_b": (q,), "B_w": (q, r), "B_b": (q,),
+                           "C_v": (s, r), "C_a": (s, r), "C_b": (s,)}.items():
+                want(f"layers/{i}/attn/{k}", p[k], shp)
+        elif isinstance(layer, FFN):
+            h = len(layer.hidden)
+            for k, shp in {"W_1": (h, r), "b_1": (h,), "W_2": (s, h), "W_r": (s, r),
+                           "b_2": (s,)}.items():
+                want(f"layers/{i}/ffn/{k}", p[k], shp)
+        elif layer.coord not in layer.source:
+            raise SuccinctError(f"ReLU layer {i} acts on unknown coordinate {layer.coord!r}")
+        prev = layer.target
+    want("readout", params["readout"], (len(prev),))
+
+
+def _check_batch(tokens: np.ndarray, lengths: np.ndarray, n_symbols: int) -> None:
+    if tokens.ndim != 2 or lengths.shape != (tokens.shape[0],):
+        raise SuccinctError("tokens must be [batch, length] and lengths [batch]")
+    if tokens.shape[0] and (lengths.min() < 1):
+        raise SuccinctError(
+            "the empty word is not a valid input: the paper's languages are subsets of Σ⁺"
+        )
+    if tokens.shape[0] and lengths.max() > tokens.shape[1]:
+        raise SuccinctError("a length exceeds the padded width of the batch")
+    if tokens.size and (tokens.min() < 0 or tokens.max() >= n_symbols):
+        raise SuccinctError(f"token ids must lie in [0, {n_symbols})")
+
+
+# ====================================================================== forward pass
+def _affine(v: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
+    # v[B, N, R] @ w[S, R]^T + b[S]  ->  [B, N, S]
+    return jnp.einsum("bnr,sr->bns", v, w) + b
+
+
+def _dense_select(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array):
+    """Attended index and 'something visible' flag by the O(N²) definition."""
+    n = v.shape[1]
+    q = _affine(v, p["A_w"], p["A_b"])  # [B, N, Q]
+    k = _affine(v, p["B_w"], p["B_b"])  # [B, N, Q]
+    score = jnp.einsum("bnq,bmq->bnm", q, k)  # [B, N, N]
+    pos = jnp.arange(n)
+    in_word = pos[None, None, :] < lengths[:, None, None]  # [B, 1, N]
+    if layer.mask == "future":
+        visible = pos[None, :, None] > pos[None, None, :]
+    elif layer.mask == "past":
+        visible = pos[None, :, None] < pos[None, None, :]
+    else:
+        visible = jnp.ones((1, n, n), bool)
+    visible = visible & in_word  # [B, N, N]
+    low = jnp.iinfo(score.dtype).min if jnp.issubdtype(score.dtype, jnp.integer) else -jnp.inf
+    best = jnp.max(jnp.where(visible, score, low), axis=-1, keepdims=True)
+    is_best = visible & (score == best)
+    if layer.tie == "left":
+        idx = jnp.argmax(is_best, axis=-1)
+    else:
+        idx = n - 1 - jnp.argmax(is_best[..., ::-1], axis=-1)
+    return idx, jnp.any(visible, axis=-1)
+
+
+def _scan_select(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array):
+    """Score depends on the attended position only: a running arg-max."""
+    n = v.shape[1]
+    q = p["A_b"]  # the query is the same vector at every position
+    score = jnp.einsum("bnq,q->bn", _affine(v, p["B_w"], p["B_b"]), q)  # [B, N]
+    pos = jnp.broadcast_to(jnp.arange(n), score.shape)
+    valid = pos < lengths[:, None]
+    right = layer.tie == "right"
+
+    def better(a, b):
+        # Combine two candidates (valid, score, pos); b is the later-in-scan one.
+        va, sa, pa = a
+        vb, sb, pb = b
+        if right:
+            take_b = vb & (~va | (sb > sa) | ((sb == sa) & (pb > pa)))
+        else:
+            take_b = vb & (~va | (sb > sa) | ((sb == sa) & (pb < pa)))
+        return (va | vb, jnp.where(take_b, sb, sa), jnp.where(take_b, pb, pa))
+
+    if layer.mask == "none":
+        vis, _, idx = jax.lax.associative_scan(better, (valid, score, pos), axis=1)
+        # Global best: the last element of the inclusive scan over the whole word.
+        last = jnp.clip(lengths - 1, 0, n - 1)
+        idx = jnp.take_along_axis(idx, last[:, None], axis=1)
+        vis = jnp.take_along_axis(vis, last[:, None], axis=1)
+        return jnp.broadcast_to(idx, (v.shape[0], n)), jnp.broadcast_to(vis, (v.shape[0], n))
+    reverse = layer.mask == "past"
+    vis, _, idx = jax.lax.associative_scan(better, (valid, score, pos), axis=1, reverse=reverse)
+    # Exclusive scan: position n sees the prefix m < n (future) or suffix m > n (past).
+    if reverse:
+        vis = jnp.concatenate([vis[:, 1:], jnp.zeros_like(vis[:, :1])], axis=1)
+        idx = jnp.concatenate([idx[:, 1:], jnp.zeros_like(idx[:, :1])], axis=1)
+    else:
+        vis = jnp.concatenate([jnp.zeros_like(vis[:, :1]), vis[:, :-1]], axis=1)
+        idx = jnp.concatenate([jnp.zeros_like(idx[:, :1]), idx[:, :-1]], axis=1)
+    return idx, vis
+
+
+def _pattern_select(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array):
+    """Keys read only Boolean coordinates: one candidate per key pattern."""
+    bsz, n, _ = v.shape
+    cols = jnp.array([layer.source.index(x) for x in layer.key_reads], dtype=jnp.int32)
+    bits = v[:, :, cols]  # [B, N, k]
+    ok = jnp.all((bits == 0) | (bits == 1))
+    k = len(layer.key_reads)
+    n_pat = 1 << k
+    weights = (1 << jnp.arange(k, dtype=jnp.int32)).astype(v.dtype)
+    pat = jnp.einsum("bnk,k->bn", bits, weights).astype(jnp.int32)  # [B, N]
+    pos = jnp.arange(n, dtype=jnp.int32)
+    valid = pos[None, :] < lengths[:, None]
+    # Every pattern's key vector: B_w restricted to the read columns, plus the bias.
+    table = ((jnp.arange(n_pat)[:, None] >> jnp.arange(k)[None, :]) & 1).astype(v.dtype)
+    keys = table @ p["B_w"][:, cols].T + p["B_b"]  # [P, Q]
+    query = _affine(v, p["A_w"], p["A_b"])  # [B, N, Q]
+    cand_score = jnp.einsum("bnq,pq->bnp", query, keys)  # [B, N, P]
+    onehot = (pat[:, :, None] == jnp.arange(n_pat)[None, None, :]) & valid[:, :, None]
+    none = jnp.int32(-1)
+    big = jnp.int32(n)
+    at = jnp.where(onehot, pos[None, :, None], none)  # position where pattern occurs
+    at_min = jnp.where(onehot, pos[None, :, None], big)
+    if layer.mask == "future":
+        if layer.tie == "right":  # last occurrence before n
+            c = jax.lax.cummax(at, axis=1)
+            cand = jnp.concatenate([jnp.full_like(c[:, :1], none), c[:, :-1]], axis=1)
+        else:  # first occurrence overall, visible if before n
+            first = jnp.min(at_min, axis=1, keepdims=True)
+            cand = jnp.where(first < pos[None, :, None], first, none)
+    elif layer.mask == "past":
+        if layer.tie == "left":  # first occurrence after n
+            c = jax.lax.cummin(at_min, axis=1, reverse=True)
+            cand = jnp.concatenate([c[:, 1:], jnp.full_like(c[:, :1], big)], axis=1)
+            cand = jnp.where(cand < big, cand, none)
+        else:  # last occurrence overall, visible if after n
+            last = jnp.max(at, axis=1, keepdims=True)
+            cand = jnp.where(last > pos[None, :, None], last, none)
+    else:
+        if layer.tie == "left":
+            first = jnp.min(at_min, axis=1, keepdims=True)
+            cand = jnp.broadcast_to(jnp.where(first < big, first, none), at.shape)
+        else:
+            cand = jnp.broadcast_to(jnp.max(at, axis=1, keepdims=True), at.shape)
+    exists = cand >= 0  # [B, N, P]
+    low = jnp.iinfo(cand_score.dtype).min if jnp.issubdtype(cand_score.dtype, jnp.integer) \
+        else -jnp.inf
+    s = jnp.where(exists, cand_score, low)
+    best = jnp.max(s, axis=-1, keepdims=True)
+    is_best = exists & (s == best)
+    if layer.tie == "right":
+        idx = jnp.max(jnp.where(is_best, cand, none), axis=-1)
+    else:
+        idx = jnp.min(jnp.where(is_best, cand, big), axis=-1)
+    vis = jnp.any(exists, axis=-1)
+    return jnp.clip(idx, 0, n - 1), vis, ok
+
+
+def _attention(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array, fast: bool):
+    route = layer.fast_path() if fast else ("skip" if not layer.uses_attended else "dense")
+    ok = jnp.bool_(True)
+    if route == "skip":
+        attended = jnp.zeros_like(v)
+    else:
+        if route == "scan":
+            idx, vis = _scan_select(layer, p, v, lengths)
+        elif route == "pattern":
+            idx, vis, ok = _pattern_select(layer, p, v, lengths)
+        else:
+            idx, vis = _dense_select(layer, p, v, lengths)
+        attended = jnp.take_along_axis(v, idx[:, :, None], axis=1)
+        attended = jnp.where(vis[:, :, None], attended, jnp.zeros_like(attended))
+    out = _affine(v, p["C_v"], p["C_b"]) + jnp.einsum("bnr,sr->bns", attended, p["C_a"])
+    return out, ok
+
+
+def _layers(spec: UHATSpec, fast: bool, params: dict, tokens: jax.Array, lengths: jax.Array):
+    v = jnp.moveaxis(params["embed"][:, tokens], 0, -1)  # [B, N, R0]
+    yield v, jnp.bool_(True)
+    for layer, p in zip(spec.layers, params["layers"], strict=True):
+        ok = jnp.bool_(True)
+        if isinstance(layer, Attention):
+            v, ok = _attention(layer, p, v, lengths, fast)
+        elif isinstance(layer, ReLU):
+            r = layer.source.index(layer.coord)
+            v = v.at[:, :, r].set(jnp.maximum(v[:, :, r], 0))
+        else:
+            hidden = jax.nn.relu(_affine(v, p["W_1"], p["b_1"]))
+            v = _affine(v, p["W_r"], p["b_2"]) + jnp.einsum("bnh,sh->bns", hidden, p["W_2"])
+        yield v, ok
+
+
+@functools.partial(jax.jit, static_argnums=(0, 1))
+def _forward(spec: UHATSpec, fast: bool, params: dict, tokens: jax.Array, lengths: jax.Array):
+    ok = jnp.bool_(True)
+    v = None
+    for v, layer_ok in _layers(spec, fast, params, tokens, lengths):
+        ok = ok & layer_ok
+    at = lengths - 1 if spec.accept_at == "last" else jnp.zeros_like(lengths)
+    final = jnp.take_along_axis(v, at[:, None, None], axis=1)[:, 0]  # [B, S]
+    return final @ params["readout"] > 0, ok
+
+
+@functools.partial(jax.jit, static_argnums=(0, 1))
+def _trace(spec: UHATSpec, fast: bool, params: dict, tokens: jax.Array, lengths: jax.Array):
+    return [v for v, _ in _layers(spec, fast, params, tokens, lengths)]
+
+
+# ====================================================================== builder
+@dataclass
+class UHATBuilder:
+    """Builds a UHAT layer by layer from rules over labels.
+
+    Example::
+
+        b = UHATBuilder(Alphabet.of("ab"))              # embedding: one-hot Q_a, Q_b
+        attn = b.attention(mask="future", tie="right", query=["s"])
+        attn.B["s", "Q_a"] = 1; attn.A.set_bias("s", 1)  # score(n, m) = Q_a(m)
+        attn.C_a["prev_a", "Q_a"] = 1                   # copy Q_a of the attended position
+        ... ; model = b.build(readout={"prev_a": 1})
+    """
+
+    alphabet: Alphabet
+    embed_labels: Sequence[str] | None = None
+    accept_at: Literal["last", "first"] = "last"
+    boolean: set[str] = field(default_factory=set)
+    _layers: list[Any] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        labels = self.embed_labels or [f"Q_{a}" for a in self.alphabet]
+        self.space = Space.of(labels)
+        self.embed = Matrix(self.space, Space.of(self.alphabet.symbols))
+        if self.embed_labels is None:
+            for a in self.alphabet:
+                self.embed[(f"Q_{a}", a)] = 1
+            self.boolean |= set(self.space.labels)
+
+    def attention(
+        self,
+        *,
+        mask: Mask,
+        tie: Tie,
+        query: Sequence[str],
+        keep: bool | Sequence[str] = True,
+        new: Sequence[str] = (),
+        name: str = "",
+        boolean: Iterable[str] = (),
+    ) -> _AttentionRules:
+        """Appends an attention layer; returns its rule tables ``A, B, C_v, C_a``.
+
+        ``keep=True`` copies every current coordinate through ``C_v`` (a residual
+        connection); a list keeps only those; ``new`` labels appended coordinates.
+        """
+        if mask not in ("none", "future", "past") or tie not in ("left", "right"):
+            raise SuccinctError(f"bad mask/tie {mask!r}/{tie!r}")
+        src = self.space
+        kept = list(src.labels) if keep is True else list(keep or [])
+        tgt = Space.of(kept + list(new))
+        qs = Space.of(query)
+        rules = _AttentionRules(Matrix(qs, src), Matrix(qs, src), Matrix(tgt, src),
+                                Matrix(tgt, src))
+        rules.C_v.copy_identity(kept)
+        spec = Attention(src, tgt, qs, mask, tie, name=name)
+        self._layers.append((spec, rules, set(boolean)))
+        self.space = tgt
+        return rules
+
+    def relu(self, coord: str, name: str = "", boolean: bool = False) -> None:
+        """Appends the paper's ReLU layer on one coordinate (declared 0/1 after it if
+        ``boolean``)."""
+        self._layers.append((ReLU(self.space, coord, name=name), None,
+                             {coord} if boolean else set()))
+
+    def ffn(
+        self,
+        *,
+        hidden: Sequence[str],
+        keep: bool | Sequence[str] = True,
+        new: Sequence[str] = (),
+        name: str = "",
+        boolean: Iterable[str] = (),
+    ) -> _FFNRules:
+        """Appends an FFN block; returns its rule tables ``W_1, W_2, W_r``."""
+        src = self.space
+        kept = list(src.labels) if keep is True else list(keep or [])
+        tgt = Space.of(kept + list(new))
+        hs = Space.of(hidden)
+        rules = _FFNRules(Matrix(hs, src), Matrix(tgt, hs), Matrix(tgt, src))
+        rules.W_r.copy_identity(kept)
+        self._layers.append((FFN(src, hs, tgt, name=name), rules, set(boolean)))
+        self.space = tgt
+        return rules
+
+    def build(self, readout: dict[str, int]) -> UHAT:
+        """Lowers every rule table to arrays and returns the validated model."""
+        layers: list[Layer] = []
+        params: list[dict[str, np.ndarray]] = []
+        booleans = set(self.boolean) & set(self.embed.target.labels)
+        for spec, rules, new_bool in self._layers:
+            if isinstance(spec, Attention):
+                spec = _replace(spec, boolean=frozenset(booleans & set(spec.source.labels)))
+                a_w, a_b = rules.A.lower()
+                b_w, b_b = rules.B.lower()
+                cv, cb = rules.C_v.lower()
+                ca, _ = rules.C_a.lower()
+                params.append({"A_w": a_w, "A_b": a_b, "B_w": b_w, "B_b": b_b,
+                               "C_v": cv, "C_a": ca, "C_b": cb})
+                booleans = _carry_boolean(booleans, rules.C_v, new_bool, spec.target)
+            elif isinstance(spec, FFN):
+                w1, b1 = rules.W_1.lower()
+                w2, _ = rules.W_2.lower()
+                wr, b2 = rules.W_r.lower()
+                params.append({"W_1": w1, "b_1": b1, "W_2": w2, "W_r": wr, "b_2": b2})
+                booleans = _carry_boolean(booleans, rules.W_r, new_bool, spec.target)
+            else:
+                params.append({})
+                booleans = booleans | new_bool
+            layers.append(spec)
+        out_space = layers[-1].target if layers else self.space
+        t = np.zeros(len(out_space), np.int64)
+        for label, value in readout.items():
+            t[out_space.index(label)] = value
+        emb, _ = self.embed.lower()
+        spec = UHATSpec(self.alphabet, self.embed.target, tuple(layers), self.accept_at)
+        return UHAT.create(spec, {"embed": emb, "layers": params, "readout": t})
+
+
+def _carry_boolean(booleans: set[str], skip: Matrix, new: set[str], target: Space) -> set[str]:
+    # A coordinate stays Boolean when it is copied unchanged (weight 1, no bias, no other
+    # input); coordinates the rule author declares Boolean are added.
+    out = set()
+    for label in target.labels:
+        reads = [(s, w) for (t, s), w in skip.entries.items() if t == label and w != 0]
+        if reads == [(label, 1)] and label in booleans and not skip.bias.get(label):
+            out.add(label)
+    return out | (new & set(target.labels))
+
+
+@dataclass
+class _AttentionRules:
+    A: Matrix
+    B: Matrix
+    C_v: Matrix
+    C_a: Matrix
+
+
+@dataclass
+class _FFNRules:
+    W_1: Matrix
+    W_2: Matrix
+    W_r: Matrix

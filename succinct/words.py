@@ -1,0 +1,117 @@
+"""Words, alphabets and their batched integer encoding.
+
+A word is a non-empty sequence of symbols of an :class:`Alphabet`. The paper's
+languages are subsets of Σ⁺, so the empty word is refused everywhere with a message
+that says so. Batches of words of different lengths are right-padded into an int32
+matrix ``tokens[B, T]`` with ``lengths[B]``; ``T`` is rounded up to a power of two
+(at least 8) so that a jitted model compiles once per bucket, not once per length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Alphabet", "SuccinctError", "encode", "bucket_length"]
+
+
+class SuccinctError(ValueError):
+    """A user-facing error: bad input, parameter out of range, model out of exact range."""
+
+
+@dataclass(frozen=True)
+class Alphabet:
+    """An ordered tuple of distinct symbols (usually single characters).
+
+    Symbols that are longer than one character are written space-separated in a word
+    string (``"open_1 close_1"``); single-character alphabets read words letter by letter.
+    """
+
+    symbols: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.symbols:
+            raise SuccinctError("an alphabet needs at least one symbol")
+        if len(set(self.symbols)) != len(self.symbols):
+            raise SuccinctError(f"alphabet has repeated symbols: {self.symbols}")
+        for s in self.symbols:
+            if not isinstance(s, str) or not s or any(c.isspace() for c in s):
+                raise SuccinctError(f"alphabet symbols must be non-empty strings, got {s!r}")
+
+    @classmethod
+    def of(cls, symbols: str | Iterable[str]) -> Alphabet:
+        """``Alphabet.of("ab")`` or ``Alphabet.of(["open", "close"])``."""
+        return cls(tuple(symbols))
+
+    def __len__(self) -> int:
+        return len(self.symbols)
+
+    def __iter__(self):
+        return iter(self.symbols)
+
+    @property
+    def single_char(self) -> bool:
+        return all(len(s) == 1 for s in self.symbols)
+
+    def index(self, symbol: str) -> int:
+        try:
+            return self.symbols.index(symbol)
+        except ValueError:
+            raise SuccinctError(
+                f"unknown symbol {symbol!r}: the alphabet is {{{', '.join(self.symbols)}}}"
+            ) from None
+
+    def split(self, word: str | Sequence[str]) -> list[str]:
+        """The symbols of ``word``: letters, or space-separated tokens for long symbols."""
+        if isinstance(word, str):
+            parts = list(word) if self.single_char else word.split()
+        else:
+            parts = list(word)
+        if not parts:
+            raise SuccinctError(
+                "the empty word is not a valid input: the paper's languages are subsets of "
+                "Σ⁺ (non-empty words)"
+            )
+        return parts
+
+    def to_ids(self, word: str | Sequence[str]) -> np.ndarray:
+        """Symbol indices of ``word`` as an int32 vector (checks every symbol)."""
+        lookup = {s: i for i, s in enumerate(self.symbols)}
+        parts = self.split(word)
+        out = np.empty(len(parts), dtype=np.int32)
+        for pos, s in enumerate(parts):
+            i = lookup.get(s)
+            if i is None:
+                raise SuccinctError(
+                    f"unknown symbol {s!r} at position {pos + 1}: the alphabet is "
+                    f"{{{', '.join(self.symbols)}}}"
+                )
+            out[pos] = i
+        return out
+
+    def to_word(self, ids: Sequence[int] | np.ndarray) -> str:
+        """The inverse of :meth:`to_ids`."""
+        sep = "" if self.single_char else " "
+        return sep.join(self.symbols[int(i)] for i in ids)
+
+
+def bucket_length(n: int) -> int:
+    """Smallest power of two ≥ max(n, 8): the padded length of a batch."""
+    return max(8, 1 << (max(n, 1) - 1).bit_length())
+
+
+def encode(
+    words: Iterable[str | Sequence[str]], alphabet: Alphabet, *, pad_to: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Encodes words as ``(tokens[B, T], lengths[B])``, right-padded with symbol 0."""
+    ids = [alphabet.to_ids(w) for w in words]
+    if not ids:
+        return np.zeros((0, 8), np.int32), np.zeros((0,), np.int32)
+    lengths = np.array([len(x) for x in ids], dtype=np.int32)
+    width = pad_to if pad_to is not None else bucket_length(int(lengths.max()))
+    tokens = np.zeros((len(ids), width), dtype=np.int32)
+    for row, x in enumerate(ids):
+        tokens[row, : len(x)] = x
+    return tokens, lengths

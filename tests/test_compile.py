@@ -1,0 +1,88 @@
+"""Lemma 9 compiler: the compiled UHAT equals the B-RASP interpreter."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+from succinct.brasp import BRASPError, ProgramBuilder, Ref
+from succinct.compile import compile_program
+from succinct.sizes import R, compiled_op_formulas, compiled_totals, count
+from succinct.testing.strategies import programs, word_lists
+from succinct.words import encode
+
+
+@pytest.mark.parametrize("mode", ["ffn", "lemma9"])
+@given(program=programs("ab"), words=word_lists("ab", max_len=9, max_size=24))
+def test_compiled_equals_interpreter(mode, program, words):
+    model = compile_program(program, mode).model
+    tokens, lengths = encode(words, program.alphabet)
+    want = program.accepts_batch(tokens, lengths)
+    assert (model.accepts_batch(tokens, lengths, fast=False) == want).all()
+    assert (model.accepts_batch(tokens, lengths) == want).all()
+
+
+@given(program=programs("abc", max_keys=3), words=word_lists("abc", max_len=8, max_size=16))
+def test_every_predicate_matches(program, words):
+    """Not only the output: every predicate coordinate equals the interpreter's values."""
+    compiled = compile_program(program, "ffn")
+    for w in words:
+        res = compiled.model.residuals(w)[-1]
+        env = program.run(w)
+        for name in env:
+            got = res[:, compiled.model.spec.output.index(name)]
+            assert (got == env[name]).all(), name
+
+
+@pytest.mark.parametrize("mode", ["ffn", "lemma9"])
+@given(program=programs("ab"))
+def test_size_formulas_equal_counted(mode, program):
+    compiled = compile_program(program, mode)
+    counted = count(compiled.model)
+    comps = counted.components
+    width = len(program.alphabet)
+    for name, cost in compiled_op_formulas(compiled).items():
+        lo, hi = compiled.op_layers[name]
+        got = {"layers": hi - lo, "params": 0, "nonzero": 0, "bits": 0}
+        for path, s in comps.items():
+            if path.startswith("layers/") and lo <= int(path.split("/")[1]) < hi:
+                got["params"] += s.params
+                got["nonzero"] += s.nonzero
+                got["bits"] += s.bits
+        assert cost.at(width) == got, name
+        width = int(cost.width_after.subs(R, width))
+    totals = compiled_totals(compiled)
+    assert totals == {"layers": counted.layers, "params": counted.params,
+                      "nonzero": counted.nonzero, "bits": counted.bits}
+
+
+def test_score_outside_special_form_is_refused():
+    p = ProgramBuilder("ab")
+    qa = p.Q("a")
+    p.attend("x", mask="future", tie="right", score=qa.i | qa.j)
+    with pytest.raises(BRASPError, match="special form"):
+        compile_program(p.build("x"))
+
+
+def test_special_form_keys_compile_to_equality_score():
+    p = ProgramBuilder("ab")
+    qa = p.Q("a")
+    # Most recent earlier position carrying the same symbol as this one.
+    same = p.attend("same", mask="future", tie="right", score=True, value=True, keys=[qa])
+    model = compile_program(p.build(same)).model
+    words = ["a", "b", "ab", "aa", "ba", "bab", "abb"]
+    assert model.accepts(words).tolist() == [False, False, False, True, False, True, True]
+    layer = model.spec.layers[0]
+    assert layer.fast_path() == "pattern"
+    assert np.asarray(model.params["layers"][0]["A_w"]).any()
+
+
+def test_compiled_scores_are_in_range():
+    from succinct.uhat import value_bounds
+
+    p = ProgramBuilder("ab")
+    qa, qb = p.Q("a"), p.Q("b")
+    x = p.attend("x", mask="future", tie="left", score=qb.j, value=qa.i, keys=[qa, qb])
+    model = compile_program(p.build(x)).model
+    bounds = dict(value_bounds(model.spec, {k: v for k, v in model.params.items()}))
+    assert bounds["layers/0/attn/score"] <= 2 * 2 + 1  # |K|-many agreements, |score| ≤ 2|K|+1
+    assert isinstance(Ref("x"), Ref)
