@@ -27,11 +27,14 @@ Algorithms
   with symbols in alphabet order (:meth:`DFA.canonical`), so two minimal DFAs of the same
   language are array-identical. The dead state is kept: sizes are of minimal *complete*
   DFAs.
-* **Products and exploration** (:func:`explore`): BFS over states that are integer vectors
-  (pairs of states for products, quantized RNN hidden states for extraction). A frontier is
-  expanded by one batched call of the step function; the new rows are identified with an
-  exact hash index (64-bit row hashes in a sorted array, every hit verified against the
-  stored row, real collisions resolved by a side dictionary).
+* **Products and exploration** (:meth:`DFA.product`, :func:`explore`): products with at
+  most 2^25 table entries are tabulated whole (pair ``(p, q)`` is ``p·n2 + q``) and then
+  BFS-renumbered; larger ones, and state spaces given by a step function (quantized RNN
+  hidden states), are explored by BFS over integer state vectors. A frontier is expanded
+  by batched calls of the step function; new rows are identified exactly by a vectorized
+  open-addressing hash table of 64-bit row hashes (every hit verified against the stored
+  row, genuine collisions resolved by a side dictionary). :meth:`DFA.equivalent` runs the
+  same BFS over pairs and stops at the first level with a distinguishing pair.
 * **Automata from membership oracles** (:func:`dfa_from_membership`): the minimal DFA of
   ``L ∩ Σ^{≤L}`` is built bottom-up over the trie of all words, one level at a time from
   the longest words: a word's class is determined by (is it accepted, classes of its |Σ|
@@ -55,11 +58,11 @@ case in the same range as automata-lib, so automata-lib is not a runtime depende
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -74,6 +77,12 @@ __all__ = [
     "explore",
     "words_of_length",
 ]
+
+# BFS levels with at most this many states are expanded in plain Python.
+_NARROW = 64
+
+# Products with at most this many table entries (pairs x symbols) are tabulated whole.
+_FULL_PRODUCT_ENTRIES = 1 << 25
 
 ProductOp = Literal["and", "or", "xor", "diff"]
 MinimizeMethod = Literal["auto", "moore", "hopcroft"]
@@ -171,40 +180,62 @@ def _bucket(n: int) -> int:
 def _bfs_tree(delta: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Level-synchronous BFS from ``start`` with symbols in index order.
 
+    Wide levels are expanded with numpy; runs of narrow levels (chains, cycles) are walked
+    in plain Python, which has a much smaller cost per level.
+
     Returns:
         ``(order, parent, via)``: reachable states in BFS order, and for every state its
         BFS-tree parent and the symbol index leading to it (``-1`` for the start and for
         unreachable states).
     """
     n, k = delta.shape
-    seen = np.zeros(n, dtype=bool)
+    seen = np.zeros(n, dtype=np.uint8)
+    seen_mv = memoryview(seen)
     parent = np.full(n, -1, dtype=np.int64)
     via = np.full(n, -1, dtype=np.int64)
-    seen[start] = True
+    seen[start] = 1
     levels = [np.array([start], dtype=np.int64)]
     frontier = levels[0]
+    rows: list[list[int]] | None = None  # delta as lists, once many narrow levels occur
+    narrow_levels = 0
     while frontier.size and k:
-        if frontier.size <= 64:
-            # Long thin BFS (chains): plain Python beats per-level numpy overhead.
-            new: list[int] = []
-            for s, row in zip(frontier.tolist(), delta[frontier].tolist(), strict=True):
-                for a, t in enumerate(row):
-                    if not seen[t]:
-                        seen[t] = True
-                        parent[t] = s
-                        via[t] = a
-                        new.append(t)
-            frontier = np.asarray(new, dtype=np.int64)
+        if frontier.size <= _NARROW:
+            cur = frontier.tolist()
+            out_s: list[int] = []
+            out_p: list[int] = []
+            out_a: list[int] = []
+            while cur and len(cur) <= _NARROW:
+                narrow_levels += 1
+                if rows is None and narrow_levels > 256 and delta.size <= 8_000_000:
+                    rows = delta.tolist()
+                cur_rows = delta[cur].tolist() if rows is None else [rows[q] for q in cur]
+                nxt: list[int] = []
+                for q, row in zip(cur, cur_rows, strict=True):
+                    for a, t in enumerate(row):
+                        if not seen_mv[t]:
+                            seen_mv[t] = 1
+                            nxt.append(t)
+                            out_p.append(q)
+                            out_a.append(a)
+                out_s.extend(nxt)
+                cur = nxt
+            if out_s:
+                new = np.asarray(out_s, dtype=np.int64)
+                parent[new] = out_p
+                via[new] = out_a
+                levels.append(new)
+            frontier = np.asarray(cur, dtype=np.int64)
         else:
             succ = delta[frontier].reshape(-1)
-            pos = np.flatnonzero(~seen[succ])
+            pos = np.flatnonzero(seen[succ] == 0)
             pos = pos[_first_occurrence_unique(succ[pos])]
-            frontier = succ[pos].astype(np.int64)
-            seen[frontier] = True
-            parent[frontier] = levels[-1][pos // k]
-            via[frontier] = pos % k
-        if frontier.size:
-            levels.append(frontier)
+            new = succ[pos].astype(np.int64)
+            seen[new] = 1
+            parent[new] = frontier[pos // k]
+            via[new] = pos % k
+            if new.size:
+                levels.append(new)
+            frontier = new
     return np.concatenate(levels), parent, via
 
 
@@ -226,15 +257,28 @@ def _mix64(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
+@functools.lru_cache(maxsize=32)
+def _hash_multipliers(d: int) -> np.ndarray:
+    """Fixed pseudo-random odd 64-bit multipliers, one per column."""
+    rng = np.random.default_rng(0x5EED)
+    mult = rng.integers(0, 2**63, size=d, dtype=np.int64).view(np.uint64)
+    mult = mult * np.uint64(2) + np.uint64(1)
+    mult.setflags(write=False)
+    return mult
+
+
 def _hash_rows(rows: np.ndarray) -> np.ndarray:
-    """64-bit hash of each row of an integer matrix (value-based, dtype-independent)."""
-    x = rows.astype(np.int64, copy=False).view(np.uint64)
-    h = np.full(rows.shape[0], _GOLDEN, dtype=np.uint64)
+    """64-bit hash of each row of an integer matrix (value-based, dtype-independent).
+
+    Multilinear hash with fixed random odd multipliers, then the splitmix64 finalizer: two
+    whole-matrix operations, no loop over columns. Equal rows get equal hashes; different
+    rows rarely do, and callers verify.
+    """
+    d = rows.shape[1]
     with np.errstate(over="ignore"):
-        for j in range(rows.shape[1]):
-            h = (h ^ x[:, j]) * _M1
-            h = h ^ (h >> np.uint64(29))
-        return _mix64(h)
+        x = rows.astype(np.int64, copy=False).view(np.uint64)
+        h = (x * _hash_multipliers(d)).sum(axis=1, dtype=np.uint64)
+        return _mix64(h ^ np.uint64(d))
 
 
 def _as_int_rows(rows: Any, width: int | None, what: str) -> np.ndarray:
@@ -254,15 +298,83 @@ def _as_int_rows(rows: Any, width: int | None, what: str) -> np.ndarray:
     return arr
 
 
+class _HashTable:
+    """Vectorized open-addressing (linear probing) map from nonzero uint64 keys to ids.
+
+    Lookups and insertions take whole arrays of keys; each probe round is one numpy pass
+    over the keys still unresolved, and the load factor stays ≤ 1/2, so a batch costs a
+    few passes whatever the table size.
+    """
+
+    def __init__(self, capacity: int = 1024) -> None:
+        cap = 1 << max(10, (2 * capacity - 1).bit_length())
+        self._keys = np.zeros(cap, dtype=np.uint64)  # 0 marks an empty slot
+        self._vals = np.zeros(cap, dtype=np.int64)
+        self.size = 0
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            mixed = _mix64(keys)
+        return (mixed & np.uint64(self._keys.size - 1)).astype(np.int64)
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Ids of ``keys`` (uint64, nonzero), ``-1`` where absent."""
+        out = np.full(keys.size, -1, dtype=np.int64)
+        mask = self._keys.size - 1
+        slot = self._slots(keys)
+        todo = np.arange(keys.size)
+        while todo.size:
+            s = slot[todo]
+            stored = self._keys[s]
+            found = stored == keys[todo]
+            out[todo[found]] = self._vals[s[found]]
+            todo = todo[~found & (stored != 0)]
+            slot[todo] = (slot[todo] + 1) & mask
+        return out
+
+    def insert(self, keys: np.ndarray, vals: np.ndarray) -> None:
+        """Adds distinct keys that are not present yet."""
+        if 2 * (self.size + keys.size) > self._keys.size:
+            old = self._keys != 0
+            old_keys, old_vals = self._keys[old], self._vals[old]
+            cap = self._keys.size
+            while 2 * (self.size + keys.size) > cap:
+                cap *= 2
+            self._keys = np.zeros(cap, dtype=np.uint64)
+            self._vals = np.zeros(cap, dtype=np.int64)
+            self._place(old_keys, old_vals)
+        self._place(keys, vals)
+        self.size += keys.size
+
+    def _place(self, keys: np.ndarray, vals: np.ndarray) -> None:
+        mask = self._keys.size - 1
+        slot = self._slots(keys)
+        todo = np.arange(keys.size)
+        while todo.size:
+            s = slot[todo]
+            free = np.flatnonzero(self._keys[s] == 0)
+            # Scatter into the free slots: one (arbitrary) writer per slot wins, since the
+            # keys are distinct the winners are the ones whose key reads back.
+            self._keys[s[free]] = keys[todo[free]]
+            placed = self._keys[s] == keys[todo]
+            self._vals[s[placed]] = vals[todo[placed]]
+            todo = todo[~placed]
+            slot[todo] = (slot[todo] + 1) & mask
+
+
 class _RowIndex:
-    """Exact map from integer row vectors to dense ids 0, 1, 2, … in insertion order."""
+    """Exact map from integer row vectors to dense ids 0, 1, 2, … in insertion order.
+
+    Rows are hashed to 64 bits; the hash table maps a hash to the first row that had it,
+    every hit is verified against the stored row, and rows whose hash collides with a
+    different row live in a side dictionary keyed by their bytes.
+    """
 
     def __init__(self, width: int) -> None:
         self.width = width
         self.n = 0
         self._rows: np.ndarray | None = None  # storage, dtype promoted as needed
-        self._hashes = np.empty(0, dtype=np.uint64)  # sorted
-        self._hash_ids = np.empty(0, dtype=np.int64)  # id of the first row with that hash
+        self._table = _HashTable()
         self._extra: dict[bytes, int] = {}  # rows whose hash collides with another row
 
     @staticmethod
@@ -293,6 +405,7 @@ class _RowIndex:
         if m == 0:
             return np.empty(0, dtype=np.int64)
         h = _hash_rows(rows)
+        h[h == 0] = 1  # 0 marks empty hash-table slots
         uh, first, inv = np.unique(h, return_index=True, return_inverse=True)
         inv = inv.reshape(-1)
         if not np.array_equal(rows, rows[first[inv]]):
@@ -300,31 +413,25 @@ class _RowIndex:
             _, first, inv = np.unique(rows, axis=0, return_index=True, return_inverse=True)
             inv = inv.reshape(-1)
             uh = h[first]
-        perm = np.argsort(first, kind="stable")
-        rank = np.empty_like(perm)
-        rank[perm] = np.arange(perm.size)
-        first, uh, inv = first[perm], uh[perm], rank[inv]
         urows = rows[first]
 
-        ids = np.full(first.size, -1, dtype=np.int64)
-        hit = np.zeros(first.size, dtype=bool)
-        if self.n:
+        ids = self._table.lookup(uh)
+        hit = ids >= 0
+        hit_idx = np.flatnonzero(hit)
+        if hit_idx.size:
             assert self._rows is not None
-            pos = np.minimum(np.searchsorted(self._hashes, uh), self._hashes.size - 1)
-            hit = self._hashes[pos] == uh
-            hit_idx = np.flatnonzero(hit)
-            cand = self._hash_ids[pos[hit_idx]]
-            same = np.all(self._rows[cand] == urows[hit_idx], axis=1)
-            ids[hit_idx[same]] = cand[same]
+            same = np.all(self._rows[ids[hit_idx]] == urows[hit_idx], axis=1)
+            ids[hit_idx[~same]] = -1
             for i in hit_idx[~same].tolist():  # genuine 64-bit collisions: rare
                 ids[i] = self._extra.get(self._key(urows[i]), -1)
 
         new = np.flatnonzero(ids < 0)
         if new.size:
+            new = new[np.argsort(first[new], kind="stable")]  # first-occurrence order
             new_ids = self.n + np.arange(new.size, dtype=np.int64)
             ids[new] = new_ids
-            # A new row enters the sorted hash array if its hash is not there yet and it is
-            # the first new row with that hash; other new rows go to the side dictionary.
+            # A new row enters the hash table if its hash is not there yet and it is the
+            # first new row with that hash; other new rows go to the side dictionary.
             new_hashes = uh[new]
             fresh = np.flatnonzero(~hit[new])
             primary = fresh[_first_occurrence_unique(new_hashes[fresh])]
@@ -332,12 +439,7 @@ class _RowIndex:
             is_primary[primary] = True
             for i in np.flatnonzero(~is_primary).tolist():
                 self._extra[self._key(urows[new[i]])] = int(new_ids[i])
-            ph, pid = new_hashes[primary], new_ids[primary]
-            order = np.argsort(ph, kind="stable")
-            ph, pid = ph[order], pid[order]
-            at = np.searchsorted(self._hashes, ph)
-            self._hashes = np.insert(self._hashes, at, ph)
-            self._hash_ids = np.insert(self._hash_ids, at, pid)
+            self._table.insert(new_hashes[primary], new_ids[primary])
             self._store(urows[new])
         return ids[inv]
 
@@ -488,7 +590,7 @@ class DFA:
             raise SuccinctError(f"too many states for int32 indices: {n}")
         if delta.size and not np.issubdtype(delta.dtype, np.integer):
             raise SuccinctError(f"delta must be an integer array, got dtype {delta.dtype}")
-        if delta.size:
+        if delta.size and (delta.min() < 0 or delta.max() >= n):
             bad = np.argwhere((delta < 0) | (delta >= n))
             if bad.size:
                 q, a = (int(v) for v in bad[0])
@@ -535,7 +637,7 @@ class DFA:
             and np.array_equal(self.accepting, other.accepting)
         )
 
-    @cached_property
+    @functools.cached_property
     def _content_hash(self) -> int:
         return hash(
             (
@@ -727,6 +829,9 @@ class DFA:
         lengths = np.full(b, width, dtype=np.int64) if lengths is None else np.asarray(lengths)
         if lengths.shape != (b,):
             raise SuccinctError(f"lengths must have shape ({b},), got {lengths.shape}")
+        if b and not np.issubdtype(lengths.dtype, np.integer):
+            raise SuccinctError(f"lengths must be integers, got dtype {lengths.dtype}")
+        lengths = lengths.astype(np.int64)
         if b and (lengths.min() < 0 or lengths.max() > width):
             raise SuccinctError(f"lengths must be in 0..{width}")
         valid = np.arange(width)[None, :] < lengths[:, None]
@@ -818,17 +923,24 @@ class DFA:
         """
         if op not in _PRODUCT_OPS:
             raise SuccinctError(f"unknown product op {op!r}: use one of {sorted(_PRODUCT_OPS)}")
-        if not isinstance(other, DFA):
-            raise SuccinctError(f"product needs a DFA, got {type(other).__name__}")
-        if self.alphabet != other.alphabet:
-            raise SuccinctError(
-                "product of DFAs over different alphabets: "
-                f"{_fmt_alphabet(self.alphabet)} vs {_fmt_alphabet(other.alphabet)}"
+        self._check_same_alphabet(other, "product")
+        n1, n2 = self.n_states, other.n_states
+        combine = _PRODUCT_OPS[op]
+        if n1 * n2 * max(self.n_symbols, 1) <= _FULL_PRODUCT_ENTRIES:
+            # Whole table at once (pair (p, q) is p * n2 + q), then BFS renumbering.
+            # pair codes fit in int32: n1 * n2 ≤ _FULL_PRODUCT_ENTRIES
+            table = (self.delta * np.int32(n2))[:, None, :] + other.delta[None, :, :]
+            acc = combine(self.accepting[:, None], other.accepting[None, :])
+            full = DFA(
+                self.alphabet,
+                table.reshape(n1 * n2, self.n_symbols),
+                self.start * n2 + other.start,
+                acc.reshape(-1),
             )
+            return full.canonical()
+        # Too many pairs to tabulate: explore the reachable pairs only.
         d1 = self.delta.astype(np.int64)
         d2 = other.delta.astype(np.int64)
-        n2 = other.n_states
-        combine = _PRODUCT_OPS[op]
         acc1, acc2 = self.accepting, other.accepting
 
         def step(codes: np.ndarray, symbols: np.ndarray) -> np.ndarray:
@@ -844,7 +956,7 @@ class DFA:
             step,
             accept,
             self.n_symbols,
-            max_states=self.n_states * n2,
+            max_states=n1 * n2,
             alphabet=self.alphabet,
             bucket=False,
         )
@@ -888,14 +1000,59 @@ class DFA:
     def equivalent(self, other: DFA) -> tuple[bool, str | None]:
         """Language equivalence with a shortest counterexample.
 
+        BFS over the reachable pairs of the product, level by level, stopping at the first
+        level that contains a pair on which exactly one DFA accepts.
+
         Returns:
             ``(True, None)``, or ``(False, w)`` where ``w`` is the shortlex-least word
             accepted by exactly one of the two DFAs (possibly ``""``).
+
+        Raises:
+            ValueError: if the alphabets differ (both are named in the message).
         """
-        word = self.product(other, "xor").shortest_word()
+        word = self.distinguishing_word(other)
         if word is None:
             return True, None
         return False, self.decode(word)
+
+    def distinguishing_word(self, other: DFA) -> tuple[int, ...] | None:
+        """Shortlex-least word (symbol indices) accepted by exactly one DFA, or None."""
+        self._check_same_alphabet(other, "equivalence")
+        n2, k = other.n_states, self.n_symbols
+        d1, d2 = self.delta.astype(np.int64), other.delta
+        acc1, acc2 = self.accepting, other.accepting
+        if acc1[self.start] != acc2[other.start]:
+            return ()
+        frontier = np.array([self.start * n2 + other.start], dtype=np.int64)
+        seen = _HashTable()  # pair code + 1 (0 marks empty slots)
+        seen.insert(frontier.view(np.uint64) + np.uint64(1), np.zeros(1, dtype=np.int64))
+        levels: list[tuple[np.ndarray, np.ndarray]] = []  # (parent position, symbol)
+        while frontier.size and k:
+            succ = (d1[frontier // n2] * n2 + d2[frontier % n2]).reshape(-1)
+            pos = np.flatnonzero(seen.lookup(succ.view(np.uint64) + np.uint64(1)) < 0)
+            pos = pos[_first_occurrence_unique(succ[pos])]
+            new = succ[pos]
+            seen.insert(new.view(np.uint64) + np.uint64(1), np.zeros(new.size, dtype=np.int64))
+            levels.append((pos // k, pos % k))
+            hits = np.flatnonzero(acc1[new // n2] != acc2[new % n2])
+            if hits.size:
+                i = int(hits[0])
+                word = []
+                for parents, symbols in reversed(levels):
+                    word.append(int(symbols[i]))
+                    i = int(parents[i])
+                return tuple(reversed(word))
+            frontier = new
+        return None
+
+    def _check_same_alphabet(self, other: DFA, what: str) -> None:
+        if not isinstance(other, DFA):
+            raise SuccinctError(f"{what} needs a DFA, got {type(other).__name__}")
+        if self.alphabet != other.alphabet:
+            raise SuccinctError(
+                f"{what} of DFAs over different alphabets: "
+                f"{_fmt_alphabet(self.alphabet)} vs {_fmt_alphabet(other.alphabet)}"
+            )
 
     # ---- display ----------------------------------------------------------------------
 
@@ -1067,6 +1224,8 @@ def dfa_from_transition_function(
         The DFA of the reachable states in BFS order (not minimized).
     """
     symbols = _normalize_alphabet(alphabet)
+    if max_states < 1:
+        raise SuccinctError(f"max_states must be ≥ 1, got {max_states}")
     ids: dict[Hashable, int] = {start_state: 0}
     states: list[Hashable] = [start_state]
     rows: list[list[int]] = []

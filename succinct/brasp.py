@@ -326,7 +326,8 @@ class Program:
                 if op.symbol not in self.alphabet.symbols:
                     raise BRASPError(f"input predicate for unknown symbol {op.symbol!r}")
             elif isinstance(op, Local):
-                _check_refs(op.name, op.expr, defined, allow_j=False)
+                _check_refs(op.name, op.expr, defined, allow_j=False,
+                            role="position-wise expression")
             elif isinstance(op, Attend):
                 if op.mask not in ("none", "future", "past"):
                     raise BRASPError(f"{op.name}: unknown mask {op.mask!r}")
@@ -334,7 +335,7 @@ class Program:
                     raise BRASPError(f"{op.name}: unknown tie-break {op.tie!r}")
                 _check_refs(op.name, op.score, defined, allow_j=True)
                 _check_refs(op.name, op.value, defined, allow_j=True)
-                _check_refs(op.name, op.default, defined, allow_j=False)
+                _check_refs(op.name, op.default, defined, allow_j=False, role="default")
             else:
                 raise BRASPError(f"op {k} is not a B-RASP operation: {op!r}")
             defined.add(op.name)
@@ -416,7 +417,8 @@ class Program:
         return out
 
 
-def _check_refs(owner: str, e: Expr, defined: set[str], *, allow_j: bool) -> None:
+def _check_refs(owner: str, e: Expr, defined: set[str], *, allow_j: bool,
+                role: str = "expression") -> None:
     if not isinstance(e, Expr):
         raise BRASPError(f"{owner}: expected an expression, got {e!r}")
     for name, at in e.refs():
@@ -424,7 +426,8 @@ def _check_refs(owner: str, e: Expr, defined: set[str], *, allow_j: bool) -> Non
             raise BRASPError(f"{owner}: refers to undefined predicate {name!r}")
         if at == "j" and not allow_j:
             raise BRASPError(
-                f"{owner}: {name}(j) is only allowed in an attention score or value"
+                f"{owner}: the {role} reads {name}(j), but j is only allowed in an attention "
+                "score or value"
             )
 
 

@@ -75,6 +75,9 @@ class Family:
     sizes: Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]] | None = None
     model_help: dict[str, str] = field(default_factory=dict)
     reference: str = "reference"
+    # Optional size comparison (``succinct verdict``): returns a
+    # :class:`succinct.verdicts.Verdict` built from the family's size formulas.
+    verdict: Callable[[], Any] | None = None
 
     def resolve(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Typed parameters with defaults; unknown or missing ones are errors."""

@@ -191,7 +191,10 @@ def value_bounds(spec: UHATSpec, params: dict[str, Any]) -> list[tuple[str, int]
     def affine(w: np.ndarray, b: np.ndarray, vb: list[int]) -> list[int]:
         w = np.abs(_as_int_array(w))
         b = np.abs(_as_int_array(b))
-        return [
+        approx = w.astype(np.float64) @ np.asarray(vb, np.float64) + b
+        if approx.size == 0 or approx.max() < 2.0**52:  # float64 is exact here
+            return [int(x) for x in np.rint(approx)]
+        return [  # huge values: exact Python integers
             int(sum(int(w[r, c]) * vb[c] for c in np.nonzero(w[r])[0])) + int(b[r])
             for r in range(w.shape[0])
         ]
@@ -308,14 +311,20 @@ class UHAT(struct.PyTreeNode):
                     f"{need / 2**30:.1f} GiB for its score tensors (limit "
                     f"{DENSE_MEMORY_LIMIT / 2**30:.0f} GiB); use the fast path"
                 )
-        acc, ok = _forward(self.spec, use_fast, self.params, jnp.asarray(tokens),
+        tokens, lengths, real = _pad_batch(tokens, lengths)
+        acc, ok = _forward(self.spec, use_fast, self.padded, jnp.asarray(tokens),
                            jnp.asarray(lengths))
         if not bool(ok):
             raise SuccinctError(
                 "a coordinate declared Boolean took a value other than 0/1, so the fast "
                 "attention path does not apply to this model; evaluate with fast=False"
             )
-        return np.asarray(acc)
+        return np.asarray(acc)[:real]
+
+    @functools.cached_property
+    def padded(self) -> dict:
+        """The weights zero-padded for evaluation (computed once per model object)."""
+        return _padded_params(self.spec, self.params)
 
     def accepts(self, words: Iterable[str | Sequence[str]], **kw: Any) -> np.ndarray:
         """Acceptance of each word (strings or symbol sequences)."""
@@ -325,9 +334,11 @@ class UHAT(struct.PyTreeNode):
     def residuals(self, word: str | Sequence[str], *, fast: bool = False) -> list[np.ndarray]:
         """The residual stream after the embedding and after every layer, for one word."""
         tokens, lengths = encode([word], self.alphabet)
-        outs = _trace(self.spec, fast, self.params, jnp.asarray(tokens), jnp.asarray(lengths))
+        outs = [v for v, _ in _layers(self.spec, fast, self.padded, jnp.asarray(tokens),
+                                      jnp.asarray(lengths))]
         n = int(lengths[0])
-        return [np.asarray(x)[0, :n] for x in outs]
+        widths = [len(self.spec.embed)] + [len(layer.target) for layer in self.spec.layers]
+        return [np.asarray(x)[0, :n, :w] for x, w in zip(outs, widths, strict=True)]
 
     def predicate(self, word: str | Sequence[str], label: str) -> np.ndarray:
         """The values of the coordinate ``label`` of the final residual at each position."""
@@ -395,6 +406,17 @@ def _check_shapes(spec: UHATSpec, params: dict[str, Any]) -> None:
     want("readout", params["readout"], (len(prev),))
 
 
+def _pad_batch(tokens: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Pads the batch to a power of two (≥ 8) rows of length-1 words: fewer compiles."""
+    real = tokens.shape[0]
+    rows = max(8, 1 << max(0, real - 1).bit_length())
+    if rows == real:
+        return tokens, lengths, real
+    tokens = np.concatenate([tokens, np.zeros((rows - real, tokens.shape[1]), np.int32)])
+    lengths = np.concatenate([lengths, np.ones(rows - real, np.int32)])
+    return tokens, lengths, real
+
+
 def _check_batch(tokens: np.ndarray, lengths: np.ndarray, n_symbols: int) -> None:
     if tokens.ndim != 2 or lengths.shape != (tokens.shape[0],):
         raise SuccinctError("tokens must be [batch, length] and lengths [batch]")
@@ -414,7 +436,7 @@ def _affine(v: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
     return jnp.einsum("bnr,sr->bns", v, w) + b
 
 
-def _dense_select(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array):
+def _dense_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
     """Attended index and 'something visible' flag by the O(N²) definition."""
     n = v.shape[1]
     q = _affine(v, p["A_w"], p["A_b"])  # [B, N, Q]
@@ -439,7 +461,7 @@ def _dense_select(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array):
     return idx, jnp.any(visible, axis=-1)
 
 
-def _scan_select(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array):
+def _scan_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
     """Score depends on the attended position only: a running arg-max."""
     n = v.shape[1]
     q = p["A_b"]  # the query is the same vector at every position
@@ -477,13 +499,13 @@ def _scan_select(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array):
     return idx, vis
 
 
-def _pattern_select(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array):
+def _pattern_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array,
+                    cols: jax.Array):
     """Keys read only Boolean coordinates: one candidate per key pattern."""
     bsz, n, _ = v.shape
-    cols = jnp.array([layer.source.index(x) for x in layer.key_reads], dtype=jnp.int32)
     bits = v[:, :, cols]  # [B, N, k]
     ok = jnp.all((bits == 0) | (bits == 1))
-    k = len(layer.key_reads)
+    k = cols.shape[0]
     n_pat = 1 << k
     weights = (1 << jnp.arange(k, dtype=jnp.int32)).astype(v.dtype)
     pat = jnp.einsum("bnk,k->bn", bits, weights).astype(jnp.int32)  # [B, N]
@@ -534,54 +556,126 @@ def _pattern_select(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array)
     return jnp.clip(idx, 0, n - 1), vis, ok
 
 
-def _attention(layer: Attention, p: dict, v: jax.Array, lengths: jax.Array, fast: bool):
-    route = layer.fast_path() if fast else ("skip" if not layer.uses_attended else "dense")
+@dataclass(frozen=True)
+class _Route:
+    """What a compiled attention step depends on statically (no labels, no widths)."""
+
+    kind: str  # skip | scan | pattern | dense
+    mask: Mask
+    tie: Tie
+
+
+def _route(layer: Attention, fast: bool) -> _Route:
+    kind = layer.fast_path() if fast else ("skip" if not layer.uses_attended else "dense")
+    return _Route(kind, layer.mask, layer.tie)
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _attention_step(route: _Route, p: dict, v: jax.Array, lengths: jax.Array,
+                    cols: jax.Array):
     ok = jnp.bool_(True)
-    if route == "skip":
+    if route.kind == "skip":
         attended = jnp.zeros_like(v)
     else:
-        if route == "scan":
-            idx, vis = _scan_select(layer, p, v, lengths)
-        elif route == "pattern":
-            idx, vis, ok = _pattern_select(layer, p, v, lengths)
+        if route.kind == "scan":
+            idx, vis = _scan_select(route, p, v, lengths)
+        elif route.kind == "pattern":
+            idx, vis, ok = _pattern_select(route, p, v, lengths, cols)
         else:
-            idx, vis = _dense_select(layer, p, v, lengths)
+            idx, vis = _dense_select(route, p, v, lengths)
         attended = jnp.take_along_axis(v, idx[:, :, None], axis=1)
         attended = jnp.where(vis[:, :, None], attended, jnp.zeros_like(attended))
     out = _affine(v, p["C_v"], p["C_b"]) + jnp.einsum("bnr,sr->bns", attended, p["C_a"])
     return out, ok
 
 
-def _layers(spec: UHATSpec, fast: bool, params: dict, tokens: jax.Array, lengths: jax.Array):
-    v = jnp.moveaxis(params["embed"][:, tokens], 0, -1)  # [B, N, R0]
-    yield v, jnp.bool_(True)
+@jax.jit
+def _relu_step(v: jax.Array, onehot: jax.Array) -> jax.Array:
+    # max(0, ·) on the one coordinate selected by ``onehot``; others pass unchanged.
+    return jnp.where(onehot.astype(bool), jnp.maximum(v, 0), v)
+
+
+@jax.jit
+def _ffn_step(p: dict, v: jax.Array) -> jax.Array:
+    hidden = jax.nn.relu(_affine(v, p["W_1"], p["b_1"]))  # [B, N, H]
+    return _affine(v, p["W_r"], p["b_2"]) + jnp.einsum("bnh,sh->bns", hidden, p["W_2"])
+
+
+@jax.jit
+def _embed_step(embed: jax.Array, tokens: jax.Array) -> jax.Array:
+    return jnp.moveaxis(embed[:, tokens], 0, -1)  # [B, N, R0]
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _readout_step(first: bool, readout: jax.Array, v: jax.Array, lengths: jax.Array):
+    at = jnp.zeros_like(lengths) if first else lengths - 1
+    final = jnp.take_along_axis(v, at[:, None, None], axis=1)[:, 0]  # [B, S]
+    return final @ readout > 0
+
+
+def _pad_to(n: int, unit: int) -> int:
+    return max(unit, 1 << max(0, n - 1).bit_length())
+
+
+def _padded_params(spec: UHATSpec, params: dict) -> dict:
+    """Weights zero-padded to power-of-two widths (≥ 16; scores and hidden units ≥ 8).
+
+    Each layer is one jitted step whose compiled code depends only on the padded shapes
+    and the route, so layers of all models in a process share a handful of compiles.
+    Padded coordinates stay 0 and read nothing: results are unchanged.
+    """
+    def pad(x: jax.Array, shape: tuple[int, ...]) -> jax.Array:
+        return jnp.pad(x, [(0, t - s) for s, t in zip(x.shape, shape, strict=True)])
+
+    rw = _pad_to(len(spec.embed), 16)
+    out = {"embed": pad(params["embed"], (rw, len(spec.alphabet))), "layers": [], "aux": []}
     for layer, p in zip(spec.layers, params["layers"], strict=True):
+        r = rw
+        s = _pad_to(len(layer.target), 16)
+        if isinstance(layer, Attention):
+            q = _pad_to(len(layer.query), 8)
+            shapes = {"A_w": (q, r), "A_b": (q,), "B_w": (q, r), "B_b": (q,),
+                      "C_v": (s, r), "C_a": (s, r), "C_b": (s,)}
+            cols = jnp.array([layer.source.index(x) for x in layer.key_reads], jnp.int32)
+            out["aux"].append(cols)
+        elif isinstance(layer, FFN):
+            h = _pad_to(len(layer.hidden), 8)
+            shapes = {"W_1": (h, r), "b_1": (h,), "W_2": (s, h), "W_r": (s, r), "b_2": (s,)}
+            out["aux"].append(None)
+        else:
+            shapes = {}
+            onehot = np.zeros(r, np.int32)
+            onehot[layer.source.index(layer.coord)] = 1
+            out["aux"].append(jnp.asarray(onehot, params["embed"].dtype))
+        out["layers"].append({k: pad(p[k], shp) for k, shp in shapes.items()})
+        rw = s
+    out["readout"] = pad(params["readout"], (rw,))
+    return out
+
+
+def _layers(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
+            lengths: jax.Array):
+    """Yields ``(residual [B, N, R_pad], ok)`` after the embedding and every layer."""
+    v = _embed_step(padded["embed"], tokens)
+    yield v, jnp.bool_(True)
+    for layer, p, aux in zip(spec.layers, padded["layers"], padded["aux"], strict=True):
         ok = jnp.bool_(True)
         if isinstance(layer, Attention):
-            v, ok = _attention(layer, p, v, lengths, fast)
+            v, ok = _attention_step(_route(layer, fast), p, v, lengths, aux)
         elif isinstance(layer, ReLU):
-            r = layer.source.index(layer.coord)
-            v = v.at[:, :, r].set(jnp.maximum(v[:, :, r], 0))
+            v = _relu_step(v, aux)
         else:
-            hidden = jax.nn.relu(_affine(v, p["W_1"], p["b_1"]))
-            v = _affine(v, p["W_r"], p["b_2"]) + jnp.einsum("bnh,sh->bns", hidden, p["W_2"])
+            v = _ffn_step(p, v)
         yield v, ok
 
 
-@functools.partial(jax.jit, static_argnums=(0, 1))
-def _forward(spec: UHATSpec, fast: bool, params: dict, tokens: jax.Array, lengths: jax.Array):
+def _forward(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
+             lengths: jax.Array):
     ok = jnp.bool_(True)
     v = None
-    for v, layer_ok in _layers(spec, fast, params, tokens, lengths):
+    for v, layer_ok in _layers(spec, fast, padded, tokens, lengths):
         ok = ok & layer_ok
-    at = lengths - 1 if spec.accept_at == "last" else jnp.zeros_like(lengths)
-    final = jnp.take_along_axis(v, at[:, None, None], axis=1)[:, 0]  # [B, S]
-    return final @ params["readout"] > 0, ok
-
-
-@functools.partial(jax.jit, static_argnums=(0, 1))
-def _trace(spec: UHATSpec, fast: bool, params: dict, tokens: jax.Array, lengths: jax.Array):
-    return [v for v, _ in _layers(spec, fast, params, tokens, lengths)]
+    return _readout_step(spec.accept_at == "first", padded["readout"], v, lengths), ok
 
 
 # ====================================================================== builder

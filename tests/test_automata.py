@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from succinct import automata
 from succinct.automata import (
     DFA,
     StateLimitExceeded,
@@ -25,7 +26,7 @@ from succinct.automata import (
 )
 
 SYMBOLS = "abc"
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # ---- independent reference helpers ------------------------------------------------------
@@ -92,7 +93,7 @@ def make(k, delta, start, acc) -> DFA:
 # ---- known minimal sizes ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("m", [1, 2, 3, 5, 8])
+@pytest.mark.parametrize("m", [1, 2, 3, 5, 8, 50])  # 50: "auto" falls back to Hopcroft
 @pytest.mark.parametrize("method", ["auto", "moore", "hopcroft"])
 def test_length_mod_m(m, method):
     # Non-minimal: count length mod 3m, accept multiples of m.
@@ -206,21 +207,21 @@ def test_canonical_form_is_numbering_independent(spec, rnd):
     assert len({a, b}) == 1
 
 
-def test_large_random_dfa_methods_agree():
+def test_large_blown_up_dfa_methods_agree():
+    # Base: q -> q+1 on a, q+2 on b, q on c (mod 60), accept 0. a^j tells all 60 apart.
+    m, n = 60, 3000
     rng = np.random.default_rng(1)
-    n = 3000
-    # Blow up a 60-state DFA: every state is a copy of a base state.
-    base = rng.integers(0, 60, (60, 3))
-    base_acc = rng.random(60) < 0.4
-    lab = np.concatenate([np.arange(60), rng.integers(0, 60, n - 60)])
-    copies = [np.flatnonzero(lab == b) for b in range(60)]
-    delta = np.array([[rng.choice(copies[base[lab[i], a]]) for a in range(3)] for i in range(n)])
-    big = DFA("abc", delta, 0, base_acc[lab])
-    small = DFA("abc", base, 0, base_acc)
-    expected = myhill_nerode_count(base.tolist(), 0, base_acc.tolist(), 3)
+    lab = np.concatenate([np.arange(m), rng.integers(0, m, n - m)])  # state i copies lab[i]
+    copies = [np.flatnonzero(lab == q) for q in range(m)]
+    delta = np.array(
+        [[rng.choice(copies[(lab[i] + step) % m]) for step in (1, 2, 0)] for i in range(n)]
+    )
+    big = DFA("abc", delta, 0, lab == 0)
     for method in ("auto", "moore", "hopcroft"):
-        assert big.minimize(method) == small.minimize()
-        assert big.minimize(method).n_states == expected
+        mini = big.minimize(method)
+        assert mini.n_states == m
+        for w in ["", "a" * 60, "b" * 30, "ab" * 20 + "c", "a" * 59, "cab"]:
+            assert mini.accepts(w) == ((w.count("a") + 2 * w.count("b")) % m == 0)
 
 
 # ---- equivalence ------------------------------------------------------------------------
@@ -246,8 +247,8 @@ def test_equivalent_matches_brute_force(data):
         delta2 = delta + [[t + n for t in row] for row in delta]
         spec2 = (k, delta2, start + n, acc + acc)
     d1, d2 = make(*spec1), make(*spec2)
-    # Two DFAs with n1, n2 states that differ also differ on a word of length < n1 + n2.
-    bound = len(spec1[1]) + len(spec2[1])
+    # DFAs with n1, n2 reachable states that differ, differ on a word of length ≤ n1+n2-2.
+    bound = len(reachable_brute(*spec1[1:3])) + len(reachable_brute(*spec2[1:3])) - 2
     expected = first_difference(spec1[1:], spec2[1:], k, bound)
     same, word = d1.equivalent(d2)
     if expected is None:
@@ -368,7 +369,7 @@ def oracle_from(pred, calls: list | None = None):
     return accepts_batch
 
 
-@settings(max_examples=25, deadline=None)
+@FAST
 @given(st.integers(2, 3), st.integers(0, 5), st.integers(0, 10**6))
 def test_membership_matches_truth_table(k, max_len, seed):
     if k == 3:
@@ -499,6 +500,39 @@ def test_explore_wide_states_with_many_collisions_in_hash_buckets():
     assert dfa == ref and n == ref.n_states
 
 
+def test_product_exploration_path_matches_table(monkeypatch):
+    rng = np.random.default_rng(7)
+    pairs = []
+    for _ in range(30):
+        k = int(rng.integers(1, 4))
+        n1, n2 = (int(x) for x in rng.integers(1, 9, 2))
+        d1 = DFA(SYMBOLS[:k], rng.integers(0, n1, (n1, k)), 0, rng.random(n1) < 0.5)
+        d2 = DFA(
+            SYMBOLS[:k], rng.integers(0, n2, (n2, k)), int(rng.integers(n2)), rng.random(n2) < 0.5
+        )
+        pairs.append((d1, d2))
+    tabulated = [d1.product(d2, op) for d1, d2 in pairs for op in ("and", "xor")]
+    monkeypatch.setattr(automata, "_FULL_PRODUCT_ENTRIES", 0)
+    explored = [d1.product(d2, op) for d1, d2 in pairs for op in ("and", "xor")]
+    assert explored == tabulated
+
+
+def test_row_index_is_exact_under_hash_collisions(monkeypatch):
+    # A hash with only 3 values: every lookup goes through verification and the side dict.
+    monkeypatch.setattr(
+        automata,
+        "_hash_rows",
+        lambda rows: (np.abs(rows.astype(np.int64)).sum(axis=1) % 3).astype(np.uint64),
+    )
+    test_explore_counter()
+    test_explore_wide_states_with_many_collisions_in_hash_buckets()
+    test_membership_length_mod_m(3, 10)
+    pred = word_hash_predicate(12345)
+    dfa = dfa_from_membership("ab", oracle_from(pred), 5)
+    for w in shortlex(2, 7):
+        assert simulate(*raw(dfa), w) == (1 <= len(w) <= 5 and pred(w))
+
+
 # ---- validation, constructors, display ---------------------------------------------------
 
 
@@ -550,6 +584,29 @@ def test_multichar_symbols_and_dot():
     dot = aba.to_dot(hide_dead=True)
     assert "4 [" not in dot and '3 -> 3 [label="a,b"]' in dot
     assert "4 [shape=circle]" in aba.to_dot()
+
+
+def test_canonical_drops_unreachable_states():
+    # states 2 and 3 are unreachable; BFS order from start 1: 1 -> 0
+    dfa = DFA("ab", [[0, 1], [0, 0], [3, 2], [2, 2]], 1, [True, False, True, False])
+    can = dfa.canonical()
+    assert can.n_states == 2
+    assert can.delta.tolist() == [[1, 1], [1, 0]] and can.accepting.tolist() == [False, True]
+    assert dfa.reachable_states().tolist() == [1, 0]
+    assert not dfa.is_minimal() and can.is_minimal()
+
+
+def test_oracle_and_callback_shape_errors():
+    with pytest.raises(ValueError, match="membership oracle returned shape"):
+        dfa_from_membership("ab", lambda tokens, lengths: np.zeros(3, dtype=bool), 2)
+    with pytest.raises(ValueError, match="start must be integer state vectors"):
+        explore(np.zeros(2), counter_step, counter_accept, 2, 10)  # float states
+    with pytest.raises(ValueError, match=r"step_batch output must have shape \[batch, 2\]"):
+        explore(np.zeros(2, dtype=int), lambda s, a: s[:, :1], counter_accept, 2, 10)
+    with pytest.raises(ValueError, match="must be integer state vectors"):
+        explore(np.zeros(2, dtype=int), lambda s, a: s * 0.5, counter_accept, 2, 10)
+    with pytest.raises(ValueError, match="accepting state 7"):
+        DFA.from_function("ab", 3, lambda q, a: q, 0, [7])
 
 
 def test_repr_and_eq():

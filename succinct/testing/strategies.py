@@ -70,13 +70,16 @@ def boolean_exprs(names: list[str], *, at: tuple[str, ...] = ("i",),
 
 @st.composite
 def programs(draw: st.DrawFn, alphabet: Alphabet | str = "ab", *, max_ops: int = 6,
-             max_keys: int = 2) -> Program:
+             max_keys: int = 2, future_only: bool = False) -> Program:
     """Random B-RASP programs whose attention ops are in Lemma 9's special form.
 
     Every op kind occurs: position-wise ops, and attention ops with every mask and
     tie-break, ``S(j)`` an arbitrary expression over ``j``, ``K`` up to ``max_keys``
-    predicates, values over ``i`` and ``j`` and defaults over ``i``.
+    predicates, values over ``i`` and ``j`` and defaults over ``i``. With
+    ``future_only=True`` every attention op uses strict-future masking (the programs
+    :mod:`succinct.brasp_dfa` turns into automata).
     """
+    masks = ["future"] if future_only else ["future", "past", "none"]
     a = _alphabet(alphabet)
     p = ProgramBuilder(a)
     names = [f"Q_{s}" for s in a]
@@ -89,7 +92,7 @@ def programs(draw: st.DrawFn, alphabet: Alphabet | str = "ab", *, max_ops: int =
             keys = draw(st.lists(st.sampled_from(names), max_size=max_keys, unique=True))
             p.attend(
                 name,
-                mask=draw(st.sampled_from(["future", "past", "none"])),
+                mask=draw(st.sampled_from(masks)),
                 tie=draw(st.sampled_from(["left", "right"])),
                 score=draw(boolean_exprs(names, at=("j",), max_leaves=3)),
                 value=draw(boolean_exprs(names, at=("i", "j"), max_leaves=4)),

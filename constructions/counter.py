@@ -1,0 +1,875 @@
+"""The counter families: E_N (the paper's Example 2) and DC_n (the doubly exponential counter).
+
+Both are written with the paper's gadgets (§4.1, Lemma 8's Gadgets A and B), every
+attention op strict-future and rightmost (▶_j [j < i, …]) and in Lemma 9's special form,
+so the Lemma 9 compiler turns them into UHATs of size poly(n).
+
+E_N, the N-bit counter (``counter``, ``-p N=…``)
+================================================
+Alphabet ``Σ = {0, 1, #, a, b, c}``; ``a, b, c`` are tiles with the horizontal constraint
+``H = {(a, b), (b, c), (b, a), (c, b)}``. The language is
+
+    E_N = { bin_N(0) x_1 # bin_N(1) x_2 # ⋯ bin_N(2^N − 1) x_{2^N} #  :
+            x_k ∈ {a, b, c},  (x_k, x_{k+1}) ∈ H for 1 ≤ k < 2^N },
+
+with ``bin_N`` written MSB first: the counter starts at 0…0, goes up by one per cell and
+ends at 1…1. Every word has length ``(N + 2)·2^N``; the tiles alternate between ``b`` and
+``{a, c}``, so ``|E_N| = 2·2^{2^{N−1}} = 2^{2^{N−1}+1}``. The minimal complete DFA has
+``2^{N+1}(N + 2) − N`` states (research notes §4.1, §6.3; checked here by minimization).
+
+Program (``3N + 17`` predicates: 6 inputs, ``3N + 7`` attention ops, 4 position-wise):
+
+* Gadget A (shape ``({0,1}^N T #)^+``): ``A_T``, ``A_bit_k`` (k ≤ N), ``A_hash_k``
+  (k ≤ N + 1), ``A_enc``, and the "for all j ≤ i" aggregator ``A``;
+* ``B_k(i) := ▶[j<i, Q_0 ∨ Q_1] B_{k−1}(j) : 0`` (``B_1`` reads ``Q_1``): the k-th most
+  recent bit, so at a ``#`` ``B_1`` is the address's LSB;
+* ``B_inc(i) := ▶[j<i, Q_#] ⋁_k (⋀_{r<k} ¬B_r(i) ∧ B_r(j)) ∧ B_k(i) ∧ ¬B_k(j) ∧
+  ⋀_{r>k} B_r(i) ↔ B_r(j) : First(i)`` — "this address is the previous one plus 1", and
+  the first address is 0. Unlike DC_n there is no wrap-around ``B_{1→0}``;
+* ``B(i) := ▶[j<i, Q_# ∧ ¬B_inc] 0 : B_inc(i)``;
+* ``M_left(i) := ▶[j<i, Q_a ∨ Q_b ∨ Q_c] ⋁_{(h,h')∈H} Q_h(j) ∧ Q_h'(i) : 1`` (Example 2's
+  adjacency check) and its aggregate ``M(i) := ▶[j<i, T ∧ ¬M_left] 0 : T → M_left``;
+* accept iff ``Y = A ∧ B ∧ M ∧ Q_# ∧ Last`` at the last position.
+
+DC_n, the doubly exponential counter (``dc``, ``-p n=…``)
+=========================================================
+Alphabet ``Σ = {0, 1, a, b, #}`` (``a``/``b`` are the counter bits 0/1). With
+``cell(c, v) = bin_n(c) s(bit_c(v)) #`` (address MSB first, ``s(0) = a``, ``s(1) = b``,
+column 0 holds the LSB of ``v``) and ``row(v) = cell(0, v) ⋯ cell(2^n − 1, v)``::
+
+    w_n = row(0) row(1) ⋯ row(2^{2^n} − 1),     DC_n = {w_n},
+    |w_n| = (n + 2)·2^n·2^{2^n}          (24, 256, 10 240, 6 291 456 for n = 1..4).
+
+Program (research notes §6.1; ``3n + 25`` predicates: 5 inputs, ``3n + 13`` attention
+ops, 7 position-wise), all ops ▶_j[j < i, …]:
+
+1. Gadget A with ``T = {a, b}``; Gadget B: ``B_k``, ``B_inc`` (default 0),
+   ``B_wrap(i) := ▶[j<i, Q_#] ⋀_k ¬B_k(i) ∧ B_k(j) : ⋀_k ¬B_k(i)`` and
+   ``B(i) := ▶[j<i, Q_# ∧ ¬B_wrap ∧ ¬B_inc] 0 : B_wrap(i) ∨ B_inc(i)`` — with **∨** in the
+   default (the paper's text prints ∧, a typo: the two are exclusive);
+   ``First = ⋀_k ¬B_k``, ``Last = ⋀_k B_k``;
+2. ``X(i) := ▶[j<i, Q_a ∨ Q_b] Q_b(j) : 0`` — the counter bit of the cell ending at ``i``;
+3. ``W(i) := ▶[j<i, Q_# ∧ (¬X ∨ First)] First(j) ∧ X(j) : 0`` and
+   ``Pref = X ∧ (First ∨ W)`` — the AND of the bits in columns ``0..c`` of the row;
+4. ``HP(i) := ▶[j<i, Q_#] Pref(j) : 1`` and ``K = First ∨ HP`` — the carry into column c;
+5. the vertical fetches, score ``Q_#(j) ∧ ⋀_k B_k(i) ↔ B_k(j)`` (same address, most
+   recent, i.e. the cell above — Gadget E's trick): ``PrevX`` (value ``X(j)``), ``Carry``
+   (value ``K(j)``), ``HasAbove`` (value 1), all default 0;
+6. ``Loc = Q_# → [(¬HasAbove → ¬X) ∧ (HasAbove → (X ↔ PrevX ⊕ Carry) ∧
+   (Last → ¬(PrevX ∧ Carry)))]`` and ``G(i) := ▶[j<i, Q_# ∧ ¬Loc] 0 : Loc(i)``;
+7. accept iff ``Y = A ∧ B ∧ Q_# ∧ Last ∧ Pref ∧ G`` at the last position.
+
+Row 0 must be 0, each row is the previous plus 1 (bitwise ``PrevX ⊕ Carry``), overflow is
+forbidden and the last row is all ones, so the rows are exactly ``0, 1, …, 2^{2^n} − 1``.
+
+RNNs
+====
+* ``counter``: the minimal DFA of E_N through :func:`succinct.dfa_rnn.dfa_to_rnn`
+  (``|Q|·|Σ| + 1`` units at 1 bit).
+* ``dc``: a single-layer Elman RNN ``h_t = step(W h_{t−1} + U x_t + b)`` at 1 bit per
+  unit that reads w_n like a *delay-line memory* (research notes §6.2b, made
+  single-layer). A shift register that shifts once per cell needs a multiplexer per bit
+  (hold or shift), which one threshold unit cannot compute; a ring that rotates on
+  **every** step needs only one multiplexer, at its write head. The ring has ``L``
+  stages, ``L = 2^n + ((1 − 2^n) mod (n + 2))`` (the least ``L ≥ 2^n`` with
+  ``L ≡ 1 (mod n + 2)``). A counter bit written at time ``t_w`` sits at stage
+  ``(t − t_w) mod L``; it is read one row later, at the fixed tap
+  ``((n + 2)·2^n − 1) mod L``; it is overwritten only if it passes the head at a content
+  step, i.e. if ``jL ≡ 0 (mod n + 2)`` for some ``1 ≤ j ≤ n + 1``, which ``L ≡ 1`` rules
+  out. The other units (all thresholds of the previous state and the current symbol):
+
+  - ``ph_p`` (one-hot phase, ``n + 2``): the position of the next symbol in its cell;
+  - ``dl_k`` (delay line, ``n + 2``): the last ``n + 2`` symbols' "is 1" bits, so the
+    address bit at the same phase of the previous cell is at hand; ``h_0`` holds the
+    address 1…1 there, so the first address must be 0;
+  - the increment checker, read MSB first (``eq0``/``eq1``: equal so far; ``fl_new``,
+    ``fl_low``: the 0 → 1 flip and the 1 → 0 bits below it; ``wr``: the wrap 1…1 → 0…0;
+    ``ao``: all address bits 1, i.e. the last column) and ``bad_addr``;
+  - ``carry`` (AND of the previous row's bits left of the column), ``first`` (row 0),
+    ``ones`` (all bits of the current row are 1), ``wrap``, ``rs`` (a row just ended);
+  - error detectors ``bad_content``, ``bad_hash``, ``bad_first`` (a 1 in row 0),
+    ``overflow`` and ``par_1..3`` (``[y + p + carry ≥ m]``: the parity
+    ``par_1 − par_2 + par_3`` is 1 iff ``y ≠ p ⊕ carry``), folded into a sticky ``err``;
+  - accept iff ``rs + ones − 1 − 2·(err + pending errors) > 0``.
+
+  Units: ``D = L + 2n + 25 = 2^n + 2n + 25 + ((1 − 2^n) mod (n + 2))`` at ``k = 1``,
+  against the lower bound ``kD ≥ ⌈log₂(|w_n| + 2)⌉ = 2^n + n + ⌊log₂(n + 2)⌋ + 1``
+  (Prop 1 + Myhill–Nerode).
+
+Sizes (:func:`dc_formulas`, :func:`counter_formulas`) are closed forms in n (resp. N),
+derived by hand from the program and the compiler's structure, and equal to the counted
+sizes (tests).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from succinct.automata import DFA
+from succinct.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
+from succinct.compile import compile_program
+from succinct.dfa_rnn import DFARecognizer, dfa_to_rnn
+from succinct.registry import Family, Param, register
+from succinct.rnn import RNN, RNNBuilder
+from succinct.sizes import N as n_big
+from succinct.sizes import model_report
+from succinct.sizes import n as n_sym
+from succinct.words import Alphabet, SuccinctError
+
+__all__ = [
+    "COUNTER_ALPHABET", "DC_ALPHABET", "H",
+    "counter_length", "counter_members", "counter_reference", "counter_program",
+    "counter_dfa",
+    "dc_length", "dc_word", "dc_reference", "dc_program", "dc_dfa", "dc_rnn",
+    "ring_length", "dc_rnn_units",
+]
+
+COUNTER_ALPHABET = Alphabet.of("01#abc")
+DC_ALPHABET = Alphabet.of("01ab#")
+H = (("a", "b"), ("b", "a"), ("b", "c"), ("c", "b"))
+TILES = ("a", "b", "c")
+# Largest parameters for which a word / automaton / RNN is materialized.
+MAX_DC_WORD = 4
+MAX_DC_DFA = 3
+MAX_COUNTER_RNN = 5
+
+
+# ====================================================================== reference recognizers
+@dataclass(frozen=True)
+class IdsPredicate:
+    """A reference recognizer from a numpy function on one word's symbol ids."""
+
+    alphabet: Alphabet
+    fn: Callable[[np.ndarray], bool]
+    name: str = "reference"
+
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+        tokens = np.asarray(tokens)
+        out = np.zeros(len(lengths), bool)
+        for row, n in enumerate(np.asarray(lengths)):
+            if n < 1:
+                raise SuccinctError("the empty word is not a valid input: the paper's "
+                                    "languages are subsets of Σ⁺")
+            out[row] = bool(self.fn(tokens[row, :n]))
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.name} over {{{', '.join(self.alphabet)}}}"
+
+
+def _address_table(n_bits: int, count: int) -> np.ndarray:
+    """``[count, n_bits]`` 0/1: row c is ``bin(c)`` MSB first."""
+    return (np.arange(count)[:, None] >> np.arange(n_bits - 1, -1, -1)[None, :]) & 1
+
+
+def counter_length(N: int) -> int:  # noqa: N803 - the paper's name
+    """``(N + 2)·2^N``, the length of every word of E_N."""
+    return (N + 2) * 2**N
+
+
+def _counter_check(N: int, ids: np.ndarray) -> bool:  # noqa: N803
+    a = COUNTER_ALPHABET
+    if len(ids) != counter_length(N):
+        return False
+    cells = ids.reshape(2**N, N + 2)
+    bit_ids = np.where(_address_table(N, 2**N) == 1, a.index("1"), a.index("0"))
+    if not (cells[:, :N] == bit_ids).all() or not (cells[:, N + 1] == a.index("#")).all():
+        return False
+    tiles = cells[:, N]
+    tile_ids = [a.index(t) for t in TILES]
+    if not np.isin(tiles, tile_ids).all():
+        return False
+    allowed = {(a.index(x), a.index(y)) for x, y in H}
+    return all(pair in allowed for pair in zip(tiles[:-1].tolist(), tiles[1:].tolist(),
+                                                strict=True))
+
+
+def counter_reference(N: int) -> IdsPredicate:  # noqa: N803
+    """E_N by its definition: addresses 0..2^N−1 in order, tiles adjacent in H."""
+    return IdsPredicate(COUNTER_ALPHABET, lambda ids: _counter_check(N, ids), f"E_{N}")
+
+
+def counter_members(N: int) -> Iterator[str]:  # noqa: N803
+    """Every word of E_N (``2^{2^{N−1}+1}`` of them), lazily, in a fixed order."""
+    cols = 2**N
+    addresses = ["".join(map(str, row)) for row in _address_table(N, cols)]
+    half = cols // 2
+    for b_first in (True, False):
+        for choice in itertools.product("ac", repeat=half):
+            it = iter(choice)
+            tiles = [("b" if (k % 2 == 0) == b_first else next(it)) for k in range(cols)]
+            yield "".join(f"{addr}{t}#" for addr, t in zip(addresses, tiles, strict=True))
+
+
+def dc_length(n: int) -> int:
+    """``|w_n| = (n + 2)·2^n·2^{2^n}`` (an exact integer for every n)."""
+    return (n + 2) * 2**n * 2 ** (2**n)
+
+
+def _dc_cells(n: int) -> np.ndarray:
+    """w_n as a ``[rows, columns, n + 2]`` array of symbol ids."""
+    a = DC_ALPHABET
+    cols, rows = 2**n, 2 ** (2**n)
+    out = np.empty((rows, cols, n + 2), np.uint8)
+    out[:, :, :n] = np.where(_address_table(n, cols) == 1, a.index("1"), a.index("0"))
+    bits = (np.arange(rows, dtype=np.int64)[:, None] >> np.arange(cols)[None, :]) & 1
+    out[:, :, n] = np.where(bits == 1, a.index("b"), a.index("a"))
+    out[:, :, n + 1] = a.index("#")
+    return out
+
+
+def dc_ids(n: int) -> np.ndarray:
+    """w_n as a vector of symbol ids (refuses n > 4: see :func:`dc_word`)."""
+    _check_dc_word(n)
+    return _dc_cells(n).reshape(-1).astype(np.int32)
+
+
+def _check_dc_word(n: int) -> None:
+    if n > MAX_DC_WORD:
+        raise SuccinctError(
+            f"w_{n} has |w_{n}| = (n+2)·2^n·2^(2^n) = {dc_length(n):,} symbols; words are "
+            f"materialized for n ≤ {MAX_DC_WORD} only (sizes are still available: "
+            f"succinct sizes dc -p n={n})"
+        )
+
+
+def dc_word(n: int) -> str:
+    """The single word w_n of DC_n (refuses n ≥ 5, naming |w_n|)."""
+    _check_dc_word(n)
+    table = np.frombuffer("".join(DC_ALPHABET.symbols).encode("ascii"), np.uint8)
+    return table[_dc_cells(n).reshape(-1)].tobytes().decode("ascii")
+
+
+def _dc_check(n: int, ids: np.ndarray) -> bool:
+    a = DC_ALPHABET
+    if len(ids) != dc_length(n):
+        return False
+    cols, rows = 2**n, 2 ** (2**n)
+    cells = ids.reshape(rows * cols, n + 2)
+    bit_ids = np.where(_address_table(n, cols) == 1, a.index("1"), a.index("0"))
+    if not (cells[:, :n].reshape(rows, cols, n) == bit_ids[None]).all():
+        return False
+    if not (cells[:, n + 1] == a.index("#")).all():
+        return False
+    content = cells[:, n]
+    if not np.isin(content, [a.index("a"), a.index("b")]).all():
+        return False
+    bits = (content == a.index("b")).reshape(rows, cols)
+    want = (np.arange(rows, dtype=np.int64)[:, None] >> np.arange(cols)[None, :]) & 1
+    return bool((bits == want).all())
+
+
+def dc_reference(n: int) -> IdsPredicate:
+    """DC_n by its definition: the rows of 2^n-bit cells count 0, 1, …, 2^{2^n} − 1."""
+    return IdsPredicate(DC_ALPHABET, lambda ids: _dc_check(n, ids), f"DC_{n}")
+
+
+# ====================================================================== B-RASP programs
+def _gadget_a(p: ProgramBuilder, tiles: tuple[str, ...], bits: int) -> Ref:
+    """Lemma 8's Gadget A: ``A(i)`` iff ``a_1 … a_i`` is a prefix-wise well-shaped word of
+    ``({0,1}^bits T #)^*`` (every # after a tile, every tile after ``bits`` bits that
+    follow a # or the start)."""
+    qbit = p.Q("0") | p.Q("1")
+    qtile = any_of([p.Q(t) for t in tiles])
+    prev = {"mask": "future", "tie": "right", "score": TRUE}
+    a_t = p.attend("A_T", **prev, value=qtile.j, default=FALSE)
+    a_bit = [p.attend("A_bit_1", **prev, value=qbit.j, default=FALSE)]
+    for k in range(2, bits + 1):
+        a_bit.append(p.attend(f"A_bit_{k}", **prev, value=a_bit[-1].j, default=FALSE))
+    a_hash = [p.attend("A_hash_1", **prev, value=p.Q("#").j, default=TRUE)]
+    for k in range(2, bits + 2):
+        a_hash.append(p.attend(f"A_hash_{k}", **prev, value=a_hash[-1].j, default=TRUE))
+    enc = p.local("A_enc", p.Q("#").implies(a_t)
+                  & qtile.implies(all_of([*a_bit, a_hash[-1]])))
+    return p.attend("A", mask="future", tie="right", score=~enc.j, value=FALSE, default=enc)
+
+
+def _address(p: ProgramBuilder, bits: int) -> list[Ref]:
+    """``B_1 … B_bits``: ``B_k(i)`` is the k-th most recent bit before ``i``."""
+    qbit = p.Q("0") | p.Q("1")
+    out = [p.attend("B_1", mask="future", tie="right", score=qbit.j, value=p.Q("1").j,
+                    default=FALSE)]
+    for k in range(2, bits + 1):
+        out.append(p.attend(f"B_{k}", mask="future", tie="right", score=qbit.j,
+                            value=out[-1].j, default=FALSE))
+    return out
+
+
+def _plus_one(b: list[Ref]) -> Expr:
+    """Address at ``i`` = address at ``j`` + 1 (``b[0]`` the LSB)."""
+    terms = []
+    for k in range(len(b)):
+        terms.append(all_of([~b[r] & b[r].j for r in range(k)] + [b[k] & ~b[k].j]
+                            + [b[r].iff(b[r].j) for r in range(k + 1, len(b))]))
+    return any_of(terms)
+
+
+def counter_program(N: int) -> Program:  # noqa: N803
+    """The B-RASP program of E_N (module docstring): ``3N + 17`` predicates."""
+    p = ProgramBuilder(COUNTER_ALPHABET)
+    q_hash = p.Q("#")
+    tile = any_of([p.Q(t) for t in TILES])
+    a = _gadget_a(p, TILES, N)
+    b = _address(p, N)
+    first = p.local("First", all_of([~x for x in b]))
+    last = p.local("Last", all_of(b))
+    inc = p.attend("B_inc", mask="future", tie="right", score=q_hash.j, value=_plus_one(b),
+                   default=first)
+    bb = p.attend("B", mask="future", tie="right", score=(q_hash & ~inc).j, value=FALSE,
+                  default=inc)
+    m_left = p.attend("M_left", mask="future", tie="right", score=tile.j,
+                      value=any_of([p.Q(x).j & p.Q(y) for x, y in H]), default=TRUE)
+    m = p.attend("M", mask="future", tie="right", score=(tile & ~m_left).j, value=FALSE,
+                 default=tile.implies(m_left))
+    y = p.local("Y", all_of([a, bb, m, q_hash, last]))
+    return p.build(y)
+
+
+def dc_program(n: int) -> Program:
+    """The B-RASP program of DC_n (module docstring): ``3n + 25`` predicates."""
+    p = ProgramBuilder(DC_ALPHABET)
+    q_hash = p.Q("#")
+    fut = {"mask": "future", "tie": "right"}
+    a = _gadget_a(p, ("a", "b"), n)
+    b = _address(p, n)
+    inc = p.attend("B_inc", **fut, score=q_hash.j, value=_plus_one(b), default=FALSE)
+    wrap = p.attend("B_wrap", **fut, score=q_hash.j, value=all_of([~x & x.j for x in b]),
+                    default=all_of([~x for x in b]))
+    bb = p.attend("B", **fut, score=(q_hash & ~wrap & ~inc).j, value=FALSE,
+                  default=wrap | inc)
+    first = p.local("First", all_of([~x for x in b]))
+    last = p.local("Last", all_of(b))
+    x = p.attend("X", **fut, score=(p.Q("a") | p.Q("b")).j, value=p.Q("b").j, default=FALSE)
+    w = p.attend("W", **fut, score=(q_hash & (~x | first)).j, value=(first & x).j,
+                 default=FALSE)
+    pref = p.local("Pref", x & (first | w))
+    hp = p.attend("HP", **fut, score=q_hash.j, value=pref.j, default=TRUE)
+    k = p.local("K", first | hp)
+    prev_x = p.attend("PrevX", **fut, score=q_hash.j, value=x.j, default=FALSE, keys=b)
+    carry = p.attend("Carry", **fut, score=q_hash.j, value=k.j, default=FALSE, keys=b)
+    above = p.attend("HasAbove", **fut, score=q_hash.j, value=TRUE, default=FALSE, keys=b)
+    loc = p.local("Loc", q_hash.implies(
+        (~above).implies(~x)
+        & above.implies(x.iff(prev_x ^ carry) & last.implies(~(prev_x & carry)))))
+    g = p.attend("G", **fut, score=(q_hash & ~loc).j, value=FALSE, default=loc)
+    y = p.local("Y", all_of([a, bb, q_hash, last, pref, g]))
+    return p.build(y)
+
+
+# ====================================================================== automata
+def counter_dfa(N: int) -> DFA:  # noqa: N803
+    """The minimal DFA of E_N, by minimizing a DFA read off the definition.
+
+    States before minimization: ``(t, x)`` with ``t`` symbols read and ``x`` the last
+    tile (or none), plus a dead state; at cell position ``o = t mod (N + 2)`` the only
+    allowed symbols are the address bit ``bin_N(⌊t/(N+2)⌋)[o]`` (o < N), a tile ``x'``
+    with ``(x, x') ∈ H`` (o = N; any tile in the first cell) and ``#`` (o = N + 1).
+    """
+    a = COUNTER_ALPHABET
+    length = counter_length(N)
+    last_tile = (None, *TILES)
+    n_states = (length + 1) * len(last_tile) + 1
+    dead = n_states - 1
+    delta = np.full((n_states, len(a)), dead, np.int64)
+    table = _address_table(N, 2**N)
+
+    def sid(t: int, x: str | None) -> int:
+        return t * len(last_tile) + last_tile.index(x)
+
+    for t in range(length):
+        cell, o = divmod(t, N + 2)
+        for x in last_tile:
+            if o < N:
+                delta[sid(t, x), a.index(str(table[cell, o]))] = sid(t + 1, x)
+            elif o == N:
+                for y in TILES:
+                    if x is None or (x, y) in H:
+                        delta[sid(t, x), a.index(y)] = sid(t + 1, y)
+            else:
+                delta[sid(t, x), a.index("#")] = sid(t + 1, x)
+    accepting = np.zeros(n_states, bool)
+    accepting[[sid(length, x) for x in last_tile]] = True
+    return DFA(a.symbols, delta, sid(0, None), accepting).minimize()
+
+
+def dc_dfa(n: int) -> DFA:
+    """The minimal DFA of DC_n = {w_n}: the chain of w_n's prefixes plus a dead state,
+    minimized (``|w_n| + 2`` states; refused for n > 3, where that is 6 291 458+)."""
+    if n > MAX_DC_DFA:
+        raise SuccinctError(
+            f"the minimal DFA of DC_{n} has |w_{n}| + 2 = {dc_length(n) + 2:,} states; it is "
+            f"built (by minimization) for n ≤ {MAX_DC_DFA} only"
+        )
+    w = dc_ids(n)
+    m = len(w)
+    dead = m + 1
+    delta = np.full((m + 2, len(DC_ALPHABET)), dead, np.int64)
+    delta[np.arange(m), w] = np.arange(1, m + 1)
+    accepting = np.zeros(m + 2, bool)
+    accepting[m] = True
+    return DFA(DC_ALPHABET.symbols, delta, 0, accepting).minimize()
+
+
+# ====================================================================== the dc RNN
+def ring_length(n: int) -> int:
+    """``L``: the least ``L ≥ 2^n`` with ``L ≡ 1 (mod n + 2)``."""
+    return 2**n + (1 - 2**n) % (n + 2)
+
+
+def dc_rnn_units(n: int) -> int:
+    """``D = L + 2n + 25``, the number of units of :func:`dc_rnn`."""
+    return ring_length(n) + 2 * n + 25
+
+
+ERROR_UNITS = ("bad_addr", "bad_content", "bad_hash", "bad_first", "overflow")
+
+
+def dc_rnn(n: int) -> RNN:
+    """The single-layer 1-bit step RNN of DC_n (module docstring, "RNNs")."""
+    ring = ring_length(n)
+    row = (n + 2) * 2**n
+    tap = (row - 1) % ring
+    phases = [f"ph_{p}" for p in range(n + 2)]
+    delay = [f"dl_{k}" for k in range(1, n + 3)]
+    checker = ["eq0", "eq1", "fl_new", "fl_low", "wr", "ao"]
+    stages = [f"r_{s}" for s in range(1, ring)]
+    parity = ["par_1", "par_2", "par_3"]
+    units = (phases + delay + checker + ["hold", "write"] + stages
+             + ["carry", "first", "ones", "wrap", "rs"] + list(ERROR_UNITS) + parity + ["err"])
+    pending = list(ERROR_UNITS) + parity
+    readout = {u: -2 for u in ["err", *pending]}
+    readout.update({"par_2": 2, "rs": 1, "ones": 1})
+    h0 = {"ph_0": 1, "carry": 1, "first": 1, "ones": 1, **{f"dl_{k}": 1 for k in range(3, n + 3)}}
+    bld = RNNBuilder(DC_ALPHABET, units, activation="step", bits=1, h0=h0, readout=readout,
+                     readout_bias=-1)
+    W, U = bld.W, bld.U  # noqa: N806 - the paper's names
+    old_bit = delay[-1]
+    tap_units = ["hold", "write"] if tap == 0 else [f"r_{tap}"]
+    ph_content, ph_hash = f"ph_{n}", f"ph_{n + 1}"
+
+    def rule(unit: str, bias: int, state: Mapping[str, int] = {},  # noqa: B006
+             inputs: Mapping[str, int] = {}, tap_weight: int = 0) -> None:  # noqa: B006
+        W.set_bias(unit, bias)
+        for v, w in state.items():
+            W[(unit, v)] = w
+        for s, w in inputs.items():
+            U[(unit, s)] = w
+        for v in tap_units if tap_weight else ():
+            W.add(unit, v, tap_weight)
+
+    for p in range(n + 2):  # the phase rotates every step
+        rule(phases[p], 0, {phases[p - 1]: 1})
+    rule(delay[0], 0, inputs={"1": 1})
+    for k in range(1, n + 2):
+        rule(delay[k], 0, {delay[k - 1]: 1})
+    start_or_eq = {"ph_0": 1, "eq0": 1, "eq1": 1}
+    rule("eq1", -2, {**start_or_eq, old_bit: 1}, {"1": 1})
+    rule("eq0", -1, {**start_or_eq, old_bit: -1}, {"0": 1})
+    rule("fl_new", -1, {**start_or_eq, old_bit: -1}, {"1": 1})
+    rule("fl_low", -2, {"fl_new": 1, "fl_low": 1, old_bit: 1}, {"0": 1})
+    rule("wr", -2, {"ph_0": 1, "wr": 1, old_bit: 1}, {"0": 1})
+    rule("ao", -1, {"ph_0": 1, "ao": 1}, {"1": 1})
+    rule("bad_addr", 0, {ph_content: 1, "fl_new": -1, "fl_low": -1, "wr": -1})
+    rule("bad_content", 0, {ph_content: 1}, {"a": -1, "b": -1})
+    rule("bad_hash", 0, {ph_hash: 1}, {"#": -1})
+    rule("hold", 0, {stages[-1]: 1, ph_content: -1})
+    rule("write", -1, {ph_content: 1}, {"b": 1})
+    rule(stages[0], 0, {"hold": 1, "write": 1})
+    for s in range(1, ring - 1):
+        rule(stages[s], 0, {stages[s - 1]: 1})
+    rule("wrap", -1, {ph_content: 1, "ao": 1})
+    rule("first", 0, {"first": 1, "wrap": -1})
+    rule("rs", 0, {"wrap": 1})
+    rule("carry", -1, {"carry": 2, ph_content: -1, "wrap": 3}, tap_weight=1)
+    rule("ones", -1, {"ones": 2, ph_content: -1, "rs": 3}, {"b": 1})
+    rule("bad_first", -2, {ph_content: 1, "first": 1}, {"b": 1})
+    rule("overflow", -3, {ph_content: 1, "carry": 1, "ao": 1, "first": -1}, tap_weight=1)
+    for m in (1, 2, 3):
+        rule(f"par_{m}", -(m - 1) - 4, {"carry": 1, ph_content: 4, "first": -4}, {"b": 1},
+             tap_weight=1)
+    rule("err", 0, {"err": 2, **{u: 1 for u in pending}, "par_2": -1})
+    return bld.build()
+
+
+# ====================================================================== models
+def _dfa_recognizer(dfa: DFA) -> DFARecognizer:
+    return DFARecognizer(dfa)
+
+
+def _counter_rnn(N: int) -> RNN:  # noqa: N803
+    if N > MAX_COUNTER_RNN:
+        raise SuccinctError(
+            f"the DFA → RNN of E_{N} has 6·(2^(N+1)(N+2) − N) + 1 = "
+            f"{6 * (2 ** (N + 1) * (N + 2) - N) + 1:,} units; it is built for "
+            f"N ≤ {MAX_COUNTER_RNN} only"
+        )
+    return dfa_to_rnn(counter_dfa(N))
+
+
+def _params_n(p: Mapping[str, Any]) -> int:
+    return int(p["n"])
+
+
+def _params_big_n(p: Mapping[str, Any]) -> int:
+    return int(p["N"])
+
+
+# ====================================================================== size formulas
+# Parameter counts of the two layer kinds of :mod:`succinct.uhat` (as in succinct.sizes):
+# attention R → S with score width Q: A_w, A_b, B_w, B_b, C_v, C_a, C_b; FFN R → S with H
+# hidden units: W_1, b_1, W_2, W_r, b_2.
+def _attn(r: Any, q: Any, s: Any) -> tuple[str, Any, Any, Any]:
+    return ("attn", 2 * q * r + 2 * q + 2 * s * r + s, r, s)
+
+
+def _ffn(r: Any, h: Any, s: Any) -> tuple[str, Any, Any, Any]:
+    return ("ffn", h * r + h + s * h + s * r + s, r, s)
+
+
+_k = sp.Symbol("k", positive=True, integer=True)
+
+
+def _gadget_a_shapes(r0: Any, tiles: int, bits: Any) -> list[tuple[Any, Any, Any, Any]]:
+    """Compiled layers of Gadget A, as ``(R at the op, k-range or None, shapes(R))``.
+
+    Each attention op compiles to [materialize a compound score S (one FFN per circuit
+    level)], one attention layer (query width 2|K| + 1; appends the copied predicates
+    ``a.x`` and, when S alone cannot tell a real position from the zero vector, ``vis``),
+    then one FFN per level of the circuit of ``(R ∧ V) ∨ (¬R ∧ D)``, the last one
+    dropping the scratch (width back to R + 1). A_T (value ⋁_t Q_t(j), default 0) has
+    the circuit ``vis ∧ ¬NOR(a.Q_t)``: 2 levels; A_bit_k (k ≥ 2): ``vis ∧ a.x``, 1 level;
+    A_hash_k (default 1): ``(vis ∧ a.x) ∨ ¬vis``, 2 levels; A_enc: 3 gates (¬Q_# ∨ A_T,
+    ⋀_t ¬Q_t, the big AND), then their OR, then the root AND; A: ``(¬vis ∨ a.A_enc) ∧
+    A_enc``, 2 levels.
+    """
+    return [
+        (r0, None, lambda r: [_attn(r, 1, r + tiles + 1), _ffn(r + tiles + 1, 1, r + tiles + 2),
+                              _ffn(r + tiles + 2, 1, r + 1)]),
+        (r0 + 1, None, lambda r: [_attn(r, 1, r + 3), _ffn(r + 3, 1, r + 4),
+                                  _ffn(r + 4, 1, r + 1)]),
+        (r0 + _k, (2, bits), lambda r: [_attn(r, 1, r + 2), _ffn(r + 2, 1, r + 1)]),
+        (r0 + bits + _k, (1, bits + 1), lambda r: [_attn(r, 1, r + 2), _ffn(r + 2, 1, r + 3),
+                                                   _ffn(r + 3, 1, r + 1)]),
+        (r0 + 2 * bits + 2, None, lambda r: [_ffn(r, 3, r + 3), _ffn(r + 3, 1, r + 4),
+                                             _ffn(r + 4, 1, r + 1)]),
+        (r0 + 2 * bits + 3, None, lambda r: [_attn(r, 1, r + 2), _ffn(r + 2, 1, r + 3),
+                                             _ffn(r + 3, 1, r + 1)]),
+        # B_k: score Q_0 ∨ Q_1 (one OR, materialized), copies {B_{k−1} or Q_1, S},
+        # circuit a.S ∧ a.x.
+        (r0 + 2 * bits + 3 + _k, (1, bits), lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 3),
+                                                        _ffn(r + 3, 1, r + 1)]),
+    ]
+
+
+def _plus_one_levels(bits: Any, one_bit: bool) -> list[Any]:
+    """Gates per circuit level of ``a.Q_# ∧ B_{+1}`` (n ≥ 2): level 1 the 2(n−1) ANDs of
+    the equivalences B_r ↔ a.B_r (r ≥ 2) and the term T_n, level 2 their n − 1 ORs,
+    level 3 the terms T_1..T_{n−1}, level 4 ⋁_k T_k, level 5 the AND with a.Q_#. For
+    n = 1 it is the single AND ``a.Q_# ∧ B_1 ∧ ¬a.B_1``."""
+    return [1] if one_bit else [2 * bits - 1, bits - 1, bits - 1, 1, 1]
+
+
+def _circuit(r: Any, start: Any, levels: list[Any]) -> list[tuple[str, Any, Any, Any]]:
+    """FFN blocks of a circuit with ``levels[ℓ]`` gates at level ℓ, starting at width
+    ``start``; the last block drops the scratch and leaves width ``r + 1``."""
+    out, width = [], start
+    for g in levels[:-1]:
+        out.append(_ffn(width, g, width + g))
+        width = width + g
+    out.append(_ffn(width, levels[-1], r + 1))
+    return out
+
+
+def _dc_shapes(one_bit: bool) -> list[tuple[Any, Any, Any]]:
+    rb = 3 * n_sym + 9  # R after Gadgets A and the B_k: 5 + (2n + 4) + n
+    nn = n_sym
+    conj = (lambda r: [_ffn(r, 0, r + 1)]) if one_bit else (lambda r: [_ffn(r, 1, r + 1)])
+    vertical = [2 * nn, nn, 1]  # the 2n ANDs and n ORs of the n equivalences, the root AND
+    return _gadget_a_shapes(5, 2, nn) + [
+        (rb, None, lambda r: [_attn(r, 1, r + nn + 1)]
+         + _circuit(r, r + nn + 1, _plus_one_levels(nn, one_bit))),            # B_inc
+        (rb + 1, None, lambda r: [_attn(r, 1, r + nn + 1)]
+         + _circuit(r, r + nn + 1, [2, 1])),                                    # B_wrap
+        (rb + 2, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 2)]
+         + _circuit(r, r + 2, [1, 1])),                                         # B
+        (rb + 3, None, conj),                                                   # First
+        (rb + 4, None, conj),                                                   # Last
+        (rb + 5, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 3),
+                                  _ffn(r + 3, 1, r + 1)]),                      # X
+        (rb + 6, None, lambda r: [_ffn(r, 1, r + 1), _ffn(r + 1, 1, r + 2),
+                                  _attn(r + 2, 1, r + 5), _ffn(r + 5, 1, r + 1)]),  # W
+        (rb + 7, None, lambda r: _circuit(r, r, [1, 1])),                       # Pref
+        (rb + 8, None, lambda r: [_attn(r, 1, r + 2)] + _circuit(r, r + 2, [1, 1])),  # HP
+        (rb + 9, None, lambda r: [_ffn(r, 1, r + 1)]),                          # K
+        (rb + 10, None, lambda r: [_attn(r, 2 * nn + 1, r + nn + 2)]
+         + _circuit(r, r + nn + 2, vertical)),                                  # PrevX
+        (rb + 11, None, lambda r: [_attn(r, 2 * nn + 1, r + nn + 2)]
+         + _circuit(r, r + nn + 2, vertical)),                                  # Carry
+        (rb + 12, None, lambda r: [_attn(r, 2 * nn + 1, r + nn + 1)]
+         + _circuit(r, r + nn + 1, vertical)),                                  # HasAbove
+        (rb + 13, None, lambda r: _circuit(r, r, [6, 2, 2, 1, 1, 1, 1, 1])),    # Loc
+        (rb + 14, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 2),
+                                   _ffn(r + 2, 1, r + 1)]),                     # G
+        (rb + 15, None, lambda r: [_ffn(r, 1, r + 1)]),                         # Y
+    ]
+
+
+def _counter_shapes(one_bit: bool) -> list[tuple[Any, Any, Any]]:
+    rb = 3 * n_big + 10  # R after Gadget A and the B_k: 6 + (2N + 4) + N
+    nn = n_big
+    conj = (lambda r: [_ffn(r, 0, r + 1)]) if one_bit else (lambda r: [_ffn(r, 1, r + 1)])
+    # B_inc's default First adds the gate ¬a.Q_# ∧ First at level 1 and a root OR.
+    inc = [2, 1] if one_bit else [2 * nn, nn - 1, nn - 1, 1, 1, 1]
+    return _gadget_a_shapes(6, 3, nn) + [
+        (rb, None, conj),                                                       # First
+        (rb + 1, None, conj),                                                   # Last
+        (rb + 2, None, lambda r: [_attn(r, 1, r + nn + 1)]
+         + _circuit(r, r + nn + 1, inc)),                                       # B_inc
+        (rb + 3, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 2),
+                                  _ffn(r + 2, 1, r + 1)]),                      # B
+        (rb + 4, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 5)]
+         + _circuit(r, r + 5, [4, 1, 1, 1])),                                   # M_left
+        (rb + 5, None, lambda r: [_ffn(r, 1, r + 1), _ffn(r + 1, 1, r + 2),
+                                  _attn(r + 2, 1, r + 3)]
+         + _circuit(r, r + 3, [1, 1, 1])),                                      # M
+        (rb + 6, None, lambda r: [_ffn(r, 1, r + 1)]),                          # Y
+    ]
+
+
+def _sum_shapes(shapes: list[tuple[Any, Any, Any]], n_symbols: int,
+                final_width: Any) -> tuple[Any, Any]:
+    """Total layers and parameters: Σ over ops (chains summed over k), plus the
+    embedding (|Σ|²) and the readout (final width)."""
+    layers, params = sp.Integer(0), sp.Integer(n_symbols**2) + final_width
+    for r, krange, fn in shapes:
+        blocks = fn(r)
+        op_layers = sp.Integer(len(blocks))
+        op_params = sp.expand(sum(b[1] for b in blocks))
+        if krange is None:
+            layers += op_layers
+            params += op_params
+        else:
+            lo, hi = krange
+            layers += sp.summation(op_layers, (_k, lo, hi))
+            params += sp.summation(op_params, (_k, lo, hi))
+    return sp.expand(layers), sp.expand(params)
+
+
+def _piecewise(general: Any, at_one: Any, var: sp.Symbol) -> Any:
+    """``at_one`` for var = 1 (the one-bit circuits are literals), ``general`` above."""
+    value_at_one = sp.Integer(at_one.subs(var, 1))
+    if sp.expand(general.subs(var, 1) - value_at_one) == 0:
+        return general
+    return sp.Piecewise((value_at_one, sp.Eq(var, 1)), (general, True))
+
+
+@functools.cache
+def dc_formulas() -> dict[str, Any]:
+    """Closed forms in n for every model of DC_n (sympy; see the module docstring)."""
+    nn = n_sym
+    preds = 3 * nn + 25
+    lay, par = _sum_shapes(_dc_shapes(False), 5, preds)
+    lay1, par1 = _sum_shapes(_dc_shapes(True), 5, preds)
+    w_len = (nn + 2) * 2**nn * 2 ** (2**nn)
+    ring = 2**nn + sp.Mod(1 - 2**nn, nn + 2)
+    units = ring + 2 * nn + 25
+    rnn_params = units**2 + 8 * units + 1  # W, U (|Σ| = 5), b, h0, readout; bias
+    lower = 2**nn + nn + sp.floor(sp.log(nn + 2, 2)) + 1
+    return {
+        "word_length": w_len,
+        "dfa_states": w_len + 2,
+        "nfa_states": w_len + 1,
+        "brasp_predicates": preds,
+        "brasp_attention_ops": 3 * nn + 13,
+        "brasp_local_ops": sp.Integer(7),
+        "brasp_attention_depth": nn + 4,
+        "uhat_layers": _piecewise(lay, lay1, nn),
+        "uhat_width": sp.Max(3 * nn + 36, 7 * nn + 22, 8 * nn + 8),
+        "uhat_params": _piecewise(par, par1, nn),
+        "rnn_ring": ring,
+        "rnn_units": units,
+        "rnn_kD": units,  # k = 1
+        "rnn_params": sp.expand(rnn_params),
+        # every weight costs 3 bits except 23 entries of magnitude 2..6 (37 extra bits),
+        # plus k = 1 in unary
+        "rnn_bits": sp.expand(3 * rnn_params + 37 + 1),
+        "rnn_kD_lower_bound": lower,
+        "rnn_kD_minus_lower_bound": units - lower,
+    }
+
+
+@functools.cache
+def counter_formulas() -> dict[str, Any]:
+    """Closed forms in N for every model of E_N."""
+    nn = n_big
+    preds = 3 * nn + 17
+    lay, par = _sum_shapes(_counter_shapes(False), 6, preds)
+    lay1, par1 = _sum_shapes(_counter_shapes(True), 6, preds)
+    states = 2 ** (nn + 1) * (nn + 2) - nn
+    units = 6 * states + 1
+    rnn_params = units**2 + 6 * units + 3 * units + 1
+    return {
+        "word_length": (nn + 2) * 2**nn,
+        "members": 2 ** (2 ** (nn - 1) + 1),
+        "dfa_states": states,
+        "brasp_predicates": preds,
+        "brasp_attention_ops": 3 * nn + 7,
+        "brasp_local_ops": sp.Integer(4),
+        "brasp_attention_depth": nn + 2,
+        "uhat_layers": _piecewise(lay, lay1, nn),
+        "uhat_width": sp.Max(3 * nn + 25, 8 * nn + 13),
+        "uhat_params": _piecewise(par, par1, nn),
+        "rnn_units": units,
+        "rnn_kD": units,
+        "rnn_params": sp.expand(rnn_params),
+        "rnn_bits": sp.expand(3 * rnn_params + 1),  # all weights 0/±1; k = 1
+    }
+
+
+def evaluate(formulas: Mapping[str, Any], var: sp.Symbol, value: int) -> dict[str, int]:
+    """Every formula at ``var = value`` (exact integers)."""
+    return {name: int(sp.Integer(f.subs(var, value))) for name, f in formulas.items()}
+
+
+def _lower_bound_kd(word_length: int) -> int:
+    """``⌈log₂(|w| + 2)⌉`` exactly (integer arithmetic)."""
+    return (word_length + 1).bit_length()
+
+
+def _formula_report(formulas: Mapping[str, Any], names: list[str], var: sp.Symbol,
+                    value: int) -> dict[str, Any]:
+    return {"formulas": {k: str(formulas[k]) for k in names},
+            "formula_values": {k: int(sp.Integer(formulas[k].subs(var, value))) for k in names}}
+
+
+def _uhat_report(program: Program, mode: str, formulas: Mapping[str, Any], var: sp.Symbol,
+                 value: int) -> dict[str, Any]:
+    compiled = compile_program(program, mode)
+    out = model_report(compiled.model, compiled)
+    if mode == "ffn":
+        closed = _formula_report(formulas, ["uhat_layers", "uhat_width", "uhat_params"], var,
+                                 value)
+        out["formulas"]["closed form (ffn mode)"] = closed["formulas"]
+        out["formula_values"] = closed["formula_values"]
+    return out
+
+
+def _brasp_report(program: Program, formulas: Mapping[str, Any], var: sp.Symbol,
+                  value: int) -> dict[str, Any]:
+    names = ["brasp_predicates", "brasp_attention_ops", "brasp_local_ops",
+             "brasp_attention_depth"]
+    return {"kind": "brasp", "params": len(program.ops), "layers": program.attention_depth(),
+            "width": len(program.ops), "bits": program.bits(),
+            "predicates": len(program.ops), "attention_ops": len(program.attention_ops),
+            "description_size": program.description_size(),
+            **_formula_report(formulas, names, var, value)}
+
+
+def _rnn_report(model: RNN | None, formulas: Mapping[str, Any], names: list[str],
+                var: sp.Symbol, value: int, why: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = model_report(model) if model is not None else \
+        {"kind": "rnn", "not_built": why}
+    closed = _formula_report(formulas, names, var, value)
+    out["formulas"] = {**out.get("formulas", {}), **closed["formulas"]}
+    out["formula_values"] = closed["formula_values"]
+    return out
+
+
+def dc_sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Sizes of every model of DC_n: counted where built, and the closed forms in n."""
+    nn = _params_n(p)
+    f = dc_formulas()
+    length = dc_length(nn)
+    lower = _lower_bound_kd(length)
+    units = dc_rnn_units(nn)
+    report = {
+        "reference": {"kind": "language", "word_length": length,
+                      **_formula_report(f, ["word_length"], n_sym, nn)},
+        "brasp": _brasp_report(dc_program(nn), f, n_sym, nn),
+        "uhat": _uhat_report(dc_program(nn), p["mode"], f, n_sym, nn),
+        "rnn": {**_rnn_report(dc_rnn(nn), f, ["rnn_ring", "rnn_units", "rnn_kD", "rnn_params",
+                                                "rnn_bits", "rnn_kD_lower_bound",
+                                                "rnn_kD_minus_lower_bound"], n_sym, nn),
+                "kD": units, "kD_lower_bound": lower, "kD_minus_lower_bound": units - lower},
+        "dfa": {"kind": "dfa", "dfa_states": length + 2, "nfa_states": length + 1,
+                "minimized_states": dc_dfa(nn).n_states if nn <= MAX_DC_DFA else None,
+                **_formula_report(f, ["dfa_states", "nfa_states"], n_sym, nn)},
+    }
+    return report
+
+
+def counter_sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Sizes of every model of E_N: counted where built, and the closed forms in N."""
+    nn = _params_big_n(p)
+    f = counter_formulas()
+    rnn_names = ["rnn_units", "rnn_kD", "rnn_params", "rnn_bits"]
+    try:
+        rnn, why = _counter_rnn(nn), ""
+    except SuccinctError as e:
+        rnn, why = None, str(e)
+    return {
+        "reference": {"kind": "language", "word_length": counter_length(nn),
+                      "members": 2 ** (2 ** (nn - 1) + 1),
+                      **_formula_report(f, ["word_length", "members"], n_big, nn)},
+        "brasp": _brasp_report(counter_program(nn), f, n_big, nn),
+        "uhat": _uhat_report(counter_program(nn), p["mode"], f, n_big, nn),
+        "rnn": _rnn_report(rnn, f, rnn_names, n_big, nn, why),
+        "dfa": {"kind": "dfa", "dfa_states": counter_dfa(nn).n_states,
+                **_formula_report(f, ["dfa_states"], n_big, nn)},
+    }
+
+
+# ====================================================================== registration
+MODE = Param("mode", str, default="ffn", choices=("ffn", "lemma9"),
+             help="compile mode of the uhat model")
+MODEL_HELP = {
+    "reference": "the language's definition in plain Python (numpy)",
+    "brasp": "B-RASP program of Gadgets A, B, … (all ▶_j[j<i], Lemma 9 special form)",
+    "uhat": "that program compiled by Lemma 9 (-p mode=ffn|lemma9)",
+    "dfa": "minimal DFA (built from the definition, minimized)",
+}
+
+register(Family(
+    name="counter",
+    description="E_N, the N-bit counter of Example 2: bin_N(0) x_1 # … bin_N(2^N−1) x_2^N #, "
+                "adjacent tiles in H",
+    params=(Param("N", int, default=4, low=1, high=6,
+                  help="counter bits (words have length (N+2)·2^N)"), MODE),
+    alphabet=lambda p: COUNTER_ALPHABET,
+    models={
+        "reference": lambda p: counter_reference(_params_big_n(p)),
+        "brasp": lambda p: counter_program(_params_big_n(p)),
+        "uhat": lambda p: compile_program(counter_program(_params_big_n(p)), p["mode"]).model,
+        "rnn": lambda p: _counter_rnn(_params_big_n(p)),
+        "dfa": lambda p: _dfa_recognizer(counter_dfa(_params_big_n(p))),
+    },
+    members=lambda p: counter_members(_params_big_n(p)),
+    sizes=counter_sizes,
+    model_help={**MODEL_HELP, "rnn": "DFA → RNN of the minimal DFA (|Q|·|Σ|+1 units, 1 bit)"},
+))
+
+register(Family(
+    name="dc",
+    description="DC_n = {w_n}, the doubly exponential counter: rows of 2^n cells count "
+                "0 … 2^(2^n)−1",
+    params=(Param("n", int, default=2, low=1, high=10,
+                  help="address bits (|w_n| = (n+2)·2^n·2^(2^n))"), MODE),
+    alphabet=lambda p: DC_ALPHABET,
+    models={
+        "reference": lambda p: dc_reference(_params_n(p)),
+        "brasp": lambda p: dc_program(_params_n(p)),
+        "uhat": lambda p: compile_program(dc_program(_params_n(p)), p["mode"]).model,
+        "rnn": lambda p: dc_rnn(_params_n(p)),
+        "dfa": lambda p: _dfa_recognizer(dc_dfa(_params_n(p))),
+    },
+    members=lambda p: iter([dc_word(_params_n(p))]),
+    sizes=dc_sizes,
+    model_help={**MODEL_HELP, "rnn": "delay-line RNN: 2^n + O(n) units at 1 bit, one layer"},
+))

@@ -1,0 +1,523 @@
+"""The family ``dyck``: Dyck-(k, D), balanced words over k bracket types of depth ≤ D.
+
+Alphabet: openers then closers. For ``k ≤ 4`` the symbols are ``([{<`` and ``)]}>``
+(words are written letter by letter, e.g. ``([])``); for ``k > 4`` they are ``(1 … (k``
+and ``)1 … )k``, written space-separated (``(1 (2 )2 )1``). A word is a member iff it is
+balanced (every closer closes the nearest unclosed opener, of the same type, and nothing
+stays open) and no prefix has more than ``D`` unclosed brackets.
+
+Models (research notes §8.1):
+
+* ``reference`` — a stack recognizer in plain Python.
+* ``uhat`` — a B-RASP program compiled by Lemma 9 (:func:`succinct.compile.compile_program`),
+  with no positional encodings. Types are coded in ``b = ⌈log₂ k⌉`` bits ``τ_r``. With
+  ``U_0 ≡ 1``, round ``ℓ = 1 … D`` cancels the innermost remaining pairs::
+
+      L_ℓ(i) := ▶_j[j < i, U_{ℓ−1}(j)] close(i) ∧ open(j) ∧ ⋀_r τ_r(i) ↔ τ_r(j) : 0
+      R_ℓ(i) := ◀_j[j > i, U_{ℓ−1}(j)] open(i) ∧ close(j) ∧ ⋀_r τ_r(i) ↔ τ_r(j) : 0
+      U_ℓ(i) := U_{ℓ−1}(i) ∧ ¬L_ℓ(i) ∧ ¬R_ℓ(i)
+      Z(i)   := ▶_j[j < i, U_D(j)] 0 : ¬U_D(i)          accept iff Z(N).
+
+  The rightmost strict-future (leftmost strict-past) tie-break finds the nearest
+  *unmatched* position on the left (right) without positions, so a pair whose contents
+  have nesting depth h − 1 cancels exactly in round h; the word is accepted iff nothing
+  is left after D rounds. 2D + 1 attention ops, each in Lemma 9's special form (score
+  ``U_{ℓ−1}(j)``, no keys); it mixes future and past masks, so acceptance is read at the
+  last position.
+* ``rnn`` — Hewitt et al. (2020)'s simple-RNN stack with O(D log k) units, made a
+  recognizer by latching violation units. Activation: a sigmoid scaled by β = 10⁴ (their
+  code's choice); every pre-activation is an odd integer, so every unit is exactly 0 or 1
+  in float32 (``sigmoid(±10⁴) ∈ {0, 1}``). Stack slots hold ``enc(t) = [bits(t),
+  1 − bits(t), 1^{b−1}]`` (``s = 3b − 1`` units; ``s = 1``, an occupancy unit, for
+  ``k = 1`` where Hewitt's code does not apply). The state is ``[h^push; h^pop]``, D
+  slots each, slot 0 the top::
+
+      h^push_0 ← σ(2·enc(t)·[opener t] − 2·[closer] − 1)
+      h^push_j ← σ(2·(h^push_{j−1} + h^pop_{j−1}) − 2·[closer] − 1)      (j ≥ 1)
+      h^pop_j  ← σ(2·(h^push_{j+1} + h^pop_{j+1}) − 2·[opener] − 1)
+
+  so the stack is ``h^push + h^pop`` (one half is zero). Violations latch (``+4q·self``,
+  ``q`` = occupancy units per slot: ``b``, or 1 for ``k = 1``): ``mis1_r`` / ``mis0_r`` —
+  a closer whose type bit r is 1 / 0 meets a top whose bit r is 0 / 1; ``under`` — a
+  closer meets an empty stack; ``over`` — an opener meets a full slot D − 1. Accept iff
+  every unit is 0: readout ``−Σ h + ½ > 0``. Units: ``2D(3b − 1) + 2b + 2`` for
+  ``k ≥ 2`` (Hewitt's ``6D⌈log₂ k⌉ − 2D`` plus ``2b + 2`` violation units) and
+  ``2D + 2`` for ``k = 1``.
+* ``dfa`` — the minimal complete DFA, from BFS over stacks and minimization
+  (:mod:`succinct.automata`). It has ``Σ_{d=0}^{D} k^d + 1 = (k^{D+1} − 1)/(k − 1) + 1``
+  states (``D + 2`` for ``k = 1``): every stack of height ≤ D, and a sink. (It accepts the
+  empty word; recognizers are never asked about it, and the Σ⁺ language's minimal DFA
+  has one more state, a non-accepting copy of the start.)
+
+Size formulas (sympy, in k and D with ``b = ⌈log₂ k⌉``) come from the compiled program's
+per-op costs (:func:`succinct.sizes.compiled_op_formulas`) summed over the ops; the tests
+check them against the counted arrays. Hypothesis strategies for members and near-miss
+non-members are :func:`members` and :func:`near_misses`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from hypothesis import strategies as st
+
+from succinct.automata import DFA, dfa_from_transition_function
+from succinct.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of, any_of
+from succinct.compile import CompiledProgram, compile_program
+from succinct.dfa_rnn import DFARecognizer
+from succinct.recognizer import Predicate
+from succinct.registry import Family, Param, register
+from succinct.rnn import RNN, RNNBuilder
+from succinct.sizes import D, k, model_report
+from succinct.verdicts import Comparison, Verdict
+from succinct.words import Alphabet, SuccinctError
+
+__all__ = [
+    "brackets", "alphabet", "is_member", "program", "compiled", "hewitt_rnn", "minimal_dfa",
+    "type_bits", "uhat_formulas", "rnn_units_formula", "rnn_params_formula",
+    "dfa_states_formula", "members", "near_misses", "verdict", "MAX_DFA_STATES",
+]
+
+MAX_DFA_STATES = 2_000_000
+BETA = 1e4  # Hewitt et al.'s sigmoid scale
+
+
+# ====================================================================== alphabet
+def brackets(n_types: int) -> tuple[list[str], list[str]]:
+    """Openers and closers of type ``0 … k−1``."""
+    if n_types < 1:
+        raise SuccinctError(f"Dyck needs at least one bracket type, got k={n_types}")
+    if n_types <= 4:
+        return list("([{<"[:n_types]), list(")]}>"[:n_types])
+    return ([f"({t}" for t in range(1, n_types + 1)],
+            [f"){t}" for t in range(1, n_types + 1)])
+
+
+def alphabet(n_types: int) -> Alphabet:
+    """Openers then closers."""
+    op, cl = brackets(n_types)
+    return Alphabet.of(op + cl)
+
+
+def type_bits(n_types: int) -> int:
+    """``b = ⌈log₂ k⌉``: bits of a binary type code (0 for one type)."""
+    return (n_types - 1).bit_length()
+
+
+def is_member(word: tuple[str, ...] | list[str], n_types: int, depth: int) -> bool:
+    """The stack recognizer: balanced, types matching, never more than ``depth`` open."""
+    op, cl = brackets(n_types)
+    kind = {s: (True, t) for t, s in enumerate(op)} | {s: (False, t) for t, s in enumerate(cl)}
+    stack: list[int] = []
+    for s in word:
+        opening, t = kind[s]
+        if opening:
+            stack.append(t)
+            if len(stack) > depth:
+                return False
+        elif not stack or stack.pop() != t:
+            return False
+    return not stack
+
+
+# ====================================================================== UHAT
+def program(n_types: int, depth: int) -> Program:
+    """The cancellation-rounds B-RASP program (2D + 1 attention ops)."""
+    op, cl = brackets(n_types)
+    p = ProgramBuilder(alphabet(n_types))
+    is_open = p.local("open", any_of([p.Q(s) for s in op]))
+    is_close = p.local("close", any_of([p.Q(s) for s in cl]))
+    tau = [p.local(f"tau{r}", any_of([p.Q(s) for t in range(n_types) if t >> r & 1
+                                      for s in (op[t], cl[t])]))
+           for r in range(type_bits(n_types))]
+    same_type = all_of([t.i.iff(t.j) for t in tau])
+    unmatched = None  # U_0 ≡ 1
+    for ell in range(1, depth + 1):
+        score = TRUE if unmatched is None else unmatched.j
+        left = p.attend(f"L{ell}", mask="future", tie="right", score=score,
+                        value=is_close.i & is_open.j & same_type, default=FALSE)
+        right = p.attend(f"R{ell}", mask="past", tie="left", score=score,
+                         value=is_open.i & is_close.j & same_type, default=FALSE)
+        keep = [] if unmatched is None else [unmatched]
+        unmatched = p.local(f"U{ell}", all_of(keep + [~left, ~right]))
+    z = p.attend("Z", mask="future", tie="right", score=unmatched.j, value=FALSE,
+                 default=~unmatched)
+    return p.build(z)
+
+
+def compiled(n_types: int, depth: int) -> CompiledProgram:
+    """The program compiled to a UHAT (FFN lowering of the Boolean parts)."""
+    return compile_program(program(n_types, depth), "ffn")
+
+
+# ====================================================================== RNN
+def _slot_codes(n_types: int) -> list[str]:
+    b = type_bits(n_types)
+    if b == 0:
+        return ["occ"]
+    return [f"b{r}" for r in range(b)] + [f"nb{r}" for r in range(b)] \
+        + [f"one{r}" for r in range(b - 1)]
+
+
+def _enc(n_types: int, t: int) -> dict[str, int]:
+    b = type_bits(n_types)
+    if b == 0:
+        return {"occ": 1}
+    code = {f"b{r}": t >> r & 1 for r in range(b)}
+    code |= {f"nb{r}": 1 - (t >> r & 1) for r in range(b)}
+    return code | {f"one{r}": 1 for r in range(b - 1)}
+
+
+def hewitt_rnn(n_types: int, depth: int) -> RNN:
+    """Hewitt et al.'s stack RNN with latching violation units (see the module docstring)."""
+    op, cl = brackets(n_types)
+    b = type_bits(n_types)
+    codes = _slot_codes(n_types)
+    occupancy = [c for c in codes if not c.startswith("one")]  # they sum to q iff occupied
+    q = max(b, 1)
+
+    def unit(half: str, j: int, c: str) -> str:
+        return f"{half}{j}.{c}"
+
+    stack = [unit(h, j, c) for h in ("push", "pop") for j in range(depth) for c in codes]
+    checks = [f"mis{v}.{r}" for v in (1, 0) for r in range(b)] + ["under", "over"]
+    units = stack + checks
+    rb = RNNBuilder(alphabet(n_types), units, activation="sigmoid", beta=BETA,
+                    readout={u: -1 for u in units}, readout_bias=0.5)
+    for u in stack:
+        rb.W.set_bias(u, -1)
+    for j in range(depth):
+        for c in codes:
+            push, pop = unit("push", j, c), unit("pop", j, c)
+            for s in cl:
+                rb.U[(push, s)] = -2
+            for s in op:
+                rb.U[(pop, s)] = -2
+            if j == 0:
+                for t, s in enumerate(op):
+                    rb.U[(push, s)] = 2 * _enc(n_types, t)[c]
+            else:  # Down: slot j − 1 moves to slot j on a push
+                rb.W[(push, unit("push", j - 1, c))] = 2
+                rb.W[(push, unit("pop", j - 1, c))] = 2
+            if j < depth - 1:  # Up: slot j + 1 moves to slot j on a pop
+                rb.W[(pop, unit("push", j + 1, c))] = 2
+                rb.W[(pop, unit("pop", j + 1, c))] = 2
+    for v in (1, 0):
+        for r in range(b):
+            u = f"mis{v}.{r}"
+            rb.W[(u, u)] = 4
+            rb.W.set_bias(u, -3)
+            top_bit = f"nb{r}" if v == 1 else f"b{r}"  # the top's bit r differs from v
+            for half in ("push", "pop"):
+                rb.W[(u, unit(half, 0, top_bit))] = 2
+            for t, s in enumerate(cl):
+                if (t >> r & 1) == v:
+                    rb.U[(u, s)] = 2
+    rb.W[("under", "under")] = 4 * q
+    rb.W.set_bias("under", -1)
+    for s in cl:
+        rb.U[("under", s)] = 2 * q
+    rb.W[("over", "over")] = 4 * q
+    rb.W.set_bias("over", -(2 * q + 1))
+    for s in op:
+        rb.U[("over", s)] = 2 * q
+    for half in ("push", "pop"):
+        for c in occupancy:
+            rb.W[("under", unit(half, 0, c))] = -2
+            rb.W[("over", unit(half, depth - 1, c))] = 2
+    return rb.build()
+
+
+# ====================================================================== DFA
+def minimal_dfa(n_types: int, depth: int) -> DFA:
+    """BFS over stacks (tuples of types) and a sink, minimized."""
+    if dfa_states_value(n_types, depth) > MAX_DFA_STATES:
+        raise SuccinctError(
+            f"the minimal DFA of Dyck-({n_types},{depth}) has "
+            f"{dfa_states_value(n_types, depth)} states, more than {MAX_DFA_STATES}; "
+            "sizes reports the count without building it"
+        )
+    a = alphabet(n_types)
+    op = set(brackets(n_types)[0])
+    index = {s: t % n_types for t, s in enumerate(a.symbols)}
+
+    def step(state: Any, symbol: str) -> Any:
+        if state == "sink":
+            return state
+        t = index[symbol]
+        if symbol in op:
+            return state + (t,) if len(state) < depth else "sink"
+        return state[:-1] if state and state[-1] == t else "sink"
+
+    raw = dfa_from_transition_function(a.symbols, (), step, lambda s: s == (),
+                                       max_states=MAX_DFA_STATES + 1)
+    return raw.minimize()
+
+
+# ====================================================================== formulas
+b_sym = sp.Symbol("b", positive=True, integer=True)  # ⌈log₂ k⌉, substituted below
+
+
+def _log2_ceil(x: sp.Expr) -> sp.Expr:
+    return sp.ceiling(sp.log(x, 2))
+
+
+def _uhat_costs_b_pos() -> dict[str, sp.Expr]:
+    """Per-op parameter counts of the compiled program for ``b ≥ 1`` (polynomials in the
+    residual width ``R`` before the op), as :func:`compiled_op_formulas` reports them."""
+    r = sp.Symbol("R")
+    return {
+        "local": (r + 1) * (r + 3),  # open, close, τ_r, U_ℓ: one FFN, one OR/AND gate
+        "match": 5 * r**2 + 23 * (b_sym + 1) * r + 30 * b_sym**2 + 53 * b_sym + 23,
+        "final": 3 * r**2 + 10 * r + 8,  # Z
+    }
+
+
+def uhat_formulas() -> dict[str, sp.Expr]:
+    """Layers, width and params of the compiled UHAT as sympy expressions in ``k, D``.
+
+    Residual width before an op: ``2k`` inputs, then one coordinate per predicate. Per-op
+    costs (``R`` = width before the op), read off :func:`compiled_op_formulas`:
+
+    * position-wise op (one gate, one FFN block): ``(R + 1)(R + 3)`` params, one layer;
+      for ``k = 1`` ``open``/``close`` are literals: ``(R + 1)²``;
+    * ``L_ℓ``/``R_ℓ``: an attention layer and three FFN levels (the ``↔`` of b type bits):
+      ``5R² + 23(b + 1)R + 30b² + 53b + 23`` params, 4 layers; for ``k = 1`` (no type
+      bits) one FFN level: ``3R² + 13R + 11``, 2 layers;
+    * ``Z``: ``3R² + 10R + 8`` params, 2 layers.
+
+    With ``P = 2k + 2 + b`` (after the prelude) the rounds start at ``R = P + 3(ℓ − 1)``.
+    """
+    r, ell = sp.Symbol("R"), sp.Symbol("ell", integer=True, positive=True)
+    b = b_sym
+    costs = _uhat_costs_b_pos()
+    local, match, final = costs["local"], costs["match"], costs["final"]
+    two_k = 2 * k
+
+    def at(expr: sp.Expr, width: sp.Expr) -> sp.Expr:
+        return expr.subs(r, width)
+
+    # k ≥ 2: prelude open, close, τ_0 … τ_{b−1}.
+    prelude = sum(at(local, two_k + i) for i in range(2)) \
+        + sp.summation(at(local, two_k + 2 + sp.Symbol("i")), (sp.Symbol("i"), 0, b - 1))
+    p0 = two_k + 2 + b
+    start = p0 + 3 * (ell - 1)
+    rounds = sp.summation(at(match, start) + at(match, start + 1) + at(local, start + 2),
+                          (ell, 1, D))
+    width_end = p0 + 3 * D
+    params = (two_k) ** 2 + prelude + rounds + at(final, width_end) + width_end + 1
+    general = {
+        "layers": 9 * D + b + 4,
+        "width": two_k + 5 * b + 3 * D + 2,
+        "params": params,
+    }
+    # k = 1: open and close are literals, no type bits, one FFN level per match.
+    match1 = 3 * r**2 + 13 * r + 11
+    start1 = 4 + 3 * (ell - 1)
+    params1 = 4 + at((r + 1) ** 2, 2) + at((r + 1) ** 2, 3) \
+        + sp.summation(at(match1, start1) + at(match1, start1 + 1) + at(local, start1 + 2),
+                       (ell, 1, D)) + at(final, 4 + 3 * D) + 4 + 3 * D + 1
+    one = {"layers": 5 * D + 4, "width": 3 * D + 5, "params": params1.subs(k, 1)}
+    out = {}
+    for key in general:
+        g = sp.expand(general[key]).subs(b, _log2_ceil(k))
+        out[key] = sp.Piecewise((sp.expand(one[key]), sp.Eq(k, 1)), (g, True))
+    return out
+
+
+def rnn_units_formula() -> sp.Expr:
+    """``2D(3b − 1) + 2b + 2`` for ``k ≥ 2``, ``2D + 2`` for ``k = 1``."""
+    b = _log2_ceil(k)
+    return sp.Piecewise((2 * D + 2, sp.Eq(k, 1)), (2 * D * (3 * b - 1) + 2 * b + 2, True))
+
+
+def rnn_params_formula() -> sp.Expr:
+    """``u² + u·|Σ| + 3u + 1`` with ``u`` units and ``|Σ| = 2k`` (W, U, b, h0, readout,
+    readout bias)."""
+    u = rnn_units_formula()
+    return u**2 + 2 * k * u + 3 * u + 1
+
+
+def dfa_states_formula() -> sp.Expr:
+    """``(k^{D+1} − 1)/(k − 1) + 1`` for ``k ≥ 2``, ``D + 2`` for ``k = 1``."""
+    return sp.Piecewise((D + 2, sp.Eq(k, 1)), ((k ** (D + 1) - 1) / (k - 1) + 1, True))
+
+
+def dfa_states_value(n_types: int, depth: int) -> int:
+    """:func:`dfa_states_formula` at integers (exact)."""
+    if n_types == 1:
+        return depth + 2
+    return (n_types ** (depth + 1) - 1) // (n_types - 1) + 1
+
+
+# ====================================================================== strategies
+@st.composite
+def members(draw: st.DrawFn, n_types: int, depth: int, *, max_len: int = 24,
+            min_pairs: int = 1) -> tuple[str, ...]:
+    """Random members of Dyck-(k, D) of length ≤ ``max_len`` (biased towards opening, so
+    the depth bound is reached often)."""
+    op, cl = brackets(n_types)
+    pairs = draw(st.integers(min_pairs, max(min_pairs, max_len // 2)))
+    out: list[str] = []
+    stack: list[int] = []
+    opened = 0
+    while opened < pairs or stack:
+        can_open = opened < pairs and len(stack) < depth
+        if can_open and (not stack or draw(st.integers(0, 2)) > 0):
+            t = draw(st.integers(0, n_types - 1))
+            stack.append(t)
+            out.append(op[t])
+            opened += 1
+        else:
+            out.append(cl[stack.pop()])
+    return tuple(out)
+
+
+def _depth_profile(word: tuple[str, ...], openers: set[str]) -> list[int]:
+    d, out = 0, []
+    for s in word:
+        d += 1 if s in openers else -1
+        out.append(d)
+    return out
+
+
+@st.composite
+def near_misses(draw: st.DrawFn, n_types: int, depth: int, *,
+                max_len: int = 24) -> tuple[str, ...]:
+    """Non-members one edit away from a member (every kind below is never a member).
+
+    * ``delete`` one symbol (odd length);
+    * ``retype`` one bracket (k ≥ 2: the pairing is fixed by the opener/closer pattern,
+      so that pair no longer matches);
+    * ``flip`` an opener to a closer or back (the counts no longer agree);
+    * ``truncate`` at a point where brackets are still open;
+    * ``stray`` closer in front or opener at the end;
+    * ``deepen``: a balanced word whose depth is exactly D + 1 (balanced, too deep).
+    """
+    op, cl = brackets(n_types)
+    kinds = ["delete", "flip", "truncate", "stray", "deepen"] + (["retype"] if n_types > 1
+                                                                  else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "deepen":
+        inner = [draw(st.integers(0, n_types - 1)) for _ in range(depth + 1)]
+        core = tuple(op[t] for t in inner) + tuple(cl[t] for t in reversed(inner))
+        room = max(0, max_len - len(core))
+        left = draw(members(n_types, depth, max_len=room // 2, min_pairs=0)) \
+            if room >= 4 else ()
+        right = draw(members(n_types, depth, max_len=room // 2, min_pairs=0)) \
+            if room >= 4 else ()
+        return left + core + right
+    w = list(draw(members(n_types, depth, max_len=max(2, max_len - 1))))
+    types = {s: i % n_types for i, s in enumerate(op + cl)}
+    if kind == "delete":
+        del w[draw(st.integers(0, len(w) - 1))]
+        return tuple(w) if w else (cl[0],)
+    if kind == "flip":
+        i = draw(st.integers(0, len(w) - 1))
+        t = types[w[i]]
+        w[i] = cl[t] if w[i] in op else op[t]
+        return tuple(w)
+    if kind == "retype":
+        i = draw(st.integers(0, len(w) - 1))
+        t = types[w[i]]
+        new = draw(st.integers(0, n_types - 2))
+        new = new + 1 if new >= t else new
+        w[i] = op[new] if w[i] in op else cl[new]
+        return tuple(w)
+    if kind == "truncate":
+        open_at = [i for i, d in enumerate(_depth_profile(tuple(w), set(op))) if d > 0]
+        return tuple(w[: draw(st.sampled_from(open_at)) + 1])
+    front = draw(st.booleans())
+    t = draw(st.integers(0, n_types - 1))
+    return (cl[t], *w) if front else (*w, op[t])
+
+
+# ====================================================================== registry
+def _members(p: Mapping[str, Any]) -> Iterator[str]:
+    """Members in order of length: ``(^d )^d`` style nests, then their concatenations."""
+    a = alphabet(p["k"])
+    op, cl = brackets(p["k"])
+    for d in range(1, p["D"] + 1):
+        for t in range(p["k"]):
+            yield a.to_word([a.index(op[t])] * d + [a.index(cl[t])] * d)
+
+
+def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Counted sizes of the UHAT and RNN (with their formulas) and the DFA's state count."""
+    nt, depth = p["k"], p["D"]
+    subs = {k: nt, D: depth}
+    comp = compiled(nt, depth)
+    uhat = model_report(comp.model, comp)
+    uhat["formulas"]["closed form in k, D"] = {
+        key: str(f) for key, f in uhat_formulas().items()}
+    uhat["attention_ops"] = len(comp.program.attention_ops)
+    rnn = model_report(hewitt_rnn(nt, depth))
+    rnn["formulas"]["units"] = str(rnn_units_formula())
+    rnn["formulas"]["params"] = str(rnn_params_formula())
+    rnn["activation"] = f"sigmoid(β·z), β = {BETA:g}"
+    n_states = dfa_states_value(nt, depth)
+    assert int(dfa_states_formula().subs(subs)) == n_states
+    return {
+        "uhat": uhat,
+        "rnn": rnn,
+        "dfa": {"kind": "dfa", "dfa_states": n_states, "params": n_states * 2 * nt,
+                "formulas": {"dfa_states": str(dfa_states_formula()),
+                             "params": "dfa_states · |Σ| (transition table)"}},
+    }
+
+
+def verdict() -> Verdict:
+    """UHAT vs RNN vs DFA parameters as D → ∞ (k = 2) and as k → ∞ (D = 2).
+
+    ``⌈log₂ k⌉`` is replaced by ``log₂ k`` for the limits in k (their ratio tends to 1).
+    """
+    uh, rn = uhat_formulas()["params"], rnn_params_formula()
+    dfa = dfa_states_formula() * 2 * k
+
+    def general(e: sp.Expr) -> sp.Expr:  # the k ≥ 2 branch of every Piecewise
+        return e.replace(lambda x: isinstance(x, sp.Piecewise), lambda x: x.args[-1][0])
+
+    def in_k(e: sp.Expr) -> sp.Expr:
+        return general(e).subs(sp.ceiling(sp.log(k, 2)), sp.log(k, 2)).subs(D, 2)
+
+    rows = []
+    for left, right, lname, rname in [(uh, rn, "UHAT", "RNN"), (rn, dfa, "RNN", "DFA"),
+                                      (uh, dfa, "UHAT", "DFA")]:
+        rows.append(Comparison(lname, rname, general(left).subs(k, 2),
+                               general(right).subs(k, 2), D, note="k = 2"))
+        rows.append(Comparison(lname, rname, in_k(left), in_k(right), k, note="D = 2"))
+    return Verdict(family="dyck", subject="Dyck", comparisons=tuple(rows),
+                   statements=(("gap", "UHAT", "RNN"),))
+
+
+register(Family(
+    name="dyck",
+    description="Dyck-(k,D): balanced words over k bracket types, depth ≤ D (notes §8.1)",
+    params=(
+        Param("k", int, default=1, low=1, high=64, help="bracket types"),
+        Param("D", int, default=3, low=1, high=32, help="maximum nesting depth"),
+    ),
+    alphabet=lambda p: alphabet(p["k"]),
+    models={
+        "reference": lambda p: Predicate(alphabet(p["k"]),
+                                         lambda w: is_member(w, p["k"], p["D"]),
+                                         name="stack recognizer"),
+        "brasp": lambda p: program(p["k"], p["D"]),
+        "uhat": lambda p: compiled(p["k"], p["D"]).model,
+        "rnn": lambda p: hewitt_rnn(p["k"], p["D"]),
+        "dfa": lambda p: DFARecognizer(minimal_dfa(p["k"], p["D"])),
+    },
+    members=_members,
+    sizes=sizes,
+    verdict=verdict,
+    model_help={
+        "reference": "stack recognizer (plain Python)",
+        "brasp": "cancellation rounds, 2D+1 attention ops, no positional encodings",
+        "uhat": "that program compiled by Lemma 9",
+        "rnn": "Hewitt et al. 2020 stack RNN + latching violation units (sigmoid, β=1e4)",
+        "dfa": "minimal complete DFA (stacks of height ≤ D, and a sink)",
+    },
+))

@@ -1,0 +1,5 @@
+"""``python -m succinct`` runs the CLI."""
+
+from succinct.cli import main
+
+main()

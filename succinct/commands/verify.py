@@ -1,0 +1,178 @@
+"""``succinct verify`` and ``succinct dfa``: agreement of a family's models, and automata.
+
+::
+
+    succinct verify FAMILY -p KEY=VALUE ... [--models uhat,rnn,reference] [--max-len L]
+        [--samples N] [--unbounded] [--json] [--time-limit S] [--max-states M]
+    succinct dfa FAMILY -p KEY=VALUE ... [--model rnn] [--max-len L] [--dot FILE] [--json]
+
+``verify`` exits with status 1 when the models disagree (so scripts and CI can rely on
+it), 2 on bad input, 0 otherwise. A progress bar is drawn on standard error when it is a
+terminal.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from succinct.cli import PARAM, _friendly, app
+from succinct.registry import Family, get_family, parse_params
+from succinct.words import SuccinctError
+
+if TYPE_CHECKING:
+    from succinct.verify import Report
+
+MEMBERS_USED = 256  # members of the family fed to the mutation sampler
+
+
+def _models(fam: Family, raw: dict[str, str], names: str | None) -> dict[str, Any]:
+    chosen = [n.strip() for n in names.split(",") if n.strip()] if names else \
+        [fam.reference] + [m for m in fam.models if m != fam.reference]
+    if len(chosen) < 2:
+        raise SuccinctError("verify needs two or more models (--models a,b)")
+    return {name: fam.build(name, raw) for name in chosen}
+
+
+@app.command("verify")
+@_friendly
+def verify_command(
+    family: str,
+    params: list[str] = PARAM,
+    models: str = typer.Option(None, "--models", help="comma-separated models (default: all)"),
+    max_len: int = typer.Option(None, "--max-len", "-L", help="check every word up to this"),
+    samples: int = typer.Option(0, "--samples", "-n", help="sampled words (uniform, mutants)"),
+    unbounded: bool = typer.Option(False, "--unbounded", help="compare exact automata too"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    time_limit: float = typer.Option(None, "--time-limit", help="refuse runs longer (seconds)"),
+    max_states: int = typer.Option(1_000_000, "--max-states", help="bound for exact automata"),
+    seed: int = typer.Option(0, "--seed", help="seed of the sampled words"),
+) -> None:
+    """Check that a family's models accept the same words.
+
+    Example: succinct verify ltl -p "formula=a S b" --models reference,uhat,brasp
+    --max-len 10 --samples 1000 --unbounded
+    """
+    from succinct.verify import verify
+
+    fam = get_family(family)
+    raw = parse_params(params)
+    recognizers = _models(fam, raw, models)
+    members = []
+    if fam.members is not None and (samples or max_len is None):
+        members = list(itertools.islice(fam.members(fam.resolve(raw)), MEMBERS_USED))
+    if max_len is None and not samples and not unbounded:
+        raise SuccinctError("give --max-len, --samples or --unbounded")
+    with _ProgressBar() as bar:
+        report = verify(recognizers, max_len=max_len, samples=samples, members=members or None,
+                        seed=seed, time_limit=time_limit, unbounded=unbounded,
+                        max_states=max_states, progress=bar)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_report(family, fam.resolve(raw), report)
+    if not report.agree:
+        raise typer.Exit(1)
+
+
+def _print_report(family: str, resolved: dict[str, Any], report: Report) -> None:
+    typer.echo(f"{family} {resolved}: {', '.join(report.models)} over "
+               f"{{{', '.join(report.alphabet)}}}")
+    parts = []
+    if report.exhaustive:
+        parts.append(f"all {report.exhaustive:,} words of length 1..{report.max_len}")
+    if report.sampled:
+        parts.append(f"{report.sampled:,} sampled")
+    if parts:
+        typer.echo(f"checked {report.checked:,} words ({', '.join(parts)}) in "
+                   f"{report.seconds:.2f} s: {report.words_per_second:,.0f} words/s on "
+                   f"{report.devices} device(s)")
+        typer.echo("time per model: " + ", ".join(
+            f"{name} {s:.2f} s" for name, s in report.model_seconds.items()))
+        typer.echo(f"disagreements: {report.disagreements:,}")
+    if report.certificate is not None:
+        cert = report.certificate
+        sizes = ", ".join(f"{name} {a.minimal.n_states} ({a.method}, {a.explored:,} explored)"
+                          for name, a in cert.automata.items())
+        verdict = "equal on all words" if cert.equal else "NOT equal"
+        typer.echo(f"unbounded: {verdict}; minimal DFA states: {sizes}")
+        if cert.equal:
+            typer.echo(f"certificate: identical canonical minimal DFAs, digest "
+                       f"{next(iter(cert.digests.values()))}")
+    cex = report.counterexample
+    if cex is None:
+        typer.echo("agree" if report.agree else "disagree")
+    else:
+        typer.echo(f"shortest counterexample ({cex.found_by}): {cex.word!r} (length "
+                   f"{cex.length}) accepted by {', '.join(cex.accepted_by) or 'none'}; "
+                   f"rejected by {', '.join(cex.rejected_by) or 'none'}")
+
+
+class _ProgressBar:
+    """A tqdm bar on standard error when it is a terminal; otherwise nothing."""
+
+    def __enter__(self):
+        self.bar = None
+        if not sys.stderr.isatty():
+            return None
+        from tqdm import tqdm
+
+        def update(done: int, total: int) -> None:
+            if self.bar is None:
+                self.bar = tqdm(total=total, unit="word", unit_scale=True, file=sys.stderr,
+                                leave=False)
+            self.bar.update(done - self.bar.n)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@app.command("dfa")
+@_friendly
+def dfa_command(
+    family: str,
+    params: list[str] = PARAM,
+    model: str = typer.Option(None, "--model", "-m", help="which model (default: reference)"),
+    max_len: int = typer.Option(None, "--max-len", "-L",
+                                help="bound the words when no exact automaton exists"),
+    dot: str = typer.Option(None, "--dot", help="write the minimal DFA as Graphviz DOT"),
+    max_states: int = typer.Option(1_000_000, "--max-states", help="state bound"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Minimal DFA of one model: exact (k-bit RNN extraction, strict-future programs and
+    UHATs, past-time LTL) or, with --max-len, of the words up to that length.
+
+    Example: succinct dfa ltl -p "formula=b & H(b -> Y a)" --model uhat --dot out.dot
+    """
+    from succinct.extract import bounded_dfa, exact_dfa, exact_support
+
+    fam = get_family(family)
+    recognizer = fam.build(model or fam.reference, parse_params(params))
+    reason = exact_support(recognizer)
+    if reason is None:
+        automaton = exact_dfa(recognizer, max_states=max_states)
+    elif max_len is not None:
+        automaton = bounded_dfa(recognizer, max_len)
+    else:
+        raise SuccinctError(f"{reason}; pass --max-len L for the minimal DFA of the words up "
+                            "to length L")
+    if dot is not None:
+        Path(dot).write_text(automaton.minimal.to_dot(f"{family} {model or fam.reference}"))
+    if as_json:
+        typer.echo(json.dumps(automaton.as_dict(), indent=2))
+        return
+    how = (f"exact, {automaton.method}" if automaton.exact
+           else f"words up to length {automaton.max_len}")
+    line = f"minimal DFA: {automaton.minimal.n_states} states ({how}; " \
+        f"{automaton.explored:,} explored in {automaton.seconds:.2f} s"
+    if automaton.bound is not None:
+        line += f"; Prop 1 bound 2^(kD) = {automaton.bound:,}"
+    typer.echo(line + ")")

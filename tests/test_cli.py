@@ -1,0 +1,72 @@
+"""The CLI contract: accepts, sizes, list, show; errors are one line and exit 2."""
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+import succinct.commands  # noqa: F401  (registers the later commands)
+from succinct.cli import app
+
+RUN = CliRunner()
+EX1 = "formula=b & H(b -> Y a) & H((a & Y true) -> Y b)"
+
+
+def test_accepts_plain_and_json():
+    out = RUN.invoke(app, ["accepts", "ltl", "-p", EX1, "--model", "uhat", "ab", "aba", "abab"])
+    assert out.exit_code == 0, out.output
+    assert out.output.split() == ["accept", "reject", "accept"]
+    out = RUN.invoke(app, ["accepts", "ltl", "-p", EX1, "--model", "brasp", "--json", "ab"])
+    assert json.loads(out.output) == [{"word": "ab", "accepted": True}]
+
+
+def test_accepts_reads_stdin():
+    out = RUN.invoke(app, ["accepts", "ltl", "-p", EX1, "--model", "reference", "-"],
+                     input="ab\nba\n" + "ab" * 5000 + "\n")
+    assert out.output.split() == ["accept", "reject", "accept"]
+
+
+def test_sizes_json_has_the_contract_keys():
+    out = RUN.invoke(app, ["sizes", "ltl", "-p", EX1, "--json"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.output)
+    for name in ("reference", "brasp", "uhat"):
+        for key in ("params", "layers", "width", "bits", "formulas"):
+            assert key in report["models"][name], (name, key)
+    uhat = report["models"]["uhat"]
+    assert uhat["formula_totals"]["params"] == uhat["params"]
+    assert uhat["formula_totals"]["bits"] == uhat["bits"]
+
+
+def test_list_and_show():
+    out = RUN.invoke(app, ["list"])
+    assert "ltl" in out.output
+    out = RUN.invoke(app, ["show", "ltl", "-p", "formula=Y a", "--model", "uhat"])
+    assert "mask=future, tie=rightmost" in out.output
+
+
+def test_errors_are_one_line_with_exit_2():
+    cases = [
+        (["accepts", "ltl", "-p", "formula=a &", "ab"], "position 4"),
+        (["accepts", "ltl", "-p", "formula=a", "abc"], "unknown symbol 'c'"),
+        (["accepts", "ltl", "-p", "formula=a", ""], "empty word"),
+        (["accepts", "ltl", "-p", "formula=a", "--model", "gpt", "ab"], "no model 'gpt'"),
+        (["accepts", "nope", "ab"], "unknown family"),
+        (["accepts", "ltl", "-p", "formula=a", "-p", "mode=x", "ab"], "mode"),
+        (["accepts", "ltl", "-p", "bogus", "ab"], "KEY=VALUE"),
+        (["accepts", "ltl", "ab"], "needs -p formula"),
+    ]
+    for args, needle in cases:
+        out = RUN.invoke(app, args)
+        assert out.exit_code == 2, (args, out.output)
+        assert needle in out.output, (args, out.output)
+        assert "Traceback" not in out.output
+
+
+def test_console_script_entry_point():
+    proc = subprocess.run([sys.executable, "-m", "succinct", "accepts", "ltl", "-p",
+                           "formula=a S b", "ba", "ab"], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["accept", "reject"]

@@ -1,0 +1,130 @@
+"""The UHAT model itself: masks, tie-breaks, the zero vector, exact range, fast paths."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from succinct.uhat import ExactRangeError, UHATBuilder
+from succinct.words import Alphabet, SuccinctError, encode
+
+AB = Alphabet.of("ab")
+
+
+def _pointer(mask: str, tie: str, score_on_b: bool):
+    """One attention layer copying Q_a from the attended position (position of a
+    selected letter), with score Q_b(m) (or constant 0 when ``score_on_b`` is false)."""
+    b = UHATBuilder(AB)
+    r = b.attention(mask=mask, tie=tie, query=["s"], new=["att_a", "att_b"],
+                    boolean=["att_a", "att_b"])
+    r.A.set_bias("s", 1)
+    if score_on_b:
+        r.B[("s", "Q_b")] = 1
+    r.C_a[("att_a", "Q_a")] = 1
+    r.C_a[("att_b", "Q_b")] = 1
+    return b.build(readout={"att_a": 1})
+
+
+def _oracle(word: str, mask: str, tie: str, score_on_b: bool) -> list[tuple[int, int]]:
+    """(att_a, att_b) per position, straight from the paper's definition."""
+    out = []
+    n = len(word)
+    for i in range(n):
+        visible = [m for m in range(n) if mask == "none" or (mask == "future" and m < i)
+                   or (mask == "past" and m > i)]
+        if not visible:
+            out.append((0, 0))
+            continue
+        score = {m: (word[m] == "b") if score_on_b else 0 for m in visible}
+        best = max(score.values())
+        winners = [m for m in visible if score[m] == best]
+        m = winners[0] if tie == "left" else winners[-1]
+        out.append((int(word[m] == "a"), int(word[m] == "b")))
+    return out
+
+
+@pytest.mark.parametrize("mask", ["none", "future", "past"])
+@pytest.mark.parametrize("tie", ["left", "right"])
+@pytest.mark.parametrize("score_on_b", [False, True])
+@pytest.mark.parametrize("fast", [True, False])
+def test_masks_ties_and_zero_vector(mask, tie, score_on_b, fast):
+    model = _pointer(mask, tie, score_on_b)
+    words = ["a", "b", "ab", "ba", "aab", "abba", "babab", "aaaab", "bbbba"]
+    for w in words:
+        res = model.residuals(w, fast=fast)[-1]
+        got = [tuple(int(x) for x in row[2:4]) for row in res]
+        assert got == _oracle(w, mask, tie, score_on_b), (w, got)
+
+
+def test_strict_future_gives_zero_vector_at_first_position():
+    model = _pointer("future", "right", False)
+    for w in ["a", "b", "ab"]:
+        assert model.residuals(w)[-1][0, 2:4].tolist() == [0, 0]
+
+
+def test_strict_past_gives_zero_vector_at_last_position():
+    model = _pointer("past", "left", False)
+    for w in ["a", "ba", "bba"]:
+        assert model.residuals(w)[-1][-1, 2:4].tolist() == [0, 0]
+
+
+@given(st.lists(st.text("ab", min_size=1, max_size=12), min_size=1, max_size=20),
+       st.sampled_from(["none", "future", "past"]), st.sampled_from(["left", "right"]))
+def test_fast_path_equals_dense(words, mask, tie):
+    """Both selection algorithms give bit-identical residuals (batched, padded)."""
+    model = _pointer(mask, tie, True)
+    tokens, lengths = encode(words, AB)
+    assert (model.accepts_batch(tokens, lengths) ==
+            model.accepts_batch(tokens, lengths, fast=False)).all()
+    want = [_oracle(w, mask, tie, True)[-1][0] == 1 for w in words]
+    assert model.accepts(words).tolist() == want
+
+
+def test_accept_at_first_position():
+    b = UHATBuilder(AB, accept_at="first")
+    b.attention(mask="past", tie="left", query=["s"])
+    model = b.build(readout={"Q_a": 1})
+    assert model.accepts(["ab", "ba", "a", "bbba"]).tolist() == [True, False, True, False]
+
+
+def test_exact_range_is_enforced():
+    b = UHATBuilder(AB)
+    r = b.attention(mask="none", tie="left", query=["s"], new=["big"])
+    r.A[("s", "Q_a")] = 2**16
+    r.B[("s", "Q_a")] = 2**16
+    r.C_v[("big", "Q_a")] = 1
+    with pytest.raises(ExactRangeError, match="2\\^31"):
+        b.build(readout={"big": 1})
+
+
+def test_non_integer_weights_need_explicit_inexact_mode():
+    model = _pointer("future", "right", True)
+    params = dict(model.params)
+    params["readout"] = np.asarray(params["readout"]) * 0.5
+    soft = model.with_params(params)
+    assert not soft.exact
+    with pytest.raises(ExactRangeError, match="non-integer"):
+        soft.accepts(["ab"])
+    assert soft.accepts(["ab", "ba"], exact=False).tolist() == [True, False]
+
+
+def test_bad_batches_are_refused():
+    model = _pointer("future", "right", True)
+    with pytest.raises(SuccinctError, match="empty word"):
+        model.accepts_batch(np.zeros((1, 8), np.int32), np.zeros(1, np.int32))
+    with pytest.raises(SuccinctError, match="unknown symbol 'c'"):
+        model.accepts(["abc"])
+
+
+def test_dense_path_refuses_huge_inputs_with_predicted_memory():
+    model = _pointer("future", "right", True)
+    tokens = np.zeros((1, 1 << 16), np.int32)
+    with pytest.raises(SuccinctError, match="GiB"):
+        model.accepts_batch(tokens, np.array([1 << 16], np.int32), fast=False)
+
+
+def test_labelled_printout():
+    text = str(_pointer("future", "right", True))
+    assert "mask=future, tie=rightmost" in text
+    assert "att_a ← a.Q_a" in text
+    assert "s ← Q_b" in text

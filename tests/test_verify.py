@@ -1,0 +1,253 @@
+"""Verification engine: exhaustive coverage, counterexamples, sampling, devices, CLI.
+
+Expected values come from outside the engine: words enumerated with itertools, shortest
+counterexamples found by a plain loop over words in shortlex order calling each model on
+one word at a time (the UHAT through its dense O(N²) path), and textbook automata.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import jax
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from succinct.automata import DFA
+from succinct.compile import compile_program
+from succinct.ltl import Language, parse, to_brasp
+from succinct.recognizer import Predicate
+from succinct.verify import mutate, predicted_words, verify
+from succinct.words import Alphabet, SuccinctError
+
+AB = Alphabet.of("ab")
+FORMULA = "a S b"  # some earlier b, and only a's since
+
+
+def shortlex(symbols: str, max_len: int):
+    for n in range(1, max_len + 1):
+        for w in itertools.product(symbols, repeat=n):
+            yield "".join(w)
+
+
+def wrong_uhat():
+    """The compiled UHAT of ``a S b`` with one weight changed (an FFN output -1 → 0)."""
+    model = compile_program(to_brasp(parse(FORMULA, AB), AB)).model
+    params = jax.tree_util.tree_map(np.array, model.params)
+    assert params["layers"][0]["W_2"][2, 0] == -1
+    params["layers"][0]["W_2"][2, 0] = 0
+    return model, model.with_params(params)
+
+
+def one_by_one(models: dict) -> dict:
+    """Each model as a function of one word (UHATs through the dense O(N²) path)."""
+    def call(name, m):
+        kw = {"fast": False} if name != "reference" else {}
+        return lambda w: bool(m.accepts([w], **kw)[0])
+
+    return {name: call(name, m) for name, m in models.items()}
+
+
+def brute_force_shortest(deciders: dict, max_len: int) -> str | None:
+    """The first word (shortlex) on which the models differ, one word per call."""
+    for w in shortlex("ab", max_len):
+        if len({decide(w) for decide in deciders.values()}) > 1:
+            return w
+    return None
+
+
+class Recording:
+    """A recognizer that remembers every word it is asked about (host path)."""
+
+    def __init__(self, alphabet: Alphabet) -> None:
+        self.alphabet = alphabet
+        self.seen: list[tuple[int, ...]] = []
+
+    def accepts_batch(self, tokens, lengths, **_):
+        self.seen += [tuple(int(x) for x in tokens[b, :n]) for b, n in enumerate(lengths)]
+        return np.ones(len(lengths), bool)
+
+
+@pytest.mark.parametrize("symbols,max_len,batch", [("ab", 7, 16), ("abc", 5, 10),
+                                                   ("abcd", 3, 1000), ("a", 6, 4)])
+def test_exhaustive_covers_every_word_once(symbols, max_len, batch):
+    alphabet = Alphabet.of(symbols)
+    rec = Recording(alphabet)
+    everything = Predicate(alphabet, lambda w: True)
+    report = verify({"rec": rec, "all": everything}, max_len=max_len, batch_size=batch)
+    want = [w for n in range(1, max_len + 1) for w in itertools.product(range(len(symbols)),
+                                                                          repeat=n)]
+    assert rec.seen == want  # each word exactly once, in shortlex order
+    assert report.exhaustive == report.checked == len(want) \
+        == sum(len(symbols) ** n for n in range(1, max_len + 1))
+    assert predicted_words(len(symbols), max_len) == len(want)
+    assert report.disagreements == 0 and report.counterexample is None
+
+
+def test_wrong_model_caught_with_shortest_counterexample():
+    good, bad = wrong_uhat()
+    reference = Language(parse(FORMULA, AB), AB)
+    models = {"reference": reference, "good": good, "bad": bad}
+    deciders = one_by_one(models)
+    want = brute_force_shortest(deciders, 6)
+    assert want is not None
+    report = verify(models, max_len=6, unbounded=True)
+    cex = report.counterexample
+    assert cex is not None and cex.word == want and cex.found_by == "exhaustive"
+    assert set(cex.accepted_by) == {n for n, decide in deciders.items() if decide(want)}
+    assert set(cex.rejected_by) == set(models) - set(cex.accepted_by)
+    # Every disagreement is counted: compare with a word-by-word count.
+    words = list(shortlex("ab", 6))
+    ref = reference.accepts(words)
+    assert report.disagreements == int((bad.accepts(words, fast=False) != ref).sum())
+    # The unbounded check certifies that good ≡ reference and finds the same word.
+    cert = report.certificate
+    assert cert is not None and not cert.equal
+    assert cert.digests["good"] == cert.digests["reference"] != cert.digests["bad"]
+    assert not report.agree
+    unbounded_only = verify({"reference": reference, "bad": bad}, unbounded=True)
+    assert unbounded_only.checked == 0
+    assert unbounded_only.counterexample.word == want
+    assert unbounded_only.counterexample.found_by == "unbounded"
+    assert unbounded_only.counterexample.rejected_by == tuple(
+        n for n in ("reference", "bad") if not deciders[n](want))
+
+
+def test_equal_models_agree_everywhere():
+    phi = parse("b & H(b -> Y a) & H((a & Y true) -> Y b)", AB)  # (ab)+, Example 1
+    program = to_brasp(phi, AB)
+    ab_plus = DFA.from_dict({0: {"a": 1}, 1: {"b": 2}, 2: {"a": 1}}, 0, [2], "ab")
+    models = {"reference": Language(phi, AB), "brasp": program,
+              "uhat": compile_program(program).model, "dfa": ab_plus}
+    # Mutants of members of length ≤ 4 fit the width of the words up to 8: one compile.
+    report = verify(models, max_len=8, samples=300, members=["ab", "abab"], unbounded=True)
+    assert report.agree and report.disagreements == 0 and report.counterexample is None
+    assert report.exhaustive == 2**9 - 2 and report.sampled == 302
+    cert = report.certificate
+    assert cert.equal and len(set(cert.digests.values())) == 1
+    # (ab)+ over {a, b}: states ε, "a", "ab", and the dead state.
+    assert {a.minimal.n_states for a in cert.automata.values()} == {4}
+    assert set(report.as_dict()) >= {"checked", "disagreements", "counterexample",
+                                     "words_per_second"}
+
+
+def test_sampled_mutants_find_a_sparse_disagreement():
+    target = "abbab"
+    reference = Predicate(AB, lambda w: "".join(w) == target)
+    near = Predicate(AB, lambda w: "".join(w) in (target, "abbabb"))
+    uniform_only = verify({"ref": reference, "near": near}, samples=64, sample_max_len=6)
+    with_members = verify({"ref": reference, "near": near}, samples=400, members=[target])
+    assert with_members.counterexample is not None
+    assert with_members.counterexample.word == "abbabb"
+    assert with_members.counterexample.accepted_by == ("near",)
+    assert with_members.sampled == 401 and uniform_only.sampled == 64
+
+
+def test_mutations_are_single_edits():
+    rng = np.random.default_rng(1)
+    base = ["abba", "a", "babab"]
+    tok = np.zeros((300, 8), np.int32)
+    lens = np.zeros(300, np.int32)
+    pick = rng.integers(0, 3, 300)
+    for r, i in enumerate(pick):
+        tok[r, : len(base[i])] = AB.to_ids(base[i])
+        lens[r] = len(base[i])
+    out, out_len = mutate(tok, lens, 2, rng, 16)
+
+    def edits(w: str) -> set[str]:
+        n, res = len(w), set()
+        for p in range(n):
+            res |= {w[:p] + c + w[p + 1:] for c in "ab" if c != w[p]}
+            if n > 1:
+                res.add(w[:p] + w[p + 1:])
+        res |= {w[:p] + c + w[p:] for p in range(n + 1) for c in "ab"}
+        res |= {w[:q] for q in range(1, n)}
+        res |= {w[:p + m] + w[p:p + m] + w[p + m:] for p in range(n) for m in range(1, n - p + 1)}
+        return res
+
+    for r in range(300):
+        got = AB.to_word(out[r, : out_len[r]])
+        assert got in edits(base[pick[r]]), (base[pick[r]], got)
+        assert not out[r, out_len[r]:].any()
+
+
+def test_bad_input():
+    with pytest.raises(SuccinctError, match=r"a, b.*a, b, c|a, b, c.*a, b"):
+        verify({"x": Predicate(AB, lambda w: True),
+                "y": Predicate(Alphabet.of("abc"), lambda w: True)}, max_len=3)
+    models = {"x": Predicate(AB, lambda w: True), "y": Predicate(AB, lambda w: True)}
+    with pytest.raises(SuccinctError, match="2,097,150 words"):
+        verify(models, max_len=20, max_words=10_000)
+    with pytest.raises(SuccinctError, match="262,142 words.*time limit"):
+        verify(models, max_len=17, time_limit=1e-6, batch_size=64)
+    with pytest.raises(SuccinctError, match="nothing to check"):
+        verify(models)
+    with pytest.raises(SuccinctError, match="not supported, use the bounded check"):
+        past = Language(parse("F a", AB), AB)
+        verify({"x": past, "y": Predicate(AB, lambda w: True)}, unbounded=True)
+
+
+MULTI_DEVICE = textwrap.dedent("""
+    import json, sys
+    import jax, numpy as np
+    sys.path.insert(0, {tests!r})
+    from test_verify import AB, FORMULA, wrong_uhat
+    from succinct.ltl import Language, parse
+    from succinct.verify import verify
+    good, bad = wrong_uhat()
+    r = verify({{"reference": Language(parse(FORMULA, AB), AB), "good": good, "bad": bad}},
+               max_len=7, samples=500, members=["ab", "bab"], seed=3, batch_size=64)
+    d = r.as_dict()
+    print(json.dumps({{k: d[k] for k in ("checked", "exhaustive", "sampled",
+                                        "disagreements", "counterexample", "devices")}}))
+""")
+
+
+def test_multi_device_equals_single_device():
+    script = MULTI_DEVICE.format(tests=os.path.dirname(__file__))
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=4",
+               JAX_PLATFORMS="cpu")
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, check=True, timeout=300)
+    multi = json.loads(out.stdout.strip().splitlines()[-1])
+    good, bad = wrong_uhat()
+    single = verify({"reference": Language(parse(FORMULA, AB), AB), "good": good, "bad": bad},
+                    max_len=7, samples=500, members=["ab", "bab"], seed=3,
+                    batch_size=64).as_dict()
+    assert multi["devices"] == 4 and single["devices"] == 1
+    for key in ("checked", "exhaustive", "sampled", "disagreements", "counterexample"):
+        assert multi[key] == single[key], key
+    assert single["disagreements"] > 0
+
+
+def test_cli_verify_and_dfa(tmp_path):
+    import succinct.commands  # noqa: F401  (registers the commands)
+    from succinct.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["verify", "ltl", "-p", f"formula={FORMULA}", "--models",
+                              "reference,uhat,brasp", "--max-len", "6", "--samples", "50",
+                              "--unbounded", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["checked"] == 126 + 50 and data["disagreements"] == 0
+    assert data["counterexample"] is None and data["words_per_second"] > 0
+    assert data["unbounded"]["equal"]
+    dot = tmp_path / "a.dot"
+    res = runner.invoke(app, ["dfa", "ltl", "-p", f"formula={FORMULA}", "--model", "uhat",
+                              "--dot", str(dot)])
+    assert res.exit_code == 0, res.output
+    # L(a S b) = words with a b before the last position: states "no b yet", "first b
+    # is the last symbol", "accept from now on" (by hand).
+    assert "minimal DFA: 3 states (exact, uhat-exact" in res.output
+    assert dot.read_text().count("doublecircle") == 1
+    res = runner.invoke(app, ["dfa", "ltl", "-p", "formula=F a", "--model", "reference"])
+    assert res.exit_code == 2 and "--max-len" in res.output
+    res = runner.invoke(app, ["dfa", "ltl", "-p", "formula=F a", "--max-len", "5"])
+    assert res.exit_code == 0 and "words up to length 5" in res.output
