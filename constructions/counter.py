@@ -680,7 +680,7 @@ def dc_formulas() -> dict[str, Any]:
     w_len = (nn + 2) * 2**nn * 2 ** (2**nn)
     ring = 2**nn + sp.Mod(1 - 2**nn, nn + 2)
     units = ring + 2 * nn + 25
-    rnn_params = units**2 + 8 * units + 1  # W, U (|Σ| = 5), b, h0, readout; bias
+    rnn_params = units**2 + 8 * units + 1  # W, U (|Σ| = 5), b, h0, readout, readout bias
     lower = 2**nn + nn + sp.floor(sp.log(nn + 2, 2)) + 1
     return {
         "word_length": w_len,
@@ -696,10 +696,10 @@ def dc_formulas() -> dict[str, Any]:
         "rnn_ring": ring,
         "rnn_units": units,
         "rnn_kD": units,  # k = 1
-        "rnn_params": sp.expand(rnn_params),
+        "rnn_params": rnn_params,
         # every weight costs 3 bits except 23 entries of magnitude 2..6 (37 extra bits),
         # plus k = 1 in unary
-        "rnn_bits": sp.expand(3 * rnn_params + 37 + 1),
+        "rnn_bits": 3 * rnn_params + 37 + 1,
         "rnn_kD_lower_bound": lower,
         "rnn_kD_minus_lower_bound": units - lower,
     }
@@ -714,7 +714,7 @@ def counter_formulas() -> dict[str, Any]:
     lay1, par1 = _sum_shapes(_counter_shapes(True), 6, preds)
     states = 2 ** (nn + 1) * (nn + 2) - nn
     units = 6 * states + 1
-    rnn_params = units**2 + 6 * units + 3 * units + 1
+    rnn_params = units**2 + 9 * units + 1  # W, U (|Σ| = 6), b, h0, readout, readout bias
     return {
         "word_length": (nn + 2) * 2**nn,
         "members": 2 ** (2 ** (nn - 1) + 1),
@@ -728,8 +728,8 @@ def counter_formulas() -> dict[str, Any]:
         "uhat_params": _piecewise(par, par1, nn),
         "rnn_units": units,
         "rnn_kD": units,
-        "rnn_params": sp.expand(rnn_params),
-        "rnn_bits": sp.expand(3 * rnn_params + 1),  # all weights 0/±1; k = 1
+        "rnn_params": rnn_params,
+        "rnn_bits": 3 * rnn_params + 1,  # all weights 0/±1; k = 1
     }
 
 

@@ -1,0 +1,35 @@
+"""succinct: hand-built transformers (UHATs) and RNNs for formal languages.
+
+Build a transformer or an RNN by hand as explicit, labelled weight matrices (or compile
+one from a B-RASP program or an LTL formula), evaluate it exactly, size it with sympy
+formulas that equal the counted weights, and check it against other models of the same
+language. Companion to Bergsträßer, Cotterell, Lin, "Transformers are Inherently
+Succinct" (ICLR 2026).
+"""
+
+from succinct.brasp import FALSE as FALSE
+from succinct.brasp import TRUE as TRUE
+from succinct.brasp import Program as Program
+from succinct.brasp import ProgramBuilder as ProgramBuilder
+from succinct.compile import compile_program as compile_program
+from succinct.coords import Matrix as Matrix
+from succinct.coords import Space as Space
+from succinct.ltl import Language as Language
+from succinct.ltl import parse as parse_ltl
+from succinct.ltl import to_brasp as to_brasp
+from succinct.recognizer import Predicate as Predicate
+from succinct.recognizer import Recognizer as Recognizer
+from succinct.recognizer import accepts as accepts
+from succinct.rnn import RNN as RNN
+from succinct.rnn import RNNBuilder as RNNBuilder
+from succinct.sizes import count as count_sizes
+from succinct.uhat import UHAT as UHAT
+from succinct.uhat import UHATBuilder as UHATBuilder
+from succinct.words import Alphabet as Alphabet
+from succinct.words import SuccinctError as SuccinctError
+
+__all__ = [
+    "FALSE", "TRUE", "Program", "ProgramBuilder", "compile_program", "Matrix", "Space",
+    "Language", "parse_ltl", "to_brasp", "Predicate", "Recognizer", "accepts", "RNN",
+    "RNNBuilder", "count_sizes", "UHAT", "UHATBuilder", "Alphabet", "SuccinctError",
+]

@@ -44,8 +44,8 @@ from typing import Literal as Lit
 from succinct.brasp import (
     TRUE,
     Attend,
-    Const,
     BRASPError,
+    Const,
     Expr,
     Input,
     Local,

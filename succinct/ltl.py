@@ -364,35 +364,38 @@ def to_brasp(phi: Formula, alphabet: Alphabet | str) -> Program:
         elif isinstance(f, Top | Bottom):
             ref = p.local(label, TRUE if isinstance(f, Top) else FALSE)
         elif isinstance(f, Unary):
-            x = name[f.x]
-            ref = {
-                "!": lambda: p.local(label, ~x),
-                "Y": lambda: p.attend(label, mask="future", tie="right", score=TRUE,
-                                      value=x.j, default=FALSE),
-                "P": lambda: p.attend(label, mask="future", tie="right", score=x.j,
-                                      value=TRUE, default=FALSE),
-                "H": lambda: p.attend(label, mask="future", tie="right", score=~x.j,
-                                      value=FALSE, default=x),
-                "X": lambda: p.attend(label, mask="past", tie="left", score=TRUE,
-                                      value=x.j, default=FALSE),
-                "F": lambda: p.attend(label, mask="past", tie="left", score=x.j,
-                                      value=TRUE, default=FALSE),
-                "G": lambda: p.attend(label, mask="past", tie="left", score=~x.j,
-                                      value=FALSE, default=x),
-            }[f.op]()
+            ref = _unary_op(p, label, f.op, name[f.x])
         else:
-            a, c = name[f.a], name[f.b]
-            ref = {
-                "&": lambda: p.local(label, a & c),
-                "|": lambda: p.local(label, a | c),
-                "->": lambda: p.local(label, a.implies(c)),
-                "<->": lambda: p.local(label, a.iff(c)),
-                "S": lambda: p.attend(label, mask="future", tie="right",
-                                      score=~a.j | c.j, value=c.j, default=FALSE),
-                "U": lambda: p.attend(label, mask="past", tie="left",
-                                      score=~a.j | c.j, value=c.j, default=FALSE),
-            }[f.op]()
+            ref = _binary_op(p, label, f.op, name[f.a], name[f.b])
         name[f] = ref
         out = ref
     assert out is not None
     return p.build(out, accept="last")
+
+
+def _unary_op(p: ProgramBuilder, label: str, op: str, x: Ref) -> Ref:
+    """One B-RASP op for a unary operator (strict past: ▶ future mask; future: ◀ past)."""
+    if op == "!":
+        return p.local(label, ~x)
+    past = op in ("Y", "P", "H")
+    mask, tie = ("future", "right") if past else ("past", "left")
+    if op in ("Y", "X"):  # the neighbour satisfies x
+        return p.attend(label, mask=mask, tie=tie, score=TRUE, value=x.j, default=FALSE)
+    if op in ("P", "F"):  # some position on that side satisfies x
+        return p.attend(label, mask=mask, tie=tie, score=x.j, value=TRUE, default=FALSE)
+    # H, G: no position on that side violates x, and x holds here
+    return p.attend(label, mask=mask, tie=tie, score=~x.j, value=FALSE, default=x)
+
+
+def _binary_op(p: ProgramBuilder, label: str, op: str, a: Ref, c: Ref) -> Ref:
+    """One B-RASP op for a binary operator; S and U select the nearest ¬a ∨ c."""
+    if op == "&":
+        return p.local(label, a & c)
+    if op == "|":
+        return p.local(label, a | c)
+    if op == "->":
+        return p.local(label, a.implies(c))
+    if op == "<->":
+        return p.local(label, a.iff(c))
+    mask, tie = ("future", "right") if op == "S" else ("past", "left")
+    return p.attend(label, mask=mask, tie=tie, score=~a.j | c.j, value=c.j, default=FALSE)

@@ -283,7 +283,8 @@ def compiled_op_formulas(compiled: CompiledProgram) -> dict[str, OpCost]:
         rr = all_of(([Ref(f"{name}~vis")] if vis else []) + [s_copy]
                     + [Ref(k_, "i").iff(Ref(k_, "j")) for k_ in keys])
         result = (rr & op.value) | (~rr & op.default)
-        c = build_circuit(result, lambda r: r.name if r.name == f"{name}~vis" else copied(r),
+        vis_label = f"{name}~vis"
+        c = build_circuit(result, lambda r, v=vis_label: r.name if r.name == v else copied(r),
                           prefix=f"{name}~")
         lay, par, nz, ex, wout = _circuit_cost(c, mode, out_w, R, keep=False)
         layers += lay
@@ -301,7 +302,7 @@ def compiled_totals(compiled: CompiledProgram) -> dict[str, int]:
     costs = compiled_op_formulas(compiled)
     width = n_sym
     total = {"layers": 0, "params": n_sym * n_sym, "nonzero": n_sym, "bits": 3 * n_sym * n_sym}
-    for op_name, cost in costs.items():
+    for cost in costs.values():
         got = cost.at(width)
         for key in total:
             total[key] += got[key]

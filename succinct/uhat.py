@@ -21,10 +21,12 @@ Model (Bergsträßer, Cotterell, Lin 2026, §2.3):
 * acceptance ``⟨t, v_N⟩ > 0`` at the last position (the first for strict-past-only
   models).
 
-Exactness. Weights of exact models are integers and the forward pass runs in int32.
-:func:`value_bounds` propagates interval bounds through every layer (embedding,
-scores, attended vectors, FFN hidden units); building a model whose bound exceeds
-2³¹−1 raises :class:`ExactRangeError`, so integer overflow cannot happen and a score
+Exactness. Weights of exact models are integers. :func:`value_bounds` propagates
+interval bounds through every layer (embedding, queries, keys, scores, attended
+vectors, FFN hidden units). When every bound is at most 2²⁴ the forward pass runs in
+float32, where every such integer and every intermediate sum is represented exactly
+(and CPU/GPU matmul kernels are fast); otherwise it runs in int32, and a bound beyond
+2³¹−1 raises :class:`ExactRangeError`. Either way no value is ever rounded, so a score
 tie is always a true tie. Models with non-integer weights (e.g. after fine-tuning with
 optax) are evaluated in float32 only when ``exact=False`` is asked for explicitly.
 
@@ -71,6 +73,7 @@ __all__ = [
 Mask = Literal["none", "future", "past"]
 Tie = Literal["left", "right"]
 INT32_MAX = 2**31 - 1
+FLOAT32_EXACT = 2**24
 MAX_PATTERN_BITS = 8
 # Dense attention materialises B·N·N scores; refuse beyond this many bytes.
 DENSE_MEMORY_LIMIT = 4 * 2**30
@@ -259,14 +262,20 @@ class UHAT(struct.PyTreeNode):
                 )
             layers.append(layer)
         spec = _replace(spec, layers=tuple(layers))
-        dtype = np.int32 if exact else np.float32
+        dtype = np.float32
         if exact:
-            for component, bound in value_bounds(spec, params):
+            bounds = value_bounds(spec, params)
+            for component, bound in bounds:
                 if bound > INT32_MAX:
                     raise ExactRangeError(
                         f"{component}: values can reach {bound} > 2^31-1; the model cannot "
                         "be evaluated exactly in int32"
                     )
+            # Every integer of magnitude ≤ 2^24 is a float32, and so are all sums and
+            # products the forward pass forms (each bounded above): float32 is exact
+            # and uses the fast matmul kernels. Beyond 2^24 the pass runs in int32.
+            if max(b for _, b in bounds) > FLOAT32_EXACT:
+                dtype = np.int32
         params = jax.tree_util.tree_map(lambda x: jnp.asarray(x, dtype=dtype), params)
         return cls(spec=spec, params=params, exact=exact)
 
@@ -673,7 +682,8 @@ def _forward(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
              lengths: jax.Array):
     ok = jnp.bool_(True)
     v = None
-    for v, layer_ok in _layers(spec, fast, padded, tokens, lengths):
+    for out, layer_ok in _layers(spec, fast, padded, tokens, lengths):
+        v = out
         ok = ok & layer_ok
     return _readout_step(spec.accept_at == "first", padded["readout"], v, lengths), ok
 

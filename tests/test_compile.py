@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from succinct.brasp import BRASPError, ProgramBuilder, Ref
+from succinct.brasp import BRASPError, ProgramBuilder
 from succinct.compile import compile_program
 from succinct.sizes import R, compiled_op_formulas, compiled_totals, count
 from succinct.testing.strategies import programs, word_lists
