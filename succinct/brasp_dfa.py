@@ -187,7 +187,7 @@ def program_dfa(program: Program, *, max_states: int = DEFAULT_MAX_STATES,
                 hit = eval_expr(lay.op.score, at_i, env, b)
                 col = lay.offset + alpha * lay.width
                 if lay.op.tie == "left":
-                    hit &= out[:, col] == 0
+                    hit = hit & (out[:, col] == 0)  # (eval_expr may return env arrays)
                 out[hit, col] = 1
                 for c, bits in enumerate(j_bits):
                     out[hit, col + 1 + c] = bits[hit]

@@ -419,7 +419,7 @@ def _pad_batch(tokens: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.
     """Pads the batch to a power of two (≥ 8) rows of length-1 words: fewer compiles."""
     real = tokens.shape[0]
     rows = max(8, 1 << max(0, real - 1).bit_length())
-    if rows == real:
+    if rows == real or tokens.shape[1] > 4096:  # long words: padding rows would cost memory
         return tokens, lengths, real
     tokens = np.concatenate([tokens, np.zeros((rows - real, tokens.shape[1]), np.int32)])
     lengths = np.concatenate([lengths, np.ones(rows - real, np.int32)])
