@@ -27,7 +27,9 @@ Models (research notes §8.1):
 * ``rnn`` — Hewitt et al. (2020)'s simple-RNN stack with O(D log k) units, made a
   recognizer by latching violation units. Activation: a sigmoid scaled by β = 10⁴ (their
   code's choice); every pre-activation is an odd integer, so every unit is exactly 0 or 1
-  in float32 (``sigmoid(±10⁴) ∈ {0, 1}``). Stack slots hold ``enc(t) = [bits(t),
+  in float32 (``sigmoid(±10⁴) ∈ {0, 1}``), and the model is declared 1-bit (``bits=1``:
+  quantization is then the identity, and :func:`succinct.extract.extract_rnn` yields its
+  exact automaton). Stack slots hold ``enc(t) = [bits(t),
   1 − bits(t), 1^{b−1}]`` (``s = 3b − 1`` units; ``s = 1``, an occupancy unit, for
   ``k = 1`` where Hewitt's code does not apply). The state is ``[h^push; h^pop]``, D
   slots each, slot 0 the top::
@@ -60,7 +62,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
@@ -185,7 +186,7 @@ def hewitt_rnn(n_types: int, depth: int) -> RNN:
     stack = [unit(h, j, c) for h in ("push", "pop") for j in range(depth) for c in codes]
     checks = [f"mis{v}.{r}" for v in (1, 0) for r in range(b)] + ["under", "over"]
     units = stack + checks
-    rb = RNNBuilder(alphabet(n_types), units, activation="sigmoid", beta=BETA,
+    rb = RNNBuilder(alphabet(n_types), units, activation="sigmoid", beta=BETA, bits=1,
                     readout={u: -1 for u in units}, readout_bias=0.5)
     for u in stack:
         rb.W.set_bias(u, -1)
@@ -464,8 +465,11 @@ def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "uhat": uhat,
         "rnn": rnn,
         "dfa": {"kind": "dfa", "dfa_states": n_states, "params": n_states * 2 * nt,
+                "layers": 1, "width": n_states,
+                "bits": n_states * 2 * nt * max(1, (n_states - 1).bit_length()),
                 "formulas": {"dfa_states": str(dfa_states_formula()),
-                             "params": "dfa_states · |Σ| (transition table)"}},
+                             "params": "dfa_states · |Σ| (transition table)",
+                             "bits": "params · ⌈log2 dfa_states⌉"}},
     }
 
 

@@ -80,9 +80,16 @@ conversions print ∧, which rejects every word because the two are exclusive. (
 last position (column ``2^N``) the latest earlier cell that is a row start or has
 ``up ≠ 0`` must be the start of the current row, with ``up = 0``, and the current cell
 has ``up = 0``; so every cell of the top row has ``up = 0``. It needs a row start
-strictly before the last cell, hence ``N ≥ 1``. The tests check the whole program
-against :func:`reference` (plain Python decoding plus rules 1–5) and found no other
-change necessary.
+strictly before the last cell, hence ``N ≥ 1``. No other change was needed: the tests
+compare the program with :func:`reference` (plain Python: decode, then rules 1–5) on
+members, mutants and random grids, and, beyond any length bound, compare its automaton
+(:func:`succinct.brasp_dfa.program_dfa`) with the hand-written :func:`tiling_dfa` for
+the ``N = 1`` bundled instances and random ones.
+
+**Models.** ``reference`` (:func:`reference`), ``brasp`` (:func:`brasp_program`),
+``uhat`` (:func:`compiled`, ``-p mode=ffn|lemma9``) and ``dfa`` (:func:`tiling_dfa`:
+reads the rows left to right remembering the up colours of the row below; minimized).
+The members are the encoding of the smallest tiling :func:`solve` finds.
 
 **Sizes.** With ``K = |T|``: ``|Σ| = K + 3``; attention ops ``3N + K + 12`` (A: ``2N +
 3``, B: ``N + 3``, C: ``K``, D: 3, E: 3); position-wise ops 5 (``A_enc, C, D_left,
@@ -105,7 +112,7 @@ import json
 import string
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -113,8 +120,10 @@ from typing import Any, Literal
 
 import sympy as sp
 
+from succinct.automata import DFA, dfa_from_transition_function
 from succinct.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
-from succinct.compile import CompiledProgram, compile_program
+from succinct.compile import CompiledProgram, Mode, compile_program
+from succinct.dfa_rnn import DFARecognizer
 from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
 from succinct.sizes import N as N_sym
@@ -124,8 +133,8 @@ from succinct.words import Alphabet, SuccinctError
 __all__ = [
     "Tile", "Instance", "TilingError", "SolverResult", "N_MAX", "K",
     "parse_instance", "load_instance", "bundled_instances", "encode_tiling", "decode",
-    "violation", "explain", "reference", "valid_rows", "solve", "brasp_program", "compiled",
-    "program_formulas",
+    "violation", "explain", "reference", "valid_rows", "solve", "tiling_dfa", "brasp_program",
+    "compiled", "program_formulas",
 ]
 
 N_MAX = 12
@@ -165,7 +174,7 @@ class Instance:
     tiles: tuple[Tile, ...]
     final: Tile
     name: str = ""
-    answer: Mapping[str, Any] | None = None
+    answer: Mapping[str, Any] | None = field(default=None, compare=False)
 
     @property
     def columns(self) -> int:
@@ -215,9 +224,9 @@ def parse_instance(data: Any, name: str = "") -> Instance:
     if unknown:
         raise TilingError(f"{where}unknown field(s) {', '.join(unknown)} "
                           f"(fields: {', '.join(sorted(known))})")
-    for field in ("N", "tiles", "final"):
-        if field not in data:
-            raise TilingError(f"{where}missing field {field!r}")
+    for key in ("N", "tiles", "final"):
+        if key not in data:
+            raise TilingError(f"{where}missing field {key!r}")
     n = data["N"]
     if isinstance(n, bool) or not isinstance(n, int):
         raise TilingError(f"{where}N must be an integer (written in unary in the paper), "
@@ -455,6 +464,49 @@ def solve(instance: Instance, max_rows: int = 64, max_row_states: int = 200_000)
     return SolverResult("unknown", None, max_rows, len(parent))
 
 
+# ====================================================================== DFA
+def tiling_dfa(instance: Instance, max_states: int = 200_000) -> DFA:
+    """A DFA for ``L`` read left to right, minimized.
+
+    State inside a row: the up colours of the row below (``None`` in the bottom row),
+    the column, the up colours of this row so far, the previous cell's right colour,
+    the address bits read and the tile read. At a row boundary it accepts iff the row
+    just finished can be the top one (all ups 0, last tile ``t_fin``). Any violation
+    goes to an absorbing dead state.
+    """
+    w, n = instance.columns, instance.N
+    by_name = {t.name: t for t in instance.tiles}
+    dead = "dead"
+    # (below, column, ups so far, previous right, bits read, tile, accepting)
+    start = (None, 0, (), None, 0, None, False)
+
+    def step(state: Any, a: str) -> Any:
+        if state == dead:
+            return dead
+        below, col, ups, prev_right, k, tile, _ = state
+        if k < n:  # address bit k (most significant first)
+            want = "1" if (col >> (n - 1 - k)) & 1 else "0"
+            return (below, col, ups, prev_right, k + 1, None, False) if a == want else dead
+        if tile is None:
+            t = by_name.get(a)
+            if t is None or t.left != (0 if col == 0 else prev_right) \
+                    or t.down != (0 if below is None else below[col]) \
+                    or (col == w - 1 and t.right != 0):
+                return dead
+            return (below, col, ups, prev_right, k, a, False)
+        if a != "#":
+            return dead
+        t = by_name[tile]
+        if col < w - 1:
+            return (below, col + 1, ups + (t.up,), t.right, 0, None, False)
+        row = ups + (t.up,)
+        return (row, 0, (), None, 0, None, t == instance.final and not any(row))
+
+    return dfa_from_transition_function(instance.alphabet.symbols, start, step,
+                                        lambda q: q != dead and q[-1],
+                                        max_states=max_states).minimize()
+
+
 # ====================================================================== B-RASP
 def brasp_program(instance: Instance) -> Program:
     """The Lemma 8 program of Gadgets A–E (module docstring), all ops strict-future and
@@ -472,10 +524,6 @@ def brasp_program(instance: Instance) -> Program:
         return p.attend(name, mask="future", tie="right", score=score, value=value,
                         default=default, keys=keys)
 
-    def all_before(name: str, phi: Ref, score: Expr) -> Ref:
-        # φ held at every earlier position selected by ``score``, and holds here.
-        return attend(name, score & ~phi.j, FALSE, phi)
-
     # Gadget A: the shape ({0,1}^N T #)^*.
     a_t = attend("A_T", TRUE, any_tile.j, FALSE)
     a_bit = [attend("A_bit_1", TRUE, bit.j, FALSE)]
@@ -485,7 +533,7 @@ def brasp_program(instance: Instance) -> Program:
     for k in range(2, n + 2):
         a_hash.append(attend(f"A_hash_{k}", TRUE, a_hash[-1].j, TRUE))
     a_enc = p.local("A_enc", sep.implies(a_t) & any_tile.implies(all_of(a_bit) & a_hash[-1]))
-    a_ok = all_before("A", a_enc, TRUE)
+    a_ok = attend("A", ~a_enc.j, FALSE, a_enc)
 
     # Gadget B: the address counter (default of B is ∨, not the conversions' ∧).
     b = [attend("B_1", bit.j, q1.j, FALSE)]
@@ -543,9 +591,9 @@ def program_formulas() -> dict[str, sp.Expr]:
     }
 
 
-def compiled(instance: Instance, mode: str = "ffn") -> CompiledProgram:
+def compiled(instance: Instance, mode: Mode = "ffn") -> CompiledProgram:
     """The program compiled to a UHAT by Lemma 9 (``mode`` ``"ffn"`` or ``"lemma9"``)."""
-    return compile_program(brasp_program(instance), mode)  # type: ignore[arg-type]
+    return compile_program(brasp_program(instance), mode)
 
 
 # ====================================================================== registry
@@ -559,7 +607,7 @@ def _compiled(p: Mapping[str, Any]) -> CompiledProgram:
 
 
 @cache
-def _compiled_cached(spec: str, mode: str) -> CompiledProgram:
+def _compiled_cached(spec: str, mode: Mode) -> CompiledProgram:
     return compiled(_instance(spec), mode)
 
 
@@ -593,6 +641,8 @@ def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "formulas": {key: str(f) for key, f in formulas.items()},
         },
         "uhat": model_report(comp.model, comp),
+        "dfa": {"kind": "dfa", "states": tiling_dfa(inst).n_states,
+                "formulas": {"states": "counted after minimization (complete DFA)"}},
     }
 
 
@@ -612,10 +662,12 @@ register(Family(
         "reference": lambda p: reference(_instance(p["instance"])),
         "brasp": lambda p: brasp_program(_instance(p["instance"])),
         "uhat": lambda p: _compiled(p).model,
+        "dfa": lambda p: DFARecognizer(tiling_dfa(_instance(p["instance"]))),
     },
     members=members,
     sizes=sizes,
     model_help={"reference": "decode the word, check rules 1-5 of Problem 6",
                 "brasp": "Lemma 8 program (Gadgets A-E, strict future, rightmost)",
-                "uhat": "the program compiled by Lemma 9"},
+                "uhat": "the program compiled by Lemma 9",
+                "dfa": "minimal DFA (rows checked left to right, the row below remembered)"},
 ))

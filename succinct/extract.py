@@ -23,6 +23,7 @@ word (:func:`reject_empty`) before they are compared.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,21 @@ def as_recognizer(obj: Any) -> Recognizer:
     return DFARecognizer(obj) if isinstance(obj, DFA) else obj
 
 
+MIN_ROWS = 4096  # smallest batch of the jitted RNN step: few shapes, few compiles
+
+
+def _padded(fn: Callable[..., Any]) -> Callable[..., np.ndarray]:
+    """``fn`` on batches padded (repeating row 0) to a power of two ≥ ``MIN_ROWS`` rows."""
+
+    def call(*arrays: np.ndarray) -> np.ndarray:
+        m = arrays[0].shape[0]
+        rows = max(MIN_ROWS, bucket_length(m))
+        padded = [np.concatenate([a, np.repeat(a[:1], rows - m, axis=0)]) for a in arrays]
+        return np.asarray(fn(*padded))[:m]
+
+    return call
+
+
 def extract_rnn(rnn: RNN, *, max_states: int = DEFAULT_MAX_STATES,
                 batch_size: int = 65_536) -> Automaton:
     """The automaton of a k-bit RNN by BFS over its reachable quantized states (Prop 1).
@@ -108,9 +124,9 @@ def extract_rnn(rnn: RNN, *, max_states: int = DEFAULT_MAX_STATES,
     if not isinstance(rnn, RNN) or rnn.spec.bits is None:
         raise SuccinctError("RNN extraction needs an RNN in k-bit mode (built with bits=k)")
     t0 = time.perf_counter()
-    raw, reached = explore(rnn.initial_code(), rnn.step_codes, rnn.accept_codes,
-                           len(rnn.alphabet), max_states, alphabet=rnn.alphabet.symbols,
-                           batch_size=batch_size)
+    raw, reached = explore(rnn.initial_code(), _padded(rnn.step_codes),
+                           _padded(rnn.accept_codes), len(rnn.alphabet), max_states,
+                           alphabet=rnn.alphabet.symbols, batch_size=batch_size, bucket=False)
     bound = 2 ** (rnn.spec.bits * rnn.units)
     if reached > bound:  # impossible for codes in [0, 2^k): a broken step_codes
         raise SuccinctError(f"RNN extraction reached {reached} states, more than the "

@@ -78,6 +78,10 @@ class Family:
     # Optional size comparison (``succinct verdict``): returns a
     # :class:`succinct.verdicts.Verdict` built from the family's size formulas.
     verdict: Callable[[], Any] | None = None
+    # Optional parameter sets for ``succinct atlas``: ``atlas(full)`` returns raw
+    # parameter dicts, a short range of the size parameter by default and a longer one
+    # for ``--full``. Without it the atlas shows the family at its default parameters.
+    atlas: Callable[[bool], list[dict[str, Any]]] | None = None
 
     def resolve(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Typed parameters with defaults; unknown or missing ones are errors."""

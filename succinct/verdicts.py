@@ -6,8 +6,9 @@ computed here with sympy limits:
 
 * the smaller side: ``lim left/right`` is 0 (left), ∞ (right), or a constant c (left
   iff c < 1; a tie iff c = 1);
-* the growth of ``r = larger/smaller``: *bounded* if ``lim r < ∞``; *polynomial* of
-  degree ``lim log r / log x``; *exponential* with rate ``lim log r / x`` (r ≈ e^{rate·x});
+* the growth of ``r = larger/smaller``: *bounded* if ``lim r < ∞``; *polylogarithmic*
+  (``r ~ log^b x``) or *polynomial* of degree ``lim log r / log x``; *exponential* with
+  rate ``lim log r / x`` (``r ≈ e^{rate·x}``);
   *super-exponential* otherwise; *infinite* when one side does not exist.
 
 A :class:`Verdict` turns its comparisons into sentences, also computed: ``("gap", A, B)``
@@ -28,7 +29,8 @@ from succinct.words import SuccinctError
 
 __all__ = ["Comparison", "Analysis", "Verdict", "analyse"]
 
-GROWTH_ORDER = ("bounded", "polynomial", "exponential", "super-exponential", "infinite")
+GROWTH_ORDER = ("bounded", "polylogarithmic", "polynomial", "exponential", "super-exponential",
+                "infinite")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def analyse(c: Comparison) -> Analysis:
         raise SuccinctError(f"comparison {c.left} vs {c.right}: limit of the ratio is {lim}")
     degree = sp.limit(sp.log(ratio) / sp.log(x), x, sp.oo)
     if _finite(degree):
-        return Analysis(smaller, "polynomial", f"ratio ~ {x}^{sp.nsimplify(degree)}")
+        growth = "polynomial" if degree != 0 else "polylogarithmic"
+        return Analysis(smaller, growth, f"ratio ~ {x}^{sp.nsimplify(degree)}")
     rate = sp.limit(sp.log(ratio) / x, x, sp.oo)
     if _finite(rate):
         base = sp.exp(rate)
@@ -134,7 +137,7 @@ def _shortcut(c: Comparison, left: sp.Expr, right: sp.Expr) -> Analysis | None:
         deg, logs = big[0] - small[0], big[1] - small[1]
         shown = " · ".join(p for p in (f"{x}^{deg}" if deg else "",
                                        f"log({x})^{logs}" if logs else "") if p)
-        return Analysis(smaller, "polynomial", f"ratio ~ {shown}")
+        return Analysis(smaller, "polynomial" if deg else "polylogarithmic", f"ratio ~ {shown}")
     rl = sp.Integer(0) if lt is not None else _rate(left, x)
     rr = sp.Integer(0) if rt is not None else _rate(right, x)
     if not (_finite(rl) and _finite(rr)) or rl == rr:
@@ -176,7 +179,7 @@ class Verdict:
                     raise SuccinctError(f"{self.family}: no comparison of {a} and {b}")
                 worst = max(pair, key=lambda c: GROWTH_ORDER.index(c.analysis.growth))
                 g = worst.analysis.growth
-                if g in ("bounded", "polynomial"):
+                if g in ("bounded", "polylogarithmic", "polynomial"):
                     out.append(f"no exponential gap for {self.subject} under the paper's "
                                "size measure")
                 elif g == "infinite":

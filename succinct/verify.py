@@ -71,7 +71,7 @@ from succinct import uhat as uhat_module
 from succinct.automata import DFA, StateLimitExceeded
 from succinct.brasp_dfa import DEFAULT_MAX_STATES
 from succinct.dfa_rnn import DFARecognizer
-from succinct.extract import Automaton, as_recognizer, exact_dfa
+from succinct.extract import Automaton, as_recognizer, exact_dfa, exact_support
 from succinct.recognizer import Recognizer, check_alphabets
 from succinct.rnn import RNN
 from succinct.uhat import UHAT
@@ -303,6 +303,16 @@ def _compare(accs: jax.Array, valid: jax.Array):
     return jnp.sum(dis), jnp.argmax(dis), dis
 
 
+@functools.cache
+def _sharded_jit(fn: Callable[..., Any], devices: tuple[Any, ...],
+                 static: tuple[tuple[str, Any], ...]) -> Callable[..., Any]:
+    """One jitted generator per (function, devices, static arguments) in a process."""
+    mesh = Mesh(np.array(devices), ("words",))
+    rows = NamedSharding(mesh, PartitionSpec("words"))
+    matrix = NamedSharding(mesh, PartitionSpec("words", None))
+    return jax.jit(functools.partial(fn, **dict(static)), out_shardings=(matrix, rows, rows))
+
+
 def _to_host(x: jax.Array) -> np.ndarray:
     if x.is_fully_addressable:
         return np.asarray(x)
@@ -377,9 +387,7 @@ class _Engine:
 
     def jit(self, fn: Callable[..., Any], **static: Any) -> Callable[..., Any]:
         """``fn`` jitted with its outputs (tokens, lengths, valid) sharded by rows."""
-        return jax.jit(functools.partial(fn, **static),
-                       out_shardings=(self.matrix_sharding, self.rows_sharding,
-                                      self.rows_sharding))
+        return _sharded_jit(fn, tuple(self.devices), tuple(sorted(static.items())))
 
     def put(self, x: np.ndarray) -> jax.Array:
         sharding = self.matrix_sharding if x.ndim == 2 else self.rows_sharding
@@ -444,15 +452,16 @@ def verify(
 
     Args:
         recognizers: ``{name: recognizer}``, two or more over the same alphabet (DFAs
-            are accepted as they are). The first is the one counterexamples are
-            reported against.
+            are accepted as they are). Under ``unbounded`` the others' automata are
+            compared with the first one's.
         max_len: Check every word of length ``1..max_len``.
         samples: Number of sampled words (half mutations of ``members`` if given).
         members: Words of the language, mutated for sampling and checked themselves.
         seed: Seed of the sampled words.
-        time_limit: Seconds. The run is timed on one probe batch first and refused,
-            with the predicted word count and time, if it would take longer; a run that
-            still passes the limit stops with :class:`VerificationTimeout`.
+        time_limit: Seconds. The exhaustive check is timed on one probe batch of the
+            longest words first and refused, with the predicted word count and time, if
+            the whole run would take longer; a run that still passes the limit stops
+            with :class:`VerificationTimeout`.
         max_words: Refuse (with the predicted count) to check more words than this.
         batch_size: Most words per device batch.
         sample_max_len: Longest uniform sample (default ``max_len``, or 16).
@@ -487,13 +496,18 @@ def verify(
     if max_words is not None and total > max_words:
         raise SuccinctError(_too_many(total, n_exh, k, max_len, samples + n_members,
                                       f"more than the limit of {max_words:,} words"))
+    if unbounded:  # fail before the bounded checks, not after them
+        for name, r in recs.items():
+            reason = exact_support(r)
+            if reason is not None:
+                raise SuccinctError(f"{name}: {reason}")
 
     engine = _Engine(recs, alphabet)
     t_start = time.perf_counter()
     state = _RunState(total=total, progress=progress)
 
-    def report(seconds: float | None = None) -> Report:
-        seconds = time.perf_counter() - t_start if seconds is None else seconds
+    def report() -> Report:
+        seconds = time.perf_counter() - t_start
         checked = state.exhaustive + state.sampled
         return Report(
             models=tuple(recs), alphabet=alphabet.symbols, max_len=max_len, checked=checked,

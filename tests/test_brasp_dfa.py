@@ -117,3 +117,48 @@ def test_unsupported_masks_and_state_bound():
     with pytest.raises(StateLimitExceeded) as err:
         program_dfa(deep, max_states=40)
     assert err.value.n_states > 40 and err.value.max_states == 40
+
+
+# ---- the paper's families (research notes §6): exact sizes from Myhill–Nerode -----------
+def family_model(name: str, model: str, **params):
+    from succinct.registry import get_family
+
+    fam = get_family(name)
+    return fam.build(model, params), fam
+
+
+@pytest.mark.parametrize("n", [1, pytest.param(2, marks=pytest.mark.slow)])
+def test_doubly_exponential_counter(n):
+    """DC_n = {w_n}: the minimal complete DFA has |w_n| + 2 states (the prefixes of w_n
+    and a dead state), and its only word is w_n."""
+    program, fam = family_model("dc", "brasp", n=n)
+    w_n = next(iter(fam.members(fam.resolve({"n": n}))))
+    assert len(w_n) == (n + 2) * 2**n * 2 ** (2**n)
+    minimal = program_dfa(program)[0].minimize()
+    assert minimal.n_states == len(w_n) + 2
+    assert minimal.decode(minimal.shortest_word()) == w_n
+
+
+@pytest.mark.parametrize("big_n", [1, 2])
+def test_single_exponential_counter(big_n):
+    """E_N: minimal DFA with 2^(N+1)(N+2) − N states (notes §6.3)."""
+    program, _ = family_model("counter", "brasp", N=big_n)
+    minimal = program_dfa(program)[0].minimize()
+    assert minimal.n_states == 2 ** (big_n + 1) * (big_n + 2) - big_n
+
+
+def test_dyck_program_needs_the_bounded_check():
+    program, _ = family_model("dyck", "brasp", k=2, D=2)
+    with pytest.raises(SuccinctError, match="not supported, use the bounded check"):
+        program_dfa(program)
+
+
+def test_aperiodic_word_problem_flip_flop():
+    """The flip-flop's UHAT (one strict-future attention finds the last set/reset) equals
+    its DFA and DFA-RNN on all words; on non-empty words the language is "the last set or
+    reset was a set", two states (by hand)."""
+    uhat, fam = family_model("wordproblem", "uhat", monoid="flipflop")
+    models = {name: fam.build(name, {"monoid": "flipflop"}) for name in ("dfa", "rnn")}
+    report = verify({"uhat": uhat, **models}, unbounded=True)
+    assert report.agree and report.certificate.equal
+    assert {a.minimal.n_states for a in report.certificate.automata.values()} == {2}

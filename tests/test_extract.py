@@ -118,3 +118,30 @@ def test_bounded_dfa_matches_membership():
     for w in words("ab", 8):
         if len(w) > 6:
             assert not auto.minimal.accepts(w)
+
+
+# ---- the paper's families ----------------------------------------------------------------
+def family_model(name: str, model: str, **params):
+    from succinct.registry import get_family
+
+    fam = get_family(name)
+    return fam.build(model, params), fam
+
+
+def test_extraction_of_the_dc1_rnn():
+    """The shift-register RNN of DC_1 (notes §6.2b) is a DFA of |w_1| + 2 = 26 states."""
+    rnn, fam = family_model("dc", "rnn", n=1)
+    auto = extract_rnn(rnn)
+    w_1 = next(iter(fam.members(fam.resolve({"n": 1}))))
+    assert auto.minimal.n_states == len(w_1) + 2 == 26
+    assert auto.minimal.decode(auto.minimal.shortest_word()) == w_1
+    assert auto.explored <= auto.bound
+
+
+@pytest.mark.parametrize("k,depth", [(1, 3), (2, 3)])
+def test_extraction_reproduces_dyck_sizes(k, depth):
+    """Dyck-(k, D) on non-empty words: one state per stack of height ≤ D (Σ_h k^h), a sink,
+    and a start state that rejects ε."""
+    dfa_model, _ = family_model("dyck", "dfa", k=k, D=depth)
+    auto = extract_rnn(dfa_to_rnn(dfa_model.dfa))
+    assert auto.minimal.n_states == sum(k**h for h in range(depth + 1)) + 2

@@ -28,6 +28,12 @@ from succinct.words import Alphabet, SuccinctError
 
 AB = Alphabet.of("ab")
 FORMULA = "a S b"  # some earlier b, and only a's since
+# L(a S b) = words with a b before the last position. Its minimal DFA (by hand): "no b
+# yet" (start), "the first b is the last symbol", "accept from now on".
+A_S_B = DFA.from_dict({0: {"a": 0, "b": 1}, 1: {"a": 2, "b": 2}, 2: {"a": 2, "b": 2}}, 0, [2],
+                      "ab")
+# Every UHAT check below uses words up to 7 in batches of 64: one compile per model.
+SHAPE = {"max_len": 7, "batch_size": 64}
 
 
 def shortlex(symbols: str, max_len: int):
@@ -95,15 +101,15 @@ def test_wrong_model_caught_with_shortest_counterexample():
     reference = Language(parse(FORMULA, AB), AB)
     models = {"reference": reference, "good": good, "bad": bad}
     deciders = one_by_one(models)
-    want = brute_force_shortest(deciders, 6)
+    want = brute_force_shortest(deciders, 7)
     assert want is not None
-    report = verify(models, max_len=6, unbounded=True)
+    report = verify(models, **SHAPE, unbounded=True)
     cex = report.counterexample
     assert cex is not None and cex.word == want and cex.found_by == "exhaustive"
     assert set(cex.accepted_by) == {n for n, decide in deciders.items() if decide(want)}
     assert set(cex.rejected_by) == set(models) - set(cex.accepted_by)
     # Every disagreement is counted: compare with a word-by-word count.
-    words = list(shortlex("ab", 6))
+    words = list(shortlex("ab", 7))
     ref = reference.accepts(words)
     assert report.disagreements == int((bad.accepts(words, fast=False) != ref).sum())
     # The unbounded check certifies that good ≡ reference and finds the same word.
@@ -120,19 +126,20 @@ def test_wrong_model_caught_with_shortest_counterexample():
 
 
 def test_equal_models_agree_everywhere():
-    phi = parse("b & H(b -> Y a) & H((a & Y true) -> Y b)", AB)  # (ab)+, Example 1
+    phi = parse(FORMULA, AB)
     program = to_brasp(phi, AB)
-    ab_plus = DFA.from_dict({0: {"a": 1}, 1: {"b": 2}, 2: {"a": 1}}, 0, [2], "ab")
     models = {"reference": Language(phi, AB), "brasp": program,
-              "uhat": compile_program(program).model, "dfa": ab_plus}
-    # Mutants of members of length ≤ 4 fit the width of the words up to 8: one compile.
-    report = verify(models, max_len=8, samples=300, members=["ab", "abab"], unbounded=True)
+              "uhat": compile_program(program).model, "dfa": A_S_B,
+              "python": Predicate(AB, lambda w: "b" in w[:-1])}
+    # Mutants of members of length ≤ 4 fit the width of the words up to 7: one compile.
+    report = verify(models, **SHAPE, samples=300, members=["ab", "bab", "aaba"])
     assert report.agree and report.disagreements == 0 and report.counterexample is None
-    assert report.exhaustive == 2**9 - 2 and report.sampled == 302
-    cert = report.certificate
+    assert report.exhaustive == 2**8 - 2 and report.sampled == 303
+    exact = {n: m for n, m in models.items() if n != "python"}
+    cert = verify(exact, unbounded=True).certificate
     assert cert.equal and len(set(cert.digests.values())) == 1
-    # (ab)+ over {a, b}: states ε, "a", "ab", and the dead state.
-    assert {a.minimal.n_states for a in cert.automata.values()} == {4}
+    assert {a.minimal.n_states for a in cert.automata.values()} == {3}
+    assert cert.automata["dfa"].minimal == A_S_B
     assert set(report.as_dict()) >= {"checked", "disagreements", "counterexample",
                                      "words_per_second"}
 
@@ -197,12 +204,12 @@ MULTI_DEVICE = textwrap.dedent("""
     import json, sys
     import jax, numpy as np
     sys.path.insert(0, {tests!r})
-    from test_verify import AB, FORMULA, wrong_uhat
+    from test_verify import AB, FORMULA, SHAPE, wrong_uhat
     from succinct.ltl import Language, parse
     from succinct.verify import verify
     good, bad = wrong_uhat()
     r = verify({{"reference": Language(parse(FORMULA, AB), AB), "good": good, "bad": bad}},
-               max_len=7, samples=500, members=["ab", "bab"], seed=3, batch_size=64)
+               **SHAPE, samples=500, members=["ab", "bab"], seed=3)
     d = r.as_dict()
     print(json.dumps({{k: d[k] for k in ("checked", "exhaustive", "sampled",
                                         "disagreements", "counterexample", "devices")}}))
@@ -218,8 +225,7 @@ def test_multi_device_equals_single_device():
     multi = json.loads(out.stdout.strip().splitlines()[-1])
     good, bad = wrong_uhat()
     single = verify({"reference": Language(parse(FORMULA, AB), AB), "good": good, "bad": bad},
-                    max_len=7, samples=500, members=["ab", "bab"], seed=3,
-                    batch_size=64).as_dict()
+                    **SHAPE, samples=500, members=["ab", "bab"], seed=3).as_dict()
     assert multi["devices"] == 4 and single["devices"] == 1
     for key in ("checked", "exhaustive", "sampled", "disagreements", "counterexample"):
         assert multi[key] == single[key], key
@@ -232,20 +238,18 @@ def test_cli_verify_and_dfa(tmp_path):
 
     runner = CliRunner()
     res = runner.invoke(app, ["verify", "ltl", "-p", f"formula={FORMULA}", "--models",
-                              "reference,uhat,brasp", "--max-len", "6", "--samples", "50",
-                              "--unbounded", "--json"])
+                              "reference,uhat,brasp", "--max-len", "7", "--batch-size", "64",
+                              "--samples", "50", "--unbounded", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert data["checked"] == 126 + 50 and data["disagreements"] == 0
+    assert data["checked"] == 254 + 50 and data["disagreements"] == 0
     assert data["counterexample"] is None and data["words_per_second"] > 0
     assert data["unbounded"]["equal"]
     dot = tmp_path / "a.dot"
     res = runner.invoke(app, ["dfa", "ltl", "-p", f"formula={FORMULA}", "--model", "uhat",
                               "--dot", str(dot)])
     assert res.exit_code == 0, res.output
-    # L(a S b) = words with a b before the last position: states "no b yet", "first b
-    # is the last symbol", "accept from now on" (by hand).
-    assert "minimal DFA: 3 states (exact, uhat-exact" in res.output
+    assert "minimal DFA: 3 states (exact, uhat-exact" in res.output  # A_S_B
     assert dot.read_text().count("doublecircle") == 1
     res = runner.invoke(app, ["dfa", "ltl", "-p", "formula=F a", "--model", "reference"])
     assert res.exit_code == 2 and "--max-len" in res.output

@@ -52,6 +52,7 @@ def verify_command(
     time_limit: float = typer.Option(None, "--time-limit", help="refuse runs longer (seconds)"),
     max_states: int = typer.Option(1_000_000, "--max-states", help="bound for exact automata"),
     seed: int = typer.Option(0, "--seed", help="seed of the sampled words"),
+    batch_size: int = typer.Option(1 << 15, "--batch-size", help="words per device batch"),
 ) -> None:
     """Check that a family's models accept the same words.
 
@@ -71,7 +72,7 @@ def verify_command(
     with _ProgressBar() as bar:
         report = verify(recognizers, max_len=max_len, samples=samples, members=members or None,
                         seed=seed, time_limit=time_limit, unbounded=unbounded,
-                        max_states=max_states, progress=bar)
+                        max_states=max_states, batch_size=batch_size, progress=bar)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

@@ -1,0 +1,470 @@
+"""The family ``wordproblem``: iterated composition of transformations (monoid word problems).
+
+A *transformation table* is a semiautomaton ``(Q, Σ, δ)`` with an initial state and
+accepting states; the word ``σ_1 … σ_N`` is accepted iff ``δ(q_0, σ_1 … σ_N) ∈ F`` (the
+maps are composed left to right). Built-in tables (``-p monoid=…``):
+
+* ``flipflop`` — Q = {0, 1}; ``s`` sets to 1, ``r`` resets to 0, ``n`` keeps; q₀ = 0,
+  F = {1}. Aperiodic.
+* ``parity`` — Q = {0, 1}; ``a`` swaps, ``b`` keeps; F = {0}: an even number of a's. ℤ₂.
+* ``s3`` / ``s5`` — S₃ / S₅ acting on {0..n−1}: ``t`` = the transposition (0 1), ``c`` =
+  the cycle (0 1 … n−1); F = {0}: the product fixes 0.
+* ``FILE`` — a JSON table::
+
+      {"states": ["off", "on"],
+       "generators": {"s": {"off": "on", "on": "on"},
+                      "r": {"off": "off", "on": "off"}},
+       "initial": "off",
+       "accepting": ["on"]}
+
+  Generator names are the alphabet's symbols (words are read letter by letter when all
+  names are one character, else space-separated); every map must be total.
+
+Models (research notes §8.2). All work on the minimal DFA of the table's language:
+
+* ``reference`` — composes the maps in Python.
+* ``uhat`` — only for aperiodic syntactic monoids, built as B-RASP and compiled (Lemma 9),
+  for *reset* tables: every generator a constant map (a reset to c) or the identity, like
+  the flip-flop. One rightmost strict-future attention finds the last reset::
+
+      B(i)   := ▶_j[j < i, reset(j)] toF(j) : [q₀ ∈ F]
+      acc(i) := (reset(i) ∧ toF(i)) ∨ (¬reset(i) ∧ B(i))
+
+  For a non-aperiodic syntactic monoid (any non-trivial group: parity, S₃, S₅) it raises:
+  no UHAT of the paper's kind exists (star-free ≡ aperiodic ≡ UHAT without positional
+  encodings). Aperiodic tables that are not reset tables (cascades) are refused with a
+  message saying that their Krohn–Rhodes decomposition is not implemented.
+* ``scan`` — any monoid, groups included: a Hillis–Steele scan with hard attention that
+  **uses positional encodings** (``pos = p``, ``pos2 = p²``; :mod:`succinct.positional`),
+  so it is outside the paper's UHAT model, for words of length ≤ T. Each symbol embeds as
+  its 0/1 transformation matrix ``F[q, r] = [δ(q, σ) = r]``. With ``L = ⌈log₂ T⌉``:
+
+  - the positional encoding also carries flags ``v_ℓ = [p > 2^ℓ]`` (``ℓ < L``);
+  - level ℓ: position p hard-attends (strict future, rightmost) with score
+    ``2p_j(p − 2^ℓ) − p_j²``, maximal exactly at ``p_j = p − 2^ℓ``, and copies its matrix
+    ``G``; an FFN composes exactly on 0/1 entries::
+
+        F'[q, s] = Σ_r ReLU(G[q, r] + F[r, s] + v_ℓ − 2) + ReLU(F[q, s] − v_ℓ)
+
+    (``G·F`` when ``v_ℓ = 1``, ``F`` otherwise: |Q|³ + |Q|² hidden units).
+
+  After L levels position p holds ``F_1 ⋯ F_p``; accept iff ``Σ_{s ∈ F} F[q₀, s] > 0``.
+  2L layers. The foundation's int32 range check bounds every coordinate by interval
+  arithmetic, which cannot see that the entries stay 0/1: its bound grows by a factor
+  ``2|Q| + 1`` per level, so large ``|Q|`` and T are refused with an ExactRangeError
+  (S₅: T ≤ 256).
+* ``rnn`` — the DFA → 1-bit Elman RNN construction (:func:`succinct.dfa_rnn.dfa_to_rnn`),
+  ``|Q||Σ| + 1`` units.
+* ``rnn2`` — the second-order RNN ``h_t = M[σ_t] h_{t−1}`` with ``|Q|`` units
+  (:func:`succinct.rnn2.from_dfa`), exact in int32.
+* ``dfa`` — the minimal complete DFA.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from succinct.automata import DFA
+from succinct.brasp import FALSE, TRUE, Program, ProgramBuilder, any_of
+from succinct.compile import CompiledProgram, compile_program
+from succinct.dfa_rnn import DFARecognizer, dfa_to_rnn
+from succinct.monoid import is_aperiodic, is_group, syntactic_monoid
+from succinct.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
+from succinct.recognizer import Predicate
+from succinct.registry import Family, Param, register
+from succinct.rnn2 import from_dfa
+from succinct.sizes import FFN_PARAMS, H, Q, R, S, Sigma, count, model_report, n
+from succinct.uhat import ExactRangeError
+from succinct.verdicts import Comparison, Verdict
+from succinct.words import Alphabet, SuccinctError
+
+__all__ = ["Table", "BUILTIN", "load_table", "minimal_dfa", "reset_program", "uhat",
+           "scan", "scan_formulas", "rnn_units_formula", "rnn2_units_formula", "NoUHATError",
+           "verdict", "T"]
+
+T = sp.Symbol("T", positive=True, integer=True)  # longest word the scan covers
+
+
+class NoUHATError(SuccinctError):
+    """The language has no UHAT of the paper's kind (its syntactic monoid is not
+    aperiodic)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A transformation table: states, one map per generator, initial and accepting."""
+
+    name: str
+    states: tuple[str, ...]
+    generators: tuple[tuple[str, tuple[int, ...]], ...]  # (symbol, images of 0..n−1)
+    initial: int
+    accepting: frozenset[int]
+
+    @property
+    def alphabet(self) -> Alphabet:
+        return Alphabet.of(g for g, _ in self.generators)
+
+    def dfa(self) -> DFA:
+        """The table as a complete DFA (not minimized)."""
+        delta = np.array([m for _, m in self.generators], np.int64).T.reshape(
+            len(self.states), len(self.generators))
+        acc = np.zeros(len(self.states), bool)
+        acc[list(self.accepting)] = True
+        return DFA(tuple(g for g, _ in self.generators), delta, self.initial, acc)
+
+    def accepts(self, word: tuple[str, ...]) -> bool:
+        """Composes the maps (the reference semantics)."""
+        maps = dict(self.generators)
+        q = self.initial
+        for s in word:
+            q = maps[s][q]
+        return q in self.accepting
+
+
+def _perm_table(name: str, size: int) -> Table:
+    swap = tuple([1, 0] + list(range(2, size)))
+    cycle = tuple((q + 1) % size for q in range(size))
+    return Table(name, tuple(str(q) for q in range(size)), (("t", swap), ("c", cycle)), 0,
+                 frozenset({0}))
+
+
+BUILTIN: dict[str, Table] = {
+    "flipflop": Table("flipflop", ("0", "1"),
+                      (("s", (1, 1)), ("r", (0, 0)), ("n", (0, 1))), 0, frozenset({1})),
+    "parity": Table("parity", ("0", "1"), (("a", (1, 0)), ("b", (0, 1))), 0, frozenset({0})),
+    "s3": _perm_table("s3", 3),
+    "s5": _perm_table("s5", 5),
+}
+
+
+def load_table(spec: str) -> Table:
+    """A built-in table by name, or a JSON table from a file (format in the module doc)."""
+    if spec in BUILTIN:
+        return BUILTIN[spec]
+    path = Path(spec)
+    if not path.is_file():
+        raise SuccinctError(f"monoid {spec!r} is neither a built-in "
+                            f"({', '.join(BUILTIN)}) nor a readable JSON file")
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        raise SuccinctError(f"{spec}: not valid JSON ({e})") from None
+    return _parse_table(path.stem, data, spec)
+
+
+def _parse_table(name: str, data: Any, where: str) -> Table:
+    if not isinstance(data, dict):
+        raise SuccinctError(f"{where}: a table is a JSON object")
+    for key in ("states", "generators", "initial", "accepting"):
+        if key not in data:
+            raise SuccinctError(f"{where}: missing key {key!r} (need states, generators, "
+                                "initial, accepting)")
+    states = [str(s) for s in data["states"]]
+    if not states or len(set(states)) != len(states):
+        raise SuccinctError(f"{where}: states must be a non-empty list of distinct names")
+    index = {s: i for i, s in enumerate(states)}
+
+    def state(x: Any, what: str) -> int:
+        if str(x) not in index:
+            raise SuccinctError(f"{where}: {what} {x!r} is not a state")
+        return index[str(x)]
+
+    gens = data["generators"]
+    if not isinstance(gens, dict) or not gens:
+        raise SuccinctError(f"{where}: generators must be a non-empty object {{name: map}}")
+    out = []
+    for g, m in gens.items():
+        if not isinstance(m, dict) or set(map(str, m)) != set(states):
+            raise SuccinctError(f"{where}: generator {g!r} must map every state exactly once")
+        out.append((str(g), tuple(state(m[s] if s in m else m[int(s)], f"image under {g!r}")
+                                  for s in states)))
+    table = Table(name, tuple(states), tuple(out), state(data["initial"], "initial state"),
+                  frozenset(state(x, "accepting state") for x in data["accepting"]))
+    Alphabet.of(g for g, _ in out)  # the generator names must be valid symbols
+    return table
+
+
+@functools.cache
+def minimal_dfa(table: Table) -> DFA:
+    """The minimal complete DFA of the table's language."""
+    return table.dfa().minimize()
+
+
+def _maps(dfa: DFA) -> list[tuple[int, ...]]:
+    return [tuple(int(x) for x in dfa.delta[:, a]) for a in range(dfa.n_symbols)]
+
+
+# ====================================================================== UHAT (aperiodic)
+def reset_program(table: Table) -> Program:
+    """The one-attention B-RASP program of a reset table (raises otherwise)."""
+    dfa = minimal_dfa(table)
+    mono = syntactic_monoid(dfa)
+    if not is_aperiodic(mono):
+        kind = "a group" if is_group(mono) else "not aperiodic"
+        raise NoUHATError(
+            f"no UHAT of the paper's kind exists for the {table.name} word problem: its "
+            f"syntactic monoid ({len(mono)} elements) is {kind}, and UHATs without "
+            "positional encodings recognize exactly the star-free languages, whose "
+            "syntactic monoids are aperiodic. Use --model scan (positional encodings, "
+            "outside the paper's model) or rnn / rnn2 / dfa"
+        )
+    a = Alphabet(dfa.alphabet)
+    kinds: dict[str, int | None] = {}  # symbol -> reset target (None: identity)
+    for sym, m in zip(a, _maps(dfa), strict=True):
+        if m == tuple(range(dfa.n_states)):
+            kinds[sym] = None
+        elif len(set(m)) == 1:
+            kinds[sym] = m[0]
+        else:
+            raise SuccinctError(
+                f"the {table.name} table is aperiodic, so a UHAT exists, but generator "
+                f"{sym!r} is neither a reset nor the identity; this toolkit builds UHATs "
+                "for reset tables only (a Krohn–Rhodes cascade decomposition is not "
+                "implemented)"
+            )
+    p = ProgramBuilder(a)
+    resets = [s for s, c in kinds.items() if c is not None]
+    to_f = [s for s in resets if dfa.accepting[kinds[s]]]
+    is_reset = p.local("reset", any_of([p.Q(s) for s in resets]))
+    lands = p.local("toF", any_of([p.Q(s) for s in to_f]))
+    start = TRUE if dfa.accepting[dfa.start] else FALSE
+    before = p.attend("B", mask="future", tie="right", score=is_reset.j, value=lands.j,
+                      default=start)
+    acc = p.local("acc", (is_reset & lands) | (~is_reset & before))
+    return p.build(acc)
+
+
+def uhat(table: Table) -> CompiledProgram:
+    """The compiled reset program (see :func:`reset_program`)."""
+    return compile_program(reset_program(table), "ffn")
+
+
+# ====================================================================== scan (with PE)
+def _levels(max_len: int) -> int:
+    """``L = ⌈log₂ T⌉`` (T ≥ 2)."""
+    return math.ceil(math.log2(max_len))
+
+
+def scan(table: Table, max_len: int) -> PositionalUHAT:
+    """The log-depth scan with positional encodings (outside the paper's UHAT model)."""
+    if max_len < 2:
+        raise SuccinctError(f"the scan needs T ≥ 2, got T={max_len}")
+    dfa = minimal_dfa(table)
+    nq = dfa.n_states
+    a = Alphabet(dfa.alphabet)
+    maps = dict(zip(a.symbols, _maps(dfa), strict=True))
+    states = range(nq)
+
+    def f(q: int, r: int) -> str:
+        return f"F[{q},{r}]"
+
+    def g(q: int, r: int) -> str:
+        return f"a.F[{q},{r}]"
+
+    token = {f(q, r): {s: int(maps[s][q] == r) for s in a} for q in states for r in states}
+    levels = _levels(max_len)
+    flags = [f"v{ell}" for ell in range(levels)]
+    features = {"pos": ("p", lambda p: p), "pos2": ("p²", lambda p: p * p)}
+    for ell, v in enumerate(flags):
+        features[v] = (f"[p > {2**ell}]", lambda p, c=2**ell: int(p > c))
+    pb = PositionalBuilder(a, max_len, features, token_embed=token, boolean=list(token))
+    mats = [f(q, r) for q in states for r in states]
+    for ell, v in enumerate(flags):
+        att = pb.attention(mask="future", tie="right", query=["s:p", "s:1"],
+                           new=[g(q, r) for q in states for r in states], name=f"level{ell}")
+        att.A[("s:p", "pos")] = 2
+        att.A.set_bias("s:p", -(2 ** (ell + 1)))
+        att.A.set_bias("s:1", -1)
+        att.B[("s:p", "pos")] = 1
+        att.B[("s:1", "pos2")] = 1
+        for q in states:
+            for r in states:
+                att.C_a[(g(q, r), f(q, r))] = 1
+        keep = [x for x in pb.space.labels if x not in mats and not x.startswith("a.")]
+        hidden = [f"h[{q},{r},{s}]" for q in states for r in states for s in states] \
+            + [f"k[{q},{s}]" for q in states for s in states]
+        ffn = pb.ffn(hidden=hidden, keep=keep, new=mats, name=f"compose{ell}", boolean=mats)
+        for q in states:
+            for s in states:
+                for r in states:
+                    h = f"h[{q},{r},{s}]"
+                    ffn.W_1[(h, g(q, r))] = 1
+                    ffn.W_1[(h, f(r, s))] = 1
+                    ffn.W_1[(h, v)] = 1
+                    ffn.W_1.set_bias(h, -2)
+                    ffn.W_2[(f(q, s), h)] = 1
+                kq = f"k[{q},{s}]"  # F[q, s] kept when v = 0
+                ffn.W_1[(kq, f(q, s))] = 1
+                ffn.W_1[(kq, v)] = -1
+                ffn.W_2[(f(q, s), kq)] = 1
+    readout = {f(dfa.start, s): 1 for s in states if dfa.accepting[s]}
+    try:
+        return pb.build(readout)
+    except ExactRangeError as e:
+        raise ExactRangeError(
+            f"the scan for {table.name} with T={max_len} cannot be certified exact in int32 "
+            f"({e}); the interval bound grows by a factor 2|Q| + 1 = {2 * nq + 1} per level, "
+            "so choose a smaller T"
+        ) from None
+
+
+def scan_formulas() -> dict[str, sp.Expr]:
+    """Layers, width and params of :func:`scan` in ``n = |Q|``, ``Σ = |Σ|``, ``T``.
+
+    ``L = ⌈log₂ T⌉`` levels; residual ``n² + 2 + L`` (matrix, pos, pos², flags), plus
+    ``n²`` attended copies inside a level; ``n³ + n²`` hidden units per compose FFN; the
+    positional table has ``2 + L`` rows of T entries.
+    """
+    levels = sp.ceiling(sp.log(T, 2))
+    r0 = n**2 + 2 + levels
+    attn = (2 * Q * R + 2 * Q + 2 * S * R + S).subs({Q: 2, R: r0, S: r0 + n**2})
+    compose = FFN_PARAMS.subs({H: n**3 + n**2, R: r0 + n**2, S: r0})
+    params = r0 * Sigma + (2 + levels) * T + levels * (attn + compose) + r0
+    width = sp.Max(n**3 + n**2, 2 * n**2 + 2 + levels)  # compose FFN hidden, or residual
+    return {"layers": 2 * levels, "width": width, "params": sp.expand(params)}
+
+
+def rnn_units_formula() -> sp.Expr:
+    """``n·|Σ| + 1`` (:func:`succinct.dfa_rnn.dfa_to_rnn`)."""
+    return n * Sigma + 1
+
+
+def rnn_params_formula() -> sp.Expr:
+    """``u² + u|Σ| + 3u + 1`` for ``u`` units."""
+    u = rnn_units_formula()
+    return u**2 + u * Sigma + 3 * u + 1
+
+
+def rnn2_units_formula() -> sp.Expr:
+    return n
+
+
+def rnn2_params_formula() -> sp.Expr:
+    """``|Σ|·n² + 2n + 1`` (M, h0, readout, readout bias)."""
+    return Sigma * n**2 + 2 * n + 1
+
+
+# ====================================================================== registry
+def _members(p: Mapping[str, Any]) -> Iterator[str]:
+    """Accepted words in shortlex order (by BFS over words)."""
+    table = load_table(p["monoid"])
+    a = table.alphabet
+    frontier: list[tuple[str, ...]] = [()]
+    for _ in range(12):
+        frontier = [w + (s,) for w in frontier for s in a.symbols]
+        for w in frontier:
+            if table.accepts(w):
+                yield a.to_word([a.index(s) for s in w])
+        frontier = frontier[:4096]
+
+
+def _table_subs(table: Table) -> dict[sp.Symbol, int]:
+    return {n: minimal_dfa(table).n_states, Sigma: len(table.generators)}
+
+
+def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Counted sizes of every model (the UHAT where one exists) and the DFA's states."""
+    table = load_table(p["monoid"])
+    subs = _table_subs(table) | {T: p["T"]}
+    dfa = minimal_dfa(table)
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        comp = uhat(table)
+        out["uhat"] = model_report(comp.model, comp)
+    except NoUHATError as e:
+        out["uhat"] = {"kind": "none", "exists": "no", "reason": str(e), "params": None,
+                       "layers": None, "width": None, "bits": None, "formulas": {}}
+    sc = scan(table, p["T"])
+    rep = sc.size_report().as_dict()
+    rep["formulas"] = {key: str(f) for key, f in scan_formulas().items()}
+    rep["formula_values"] = {key: int(f.subs(subs)) for key, f in scan_formulas().items()}
+    rep["note"] = OUTSIDE_PAPER
+    out["scan"] = rep
+    rnn = model_report(dfa_to_rnn(dfa))
+    rnn["formulas"]["units"] = str(rnn_units_formula())
+    out["rnn"] = rnn
+    r2 = from_dfa(dfa).size_report().as_dict()
+    r2["formulas"]["units"] = "n = |Q|"
+    out["rnn2"] = r2
+    out["dfa"] = {"kind": "dfa", "dfa_states": dfa.n_states,
+                  "params": dfa.n_states * dfa.n_symbols, "layers": 1, "width": dfa.n_states,
+                  "bits": dfa.n_states * dfa.n_symbols * max(1, (dfa.n_states - 1).bit_length()),
+                  "formulas": {"params": "dfa_states · |Σ|", "bits": "params · ⌈log2 states⌉"},
+                  "monoid_size": len(syntactic_monoid(dfa)),
+                  "aperiodic": "yes" if is_aperiodic(syntactic_monoid(dfa)) else "no"}
+    return out
+
+
+def verdict() -> Verdict:
+    """Per built-in table: UHAT vs RNN and the scan vs RNN, as T → ∞."""
+    rows = []
+    for name, table in BUILTIN.items():
+        dfa = minimal_dfa(table)
+        subs = _table_subs(table)
+        mono = syntactic_monoid(dfa)
+        group = is_group(mono) and len(mono) > 1
+        tags = frozenset({"group"} if group else {"aperiodic"})
+        rnn = rnn_params_formula().subs(subs)
+        if is_aperiodic(mono):
+            uh = sp.Integer(count(uhat(table).model).params)
+            reason = ""
+        else:
+            uh = sp.oo
+            reason = "syntactic monoid not aperiodic, so the language is not star-free"
+        rows.append(Comparison("UHAT", "RNN", uh, rnn, T, note=name, reason=reason, tags=tags))
+        sc = scan_formulas()["params"].subs(subs).subs(sp.ceiling(sp.log(T, 2)),
+                                                       sp.log(T, 2))
+        rows.append(Comparison("UHAT+PE scan", "RNN", sc, rnn, T, note=name, tags=tags))
+        rows.append(Comparison("UHAT+PE scan", "RNN", sc - 2 * T, rnn, T, note=name,
+                               measure="params − PE table", tags=tags))
+    return Verdict(family="wordproblem", subject="word problems", comparisons=tuple(rows),
+                   statements=(("winner", "group word problems", "group"),
+                               ("winner", "aperiodic word problems", "aperiodic")))
+
+
+def _uhat_model(p: Mapping[str, Any]):
+    return uhat(load_table(p["monoid"])).model
+
+
+register(Family(
+    name="wordproblem",
+    description="iterated composition δ(q0, w) ∈ F of a transformation table (notes §8.2)",
+    params=(
+        Param("monoid", str, default="flipflop",
+              help="flipflop | parity | s3 | s5 | path to a JSON table"),
+        Param("T", int, default=256, low=2, high=2048,
+              help="longest word the scan model covers (positional encodings)"),
+    ),
+    alphabet=lambda p: load_table(p["monoid"]).alphabet,
+    models={
+        "reference": lambda p: Predicate(load_table(p["monoid"]).alphabet,
+                                         load_table(p["monoid"]).accepts,
+                                         name="composition of maps"),
+        "uhat": _uhat_model,
+        "scan": lambda p: scan(load_table(p["monoid"]), p["T"]),
+        "rnn": lambda p: dfa_to_rnn(minimal_dfa(load_table(p["monoid"]))),
+        "rnn2": lambda p: from_dfa(minimal_dfa(load_table(p["monoid"]))),
+        "dfa": lambda p: DFARecognizer(minimal_dfa(load_table(p["monoid"]))),
+    },
+    members=_members,
+    sizes=sizes,
+    verdict=verdict,
+    model_help={
+        "reference": "composition of the maps (plain Python)",
+        "uhat": "reset tables only (aperiodic): one strict-future attention, compiled",
+        "scan": "log-depth hard-attention scan WITH positional encodings (outside the "
+                "paper's UHAT), words up to length T",
+        "rnn": "DFA → 1-bit Elman RNN, |Q||Σ|+1 units",
+        "rnn2": "second-order RNN h_t = M[σ_t] h_(t−1), |Q| units",
+        "dfa": "minimal complete DFA",
+    },
+))

@@ -1,0 +1,53 @@
+"""Prop 1: a k-bit RNN with D units is a finite automaton with at most 2^(kD) states.
+
+What is checked, on real RNNs (``succinct.rnn.RNN`` in k-bit mode, ``bits=1``): the
+automaton is extracted by breadth-first search over the reachable quantized states
+(``succinct.extract.extract_rnn``, which steps the jitted RNN cell on integer state codes);
+
+* the number of reachable states is at most ``2^(kD)``;
+* the extracted automaton, minimized, equals (array-identical after canonical numbering)
+  the minimal DFA of the language the RNN was built for, obtained independently by
+  minimizing an automaton read off the language's definition:
+
+  - the delay-line RNN of DC_n = {w_n} (``dc``, n = 1, 2): ``|w_n| + 2`` states;
+  - the DFA → RNN construction (``|Q|·|Σ| + 1`` units) of the minimal DFAs of E_1, E_2
+    (``counter``): ``2^(N+1)(N+2) − N`` states.
+
+So these RNNs *are* the automata of their languages, and D ≥ log₂ of their size.
+"""
+
+from __future__ import annotations
+
+from succinct.extract import extract_rnn
+from succinct.registry import get_family
+
+CASES = (("dc", "n", 1), ("dc", "n", 2), ("counter", "N", 1), ("counter", "N", 2))
+
+
+def expected_states(family: str, size: int) -> int:
+    """Minimal DFA sizes from the paper's formulas (research notes §6.1, §4.1)."""
+    if family == "dc":
+        return (size + 2) * 2**size * 2 ** (2**size) + 2
+    return 2 ** (size + 1) * (size + 2) - size
+
+
+def check() -> list[dict]:
+    rows = []
+    for family, param, size in CASES:
+        fam = get_family(family)
+        rnn = fam.build("rnn", {param: size})
+        target = fam.build("dfa", {param: size}).dfa
+        auto = extract_rnn(rnn, max_states=200_000)
+        k, d = rnn.spec.bits, rnn.units
+        assert auto.explored <= 2 ** (k * d), (family, size, auto.explored)
+        assert target.n_states == expected_states(family, size), (family, size)
+        assert auto.dfa.n_states == target.n_states, (
+            f"{family} {param}={size}: the extracted automaton has {auto.dfa.n_states} "
+            f"states after minimization, the language's minimal DFA {target.n_states}")
+        same, witness = auto.dfa.equivalent(target)
+        assert same, f"{family} {param}={size}: RNN and DFA differ on {witness!r}"
+        rows.append({"RNN": f"{family} {param}={size}", "k": k, "D": d,
+                     "reachable states": auto.explored, "2^(kD)": f"2^{k * d}",
+                     "minimal": auto.dfa.n_states,
+                     "expected": expected_states(family, size)})
+    return rows

@@ -1,0 +1,80 @@
+"""``succinct export`` and ``succinct load``: a model to files, and back.
+
+::
+
+    succinct export FAMILY -p KEY=VALUE ... --model MODEL --out FILE
+    succinct load FILE [WORD...] [--json]
+
+``export`` writes ``FILE.safetensors`` (weights) and ``FILE.json`` (the manifest) for a
+UHAT or an RNN, ``FILE.json`` alone for a B-RASP program or a DFA
+(:mod:`succinct.export`). ``load`` reads them back and decides the words, or prints the
+model when no word is given.
+"""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from succinct.cli import PARAM, _friendly, _read_words, app
+from succinct.registry import get_family, parse_params
+
+
+@app.command("export")
+@_friendly
+def export_command(
+    family: str,
+    params: list[str] = PARAM,
+    model: str = typer.Option("uhat", "--model", "-m", help="which model to write"),
+    out: str = typer.Option(..., "--out", "-o", help="file stem (.safetensors + .json)"),
+) -> None:
+    """Write one model of a family: safetensors weights plus a JSON manifest.
+
+    The manifest holds the labels, layer kinds, masks, tie-breaks, Boolean
+    coordinates, alphabet, acceptance position (RNN: activation and precision), the
+    counted sizes and the size formulas.
+
+    Example: succinct export dyck -p k=2 -p D=3 --model uhat --out dyck_uhat
+    """
+    from succinct.export import save
+
+    fam = get_family(family)
+    raw = parse_params(params)
+    resolved = fam.resolve(raw)
+    built = fam.build(model, raw)
+    info = {"family": family, "params": resolved, "model": model}
+    if fam.sizes is not None:
+        entry = fam.sizes(resolved).get(model, {})
+        if isinstance(entry, dict) and entry.get("formulas"):
+            info["family_formulas"] = entry["formulas"]
+    for path in save(built, out, info=info):
+        typer.echo(str(path))
+
+
+@app.command("load")
+@_friendly
+def load_command(
+    file: str = typer.Argument(..., help="the .json manifest, the .safetensors file or stem"),
+    words: list[str] = typer.Argument(None, help="words, or '-' to read one per line"),
+    as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
+) -> None:
+    """Read a model written by `succinct export`; decide words (or print the model).
+
+    Example: succinct load dyck_uhat.json "(())" "(()"
+    """
+    from succinct.export import load
+    from succinct.recognizer import accepts
+
+    model = load(file)
+    if not words:
+        typer.echo(str(model))
+        return
+    ws = _read_words(words)
+    result = accepts(model, ws)
+    if as_json:
+        typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in
+                               zip(ws, result, strict=True)], ensure_ascii=False))
+    else:
+        for a in result:
+            typer.echo("accept" if a else "reject")

@@ -1,0 +1,121 @@
+"""Constructions as flax ``nnx`` modules: perturb or fine-tune hand-set weights with optax.
+
+``to_nnx(model)`` turns a UHAT or an RNN into a :class:`Construction`, an ``nnx.Module``
+whose every weight is an ordinary ``nnx.Param`` (float32), named as in
+:func:`succinct.export.flat_weights` (``embed``, ``layers.3.C_a``, …; RNN ``W``, ``U``,
+…). The structure (layer kinds, labels, masks, tie-breaks, activation) stays static.
+Calling the module on a batch returns the **acceptance score**
+
+* UHAT: ``⟨t, v⟩`` with ``v`` the residual at the acceptance position;
+* RNN:  ``⟨r, h_N⟩ + c``;
+
+positive iff the word is accepted: a float that surrogate losses can use
+(``optax.hinge_loss(score, ±1)``). The forward pass is the models' own layer steps;
+hard attention runs its dense O(N²) definition (the Boolean-key shortcut assumes 0/1
+coordinates, which perturbed weights need not keep). Which position is attended is an
+arg-max and has no gradient; the attended values, ``C``, the FFN blocks and the readout
+do. Layers that the construction built without reading the attended vector (``C_a = 0``)
+skip attention here, so their ``C_a`` gets no gradient.
+
+``from_nnx(module, like=model)`` rebuilds a model of the same kind and structure
+through its validating constructor: integer weights give an exact model again (and
+:func:`succinct.verify.verify` applies), non-integer ones a float model to evaluate with
+``accepts(..., exact=False)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+from succinct.export import flat_weights, params_from_flat
+from succinct.rnn import RNN, RNNSpec
+from succinct.uhat import UHAT, UHATSpec
+from succinct.words import SuccinctError, encode
+
+__all__ = ["Construction", "to_nnx", "from_nnx", "acceptance_score"]
+
+
+class Construction(nnx.Module):
+    """A UHAT's or an RNN's weights as ``nnx.Param``s; the structure is static."""
+
+    def __init__(self, model: UHAT | RNN) -> None:
+        if not isinstance(model, UHAT | RNN):
+            raise SuccinctError(f"to_nnx takes a UHAT or an RNN, got {type(model).__name__}")
+        self.spec = model.spec
+        self.weights = nnx.Dict({name: nnx.Param(jnp.asarray(value, jnp.float32))
+                                 for name, value in flat_weights(model).items()})
+
+    def params(self) -> dict[str, Any]:
+        """The weights as the model kind's params pytree (JAX arrays)."""
+        return params_from_flat(self.spec, {k: v[...] for k, v in self.weights.items()})
+
+    def __call__(self, tokens: jax.Array, lengths: jax.Array) -> jax.Array:
+        """Acceptance scores of a padded batch ``tokens[B, N]``, ``lengths[B]``."""
+        return acceptance_score(self.spec, self.params(), jnp.asarray(tokens),
+                                jnp.asarray(lengths))
+
+    def score_words(self, words: list[str]) -> jax.Array:
+        """Acceptance scores of words (encoded with the construction's alphabet)."""
+        tokens, lengths = encode(words, self.spec.alphabet)
+        return self(tokens, lengths)
+
+
+def to_nnx(model: UHAT | RNN) -> Construction:
+    """``model`` as an nnx module with one ``nnx.Param`` per weight array."""
+    return Construction(model)
+
+
+def from_nnx(module: Construction, like: UHAT | RNN | None = None) -> UHAT | RNN:
+    """The model with ``module``'s current weights (validated like a built model).
+
+    ``like``, if given, must have the module's structure (it is the model the module was
+    made from, or one built the same way).
+    """
+    if like is not None and like.spec != module.spec:
+        raise SuccinctError("from_nnx: the module's structure differs from that of `like`")
+    params = jax.tree_util.tree_map(lambda x: np.asarray(x, np.float64), module.params())
+    if isinstance(module.spec, RNNSpec):
+        return RNN.create(module.spec, params)
+    return UHAT.create(module.spec, params)
+
+
+def acceptance_score(spec: UHATSpec | RNNSpec, params: Mapping[str, Any], tokens: jax.Array,
+                     lengths: jax.Array) -> jax.Array:
+    """The score whose sign is acceptance (module docstring), differentiable in params."""
+    if isinstance(spec, RNNSpec):
+        return _rnn_score(spec, params, tokens, lengths)
+    return _uhat_score(spec, params, tokens, lengths)
+
+
+def _uhat_score(spec: UHATSpec, params: Mapping[str, Any], tokens: jax.Array,
+                lengths: jax.Array) -> jax.Array:
+    # The model's own per-layer steps (succinct.uhat), on the dense attention route.
+    from succinct import uhat
+
+    padded = uhat._padded_params(spec, dict(params))
+    *_, (v, _) = uhat._layers(spec, False, padded, tokens, lengths)  # the last residual
+    at = jnp.zeros_like(lengths) if spec.accept_at == "first" else lengths - 1
+    final = jnp.take_along_axis(v, at[:, None, None], axis=1)[:, 0]
+    return final @ padded["readout"]
+
+
+def _rnn_score(spec: RNNSpec, params: Mapping[str, Any], tokens: jax.Array,
+               lengths: jax.Array) -> jax.Array:
+    # The model's own cell (succinct.rnn): activation, then k-bit quantization.
+    from succinct import rnn
+
+    h0 = jnp.broadcast_to(rnn._quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
+
+    def step(h: jax.Array, xt: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, None]:
+        x, t = xt
+        new = rnn._cell(spec, params, h, x)
+        return jnp.where((t < lengths)[:, None], new, h), None
+
+    h, _ = jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
+    return h @ params["readout"] + params["readout_bias"]

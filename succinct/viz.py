@@ -1,0 +1,171 @@
+"""Plots: size curves on a log scale, and heat-maps of labelled weight matrices.
+
+Every function draws on a :class:`matplotlib.figure.Figure` created here (no pyplot
+state, no backend switch): the atlas saves them as PNG from a terminal, and a notebook
+shows them by leaving the figure as a cell's value.
+
+* :func:`size_curves` — one axis of sizes against a size parameter, ``log`` y; points
+  that come from a formula rather than a count are drawn hollow.
+* :func:`sizes_figure` — one such axis per group (the atlas: one per family).
+* :func:`heatmap` — one weight matrix with its row and column labels.
+* :func:`layer_heatmaps` — every matrix of one UHAT layer (or an RNN's ``W`` and
+  ``U``), labelled with the coordinate names of the spaces it maps between.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+
+__all__ = ["Curve", "size_curves", "sizes_figure", "heatmap", "layer_heatmaps",
+           "curves_from_table"]
+
+# One colour per quantity, so that every panel of the atlas reads the same way.
+COLORS = {"UHAT params": "tab:blue", "UHAT bits": "tab:cyan", "RNN params": "tab:orange",
+          "RNN k·D": "tab:red", "k·D lower bound (Prop 1)": "tab:pink",
+          "DFA states": "tab:green", "LTL |φ|": "tab:purple"}
+
+
+@dataclass
+class Curve:
+    """One quantity against the size parameter; ``None`` values are gaps.
+
+    ``hollow[i]`` marks values taken from a formula instead of counted ones.
+    """
+
+    label: str  # a key of COLORS, optionally followed by " [group]"
+    x: Sequence[float]
+    y: Sequence[float | None]
+    hollow: Sequence[bool] = field(default_factory=list)
+    linestyle: str = "-"
+
+
+def size_curves(ax: Axes, curves: Sequence[Curve], *, xlabel: str, title: str = "") -> Axes:
+    """Draws ``curves`` on ``ax`` with a logarithmic y axis."""
+    drawn = False
+    for c in curves:
+        pts = [(x, y, bool(c.hollow[i]) if i < len(c.hollow) else False)
+               for i, (x, y) in enumerate(zip(c.x, c.y, strict=True)) if y is not None and y > 0]
+        if not pts:
+            continue
+        drawn = True
+        color = COLORS.get(c.label.split(" [")[0])
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle=c.linestyle, color=color,
+                label=c.label, linewidth=1.5)
+        for x, y, h in pts:
+            ax.plot([x], [y], marker="o", markersize=5, color=color,
+                    markerfacecolor="white" if h else color)
+    if drawn:
+        ax.set_yscale("log")
+        ax.legend(fontsize=7, loc="upper left", frameon=False)
+    else:
+        ax.text(0.5, 0.5, "no sizes", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, which="major", alpha=0.3)
+    xs_all = sorted({x for c in curves for x in c.x})
+    if xs_all and all(float(x).is_integer() for x in xs_all) and len(xs_all) <= 12:
+        ax.set_xticks(xs_all)
+    return ax
+
+
+def sizes_figure(panels: Sequence[tuple[str, str, Sequence[Curve]]], *, columns: int = 3,
+                 panel_size: tuple[float, float] = (4.2, 3.2), dpi: int = 80) -> Figure:
+    """One :func:`size_curves` panel per ``(title, xlabel, curves)``."""
+    n = max(1, len(panels))
+    cols = min(columns, n)
+    rows = math.ceil(n / cols)
+    fig = Figure(figsize=(panel_size[0] * cols, panel_size[1] * rows), dpi=dpi,
+                 layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax, (title, xlabel, curves) in zip(axes.flat, panels, strict=False):
+        size_curves(ax, curves, xlabel=xlabel, title=title)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    return fig
+
+
+def heatmap(weights: Any, rows: Sequence[str], cols: Sequence[str], *, title: str = "",
+            ax: Axes | None = None, annotate: bool = True) -> Figure:
+    """A weight matrix as a heat-map whose ticks are the coordinate labels.
+
+    Zero is white, positive red, negative blue; small matrices get their values
+    written in the cells.
+    """
+    w = np.asarray(weights, dtype=float)
+    if w.ndim == 1:
+        w = w[:, None]
+    if w.shape != (len(rows), len(cols)):
+        raise ValueError(f"matrix of shape {w.shape} with {len(rows)} row and {len(cols)} "
+                         "column labels")
+    if ax is None:
+        fig = Figure(figsize=(1.2 + 0.32 * max(len(cols), 3), 1.0 + 0.28 * max(len(rows), 3)),
+                     dpi=80, layout="constrained")
+        ax = fig.subplots()
+    else:
+        fig = ax.figure
+    top = float(np.abs(w).max()) or 1.0
+    ax.imshow(w, cmap="RdBu_r", norm=TwoSlopeNorm(0.0, -top, top), aspect="auto")
+    ax.set_xticks(range(len(cols)), labels=list(cols), rotation=90, fontsize=7)
+    ax.set_yticks(range(len(rows)), labels=list(rows), fontsize=7)
+    if annotate and w.size <= 400:
+        for (r, c), v in np.ndenumerate(w):
+            if v != 0:
+                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=6)
+    ax.set_title(title, fontsize=9)
+    return fig
+
+
+def layer_heatmaps(model: Any, layer: int | None = None) -> Figure:
+    """Every weight matrix of one UHAT layer (or of an RNN when ``layer`` is None).
+
+    Attention: ``A`` and ``B`` (score space × input coordinates), ``C_v`` and ``C_a``
+    (output × input coordinates). FFN: ``W_1``, ``W_2``, ``W_r``. RNN: ``W`` and ``U``.
+    """
+    from succinct.rnn import RNN
+    from succinct.uhat import FFN, Attention
+
+    if isinstance(model, RNN):
+        units = model.spec.hidden.labels
+        mats = [("W (unit ← unit)", model.params["W"], units, units),
+                ("U (unit ← symbol)", model.params["U"], units, model.alphabet.symbols)]
+    else:
+        if layer is None:
+            raise ValueError("give the layer index of a UHAT")
+        spec = model.spec.layers[layer]
+        p = model.params["layers"][layer]
+        src = spec.source.labels
+        tgt = spec.target.labels
+        if isinstance(spec, Attention):
+            q = spec.query.labels
+            mats = [("A (query)", p["A_w"], q, src), ("B (key)", p["B_w"], q, src),
+                    ("C_v (this position)", p["C_v"], tgt, src),
+                    ("C_a (attended position)", p["C_a"], tgt, src)]
+        elif isinstance(spec, FFN):
+            h = spec.hidden.labels
+            mats = [("W_1 (hidden ← input)", p["W_1"], h, src),
+                    ("W_2 (output ← hidden)", p["W_2"], tgt, h),
+                    ("W_r (output ← input)", p["W_r"], tgt, src)]
+        else:
+            raise ValueError(f"layer {layer} is a ReLU layer on {spec.coord!r}: no matrix")
+    width = sum(1.2 + 0.3 * len(cols) for _, _, _, cols in mats)
+    height = 1.4 + 0.27 * max(len(rows) for _, _, rows, _ in mats)
+    fig = Figure(figsize=(min(width, 24), min(height, 18)), dpi=80, layout="constrained")
+    axes = fig.subplots(1, len(mats), squeeze=False)[0]
+    for ax, (title, w, rows, cols) in zip(axes, mats, strict=True):
+        heatmap(np.asarray(w), rows, cols, title=title, ax=ax)
+    return fig
+
+
+def curves_from_table(x: Sequence[float], columns: Mapping[str, Sequence[float | None]],
+                      hollow: Mapping[str, Sequence[bool]] | None = None) -> list[Curve]:
+    """Curves from named columns sharing one x (a convenience for tables of sizes)."""
+    hollow = hollow or {}
+    return [Curve(label, x, ys, hollow.get(label, [])) for label, ys in columns.items()]

@@ -1,0 +1,266 @@
+"""The counter families E_N and DC_n: every model against the definition, sizes against
+closed forms, and the CLI.
+
+Expected answers come from the language definitions (the paper's literal w_1, the length
+formula, the numpy reference recognizer written from the definition, membership in the
+generated member set), never from the model under test. Model coverage per input set:
+
+* w_1, w_2, w_3: reference, brasp, uhat (fast path), rnn, dfa — all accept;
+* ≥ 1000 distinct mutants of w_1 and of w_2: all five models reject (uhat fast path and,
+  for w_1 and 64 mutants of w_2, also the dense path);
+* ≥ 1000 distinct mutants of w_3: reference, rnn and dfa reject all of them; brasp the
+  first 150; the uhat fast path a batch of 40 covering every kind of mutation (one w_3
+  costs ~0.5 s of UHAT time on 2 cores);
+* n = 1: every well-shaped word with 1–6 rows and correct addresses (any counter bits,
+  5460 words) and every word of 1–3 rows of any cells ``{0,1}{a,b}#`` (4368 words):
+  exactly w_1 is accepted, by all five models;
+* E_N, N = 1..4: every member accepted by all models; mutants agree with the
+  reference (and are mostly rejected).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from constructions.counter import (
+    COUNTER_ALPHABET,
+    DC_ALPHABET,
+    counter_formulas,
+    dc_formulas,
+    dc_length,
+    dc_word,
+    evaluate,
+)
+from succinct.cli import app
+from succinct.registry import get_family
+from succinct.sizes import N as N_SYM
+from succinct.sizes import n as n_sym
+from succinct.words import SuccinctError, encode
+
+DC = get_family("dc")
+COUNTER = get_family("counter")
+MODELS = ("reference", "brasp", "uhat", "rnn", "dfa")
+W1 = "0a#1a#0b#1a#0a#1b#0b#1b#"  # the research notes' §6.1, written out
+
+
+def run(family, model: str, params: dict, words: list[str], *, chunk: int = 256,
+        **kw) -> np.ndarray:
+    """Acceptance of ``words`` by one model, in chunks of at most ``chunk`` words."""
+    rec = family.build(model, params)
+    alphabet = family.alphabet(family.resolve(params))
+    out = []
+    for lo in range(0, len(words), chunk):
+        tokens, lengths = encode(words[lo:lo + chunk], alphabet)
+        out.append(np.asarray(rec.accepts_batch(tokens, lengths, **kw), bool))
+    return np.concatenate(out) if out else np.zeros(0, bool)
+
+
+# ---------------------------------------------------------------------- mutants
+def mutants(word: str, row_len: int, symbols: str, count: int, seed: int) -> list[str]:
+    """``count`` distinct words ≠ ``word``: substitutions, deletions, insertions,
+    truncations, appended/repeated/swapped rows and cells, random suffixes."""
+    rng = random.Random(seed)
+    rows = [word[i:i + row_len] for i in range(0, len(word), row_len)]
+
+    def one(kind: str) -> str:
+        i = rng.randrange(len(word))
+        if kind == "substitute":
+            return word[:i] + rng.choice([s for s in symbols if s != word[i]]) + word[i + 1:]
+        if kind == "delete":
+            return word[:i] + word[i + rng.randint(1, 3):]
+        if kind == "insert":
+            return word[:i] + rng.choice(symbols) + word[i:]
+        if kind == "truncate":
+            return word[:rng.randrange(1, len(word))]
+        if kind == "append_row":
+            return word + rng.choice(rows)
+        if kind == "repeat_row":
+            r = rng.randrange(len(rows))
+            return "".join(rows[:r + 1] + rows[r:])
+        if kind == "drop_row":
+            r = rng.randrange(len(rows))
+            return "".join(rows[:r] + rows[r + 1:])
+        if kind == "swap_rows":
+            r = rng.randrange(len(rows) - 1)
+            return "".join(rows[:r] + [rows[r + 1], rows[r]] + rows[r + 2:])
+        if kind == "suffix":
+            return word + "".join(rng.choice(symbols) for _ in range(rng.randint(1, 8)))
+        raise AssertionError(kind)
+
+    kinds = ["substitute", "delete", "insert", "truncate", "append_row", "repeat_row",
+             "drop_row", "swap_rows", "suffix"]
+    out: dict[str, str] = {}
+    while len(out) < count:
+        kind = kinds[len(out) % len(kinds)] if len(out) < len(kinds) else rng.choice(kinds)
+        m = one(kind)
+        if m and m != word and m not in out:
+            out[m] = kind
+    return list(out)
+
+
+# ---------------------------------------------------------------------- DC_n
+def test_w_n_is_the_paper_word_and_lengths_follow_the_formula():
+    assert dc_word(1) == W1
+    assert [dc_length(n) for n in (1, 2, 3, 4, 5)] == [24, 256, 10240, 6291456, 962072674304]
+    for n in (1, 2, 3):
+        assert len(dc_word(n)) == (n + 2) * 2**n * 2 ** (2**n)
+    assert dc_word(2).startswith("00a#01a#10a#11a#00b#01a#10a#11a#00a#01b#10a#11a#")
+    assert dc_word(2).endswith("00b#01b#10b#11b#")
+
+
+def test_w_5_is_refused_with_its_length():
+    with pytest.raises(SuccinctError, match="962,072,674,304"):
+        dc_word(5)
+    with pytest.raises(SuccinctError, match="962,072,674,304"):
+        next(iter(DC.members({"n": 5})))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_every_model_accepts_w_n(n):
+    for model in MODELS:
+        assert run(DC, model, {"n": n}, [dc_word(n)]).tolist() == [True], model
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_mutants_of_w_n_are_rejected_by_every_model(n):
+    w = dc_word(n)
+    ms = mutants(w, (n + 2) * 2**n, DC_ALPHABET.symbols, 1000, seed=n)
+    assert len(set(ms)) == 1000
+    assert not run(DC, "reference", {"n": n}, ms).any()
+    for model in MODELS[1:]:
+        got = run(DC, model, {"n": n}, ms)
+        assert not got.any(), (model, [m for m, g in zip(ms, got, strict=True) if g][:3])
+    dense = ms if n == 1 else ms[:64]
+    assert not run(DC, "uhat", {"n": n}, dense, fast=False).any()
+
+
+def test_mutants_of_w_3_are_rejected():
+    w = dc_word(3)
+    ms = mutants(w, 5 * 8, DC_ALPHABET.symbols, 1000, seed=3)
+    assert not run(DC, "reference", {"n": 3}, ms).any()
+    for model in ("rnn", "dfa"):
+        assert not run(DC, model, {"n": 3}, ms).any(), model
+    assert not run(DC, "brasp", {"n": 3}, ms[:150]).any()
+    # The first 9 mutants are one of each kind; 40 in one fast-path batch.
+    assert not run(DC, "uhat", {"n": 3}, ms[:40], chunk=40).any()
+
+
+def well_shaped_n1() -> list[str]:
+    """n = 1: rows ``0x#1y#`` (correct addresses, any bits) with 1–6 rows, and any cells
+    ``{0,1}{a,b}#`` with 1–3 rows (2 cells per row)."""
+    rows = [f"0{x}#1{y}#" for x in "ab" for y in "ab"]
+    words = ["".join(rs) for r in range(1, 7) for rs in itertools.product(rows, repeat=r)]
+    cells = [f"{b}{x}#" for b in "01" for x in "ab"]
+    words += ["".join(cs) for r in range(1, 4)
+              for cs in itertools.product(cells, repeat=2 * r)]
+    return sorted(set(words))
+
+
+def test_n1_exhaustive_well_shaped_words():
+    words = well_shaped_n1()
+    assert len(words) == 5460 + 4368 - 84  # the sets share the 84 words of 1–3 rows
+    want = np.array([w == W1 for w in words])
+    assert want.sum() == 1
+    for model in MODELS:
+        chunk = 2048 if model in ("uhat", "rnn") else 256
+        got = run(DC, model, {"n": 1}, words, chunk=chunk)
+        assert (got == want).all(), (model, [w for w, g in zip(words, got, strict=True)
+                                             if g != (w == W1)][:3])
+
+
+def test_fast_and_dense_uhat_agree_on_w2_and_its_neighbours():
+    w = dc_word(2)
+    words = [w, w[:-1], w + w[-16:], w[:100] + "1" + w[101:]]
+    fast = run(DC, "uhat", {"n": 2}, words)
+    dense = run(DC, "uhat", {"n": 2}, words, fast=False)
+    assert fast.tolist() == dense.tolist() == [True, False, False, False]
+
+
+# ---------------------------------------------------------------------- E_N
+@pytest.mark.parametrize("big_n", [1, 2, 3, 4])
+def test_counter_members_accepted_and_mutants_agree(big_n):
+    members = list(COUNTER.members({"N": big_n}))
+    assert len(members) == len(set(members)) == 2 ** (2 ** (big_n - 1) + 1)
+    row_len = (big_n + 2) * 2**big_n
+    ms = mutants(members[0], row_len // 2, COUNTER_ALPHABET.symbols, 300, seed=big_n)
+    ms += mutants(members[-1], row_len // 2, COUNTER_ALPHABET.symbols, 300, seed=10 + big_n)
+    member_set = set(members)
+    want = np.array([m in member_set for m in ms])
+    assert want.sum() < len(ms) // 10  # mutants are mostly outside E_N
+    for model in MODELS:
+        assert run(COUNTER, model, {"N": big_n}, members).all(), model
+        got = run(COUNTER, model, {"N": big_n}, ms)
+        assert (got == want).all(), model
+
+
+def test_counter_reference_spot_checks():
+    # E_1 = {0x#1y#: (x, y) ∈ H}
+    ref = COUNTER.build("reference", {"N": 1})
+    words = ["0a#1b#", "0b#1c#", "0b#1a#", "0c#1b#", "0a#1c#", "0b#1b#", "1a#0b#", "0a#1b"]
+    tokens, lengths = encode(words, COUNTER_ALPHABET)
+    assert ref.accepts_batch(tokens, lengths).tolist() == [True] * 4 + [False] * 4
+
+
+# ---------------------------------------------------------------------- sizes
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_dc_formulas_equal_counted_sizes(n):
+    report = DC.sizes(DC.resolve({"n": n}))
+    f = evaluate(dc_formulas(), n_sym, n)
+    uhat, rnn, brasp, dfa = (report[k] for k in ("uhat", "rnn", "brasp", "dfa"))
+    assert (uhat["layers"], uhat["width"], uhat["params"]) == \
+        (f["uhat_layers"], f["uhat_width"], f["uhat_params"])
+    assert (brasp["predicates"], brasp["attention_ops"], brasp["layers"]) == \
+        (3 * n + 25, 3 * n + 13, n + 4)
+    assert (rnn["width"], rnn["params"], rnn["bits"], rnn["kD"]) == \
+        (f["rnn_units"], f["rnn_params"], f["rnn_bits"], f["rnn_kD"])
+    assert dfa["minimized_states"] == dfa["dfa_states"] == dc_length(n) + 2
+    assert rnn["kD_lower_bound"] == int(np.ceil(np.log2(dc_length(n) + 2)))
+    assert rnn["kD_minus_lower_bound"] == f["rnn_kD_minus_lower_bound"]
+
+
+@pytest.mark.parametrize("big_n", [1, 2, 3, 4])
+def test_counter_formulas_equal_counted_sizes(big_n):
+    report = COUNTER.sizes(COUNTER.resolve({"N": big_n}))
+    f = evaluate(counter_formulas(), N_SYM, big_n)
+    uhat, rnn, brasp = report["uhat"], report["rnn"], report["brasp"]
+    assert (uhat["layers"], uhat["width"], uhat["params"]) == \
+        (f["uhat_layers"], f["uhat_width"], f["uhat_params"])
+    assert (brasp["predicates"], brasp["attention_ops"], brasp["layers"]) == \
+        (3 * big_n + 17, 3 * big_n + 7, big_n + 2)
+    assert (rnn["width"], rnn["params"], rnn["bits"]) == \
+        (f["rnn_units"], f["rnn_params"], f["rnn_bits"])
+    assert report["dfa"]["dfa_states"] == 2 ** (big_n + 1) * (big_n + 2) - big_n
+
+
+def test_symbolic_sizes_print_beyond_materializable_words():
+    report = DC.sizes(DC.resolve({"n": 6}))
+    length = 8 * 2**6 * 2**64
+    assert report["reference"]["word_length"] == length
+    assert report["dfa"]["dfa_states"] == length + 2
+    assert report["rnn"]["kD_lower_bound"] == (length + 1).bit_length()
+    assert report["uhat"]["params"] == report["uhat"]["formula_values"]["uhat_params"]
+
+
+# ---------------------------------------------------------------------- CLI
+RUN = CliRunner()
+
+
+def test_cli_word_accepts_and_sizes():
+    out = RUN.invoke(app, ["word", "dc", "-p", "n=1"])
+    assert out.exit_code == 0 and out.output.strip() == W1
+    w2 = dc_word(2)
+    out = RUN.invoke(app, ["accepts", "dc", "-p", "n=2", "--model", "uhat", w2, w2[:-4]])
+    assert out.exit_code == 0 and out.output.split() == ["accept", "reject"]
+    out = RUN.invoke(app, ["sizes", "dc", "-p", "n=3", "--json"])
+    assert out.exit_code == 0, out.output
+    models = json.loads(out.output)["models"]
+    assert models["dfa"]["dfa_states"] == 10242
+    assert models["rnn"]["kD_lower_bound"] == 14
+    out = RUN.invoke(app, ["word", "dc", "-p", "n=5"])
+    assert out.exit_code == 2 and "962,072,674,304" in out.output

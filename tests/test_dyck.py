@@ -1,0 +1,246 @@
+"""Dyck-(k, D): UHAT ≡ RNN ≡ reference ≡ minimal DFA, sizes, strategies, verdict.
+
+Batched calls (one per model and length bucket) check every word up to length 12 for
+k = 1; for k ≥ 2 the alphabet has 2k symbols, so "every word up to 12" is 4^12 or 6^12
+words — out of reach on 2 cores — and the exhaustive part stops at length 8 (k = 2) and
+6 (k = 3), completed by every opener/closer *shape* up to length 12 with two type
+assignments each (one random, one where matched pairs share a type, so members of every
+shape occur); then hypothesis members and near-misses up to length 32. The RNN and the
+DFA are moreover compared on *all* words by automaton extraction.
+"""
+
+from functools import cache
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
+
+from constructions import dyck
+from succinct.automata import words_of_length
+from succinct.extract import extract_rnn, reject_empty
+from succinct.recognizer import accepts
+from succinct.registry import get_family
+from succinct.sizes import D, R, compiled_op_formulas, count, k
+from succinct.words import SuccinctError, encode
+
+CONFIGS = [(1, 3), (2, 2), (2, 3), (3, 2)]
+EXHAUSTIVE = {1: 12, 2: 8, 3: 6}  # all words up to this length, per k
+SHAPES = 12  # all opener/closer shapes up to this length
+
+
+@cache
+def models(nt: int, depth: int) -> dict:
+    fam = get_family("dyck")
+    p = {"k": nt, "D": depth}
+    return {name: fam.build(name, p) for name in ("uhat", "rnn", "dfa")}
+
+
+def dyck_paths(semilength: int, depth: int) -> int:
+    """Dyck paths of the given semilength with height ≤ depth (DP over heights)."""
+    ways = [1] + [0] * depth
+    for _ in range(2 * semilength):
+        ways = [(ways[h - 1] if h else 0) + (ways[h + 1] if h < depth else 0)
+                for h in range(depth + 1)]
+    return ways[0]
+
+
+def shaped_words(nt: int, max_len: int, rng: np.random.Generator) -> np.ndarray:
+    """Every opener/closer shape up to ``max_len``, typed randomly and pair-consistently."""
+    rows = []
+    for ell in range(1, max_len + 1):
+        shapes = words_of_length(2, ell)  # 0 = opener, 1 = closer
+        for consistent in (False, True):
+            types = rng.integers(0, nt, size=shapes.shape)
+            if consistent:
+                for row, t in zip(shapes, types, strict=True):
+                    stack = []
+                    for i, closer in enumerate(row):
+                        if not closer:
+                            stack.append(i)
+                        elif stack:
+                            t[i] = t[stack.pop()]
+            tokens = np.zeros((len(shapes), 16), np.int32)
+            tokens[:, :ell] = shapes * nt + types
+            rows.append((tokens, ell))
+    return rows
+
+
+def hypothesis_words(nt: int, depth: int) -> tuple[list, list]:
+    """Members and near-misses drawn by the strategies (checked against the reference)."""
+    good, bad = [], []
+
+    @given(st.lists(dyck.members(nt, depth, max_len=32), min_size=1, max_size=32),
+           st.lists(dyck.near_misses(nt, depth, max_len=32), min_size=1, max_size=32))
+    def draw(members, misses):
+        assert all(dyck.is_member(w, nt, depth) for w in members)
+        assert not any(dyck.is_member(w, nt, depth) for w in misses)
+        good.extend(members)
+        bad.extend(misses)
+
+    draw()
+    return good, bad
+
+
+def short_words(nt: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """All words up to EXHAUSTIVE[k], then the shaped words, padded to width 16; also
+    the number of exhaustive rows."""
+    parts, lens = [], []
+    for ell in range(1, EXHAUSTIVE[nt] + 1):
+        w = words_of_length(2 * nt, ell)
+        t = np.zeros((len(w), 16), np.int32)
+        t[:, :ell] = w
+        parts.append(t)
+        lens.append(np.full(len(w), ell, np.int32))
+    n_exh = sum(len(x) for x in lens)
+    if nt > 1:
+        for t, ell in shaped_words(nt, SHAPES, np.random.default_rng(nt)):
+            parts.append(t)
+            lens.append(np.full(len(t), ell, np.int32))
+    return np.concatenate(parts), np.concatenate(lens), n_exh
+
+
+def chunks(tokens: np.ndarray, lengths: np.ndarray, size: int = 16384):
+    """Fixed-shape slices (the last one padded by repeating its first row): one compile,
+    and memory that stays small."""
+    for i in range(0, len(lengths), size):
+        t, n = tokens[i:i + size], lengths[i:i + size]
+        m, pad = len(n), size - len(n) if len(lengths) > size else 0
+        yield (np.concatenate([t, np.repeat(t[:1], pad, axis=0)]),
+               np.concatenate([n, np.repeat(n[:1], pad)]), m)
+
+
+def reference(tokens: np.ndarray, lengths: np.ndarray, nt: int, depth: int) -> np.ndarray:
+    a = dyck.alphabet(nt)
+    return np.array([dyck.is_member([a.symbols[x] for x in row[:n]], nt, depth)
+                     for row, n in zip(tokens, lengths, strict=True)])
+
+
+def check_models(nt: int, depth: int, tokens: np.ndarray, lengths: np.ndarray,
+                 want: np.ndarray, fast: bool | None = False) -> None:
+    """Every model against ``want``, one call each (the UHAT on its dense path unless
+    ``fast`` is None: the same exact arithmetic, and a far cheaper compile)."""
+    a = dyck.alphabet(nt)
+    for name, model in models(nt, depth).items():
+        kw = {"fast": fast} if name == "uhat" else {}
+        got = np.concatenate([model.accepts_batch(t, n, **kw)[:m]
+                              for t, n, m in chunks(tokens, lengths)])
+        wrong = np.nonzero(got != want)[0]
+        assert not wrong.size, (name, a.to_word(tokens[wrong[0], :lengths[wrong[0]]]))
+
+
+@pytest.mark.parametrize("nt,depth", CONFIGS)
+def test_all_models_agree_on_short_words(nt, depth):
+    """Every word up to EXHAUSTIVE[k] and every shape up to 12: one call per model."""
+    tokens, lengths, n_exh = short_words(nt)
+    want = reference(tokens, lengths, nt, depth)
+    # Independent count: k^n bounded Dyck paths per even length 2n (exhaustive part).
+    for ell in range(2, EXHAUSTIVE[nt] + 1, 2):
+        got = int(want[:n_exh][lengths[:n_exh] == ell].sum())
+        assert got == nt ** (ell // 2) * dyck_paths(ell // 2, depth), ell
+    assert want.sum() > 100  # the shaped words make members frequent
+    check_models(nt, depth, tokens, lengths, want)
+
+
+@pytest.mark.parametrize("nt,depth", CONFIGS)
+def test_all_models_agree_on_members_and_near_misses(nt, depth):
+    """Hypothesis members and near-misses up to length 32, one call per model."""
+    good, bad = hypothesis_words(nt, depth)
+    tokens, lengths = encode(good + bad, dyck.alphabet(nt), pad_to=32)
+    want = np.array([True] * len(good) + [False] * len(bad))
+    assert (reference(tokens, lengths, nt, depth) == want).all()
+    # The default (fast hard-attention) path once, on the largest configuration.
+    check_models(nt, depth, tokens, lengths, want, fast=None if (nt, depth) == (2, 3)
+                 else False)
+
+
+@pytest.mark.parametrize("nt,depth", CONFIGS + [(4, 3), (5, 2)])
+def test_rnn_language_is_the_minimal_dfa(nt, depth):
+    """On all words: the RNN's extracted automaton equals the minimal DFA."""
+    rnn = dyck.hewitt_rnn(nt, depth)
+    extracted = extract_rnn(rnn).minimal
+    assert extracted == reject_empty(dyck.minimal_dfa(nt, depth)).minimize()
+
+
+def test_rnn_states_are_exactly_binary():
+    rnn = dyck.hewitt_rnn(3, 3)
+    for w in ["([{}])", "(((", ")", "([)]", "{}{}{}{}"]:
+        hs = rnn.states(w)
+        assert np.isin(hs, (0.0, 1.0)).all(), w
+
+
+@pytest.mark.parametrize("nt,depth", [(1, 1), (1, 4), (2, 1), (2, 3), (3, 2), (3, 3),
+                                      (4, 2), (5, 2)])
+def test_minimal_dfa_size_formula(nt, depth):
+    dfa = dyck.minimal_dfa(nt, depth)
+    assert dfa.is_minimal()
+    assert dfa.n_states == int(dyck.dfa_states_formula().subs({k: nt, D: depth}))
+    # The Σ⁺ language (the start state no longer accepts) needs one more state.
+    assert reject_empty(dfa).minimize().n_states == dfa.n_states + 1
+
+
+def test_near_misses_include_too_deep_balanced_words():
+    @given(dyck.near_misses(2, 2, max_len=20))
+    def run(w):
+        assert not dyck.is_member(w, 2, 2)
+
+    run()
+    deep = ("(", "[", "(", ")", "]", ")")
+    assert dyck.is_member(deep, 2, 3) and not dyck.is_member(deep, 2, 2)
+    assert dyck.program(2, 2).accepts(["([()])", "([])"]).tolist() == [False, True]
+
+
+@pytest.mark.parametrize("nt,depth", [(1, 1), (1, 3), (2, 1), (2, 2), (3, 2), (4, 3),
+                                      (5, 2), (9, 1), (17, 2)])
+def test_size_formulas_equal_counted(nt, depth):
+    subs = {k: nt, D: depth}
+    comp = dyck.compiled(nt, depth)
+    rep = count(comp.model)
+    f = dyck.uhat_formulas()
+    assert (rep.layers, rep.width, rep.params) == tuple(int(f[x].subs(subs))
+                                                       for x in ("layers", "width", "params"))
+    rnn = dyck.hewitt_rnn(nt, depth)
+    assert rnn.units == int(dyck.rnn_units_formula().subs(subs))
+    assert count(rnn).params == int(dyck.rnn_params_formula().subs(subs))
+    if nt > 1:  # the per-op polynomial used by the closed form is the compiler's
+        b = dyck.type_bits(nt)
+        match = dyck._uhat_costs_b_pos()["match"].subs(dyck.b_sym, b)
+        costs = compiled_op_formulas(comp)
+        assert sp.expand(costs["L1"].params - match.subs(sp.Symbol("R"), R)) == 0
+
+
+def test_hewitt_count_for_powers_of_two():
+    """Hewitt et al.'s 6D log2 k − 2D stack units, plus 2 log2 k + 2 violation units."""
+    for nt, depth in [(2, 3), (4, 2), (8, 4)]:
+        b = int(np.log2(nt))
+        assert dyck.hewitt_rnn(nt, depth).units == 6 * depth * b - 2 * depth + 2 * b + 2
+
+
+def test_program_shape():
+    for nt, depth in [(1, 2), (3, 4)]:
+        prog = dyck.program(nt, depth)
+        assert len(prog.attention_ops) == 2 * depth + 1
+        assert {op.mask for op in prog.attention_ops} == {"future", "past"}
+        assert prog.accept_at == "last"
+
+
+def test_token_syntax_beyond_four_types():
+    a = dyck.alphabet(6)
+    assert a.symbols[0] == "(1" and a.symbols[-1] == ")6"
+    words = ["(1 (6 )6 )1", "(1 )2", "(3 )3 (4 )4", "(1 (2 (3 )3 )2 )1"]
+    fam = get_family("dyck")
+    for name in ("reference", "brasp", "rnn", "dfa"):
+        m = fam.build(name, {"k": 6, "D": 2})
+        assert accepts(m, words).tolist() == [True, False, True, False], name
+        with pytest.raises(SuccinctError, match="unknown symbol"):
+            accepts(m, ["(1 )7"])
+
+
+def test_verdict_is_computed():
+    v = dyck.verdict()
+    assert v.conclusions() == ["no exponential gap for Dyck under the paper's size measure"]
+    rows = {(r["left"], r["right"], r["grows"]): r for r in v.rows()}
+    assert rows[("UHAT", "RNN", "D")]["growth"] == "polynomial"
+    assert rows[("RNN", "DFA", "D")]["growth"] == "exponential"
+    assert rows[("RNN", "DFA", "D")]["smaller"] == "RNN"

@@ -1,0 +1,197 @@
+"""Word problems of transformation tables: every model equals the reference.
+
+All words up to length 10 over each built-in table's generators, and sampled words up to
+the scan's T = 256; aperiodicity classification; the UHAT refusal for groups; the scan's
+size formulas and its "outside the paper's UHAT" label; JSON tables.
+"""
+
+import json
+from functools import cache
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from constructions import wordproblem as wp
+from succinct.automata import DFA, words_of_length
+from succinct.monoid import is_aperiodic, is_group, syntactic_monoid, transition_monoid
+from succinct.recognizer import accepts
+from succinct.registry import get_family
+from succinct.rnn2 import SecondOrderRNN, SecondOrderSpec, from_dfa
+from succinct.sizes import Sigma, n
+from succinct.words import SuccinctError, encode
+
+T_MAX = 256
+MODELS = ("scan", "rnn", "rnn2", "dfa")
+
+
+@cache
+def models(name: str) -> dict:
+    fam = get_family("wordproblem")
+    p = {"monoid": name, "T": T_MAX}
+    out = {m: fam.build(m, p) for m in MODELS}
+    if name == "flipflop":
+        out["uhat"] = fam.build("uhat", p)
+    return out
+
+
+def reference(table: wp.Table, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Independent of the table's own method: replay the maps with numpy."""
+    maps = np.array([m for _, m in table.generators])  # [Σ, Q]
+    state = np.full(len(lengths), table.initial)
+    for t in range(tokens.shape[1]):
+        live = t < lengths
+        state = np.where(live, maps[tokens[:, t], state], state)
+    return np.isin(state, list(table.accepting))
+
+
+def chunked(model, tokens: np.ndarray, lengths: np.ndarray, size: int = 8192) -> np.ndarray:
+    """One call per fixed-shape slice (the last one padded): one compile, small memory."""
+    out = []
+    for i in range(0, len(lengths), size):
+        t, n = tokens[i:i + size], lengths[i:i + size]
+        pad = size - len(n) if len(lengths) > size else 0
+        t = np.concatenate([t, np.repeat(t[:1], pad, axis=0)])
+        out.append(model.accepts_batch(t, np.concatenate([n, np.repeat(n[:1], pad)]))[:len(n)])
+    return np.concatenate(out)
+
+
+def all_words(n_sym: int, max_len: int) -> tuple[np.ndarray, np.ndarray]:
+    parts, lens = [], []
+    for ell in range(1, max_len + 1):
+        w = words_of_length(n_sym, ell)
+        t = np.zeros((len(w), 16), np.int32)
+        t[:, :ell] = w
+        parts.append(t)
+        lens.append(np.full(len(w), ell, np.int32))
+    return np.concatenate(parts), np.concatenate(lens)
+
+
+@pytest.mark.parametrize("name", list(wp.BUILTIN))
+def test_every_model_on_all_words_up_to_10(name):
+    table = wp.BUILTIN[name]
+    tokens, lengths = all_words(len(table.generators), 10)
+    want = reference(table, tokens, lengths)
+    assert 0 < want.sum() < len(want)
+    assert (accepts(get_family("wordproblem").build("reference", {"monoid": name}),
+                    [table.alphabet.to_word(r[:k]) for r, k in zip(tokens[:500], lengths[:500],
+                                                                   strict=True)])
+            == want[:500]).all()
+    for m, model in models(name).items():
+        assert (chunked(model, tokens, lengths) == want).all(), m
+
+
+@pytest.mark.parametrize("name", list(wp.BUILTIN))
+def test_every_model_on_sampled_words_up_to_T(name):
+    table = wp.BUILTIN[name]
+    rng = np.random.default_rng(7)
+    lengths = np.concatenate([rng.integers(1, T_MAX + 1, 40), [T_MAX] * 8, [T_MAX - 1] * 8,
+                              [129, 128, 127, 65, 64, 63, 2, 1]]).astype(np.int32)
+    tokens = rng.integers(0, len(table.generators), (len(lengths), T_MAX)).astype(np.int32)
+    want = reference(table, tokens, lengths)
+    for m, model in models(name).items():
+        assert (model.accepts_batch(tokens, lengths) == want).all(), m
+
+
+def test_aperiodicity_classification():
+    expected = {"flipflop": (True, False, 3), "parity": (False, True, 2),
+                "s3": (False, True, 6), "s5": (False, True, 120)}
+    for name, (aperiodic, group, order) in expected.items():
+        mono = syntactic_monoid(wp.minimal_dfa(wp.BUILTIN[name]))
+        assert (is_aperiodic(mono), is_group(mono), len(mono)) == (aperiodic, group, order)
+    # A transformation monoid that is neither: a saturating counter (aperiodic) and a
+    # counter that wraps (contains ℤ_3).
+    assert is_aperiodic(transition_monoid([(1, 2, 2)], 3))
+    assert not is_aperiodic(transition_monoid([(1, 2, 0), (0, 0, 0)], 3))
+
+
+@pytest.mark.parametrize("name", ["parity", "s3", "s5"])
+def test_no_uhat_for_groups(name):
+    with pytest.raises(wp.NoUHATError, match="no UHAT of the paper's kind exists"):
+        get_family("wordproblem").build("uhat", {"monoid": name})
+
+
+def test_scan_size_formulas_equal_counted():
+    for name, table in wp.BUILTIN.items():
+        for t_len in (2, 16, 100, 256):
+            scan = wp.scan(table, t_len)
+            rep = scan.size_report()
+            subs = {n: wp.minimal_dfa(table).n_states, Sigma: len(table.generators),
+                    wp.T: t_len}
+            f = wp.scan_formulas()
+            assert (rep.layers, rep.width, rep.params) == tuple(
+                int(f[x].subs(subs)) for x in ("layers", "width", "params")), (name, t_len)
+
+
+def test_scan_is_labelled_outside_the_paper():
+    scan = models("s3")["scan"]
+    text = str(scan)
+    assert text.startswith("UHAT WITH POSITIONAL ENCODINGS")
+    assert "OUTSIDE the paper's UHAT model" in text
+    assert "OUTSIDE" in scan.size_report().formulas["note"]
+    assert "OUTSIDE" in wp.sizes({"monoid": "parity", "T": 8})["scan"]["note"]
+    with pytest.raises(SuccinctError, match="longer than T=8"):
+        wp.scan(wp.BUILTIN["parity"], 8).accepts(["a" * 9])
+    with pytest.raises(SuccinctError, match="cannot be certified exact"):
+        wp.scan(wp.BUILTIN["s5"], 512)
+
+
+def test_json_tables(tmp_path):
+    reset3 = {"states": ["x", "y", "z"],
+              "generators": {"X": {"x": "x", "y": "x", "z": "x"},
+                             "Z": {"x": "z", "y": "z", "z": "z"},
+                             "k": {"x": "x", "y": "y", "z": "z"}},
+              "initial": "y", "accepting": ["y", "z"]}
+    path = tmp_path / "reset3.json"
+    path.write_text(json.dumps(reset3))
+    fam = get_family("wordproblem")
+    p = {"monoid": str(path), "T": 16}
+    words = ["".join(w) for ell in range(1, 6) for w in
+             np.array(list("XZk"))[words_of_length(3, ell)]]
+    want = accepts(fam.build("reference", p), words)
+    for m in ("uhat", "scan", "rnn", "rnn2", "dfa"):
+        assert (accepts(fam.build(m, p), words) == want).all(), m
+    counter = {"states": ["0", "1", "2"], "generators": {"u": {"0": "1", "1": "2", "2": "2"}},
+               "initial": "0", "accepting": ["1"]}
+    path2 = tmp_path / "counter.json"
+    path2.write_text(json.dumps(counter))
+    with pytest.raises(SuccinctError, match="Krohn–Rhodes"):
+        fam.build("uhat", {"monoid": str(path2)})
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"states": ["a"], "generators": {"g": {"a": "b"}},
+                               "initial": "a", "accepting": []}))
+    with pytest.raises(SuccinctError, match="not a state"):
+        fam.build("reference", {"monoid": str(bad)})
+    with pytest.raises(SuccinctError, match="neither a built-in"):
+        fam.build("reference", {"monoid": str(tmp_path / "missing.json")})
+
+
+@given(st.integers(1, 6), st.integers(1, 3), st.data())
+def test_second_order_rnn_equals_its_dfa(n_states, n_sym, data):
+    delta = np.array(data.draw(st.lists(st.lists(st.integers(0, n_states - 1), min_size=n_sym,
+                                                 max_size=n_sym),
+                                        min_size=n_states, max_size=n_states)))
+    acc = np.array(data.draw(st.lists(st.booleans(), min_size=n_states, max_size=n_states)))
+    dfa = DFA(tuple("abc"[:n_sym]), delta, 0, acc)
+    words = data.draw(st.lists(st.text("abc"[:n_sym], min_size=1, max_size=12), min_size=1,
+                               max_size=16))
+    tokens, lengths = encode(words, from_dfa(dfa).alphabet)
+    assert (from_dfa(dfa).accepts_batch(tokens, lengths) == dfa.run(tokens, lengths)).all()
+
+
+def test_second_order_rnn_refuses_inexact_linear_models():
+    spec = SecondOrderSpec(wp.BUILTIN["parity"].alphabet,
+                           from_dfa(wp.minimal_dfa(wp.BUILTIN["parity"])).spec.hidden)
+    m = np.array([[[1, 1], [1, 0]], [[1, 0], [0, 1]]])
+    with pytest.raises(SuccinctError, match="linear activation is exact only"):
+        SecondOrderRNN.create(spec, {"M": m, "h0": np.array([1, 0]), "readout": np.ones(2),
+                                     "readout_bias": 0})
+
+
+def test_verdict_says_rnn_wins_on_groups():
+    v = wp.verdict()
+    assert "RNN wins on group word problems" in v.conclusions()
+    rows = [r for r in v.rows() if r["where"] in ("parity", "s3", "s5")]
+    assert {r["smaller"] for r in rows} == {"RNN"}
+    assert {r["growth"] for r in rows if r["left"] == "UHAT"} == {"infinite"}
