@@ -22,8 +22,7 @@ Models:
   exactly at ``p_j = ptr_i + 1``, i.e. at the table entry of its pointer, and reads that
   entry's pointer. Table positions always replace theirs (``g_{ℓ+1} = g_ℓ ∘ g_ℓ`` with
   ``g_ℓ = f^{2^ℓ}``); the query replaces its own iff bit ℓ of k is set (an exact gated
-  update ``ptr + ReLU(d − m(1 − table)) − ReLU(−d − m(1 − table))``, ``d`` = the read
-  pointer minus ``ptr``). Then the last position reads the query's pointer (score
+  update ``ReLU(read − m(1 − table)) + ReLU(ptr − m·table)`` for pointers in [0, m)). Then the last position reads the query's pointer (score
   ``2p_j(m + 1) − p_j²``). Shape checks: FFNs compute ``table = [p ≤ m]``, ``pad =
   [p ≥ m + 2]`` and ``oklen = [p ≥ T]`` from ``p`` with ReLU differences, ``bad = |Q_# −
   pad|``, and one attention finds any bad position. Accept iff ``[ans < h] + oklen −
@@ -156,13 +155,12 @@ def transformer(m: int, k: int) -> PositionalUHAT:
         pointer_read(f"hop{ell}", "a.ptr", from_ptr=1)  # only table positions take it
         keep = [x for x in pb.space.labels if x not in ("ptr", "a.ptr")]
         gate = pb.ffn(hidden=["e1", "e2"], keep=keep, new=["ptr"], name=f"gate{ell}")
-        for unit, sign in (("e1", 1), ("e2", -1)):
-            gate.W_1[(unit, "a.ptr")] = sign
-            gate.W_1[(unit, "ptr")] = -sign
-            gate.W_1[(unit, "table")] = m
-            gate.W_1.set_bias(unit, -m)
-            gate.W_2[("ptr", unit)] = sign
-        gate.W_r[("ptr", "ptr")] = 1
+        gate.W_1[("e1", "a.ptr")] = 1  # a.ptr where table = 1, else 0
+        gate.W_1[("e1", "table")] = m
+        gate.W_1.set_bias("e1", -m)
+        gate.W_1[("e2", "ptr")] = 1  # ptr where table = 0, else 0
+        gate.W_1[("e2", "table")] = -m
+        gate.W_2[("ptr", "e1")] = gate.W_2[("ptr", "e2")] = 1
     pointer_read("answer", "ans")
     final = pb.ffn(hidden=["c1", "c2"], new=["acc"], name="accept")
     final.W_1[("c1", "ans")] = final.W_1[("c2", "ans")] = -1

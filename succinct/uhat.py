@@ -30,7 +30,12 @@ float32, where every such integer and every intermediate sum is represented exac
 tie is always a true tie. Models with non-integer weights (e.g. after fine-tuning with
 optax) are evaluated in float32 only when ``exact=False`` is asked for explicitly.
 
-Fast hard attention (used automatically, bit-identical to the dense O(N²) path):
+Evaluation. :func:`reference_forward` is the definition above in numpy (dense, int64,
+no compilation): small batches use it, and the jitted paths are tested against it. The
+jitted pass runs one compiled step per layer (shared by all models with the same padded
+shapes), or one fused compile for a model that is called repeatedly.
+
+Fast hard attention (jitted, automatic, bit-identical to the dense O(N²) path):
 
 * *query-constant* layers (``A`` has no linear part): the score depends on ``m`` only,
   so the attended position is a running arg-max, an associative scan in O(N log N);
@@ -276,7 +281,8 @@ class UHAT(struct.PyTreeNode):
             # and uses the fast matmul kernels. Beyond 2^24 the pass runs in int32.
             if max(b for _, b in bounds) > FLOAT32_EXACT:
                 dtype = np.int32
-        params = jax.tree_util.tree_map(lambda x: jnp.asarray(x, dtype=dtype), params)
+        # Convert on the host: a jnp dtype conversion would compile once per shape.
+        params = jax.tree_util.tree_map(lambda x: jax.device_put(np.asarray(x, dtype)), params)
         return cls(spec=spec, params=params, exact=exact)
 
     def with_params(self, params: dict[str, Any]) -> UHAT:
@@ -298,9 +304,11 @@ class UHAT(struct.PyTreeNode):
     ) -> np.ndarray:
         """Acceptance of a padded batch ``tokens[B, N]`` with ``lengths[B]`` (all ≥ 1).
 
-        ``fast=None`` picks the fast hard-attention path for every layer that qualifies;
-        ``fast=False`` forces the dense O(N²) path (which refuses inputs whose score
-        tensor would not fit in memory).
+        ``fast=True`` runs the jitted pass with the fast hard-attention path for every
+        layer that qualifies; ``fast=False`` the jitted dense O(N²) path (which refuses
+        inputs whose score tensor would not fit in memory). ``fast=None`` (default)
+        evaluates small batches (B·N² ≤ 2^18) with :func:`reference_forward`, the
+        definition in numpy (no compile), and larger ones with the fast jitted path.
         """
         tokens = np.asarray(tokens, dtype=np.int32)
         lengths = np.asarray(lengths, dtype=np.int32)
@@ -310,9 +318,11 @@ class UHAT(struct.PyTreeNode):
                 "this model has non-integer weights, so it cannot be evaluated exactly; "
                 "pass exact=False to evaluate it in float32"
             )
+        b, n = tokens.shape
+        if fast is None and b * n * n <= 1 << 18:
+            return reference_forward(self, tokens, lengths)
         use_fast = fast is None or fast
         if not use_fast:
-            b, n = tokens.shape
             need = 4 * b * n * n * 3
             if need > DENSE_MEMORY_LIMIT:
                 raise SuccinctError(
@@ -397,6 +407,58 @@ class UHAT(struct.PyTreeNode):
 
 def _replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **changes)
+
+
+def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
+                      trace: bool = False):
+    """The paper's definition (§2.3), evaluated densely in numpy.
+
+    No compilation, so it is the fastest choice for small batches, and it is the
+    oracle the jitted paths are tested against. Exact models run in int64 (scores are
+    bounded by 2^31 when the model is built, so no product or sum can overflow);
+    others in float64. With ``trace`` it returns every residual stream instead.
+    """
+    dtype = np.int64 if model.exact else np.float64
+    params = jax.tree_util.tree_map(lambda x: np.asarray(x).astype(dtype), model.params)
+    bsz, n = tokens.shape
+    v = np.moveaxis(params["embed"][:, tokens], 0, -1)  # [B, N, R0]
+    pos = np.arange(n)
+    in_word = pos[None, None, :] < lengths[:, None, None]  # [B, 1, N]
+    outs = [v]
+    for layer, p in zip(model.spec.layers, params["layers"], strict=True):
+        if isinstance(layer, Attention):
+            q = v @ p["A_w"].T + p["A_b"]  # [B, N, Q]
+            k = v @ p["B_w"].T + p["B_b"]
+            score = np.einsum("bnq,bmq->bnm", q, k)  # [B, N, N]
+            if layer.mask == "future":
+                visible = (pos[:, None] > pos[None, :])[None] & in_word
+            elif layer.mask == "past":
+                visible = (pos[:, None] < pos[None, :])[None] & in_word
+            else:
+                visible = np.broadcast_to(in_word, (bsz, n, n))
+            masked = np.where(visible, score, np.iinfo(np.int64).min if model.exact
+                              else -np.inf)
+            is_best = visible & (score == masked.max(axis=-1, keepdims=True))
+            if layer.tie == "left":
+                idx = is_best.argmax(axis=-1)
+            else:
+                idx = n - 1 - is_best[..., ::-1].argmax(axis=-1)
+            attended = np.take_along_axis(v, idx[:, :, None], axis=1)
+            attended = np.where(visible.any(-1)[:, :, None], attended, 0)  # zero vector
+            v = v @ p["C_v"].T + attended @ p["C_a"].T + p["C_b"]
+        elif isinstance(layer, ReLU):
+            v = v.copy()
+            r = layer.source.index(layer.coord)
+            v[:, :, r] = np.maximum(v[:, :, r], 0)
+        else:
+            hidden = np.maximum(v @ p["W_1"].T + p["b_1"], 0)
+            v = v @ p["W_r"].T + hidden @ p["W_2"].T + p["b_2"]
+        outs.append(v)
+    if trace:
+        return outs
+    at = np.zeros_like(lengths) if model.spec.accept_at == "first" else lengths - 1
+    final = v[np.arange(bsz), at]
+    return final @ params["readout"] > 0
 
 
 def _check_shapes(spec: UHATSpec, params: dict[str, Any]) -> None:
@@ -647,7 +709,10 @@ def _padded_params(spec: UHATSpec, params: dict) -> dict:
     Padded coordinates stay 0 and read nothing: results are unchanged.
     """
     def pad(x: jax.Array, shape: tuple[int, ...]) -> jax.Array:
-        return jnp.pad(x, [(0, t - s) for s, t in zip(x.shape, shape, strict=True)])
+        # Padded on the host (numpy): jnp.pad would compile once per array shape.
+        x = np.asarray(x)
+        return jax.device_put(np.pad(x, [(0, t - s) for s, t in
+                                         zip(x.shape, shape, strict=True)]))
 
     rw = _pad_to(len(spec.embed), 16)
     out = {"embed": pad(params["embed"], (rw, len(spec.alphabet))), "layers": [], "aux": []}
@@ -658,7 +723,8 @@ def _padded_params(spec: UHATSpec, params: dict) -> dict:
             q = _pad_to(len(layer.query), 8)
             shapes = {"A_w": (q, r), "A_b": (q,), "B_w": (q, r), "B_b": (q,),
                       "C_v": (s, r), "C_a": (s, r), "C_b": (s,)}
-            cols = jnp.array([layer.source.index(x) for x in layer.key_reads], jnp.int32)
+            cols = jax.device_put(
+                np.array([layer.source.index(x) for x in layer.key_reads], np.int32))
             out["aux"].append(cols)
         elif isinstance(layer, FFN):
             h = _pad_to(len(layer.hidden), 8)
@@ -668,7 +734,7 @@ def _padded_params(spec: UHATSpec, params: dict) -> dict:
             shapes = {}
             onehot = np.zeros(r, np.int32)
             onehot[layer.source.index(layer.coord)] = 1
-            out["aux"].append(jnp.asarray(onehot, params["embed"].dtype))
+            out["aux"].append(jax.device_put(onehot.astype(np.asarray(params["embed"]).dtype)))
         out["layers"].append({k: pad(p[k], shp) for k, shp in shapes.items()})
         rw = s
     out["readout"] = pad(params["readout"], (rw,))

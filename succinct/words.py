@@ -55,6 +55,15 @@ class Alphabet:
     def single_char(self) -> bool:
         return all(len(s) == 1 for s in self.symbols)
 
+    @property
+    def _ascii_table(self) -> np.ndarray | None:
+        """Byte → symbol index (−1: not a symbol), for one-character ASCII alphabets."""
+        if not (self.single_char and all(s.isascii() for s in self.symbols)):
+            return None
+        table = np.full(128, -1, np.int16)
+        table[[ord(s) for s in self.symbols]] = np.arange(len(self.symbols))
+        return table
+
     def index(self, symbol: str) -> int:
         try:
             return self.symbols.index(symbol)
@@ -78,6 +87,12 @@ class Alphabet:
 
     def to_ids(self, word: str | Sequence[str]) -> np.ndarray:
         """Symbol indices of ``word`` as an int32 vector (checks every symbol)."""
+        if isinstance(word, str) and word and word.isascii() and self._ascii_table is not None:
+            # Vectorized path for one-character ASCII alphabets (long words: ~100x faster).
+            ids = self._ascii_table[np.frombuffer(word.encode("ascii"), np.uint8)]
+            bad = np.flatnonzero(ids < 0)
+            if not bad.size:
+                return ids.astype(np.int32)
         lookup = {s: i for i, s in enumerate(self.symbols)}
         parts = self.split(word)
         out = np.empty(len(parts), dtype=np.int32)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from succinct.brasp import BRASPError, ProgramBuilder
 from succinct.compile import compile_program
@@ -14,11 +14,21 @@ from succinct.words import encode
 @pytest.mark.parametrize("mode", ["ffn", "lemma9"])
 @given(program=programs("ab"), words=word_lists("ab", max_len=9, max_size=24))
 def test_compiled_equals_interpreter(mode, program, words):
+    """The definition (numpy) and the jitted fast path both equal the interpreter."""
     model = compile_program(program, mode).model
     tokens, lengths = encode(words, program.alphabet)
     want = program.accepts_batch(tokens, lengths)
-    assert (model.accepts_batch(tokens, lengths, fast=False) == want).all()
     assert (model.accepts_batch(tokens, lengths) == want).all()
+    assert (model.accepts_batch(tokens, lengths, fast=True) == want).all()
+
+
+@settings(max_examples=12)
+@given(program=programs("ab"), words=word_lists("ab", max_len=12, max_size=16))
+def test_jitted_dense_path_equals_definition(program, words):
+    model = compile_program(program, "ffn").model
+    tokens, lengths = encode(words, program.alphabet)
+    want = model.accepts_batch(tokens, lengths)  # numpy definition
+    assert (model.accepts_batch(tokens, lengths, fast=False) == want).all()
 
 
 @given(program=programs("abc", max_keys=3), words=word_lists("abc", max_len=8, max_size=16))

@@ -1,5 +1,6 @@
-"""The tiling family (Lemma 8): solver vs hand-derived answers, and reference ≡ B-RASP ≡
-UHAT on members, mutants and random well-shaped words."""
+"""The tiling family (Lemma 8): solver vs hand-derived answers; reference ≡ B-RASP ≡
+UHAT ≡ DFA on members, mutants and random well-shaped words; the program's automaton ≡
+the hand-written DFA on all words."""
 
 from __future__ import annotations
 
@@ -55,12 +56,12 @@ def mutants(instance: T.Instance, word: str, rng: random.Random, limit: int) -> 
     return picked[:limit]
 
 
-def random_grid_words(instance: T.Instance, rng: random.Random, count: int,
+def random_grid_words(instance: T.Instance, rng: random.Random, n_words: int,
                       max_rows: int = 3) -> list[str]:
     """Encodings of random grids (well-shaped, addresses right, rules 1–5 not enforced)."""
     names = [t.name for t in instance.tiles]
     out = []
-    for _ in range(count):
+    for _ in range(n_words):
         m = rng.randint(1, max_rows)
         rows = ["".join(rng.choice(names) for _ in range(instance.columns)) for _ in range(m)]
         out.append(T.encode_tiling(instance, rows))
