@@ -1,12 +1,13 @@
 # Two commands do all set-up on a fresh machine with only Python 3.10+:
-#   make demo   — the main job
+#   make demo   — the main job: the atlas of every family (tables and plots in atlas_out/)
 #   make test   — the whole test suite (what CI runs)
+#   make example — the worked example formula → UHAT → weights → sizes (succinct.demo)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo example test lint clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,6 +16,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/succinct atlas
+
+example: $(STAMP)
 	$(BIN)/python -m succinct.demo
 
 test: $(STAMP)

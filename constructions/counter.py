@@ -121,6 +121,7 @@ from succinct.rnn import RNN, RNNBuilder
 from succinct.sizes import N as n_big
 from succinct.sizes import model_report
 from succinct.sizes import n as n_sym
+from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = [
@@ -836,6 +837,22 @@ MODEL_HELP = {
     "dfa": "minimal DFA (built from the definition, minimized)",
 }
 
+def _general(e: Any) -> Any:
+    """The generic branch of every Piecewise and 0 for every Mod term (bounded by n + 2,
+    lower order than the rest): the asymptotic form used by the verdicts."""
+    e = e.replace(lambda x: isinstance(x, sp.Piecewise), lambda x: x.args[-1][0])
+    return e.replace(lambda x: isinstance(x, sp.Mod), lambda x: sp.Integer(0))
+
+
+def _verdict(family: str, subject: str, formulas: Mapping[str, Any], var: sp.Symbol,
+             n_symbols: int) -> Verdict:
+    uhat, rnn = _general(formulas["uhat_params"]), _general(formulas["rnn_params"])
+    dfa = _general(formulas["dfa_states"]) * n_symbols
+    rows = (Comparison("UHAT", "RNN", uhat, rnn, var), Comparison("UHAT", "DFA", uhat, dfa, var),
+            Comparison("RNN", "DFA", rnn, dfa, var))
+    return Verdict(family, subject, rows, (("gap", "UHAT", "RNN"), ("gap", "UHAT", "DFA")))
+
+
 register(Family(
     name="counter",
     description="E_N, the N-bit counter of Example 2: bin_N(0) x_1 # … bin_N(2^N−1) x_2^N #, "
@@ -852,6 +869,7 @@ register(Family(
     },
     members=lambda p: counter_members(_params_big_n(p)),
     sizes=counter_sizes,
+    verdict=lambda: _verdict("counter", "E_N", counter_formulas(), n_big, len(COUNTER_ALPHABET)),
     model_help={**MODEL_HELP, "rnn": "DFA → RNN of the minimal DFA (|Q|·|Σ|+1 units, 1 bit)"},
 ))
 
@@ -871,5 +889,6 @@ register(Family(
     },
     members=lambda p: iter([dc_word(_params_n(p))]),
     sizes=dc_sizes,
+    verdict=lambda: _verdict("dc", "DC_n", dc_formulas(), n_sym, len(DC_ALPHABET)),
     model_help={**MODEL_HELP, "rnn": "delay-line RNN: 2^n + O(n) units at 1 bit, one layer"},
 ))

@@ -72,14 +72,16 @@ from succinct.dfa_rnn import DFARecognizer
 from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
 from succinct.rnn import RNN, RNNBuilder
-from succinct.sizes import D, k, model_report
+from succinct.sizes import D, R, k, model_report
+from succinct.uhat import ExactRangeError
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = [
     "brackets", "alphabet", "is_member", "program", "compiled", "hewitt_rnn", "minimal_dfa",
-    "type_bits", "uhat_formulas", "rnn_units_formula", "rnn_params_formula",
-    "dfa_states_formula", "members", "near_misses", "verdict", "MAX_DFA_STATES",
+    "type_bits", "uhat_formulas", "uhat_op_costs", "b_sym", "rnn_units_formula",
+    "rnn_params_formula", "dfa_states_formula", "dfa_states_value", "members", "near_misses",
+    "verdict", "MAX_DFA_STATES",
 ]
 
 MAX_DFA_STATES = 2_000_000
@@ -150,8 +152,21 @@ def program(n_types: int, depth: int) -> Program:
 
 
 def compiled(n_types: int, depth: int) -> CompiledProgram:
-    """The program compiled to a UHAT (FFN lowering of the Boolean parts)."""
-    return compile_program(program(n_types, depth), "ffn")
+    """The program compiled to a UHAT (FFN lowering of the Boolean parts).
+
+    Raises:
+        ExactRangeError: when the foundation's interval bounds exceed int32 (from about
+            D = 16; see the message).
+    """
+    try:
+        return compile_program(program(n_types, depth), "ffn")
+    except ExactRangeError as e:
+        raise ExactRangeError(
+            f"Dyck-({n_types},{depth}): the compiled UHAT cannot be certified exact in int32 "
+            f"({e}). Every coordinate is 0/1 in fact, but the interval bounds of "
+            "succinct.uhat.value_bounds grow by a constant factor per cancellation round; "
+            "D ≤ 17 (k = 1) and D ≤ 15 (k = 2..4) are certified"
+        ) from None
 
 
 # ====================================================================== RNN
@@ -266,14 +281,19 @@ def _log2_ceil(x: sp.Expr) -> sp.Expr:
     return sp.ceiling(sp.log(x, 2))
 
 
-def _uhat_costs_b_pos() -> dict[str, sp.Expr]:
-    """Per-op parameter counts of the compiled program for ``b ≥ 1`` (polynomials in the
-    residual width ``R`` before the op), as :func:`compiled_op_formulas` reports them."""
-    r = sp.Symbol("R")
+def uhat_op_costs() -> dict[str, sp.Expr]:
+    """Per-op parameter counts of the compiled program, polynomials in the residual width
+    ``R`` before the op (and ``b`` = :data:`b_sym`), as :func:`compiled_op_formulas`
+    reports them: ``local`` (open, close, τ_r, U_ℓ: one FFN, one gate), ``literal``
+    (open/close for k = 1), ``match`` (L_ℓ, R_ℓ for k ≥ 2), ``match1`` (for k = 1) and
+    ``final`` (Z)."""
+    b = b_sym
     return {
-        "local": (r + 1) * (r + 3),  # open, close, τ_r, U_ℓ: one FFN, one OR/AND gate
-        "match": 5 * r**2 + 23 * (b_sym + 1) * r + 30 * b_sym**2 + 53 * b_sym + 23,
-        "final": 3 * r**2 + 10 * r + 8,  # Z
+        "local": (R + 1) * (R + 3),
+        "literal": (R + 1) ** 2,
+        "match": 5 * R**2 + 23 * (b + 1) * R + 30 * b**2 + 53 * b + 23,
+        "match1": 3 * R**2 + 13 * R + 11,
+        "final": 3 * R**2 + 10 * R + 8,
     }
 
 
@@ -292,18 +312,18 @@ def uhat_formulas() -> dict[str, sp.Expr]:
 
     With ``P = 2k + 2 + b`` (after the prelude) the rounds start at ``R = P + 3(ℓ − 1)``.
     """
-    r, ell = sp.Symbol("R"), sp.Symbol("ell", integer=True, positive=True)
+    ell, i = sp.Symbol("ell", integer=True, positive=True), sp.Symbol("i", integer=True)
     b = b_sym
-    costs = _uhat_costs_b_pos()
+    costs = uhat_op_costs()
     local, match, final = costs["local"], costs["match"], costs["final"]
     two_k = 2 * k
 
     def at(expr: sp.Expr, width: sp.Expr) -> sp.Expr:
-        return expr.subs(r, width)
+        return expr.subs(R, width)
 
     # k ≥ 2: prelude open, close, τ_0 … τ_{b−1}.
-    prelude = sum(at(local, two_k + i) for i in range(2)) \
-        + sp.summation(at(local, two_k + 2 + sp.Symbol("i")), (sp.Symbol("i"), 0, b - 1))
+    prelude = at(local, two_k) + at(local, two_k + 1) \
+        + sp.summation(at(local, two_k + 2 + i), (i, 0, b - 1))
     p0 = two_k + 2 + b
     start = p0 + 3 * (ell - 1)
     rounds = sp.summation(at(match, start) + at(match, start + 1) + at(local, start + 2),
@@ -316,9 +336,9 @@ def uhat_formulas() -> dict[str, sp.Expr]:
         "params": params,
     }
     # k = 1: open and close are literals, no type bits, one FFN level per match.
-    match1 = 3 * r**2 + 13 * r + 11
+    match1 = costs["match1"]
     start1 = 4 + 3 * (ell - 1)
-    params1 = 4 + at((r + 1) ** 2, 2) + at((r + 1) ** 2, 3) \
+    params1 = 4 + at(costs["literal"], 2) + at(costs["literal"], 3) \
         + sp.summation(at(match1, start1) + at(match1, start1 + 1) + at(local, start1 + 2),
                        (ell, 1, D)) + at(final, 4 + 3 * D) + 4 + 3 * D + 1
     one = {"layers": 5 * D + 4, "width": 3 * D + 5, "params": params1.subs(k, 1)}
@@ -449,7 +469,6 @@ def _members(p: Mapping[str, Any]) -> Iterator[str]:
 def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Counted sizes of the UHAT and RNN (with their formulas) and the DFA's state count."""
     nt, depth = p["k"], p["D"]
-    subs = {k: nt, D: depth}
     comp = compiled(nt, depth)
     uhat = model_report(comp.model, comp)
     uhat["formulas"]["closed form in k, D"] = {
@@ -460,7 +479,6 @@ def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     rnn["formulas"]["params"] = str(rnn_params_formula())
     rnn["activation"] = f"sigmoid(β·z), β = {BETA:g}"
     n_states = dfa_states_value(nt, depth)
-    assert int(dfa_states_formula().subs(subs)) == n_states
     return {
         "uhat": uhat,
         "rnn": rnn,

@@ -22,10 +22,11 @@ Models:
   exactly at ``p_j = ptr_i + 1``, i.e. at the table entry of its pointer, and reads that
   entry's pointer. Table positions always replace theirs (``g_{ℓ+1} = g_ℓ ∘ g_ℓ`` with
   ``g_ℓ = f^{2^ℓ}``); the query replaces its own iff bit ℓ of k is set (an exact gated
-  update ``ReLU(read − m(1 − table)) + ReLU(ptr − m·table)`` for pointers in [0, m)). Then the last position reads the query's pointer (score
-  ``2p_j(m + 1) − p_j²``). Shape checks: FFNs compute ``table = [p ≤ m]``, ``pad =
-  [p ≥ m + 2]`` and ``oklen = [p ≥ T]`` from ``p`` with ReLU differences, ``bad = |Q_# −
-  pad|``, and one attention finds any bad position. Accept iff ``[ans < h] + oklen −
+  update ``ReLU(read − m(1 − table)) + ReLU(ptr − m·table)`` for pointers in [0, m)).
+  Then the last position reads the query's pointer (score ``2p_j(m + 1) − p_j²``).
+  Shape checks: FFNs compute ``table = [p ≤ m]``, ``pad = [p ≥ m + 2]`` and ``oklen =
+  [p ≥ T]`` from ``p`` with ReLU differences, ``bad = |Q_# − pad|``, and one attention
+  finds any bad position. Accept iff ``[ans < h] + oklen −
   2·anybad − 1 > 0``. ``5 + L + (zero bits of k)`` layers of constant width: the size
   grows with ``log k`` and, through the integer positions, ``log m`` bits per weight;
   only the two lookup tables (token embedding, ``|Σ| = m + 1`` columns; positional
@@ -37,8 +38,10 @@ Models:
   the bits of ``f(cur)``, ``curD_w = [Σ_r (2·bit_r(w) − 1) S_r = ones(w)]`` on every second
   pad step); ``errD``/``errP`` latch a pad among the digits / a digit among the pads.
   Accept iff ``2·Σ_{w<h} curD_w + 2·pos_T − 4(errD + errP) − 3 > 0``. Units
-  ``T + 1 + 2m⌈log₂ m⌉ + 2m + 2``: Θ(m log m), and it must be so — after the table the
-  state has to tell apart all ``m^m`` functions.
+  ``T + 1 + 2m⌈log₂ m⌉ + 2m + 2``: Θ(m log m). A one-pass model has to keep, after the
+  table, whatever every query may need: for k = 1 the m bits ``[f(v) < h]`` would do (so
+  for index lookup this RNN is not the smallest), for k ≥ 2 the answers depend on the
+  values themselves, and storing the table is the natural construction.
 * ``dfa`` — not provided (the minimal DFA has more than ``m^m`` states).
 """
 
@@ -134,14 +137,15 @@ def transformer(m: int, k: int) -> PositionalUHAT:
     anybad.B[("s", "bad")] = 1
     anybad.C_a[("anybad", "bad")] = 1
 
-    def pointer_read(name: str, out: str, **query: int) -> None:
+    def pointer_read(name: str, out: str, from_ptr: bool) -> None:
+        """``out`` ← the pointer stored at position ``ptr + 1`` (or ``m + 1``)."""
         keep = [x for x in pb.space.labels if x != out]
         att = pb.attention(mask="none", tie="left", query=["s:p", "s:1"], keep=keep,
                            new=[out], name=name)
-        if query.get("from_ptr"):
+        if from_ptr:  # score 2 p_j (ptr + 1) − p_j²
             att.A[("s:p", "ptr")] = 2
             att.A.set_bias("s:p", 2)
-        else:
+        else:  # score 2 p_j (m + 1) − p_j²: the query position
             att.A.set_bias("s:p", 2 * (m + 1))
         att.A.set_bias("s:1", -1)
         att.B[("s:p", "pos")] = 1
@@ -150,9 +154,9 @@ def transformer(m: int, k: int) -> PositionalUHAT:
 
     for ell in range(k.bit_length()):
         if k >> ell & 1:  # everyone takes the pointer it reads
-            pointer_read(f"hop{ell}", "ptr", from_ptr=1)
+            pointer_read(f"hop{ell}", "ptr", from_ptr=True)
             continue
-        pointer_read(f"hop{ell}", "a.ptr", from_ptr=1)  # only table positions take it
+        pointer_read(f"hop{ell}", "a.ptr", from_ptr=True)  # only table positions take it
         keep = [x for x in pb.space.labels if x not in ("ptr", "a.ptr")]
         gate = pb.ffn(hidden=["e1", "e2"], keep=keep, new=["ptr"], name=f"gate{ell}")
         gate.W_1[("e1", "a.ptr")] = 1  # a.ptr where table = 1, else 0
@@ -161,7 +165,7 @@ def transformer(m: int, k: int) -> PositionalUHAT:
         gate.W_1[("e2", "ptr")] = 1  # ptr where table = 0, else 0
         gate.W_1[("e2", "table")] = -m
         gate.W_2[("ptr", "e1")] = gate.W_2[("ptr", "e2")] = 1
-    pointer_read("answer", "ans")
+    pointer_read("answer", "ans", from_ptr=False)
     final = pb.ffn(hidden=["c1", "c2"], new=["acc"], name="accept")
     final.W_1[("c1", "ans")] = final.W_1[("c2", "ans")] = -1
     final.W_1.set_bias("c1", h)

@@ -424,8 +424,9 @@ def verdict() -> Verdict:
         sc = scan_formulas()["params"].subs(subs).subs(sp.ceiling(sp.log(T, 2)),
                                                        sp.log(T, 2))
         rows.append(Comparison("UHAT+PE scan", "RNN", sc, rnn, T, note=name, tags=tags))
-        rows.append(Comparison("UHAT+PE scan", "RNN", sc - 2 * T, rnn, T, note=name,
-                               measure="params − PE table", tags=tags))
+        pe_table = (2 + sp.log(T, 2)) * T  # pos, pos², and the L flags, T entries each
+        rows.append(Comparison("UHAT+PE scan", "RNN", sp.expand(sc - pe_table), rnn, T,
+                               note=name, measure="params − PE table", tags=tags))
     return Verdict(family="wordproblem", subject="word problems", comparisons=tuple(rows),
                    statements=(("winner", "group word problems", "group"),
                                ("winner", "aperiodic word problems", "aperiodic")))

@@ -11,8 +11,9 @@ the atlas builds the family's models and records one :class:`Row`:
 * **RNN** — units ``D``, precision ``k`` (k-bit models only), ``k·D``, parameters, bits,
   and the same formula comparison;
 * **DFA** — states of the minimal complete DFA: *computed* (the family's ``dfa`` model
-  minimized, or else the automaton extracted from its k-bit RNN by Prop 1, minimized,
-  which describes the language's non-empty words) while the family's formula
+  minimized, or else the exact automaton of another model — a k-bit RNN by Prop 1, a
+  strict-future program or UHAT, a past-time formula — which describes the language's
+  non-empty words) while the family's formula
   promises at most :data:`MAX_DFA_STATES`, the *formula* value beyond; ``dfa_source``
   says which (``computed = formula`` when both exist; a mismatch fails the row);
 * **Prop 1 bound** — a k-bit RNN with D units is a DFA with at most ``2^{kD}`` states, so
@@ -268,19 +269,20 @@ def _dfa_formula(report: Mapping[str, Any]) -> int | None:
 
 def _dfa_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, Any]) -> None:
     from succinct.dfa_rnn import DFARecognizer
-    from succinct.extract import exact_dfa
-    from succinct.rnn import RNN
+    from succinct.extract import exact_dfa, exact_support
 
     formula = _dfa_formula(report)
     computed = None
-    source = built.get("dfa")
-    if source is None and isinstance(built.get("rnn"), RNN) and built["rnn"].spec.bits:
-        source = built["rnn"]
-    if source is not None and (formula is None or formula <= MAX_DFA_STATES):
+    # The family's own automaton first, then any model with an exact construction
+    # (k-bit RNN extraction, strict-future programs and UHATs, past-time LTL).
+    sources = [built["dfa"]] if "dfa" in built else []
+    sources += [m for name, m in built.items() if name != "dfa" and exact_support(m) is None]
+    if sources and (formula is None or formula <= MAX_DFA_STATES):
+        source = sources[0]
         try:
             if isinstance(source, DFARecognizer):  # the family's own automaton, as given
                 computed = source.dfa.minimize().n_states
-            else:  # Prop 1 extraction (of the language restricted to non-empty words)
+            else:  # of the language restricted to non-empty words
                 computed = exact_dfa(source, max_states=MAX_DFA_STATES).minimal.n_states
         except SuccinctError as e:
             row.notes.append(f"DFA not computed: {e}")
@@ -504,15 +506,17 @@ def to_json(atlas: Atlas) -> dict[str, Any]:
             "families": fams, "skipped": atlas.skipped}
 
 
-def panels(atlas: Atlas) -> list[tuple[str, str, list[Any]]]:
-    """One ``(title, xlabel, curves)`` per family, for :func:`succinct.viz.sizes_figure`."""
+def panels(atlas: Atlas) -> list[tuple[Any, ...]]:
+    """One ``(title, xlabel, curves[, xticklabels])`` per family, for
+    :func:`succinct.viz.sizes_figure` (rows without an integer size parameter are placed
+    at 0, 1, … and named by their parameters)."""
     from succinct.viz import Curve
 
     out = []
     for name, group in atlas.by_family().items():
         key = _size_parameter(group)
         xs = [row.x if key else i for i, row in enumerate(group)]
-        others = [k for k in group[0].params if k != key and
+        others = [k for k in group[0].params if key and k != key and
                   len({str(r.params[k]) for r in group}) > 1]
         series: dict[str, list[int]] = {}
         for i, row in enumerate(group):
@@ -535,10 +539,16 @@ def panels(atlas: Atlas) -> list[tuple[str, str, list[Any]]]:
             hollow = {"DFA states": [r.dfa_source == "formula" for r in rows]}
             curves += [Curve(label + suffix, x, ys, hollow.get(label, []), styles)
                        for label, ys in columns.items() if any(y for y in ys)]
-        title = f"{name}: {atlas.descriptions.get(name, '')}"
-        title = title if len(title) <= 60 else title[:57] + "…"
-        out.append((title, key or "row", curves))
+        title = _short(f"{name}: {atlas.descriptions.get(name, '')}", 44)
+        if key:
+            out.append((title, key, curves))
+        else:
+            out.append((title, "", curves, [_short(row.label) for row in group]))
     return out
+
+
+def _short(label: str, width: int = 18) -> str:
+    return label if len(label) <= width else label[:width - 1] + "…"
 
 
 def write(atlas: Atlas, out_dir: str | Path, *, plots: bool = True) -> list[Path]:

@@ -5,7 +5,9 @@
 * ``out/dc2.safetensors`` — every weight array of a UHAT or an RNN under a flat name
   (:func:`flat_weights`: ``embed``, ``layers.3.A_w``, …, ``readout``; RNN: ``W``, ``U``,
   ``b``, ``h0``, ``readout``, ``readout_bias``), int64 for exact (integer) UHATs, float32
-  otherwise;
+  otherwise. A UHAT with positional encodings stores its inner UHAT over ``Σ × {1..T}``
+  as ``inner.…`` plus ``tok_embed`` and ``pos_embed``; a second-order RNN ``M``, ``h0``,
+  ``readout``, ``readout_bias`` (int64);
 * ``out/dc2.json`` — the manifest: everything that is not a weight. For a UHAT the
   alphabet, the acceptance position, the embedding labels and, per layer, its kind,
   output labels, score-space or hidden labels, mask, tie-break, Boolean coordinates
@@ -159,6 +161,43 @@ def _rnn_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> An
     return RNN.create(spec, {k: np.asarray(v, np.float64) for k, v in params.items()})
 
 
+def _positional_weights(model: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """A UHAT with positional encodings: its inner UHAT over ``Σ × {1..T}`` and the two
+    embedding factors."""
+    weights = {f"inner.{k}": v for k, v in _weights_for_file(model.inner).items()}
+    weights["tok_embed"] = np.array(model.tok_embed, np.int64, order="C")
+    weights["pos_embed"] = np.array(model.pos_embed, np.int64, order="C")
+    return weights, {"alphabet": list(model.alphabet.symbols), "max_len": model.max_len,
+                     "features": dict(model.features), "longer": model.longer,
+                     "inner": _uhat_manifest(model.inner)}
+
+
+def _positional_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
+    from succinct.positional import PositionalUHAT
+
+    inner = _uhat_from(manifest["inner"], {k[len("inner."):]: v for k, v in flat.items()
+                                           if k.startswith("inner.")})
+    return PositionalUHAT(Alphabet.of(manifest["alphabet"]), inner, manifest["max_len"],
+                          manifest["features"], flat["tok_embed"], flat["pos_embed"],
+                          manifest["longer"])
+
+
+def _rnn2_weights(model: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    weights = {k: np.array(v, np.int64, order="C") for k, v in model.params.items()}
+    spec = model.spec
+    return weights, {"alphabet": list(spec.alphabet.symbols),
+                     "units": list(spec.hidden.labels), "activation": spec.activation}
+
+
+def _rnn2_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
+    from succinct.coords import Space
+    from succinct.rnn2 import SecondOrderRNN, SecondOrderSpec
+
+    spec = SecondOrderSpec(Alphabet.of(manifest["alphabet"]), Space.of(manifest["units"]),
+                           manifest["activation"])
+    return SecondOrderRNN.create(spec, dict(flat))
+
+
 def _expr_to_json(e: Any) -> Any:
     from succinct.brasp import And, Const, Iff, Not, Or, Ref
 
@@ -264,15 +303,19 @@ def _kind(model: Any) -> str:
     from succinct.automata import DFA
     from succinct.brasp import Program
     from succinct.dfa_rnn import DFARecognizer
+    from succinct.positional import PositionalUHAT
     from succinct.rnn import RNN
+    from succinct.rnn2 import SecondOrderRNN
     from succinct.uhat import UHAT
 
-    for cls, name in ((UHAT, "uhat"), (RNN, "rnn"), (Program, "brasp"),
+    for cls, name in ((UHAT, "uhat"), (RNN, "rnn"), (PositionalUHAT, "uhat+pe"),
+                      (SecondOrderRNN, "rnn2"), (Program, "brasp"),
                       (DFA | DFARecognizer, "dfa")):
         if isinstance(model, cls):
             return name
-    raise SuccinctError(f"cannot export a {type(model).__name__}: export supports UHATs, "
-                        "RNNs, B-RASP programs and DFAs")
+    raise SuccinctError(f"cannot export a {type(model).__name__}: export supports UHATs "
+                        "(also with positional encodings), RNNs, second-order RNNs, B-RASP "
+                        "programs and DFAs")
 
 
 def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None) -> list[Path]:
@@ -292,13 +335,20 @@ def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None)
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {"format": FORMAT, "version": VERSION, "kind": kind}
     written = []
-    if kind in ("uhat", "rnn"):
-        save_file(_weights_for_file(model), str(weights_path),
+    if kind in ("uhat", "rnn", "uhat+pe", "rnn2"):
+        if kind in ("uhat", "rnn"):
+            weights = _weights_for_file(model)
+            report = model_report(model)
+            manifest.update(_uhat_manifest(model) if kind == "uhat" else _rnn_manifest(model))
+        else:
+            weights, extra = (_positional_weights(model) if kind == "uhat+pe"
+                              else _rnn2_weights(model))
+            report = model.size_report().as_dict()
+            manifest.update(extra)
+        save_file(weights, str(weights_path),
                   metadata={"format": FORMAT, "kind": kind, "manifest": manifest_path.name})
         written.append(weights_path)
-        report = model_report(model)
         manifest["weights"] = weights_path.name
-        manifest.update(_uhat_manifest(model) if kind == "uhat" else _rnn_manifest(model))
         manifest["sizes"] = {k: v for k, v in report.items() if k != "formulas"}
         manifest["formulas"] = report["formulas"]
     elif kind == "brasp":
@@ -338,7 +388,7 @@ def load(path: str | Path) -> Any:
             return _brasp_from(manifest)
         if kind == "dfa":
             return _dfa_from(manifest)
-        if kind not in ("uhat", "rnn"):
+        if kind not in ("uhat", "rnn", "uhat+pe", "rnn2"):
             raise SuccinctError(f"{manifest_path}: unknown model kind {kind!r}")
         weights_path = manifest_path.parent / manifest["weights"]
         if not weights_path.exists():
@@ -348,6 +398,8 @@ def load(path: str | Path) -> Any:
             flat = load_file(str(weights_path))
         except SafetensorError as e:
             raise SuccinctError(f"{weights_path} is not a safetensors file: {e}") from None
-        return _uhat_from(manifest, flat) if kind == "uhat" else _rnn_from(manifest, flat)
+        build = {"uhat": _uhat_from, "rnn": _rnn_from, "uhat+pe": _positional_from,
+                 "rnn2": _rnn2_from}[kind]
+        return build(manifest, flat)
     except KeyError as e:
         raise SuccinctError(f"{manifest_path}: the manifest lacks the entry {e}") from None

@@ -17,6 +17,9 @@ arg-max and has no gradient; the attended values, ``C``, the FFN blocks and the 
 do. Layers that the construction built without reading the attended vector (``C_a = 0``)
 skip attention here, so their ``C_a`` gets no gradient.
 
+Single weights are addressed by labels: ``module.set_entry("layers.7.C_a",
+("L2~a.open", "open"), 0)``.
+
 ``from_nnx(module, like=model)`` rebuilds a model of the same kind and structure
 through its validating constructor: integer weights give an exact model again (and
 :func:`succinct.verify.verify` applies), non-integer ones a float model to evaluate with
@@ -51,6 +54,28 @@ class Construction(nnx.Module):
         self.weights = nnx.Dict({name: nnx.Param(jnp.asarray(value, jnp.float32))
                                  for name, value in flat_weights(model).items()})
 
+    def axes(self, name: str) -> tuple[tuple[str, ...], ...]:
+        """The coordinate labels along each axis of the weight ``name``."""
+        if name not in self.weights:
+            raise SuccinctError(f"no weight {name!r} (weights: {', '.join(self.weights)})")
+        return _axes(self.spec, name)
+
+    def set_entry(self, name: str, index: tuple[str, ...], value: float) -> None:
+        """Sets one entry, addressed by labels: ``set_entry("layers.7.C_a", ("L2~a.open",
+        "open"), 0)`` is the weight from coordinate ``open`` of the attended position to
+        coordinate ``L2~a.open``."""
+        axes = self.axes(name)
+        if len(index) != len(axes):
+            raise SuccinctError(f"{name} has {len(axes)} axes, got the index {index!r}")
+        pos = []
+        for label, labels in zip(index, axes, strict=True):
+            if label not in labels:
+                raise SuccinctError(f"{label!r} is not a coordinate of {name} (one of "
+                                    f"{', '.join(labels)})")
+            pos.append(labels.index(label))
+        w = self.weights[name]
+        w[...] = w[...].at[tuple(pos)].set(value)
+
     def params(self) -> dict[str, Any]:
         """The weights as the model kind's params pytree (JAX arrays)."""
         return params_from_flat(self.spec, {k: v[...] for k, v in self.weights.items()})
@@ -83,6 +108,25 @@ def from_nnx(module: Construction, like: UHAT | RNN | None = None) -> UHAT | RNN
     if isinstance(module.spec, RNNSpec):
         return RNN.create(module.spec, params)
     return UHAT.create(module.spec, params)
+
+
+def _axes(spec: UHATSpec | RNNSpec, name: str) -> tuple[tuple[str, ...], ...]:
+    symbols = spec.alphabet.symbols
+    if isinstance(spec, RNNSpec):
+        units = spec.hidden.labels
+        return {"W": (units, units), "U": (units, symbols), "readout_bias": ()}.get(
+            name, (units,))
+    if name == "embed":
+        return (spec.embed.labels, symbols)
+    if name == "readout":
+        return (spec.output.labels,)
+    _, i, key = name.split(".")
+    layer = spec.layers[int(i)]
+    src, tgt = layer.source.labels, layer.target.labels
+    inner = layer.query.labels if layer.kind == "attention" else layer.hidden.labels
+    return {"A_w": (inner, src), "B_w": (inner, src), "A_b": (inner,), "B_b": (inner,),
+            "C_v": (tgt, src), "C_a": (tgt, src), "C_b": (tgt,), "W_1": (inner, src),
+            "b_1": (inner,), "W_2": (tgt, inner), "W_r": (tgt, src), "b_2": (tgt,)}[key]
 
 
 def acceptance_score(spec: UHATSpec | RNNSpec, params: Mapping[str, Any], tokens: jax.Array,

@@ -38,12 +38,14 @@ shapes), or one fused compile for a model that is called repeatedly.
 Fast hard attention (jitted, automatic, bit-identical to the dense O(N²) path):
 
 * *query-constant* layers (``A`` has no linear part): the score depends on ``m`` only,
-  so the attended position is a running arg-max, an associative scan in O(N log N);
+  so the attended position is a running arg-max: two cumulative maxima (of the score,
+  then of the positions that reach it), O(N log N);
 * *Boolean-key* layers (``B`` reads only coordinates declared Boolean, at most
   ``MAX_PATTERN_BITS`` of them): the key ``B v_m`` takes one of ``P = 2^k`` values. For
   each pattern the only candidate is its last (rightmost) or first (leftmost)
-  occurrence inside the mask, found by a cumulative max/min in O(N·P); the best of the
-  ``P`` candidates (ties broken by position) is exactly the dense arg-max. The
+  occurrence inside the mask, found by a cumulative max/min; the best of the ``P``
+  candidates (ties broken by position) is exactly the dense arg-max. Patterns are
+  folded into a running best a few at a time: O(N·P) time, O(N) memory. The
   coordinates are checked to be 0/1 at run time.
 """
 
@@ -545,98 +547,117 @@ def _dense_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
     return idx, jnp.any(visible, axis=-1)
 
 
-def _scan_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
-    """Score depends on the attended position only: a running arg-max."""
-    n = v.shape[1]
-    q = p["A_b"]  # the query is the same vector at every position
-    score = jnp.einsum("bnq,q->bn", _affine(v, p["B_w"], p["B_b"]), q)  # [B, N]
-    pos = jnp.broadcast_to(jnp.arange(n), score.shape)
-    valid = pos < lengths[:, None]
-    right = layer.tie == "right"
+def _low(dtype: Any) -> Any:
+    """A value below every score: the dtype's minimum (integers) or −∞ (floats)."""
+    return jnp.iinfo(dtype).min if jnp.issubdtype(dtype, jnp.integer) else -jnp.inf
 
-    def better(a, b):
-        # Combine two candidates (valid, score, pos); b is the later-in-scan one.
-        va, sa, pa = a
-        vb, sb, pb = b
-        if right:
-            take_b = vb & (~va | (sb > sa) | ((sb == sa) & (pb > pa)))
-        else:
-            take_b = vb & (~va | (sb > sa) | ((sb == sa) & (pb < pa)))
-        return (va | vb, jnp.where(take_b, sb, sa), jnp.where(take_b, pb, pa))
 
-    if layer.mask == "none":
-        vis, _, idx = jax.lax.associative_scan(better, (valid, score, pos), axis=1)
-        # Global best: the last element of the inclusive scan over the whole word.
-        last = jnp.clip(lengths - 1, 0, n - 1)
-        idx = jnp.take_along_axis(idx, last[:, None], axis=1)
-        vis = jnp.take_along_axis(vis, last[:, None], axis=1)
-        return jnp.broadcast_to(idx, (v.shape[0], n)), jnp.broadcast_to(vis, (v.shape[0], n))
-    reverse = layer.mask == "past"
-    vis, _, idx = jax.lax.associative_scan(better, (valid, score, pos), axis=1, reverse=reverse)
-    # Exclusive scan: position n sees the prefix m < n (future) or suffix m > n (past).
+def _shifted(x: jax.Array, fill: Any, reverse: bool) -> jax.Array:
+    """Exclusive from inclusive scan: position i takes i − 1 (i + 1 if ``reverse``)."""
+    pad = jnp.full_like(x[:, :1], fill)
     if reverse:
-        vis = jnp.concatenate([vis[:, 1:], jnp.zeros_like(vis[:, :1])], axis=1)
-        idx = jnp.concatenate([idx[:, 1:], jnp.zeros_like(idx[:, :1])], axis=1)
+        return jnp.concatenate([x[:, 1:], pad], axis=1)
+    return jnp.concatenate([pad, x[:, :-1]], axis=1)
+
+
+def _scan_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
+    """Score depends on the attended position only: a running arg-max by two cummaxes.
+
+    With ``run(m)`` the running maximum of the score over the scanned prefix, the
+    rightmost maximizer among positions ≤ m is the last position j ≤ m with
+    ``score(j) = run(j)`` (a later one would raise or tie the maximum), and the leftmost
+    is the last position where ``run`` strictly increased. Positions outside the word
+    score below everything; the strict-future/past masks shift the result by one.
+    """
+    bsz, n, _ = v.shape
+    score = jnp.einsum("bnq,q->bn", _affine(v, p["B_w"], p["B_b"]), p["A_b"])  # [B, N]
+    pos = jnp.arange(n, dtype=jnp.int32)[None, :]
+    valid = pos < lengths[:, None]
+    low = _low(score.dtype)
+    s = jnp.where(valid, score, low)
+    reverse = layer.mask == "past"  # scan from the right: roles of the ties swap
+    run = jax.lax.cummax(s, axis=1, reverse=reverse)
+    if (layer.tie == "right") != reverse:
+        hit = valid & (s == run)
     else:
-        vis = jnp.concatenate([jnp.zeros_like(vis[:, :1]), vis[:, :-1]], axis=1)
-        idx = jnp.concatenate([jnp.zeros_like(idx[:, :1]), idx[:, :-1]], axis=1)
-    return idx, vis
+        hit = valid & (s > _shifted(run, low, reverse))
+    order = (n - 1 - pos) if reverse else pos  # the scan's direction, increasing
+    found = jax.lax.cummax(jnp.where(hit, order, -1), axis=1, reverse=reverse)
+    found = jnp.where(found >= 0, (n - 1 - found) if reverse else found, -1)
+    if layer.mask == "none":
+        at = jnp.clip(lengths - 1, 0, n - 1)[:, None]  # the whole word: last position
+        idx = jnp.take_along_axis(found, at, axis=1)
+        vis = jnp.take_along_axis(valid, at, axis=1)
+        return jnp.broadcast_to(idx, (bsz, n)), jnp.broadcast_to(vis, (bsz, n))
+    found = _shifted(found, -1, reverse)
+    return jnp.maximum(found, 0), found >= 0
+
+
+# Patterns folded per step of the pattern loop (one [B, N, C] score block per step).
+PATTERN_CHUNK = 8
 
 
 def _pattern_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array,
                     cols: jax.Array):
-    """Keys read only Boolean coordinates: one candidate per key pattern."""
+    """Keys read only Boolean coordinates: one candidate per key pattern.
+
+    The ``P = 2^k`` patterns are folded into a running best (score, then position by
+    the tie-break) ``PATTERN_CHUNK`` at a time, so memory stays O(B·N) rather than
+    O(B·N·P); the result is the same arg-max as over all candidates at once.
+    """
     bsz, n, _ = v.shape
     bits = v[:, :, cols]  # [B, N, k]
     ok = jnp.all((bits == 0) | (bits == 1))
     k = cols.shape[0]
     n_pat = 1 << k
+    chunk = min(PATTERN_CHUNK, n_pat)
     weights = (1 << jnp.arange(k, dtype=jnp.int32)).astype(v.dtype)
     pat = jnp.einsum("bnk,k->bn", bits, weights).astype(jnp.int32)  # [B, N]
-    pos = jnp.arange(n, dtype=jnp.int32)
-    valid = pos[None, :] < lengths[:, None]
+    pos = jnp.arange(n, dtype=jnp.int32)[None, :]
+    valid = pos < lengths[:, None]
     # Every pattern's key vector: B_w restricted to the read columns, plus the bias.
     table = ((jnp.arange(n_pat)[:, None] >> jnp.arange(k)[None, :]) & 1).astype(v.dtype)
     keys = table @ p["B_w"][:, cols].T + p["B_b"]  # [P, Q]
     query = _affine(v, p["A_w"], p["A_b"])  # [B, N, Q]
-    cand_score = jnp.einsum("bnq,pq->bnp", query, keys)  # [B, N, P]
-    onehot = (pat[:, :, None] == jnp.arange(n_pat)[None, None, :]) & valid[:, :, None]
-    none = jnp.int32(-1)
-    big = jnp.int32(n)
-    at = jnp.where(onehot, pos[None, :, None], none)  # position where pattern occurs
-    at_min = jnp.where(onehot, pos[None, :, None], big)
-    if layer.mask == "future":
-        if layer.tie == "right":  # last occurrence before n
-            c = jax.lax.cummax(at, axis=1)
-            cand = jnp.concatenate([jnp.full_like(c[:, :1], none), c[:, :-1]], axis=1)
-        else:  # first occurrence overall, visible if before n
+    none, big = jnp.int32(-1), jnp.int32(n)
+    right = layer.tie == "right"
+
+    def candidate(occurs: jax.Array) -> jax.Array:
+        # [B, N]: the one position of this pattern the tie-break can pick, or −1.
+        at = jnp.where(occurs, pos, none)
+        at_min = jnp.where(occurs, pos, big)
+        if layer.mask == "future":
+            if right:  # last occurrence before i
+                return _shifted(jax.lax.cummax(at, axis=1), none, False)
+            first = jnp.min(at_min, axis=1, keepdims=True)  # first occurrence, if before i
+            return jnp.where(first < pos, first, none)
+        if layer.mask == "past":
+            if not right:  # first occurrence after i
+                c = _shifted(jax.lax.cummin(at_min, axis=1, reverse=True), big, True)
+                return jnp.where(c < big, c, none)
+            last = jnp.max(at, axis=1, keepdims=True)  # last occurrence, if after i
+            return jnp.where(last > pos, last, none)
+        if not right:
             first = jnp.min(at_min, axis=1, keepdims=True)
-            cand = jnp.where(first < pos[None, :, None], first, none)
-    elif layer.mask == "past":
-        if layer.tie == "left":  # first occurrence after n
-            c = jax.lax.cummin(at_min, axis=1, reverse=True)
-            cand = jnp.concatenate([c[:, 1:], jnp.full_like(c[:, :1], big)], axis=1)
-            cand = jnp.where(cand < big, cand, none)
-        else:  # last occurrence overall, visible if after n
-            last = jnp.max(at, axis=1, keepdims=True)
-            cand = jnp.where(last > pos[None, :, None], last, none)
-    else:
-        if layer.tie == "left":
-            first = jnp.min(at_min, axis=1, keepdims=True)
-            cand = jnp.broadcast_to(jnp.where(first < big, first, none), at.shape)
-        else:
-            cand = jnp.broadcast_to(jnp.max(at, axis=1, keepdims=True), at.shape)
-    exists = cand >= 0  # [B, N, P]
-    low = jnp.iinfo(cand_score.dtype).min if jnp.issubdtype(cand_score.dtype, jnp.integer) \
-        else -jnp.inf
-    s = jnp.where(exists, cand_score, low)
-    best = jnp.max(s, axis=-1, keepdims=True)
-    is_best = exists & (s == best)
-    if layer.tie == "right":
-        idx = jnp.max(jnp.where(is_best, cand, none), axis=-1)
-    else:
-        idx = jnp.min(jnp.where(is_best, cand, big), axis=-1)
-    vis = jnp.any(exists, axis=-1)
+            return jnp.broadcast_to(jnp.where(first < big, first, none), (bsz, n))
+        return jnp.broadcast_to(jnp.max(at, axis=1, keepdims=True), (bsz, n))
+
+    def fold(step: jax.Array, carry: tuple) -> tuple:
+        have, best, idx = carry
+        block = jax.lax.dynamic_slice_in_dim(keys, step * chunk, chunk)  # [C, Q]
+        scores = jnp.einsum("bnq,cq->bnc", query, block)  # [B, N, C]
+        for j in range(chunk):
+            cand = candidate((pat == step * chunk + j) & valid)
+            score = scores[:, :, j]
+            later = (cand > idx) if right else (cand < idx)
+            take = (cand >= 0) & (~have | (score > best) | ((score == best) & later))
+            have, best, idx = (have | take, jnp.where(take, score, best),
+                               jnp.where(take, cand, idx))
+        return have, best, idx
+
+    init = (jnp.zeros((bsz, n), bool), jnp.full((bsz, n), _low(query.dtype), query.dtype),
+            jnp.full((bsz, n), none))
+    vis, _, idx = jax.lax.fori_loop(0, n_pat // chunk, fold, init)
     return jnp.clip(idx, 0, n - 1), vis, ok
 
 

@@ -8,7 +8,8 @@ computed here with sympy limits:
   iff c < 1; a tie iff c = 1);
 * the growth of ``r = larger/smaller``: *bounded* if ``lim r < ∞``; *polylogarithmic*
   (``r ~ log^b x``) or *polynomial* of degree ``lim log r / log x``; *exponential* with
-  rate ``lim log r / x`` (``r ≈ e^{rate·x}``);
+  rate ``lim log r / x`` (``r ≈ e^{rate·x}``); *doubly exponential* when
+  ``lim log log r / x`` is finite and positive;
   *super-exponential* otherwise; *infinite* when one side does not exist.
 
 A :class:`Verdict` turns its comparisons into sentences, also computed: ``("gap", A, B)``
@@ -29,8 +30,8 @@ from succinct.words import SuccinctError
 
 __all__ = ["Comparison", "Analysis", "Verdict", "analyse"]
 
-GROWTH_ORDER = ("bounded", "polylogarithmic", "polynomial", "exponential", "super-exponential",
-                "infinite")
+GROWTH_ORDER = ("bounded", "polylogarithmic", "polynomial", "exponential",
+                "doubly exponential", "super-exponential", "infinite")
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,12 @@ def analyse(c: Comparison) -> Analysis:
         base = sp.exp(rate)
         shown = sp.nsimplify(base) if base.is_rational else sp.N(base, 4)
         return Analysis(smaller, "exponential", f"ratio ~ {shown}^{x}")
-    return Analysis(smaller, "super-exponential", "ratio grows faster than any c^x")
+    rate2 = sp.limit(sp.log(sp.log(ratio)) / x, x, sp.oo)
+    if _finite(rate2) and rate2 > 0:
+        base = sp.exp(rate2)
+        shown = sp.nsimplify(base) if base.is_rational else sp.N(base, 4)
+        return Analysis(smaller, "doubly exponential", f"log(ratio) ~ {shown}^{x}")
+    return Analysis(smaller, "super-exponential", f"ratio grows faster than any c^{x}")
 
 
 def _leading(e: sp.Expr, x: sp.Symbol, ell: sp.Symbol) -> tuple[int, int, sp.Expr] | None:

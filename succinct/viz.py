@@ -1,8 +1,9 @@
 """Plots: size curves on a log scale, and heat-maps of labelled weight matrices.
 
 Every function draws on a :class:`matplotlib.figure.Figure` created here (no pyplot
-state, no backend switch): the atlas saves them as PNG from a terminal, and a notebook
-shows them by leaving the figure as a cell's value.
+state, no backend switch, so nothing changes for the caller): the atlas saves them as
+PNG from a terminal, and a notebook shows them by leaving the figure as a cell's value
+(the figures render themselves as PNG, ``_repr_png_``).
 
 * :func:`size_curves` — one axis of sizes against a size parameter, ``log`` y; points
   that come from a formula rather than a count are drawn hollow.
@@ -10,10 +11,12 @@ shows them by leaving the figure as a cell's value.
 * :func:`heatmap` — one weight matrix with its row and column labels.
 * :func:`layer_heatmaps` — every matrix of one UHAT layer (or an RNN's ``W`` and
   ``U``), labelled with the coordinate names of the spaces it maps between.
+* :func:`score_bars` — acceptance scores of several models on the same words.
 """
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,13 +27,22 @@ from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
-__all__ = ["Curve", "size_curves", "sizes_figure", "heatmap", "layer_heatmaps",
-           "curves_from_table"]
+__all__ = ["PngFigure", "Curve", "size_curves", "sizes_figure", "heatmap", "layer_heatmaps",
+           "curves_from_table", "score_bars"]
 
 # One colour per quantity, so that every panel of the atlas reads the same way.
 COLORS = {"UHAT params": "tab:blue", "UHAT bits": "tab:cyan", "RNN params": "tab:orange",
           "RNN k·D": "tab:red", "k·D lower bound (Prop 1)": "tab:pink",
           "DFA states": "tab:green", "LTL |φ|": "tab:purple"}
+
+
+class PngFigure(Figure):
+    """A figure that notebooks display as a PNG image without pyplot."""
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png")
+        return buf.getvalue()
 
 
 @dataclass
@@ -47,8 +59,13 @@ class Curve:
     linestyle: str = "-"
 
 
-def size_curves(ax: Axes, curves: Sequence[Curve], *, xlabel: str, title: str = "") -> Axes:
-    """Draws ``curves`` on ``ax`` with a logarithmic y axis."""
+def size_curves(ax: Axes, curves: Sequence[Curve], *, xlabel: str, title: str = "",
+                xticklabels: Sequence[str] | None = None, legend: bool = True) -> Axes:
+    """Draws ``curves`` on ``ax`` with a logarithmic y axis.
+
+    ``xticklabels`` name the points ``x = 0, 1, …`` of rows without a numeric size
+    parameter; such points are not joined by lines.
+    """
     drawn = False
     for c in curves:
         pts = [(x, y, bool(c.hollow[i]) if i < len(c.hollow) else False)
@@ -57,38 +74,55 @@ def size_curves(ax: Axes, curves: Sequence[Curve], *, xlabel: str, title: str = 
             continue
         drawn = True
         color = COLORS.get(c.label.split(" [")[0])
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle=c.linestyle, color=color,
-                label=c.label, linewidth=1.5)
+        style = "none" if xticklabels is not None else c.linestyle
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle=style, color=color,
+                label=c.label, linewidth=1.5, marker="o", markersize=5)
         for x, y, h in pts:
-            ax.plot([x], [y], marker="o", markersize=5, color=color,
-                    markerfacecolor="white" if h else color)
+            if h:  # formula values: hollow markers
+                ax.plot([x], [y], marker="o", markersize=5, color=color,
+                        markerfacecolor="white")
     if drawn:
         ax.set_yscale("log")
-        ax.legend(fontsize=7, loc="upper left", frameon=False)
+        if legend:
+            ax.legend(fontsize=7, loc="upper left", frameon=False)
     else:
         ax.text(0.5, 0.5, "no sizes", ha="center", va="center", transform=ax.transAxes)
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
     xs_all = sorted({x for c in curves for x in c.x})
-    if xs_all and all(float(x).is_integer() for x in xs_all) and len(xs_all) <= 12:
+    if xticklabels is not None:
+        ax.set_xticks(range(len(xticklabels)), labels=list(xticklabels), rotation=20,
+                      fontsize=7, ha="right")
+        ax.set_xlim(-0.5, len(xticklabels) - 0.5)
+    elif xs_all and all(float(x).is_integer() for x in xs_all) and len(xs_all) <= 12:
         ax.set_xticks(xs_all)
     return ax
 
 
-def sizes_figure(panels: Sequence[tuple[str, str, Sequence[Curve]]], *, columns: int = 3,
+def sizes_figure(panels: Sequence[tuple[Any, ...]], *, columns: int = 3,
                  panel_size: tuple[float, float] = (4.2, 3.2), dpi: int = 80) -> Figure:
-    """One :func:`size_curves` panel per ``(title, xlabel, curves)``."""
+    """One :func:`size_curves` panel per ``(title, xlabel, curves)`` or
+    ``(title, xlabel, curves, xticklabels)``; several panels share one legend."""
     n = max(1, len(panels))
     cols = min(columns, n)
     rows = math.ceil(n / cols)
-    fig = Figure(figsize=(panel_size[0] * cols, panel_size[1] * rows), dpi=dpi,
-                 layout="constrained")
+    shared = len(panels) > 1
+    fig = PngFigure(figsize=(panel_size[0] * cols, panel_size[1] * rows + (0.5 if shared else 0)),
+                    dpi=dpi, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False)
-    for ax, (title, xlabel, curves) in zip(axes.flat, panels, strict=False):
-        size_curves(ax, curves, xlabel=xlabel, title=title)
+    for ax, (title, xlabel, curves, *ticks) in zip(axes.flat, panels, strict=False):
+        size_curves(ax, curves, xlabel=xlabel, title=title,
+                    xticklabels=ticks[0] if ticks else None, legend=not shared)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
+    if shared:
+        handles: dict[str, Any] = {}
+        for ax in axes.flat:
+            for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                handles.setdefault(label.split(" [")[0], h)
+        fig.legend(handles.values(), handles.keys(), loc="outside lower center",
+                   ncols=min(len(handles), 4), fontsize=8, frameon=False)
     return fig
 
 
@@ -106,8 +140,8 @@ def heatmap(weights: Any, rows: Sequence[str], cols: Sequence[str], *, title: st
         raise ValueError(f"matrix of shape {w.shape} with {len(rows)} row and {len(cols)} "
                          "column labels")
     if ax is None:
-        fig = Figure(figsize=(1.2 + 0.32 * max(len(cols), 3), 1.0 + 0.28 * max(len(rows), 3)),
-                     dpi=80, layout="constrained")
+        fig = PngFigure(figsize=(1.2 + 0.32 * max(len(cols), 3),
+                                 1.0 + 0.28 * max(len(rows), 3)), dpi=80, layout="constrained")
         ax = fig.subplots()
     else:
         fig = ax.figure
@@ -157,10 +191,29 @@ def layer_heatmaps(model: Any, layer: int | None = None) -> Figure:
             raise ValueError(f"layer {layer} is a ReLU layer on {spec.coord!r}: no matrix")
     width = sum(1.2 + 0.3 * len(cols) for _, _, _, cols in mats)
     height = 1.4 + 0.27 * max(len(rows) for _, _, rows, _ in mats)
-    fig = Figure(figsize=(min(width, 24), min(height, 18)), dpi=80, layout="constrained")
+    fig = PngFigure(figsize=(min(width, 24), min(height, 18)), dpi=80, layout="constrained")
     axes = fig.subplots(1, len(mats), squeeze=False)[0]
     for ax, (title, w, rows, cols) in zip(axes, mats, strict=True):
         heatmap(np.asarray(w), rows, cols, title=title, ax=ax)
+    return fig
+
+
+def score_bars(words: Sequence[str], scores: Mapping[str, Sequence[float]], *,
+               title: str = "") -> Figure:
+    """Acceptance scores (positive: accept) of several models on the same words."""
+    w = np.arange(len(words))
+    fig = PngFigure(figsize=(min(max(5.0, 1.0 + 0.45 * len(words)), 16), 3.2), dpi=80,
+                    layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / max(1, len(scores))
+    for i, (name, ys) in enumerate(scores.items()):
+        ax.bar(w + (i - (len(scores) - 1) / 2) * width, np.asarray(ys, float), width,
+               label=name)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(w, labels=list(words), rotation=90, fontsize=7)
+    ax.set_ylabel("acceptance score")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
     return fig
 
 

@@ -22,7 +22,7 @@ from succinct.automata import words_of_length
 from succinct.extract import extract_rnn, reject_empty
 from succinct.recognizer import accepts
 from succinct.registry import get_family
-from succinct.sizes import D, R, compiled_op_formulas, count, k
+from succinct.sizes import D, compiled_op_formulas, count, k
 from succinct.words import SuccinctError, encode
 
 CONFIGS = [(1, 3), (2, 2), (2, 3), (3, 2)]
@@ -203,11 +203,13 @@ def test_size_formulas_equal_counted(nt, depth):
     rnn = dyck.hewitt_rnn(nt, depth)
     assert rnn.units == int(dyck.rnn_units_formula().subs(subs))
     assert count(rnn).params == int(dyck.rnn_params_formula().subs(subs))
-    if nt > 1:  # the per-op polynomial used by the closed form is the compiler's
-        b = dyck.type_bits(nt)
-        match = dyck._uhat_costs_b_pos()["match"].subs(dyck.b_sym, b)
-        costs = compiled_op_formulas(comp)
-        assert sp.expand(costs["L1"].params - match.subs(sp.Symbol("R"), R)) == 0
+    # The per-op polynomials the closed form sums are the compiler's own.
+    mine = {key: f.subs(dyck.b_sym, dyck.type_bits(nt)) for key, f in dyck.uhat_op_costs().items()}
+    costs = compiled_op_formulas(comp)
+    expect = {"open": "literal" if nt == 1 else "local", "L1": "match1" if nt == 1 else "match",
+              "R1": "match1" if nt == 1 else "match", "U1": "local", "Z": "final"}
+    for op, key in expect.items():
+        assert sp.expand(costs[op].params - mine[key]) == 0, op
 
 
 def test_hewitt_count_for_powers_of_two():
@@ -244,3 +246,20 @@ def test_verdict_is_computed():
     assert rows[("UHAT", "RNN", "D")]["growth"] == "polynomial"
     assert rows[("RNN", "DFA", "D")]["growth"] == "exponential"
     assert rows[("RNN", "DFA", "D")]["smaller"] == "RNN"
+
+
+def test_cli_sizes_include_dfa_states():
+    import json
+
+    from typer.testing import CliRunner
+
+    from succinct.cli import app
+
+    out = CliRunner().invoke(app, ["sizes", "dyck", "-p", "k=2", "-p", "D=2", "--json"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.output)["models"]
+    assert report["dfa"]["dfa_states"] == 8  # (2^3 − 1)/(2 − 1) + 1
+    assert report["uhat"]["formula_totals"]["params"] == report["uhat"]["params"]
+    for name in ("uhat", "rnn", "dfa"):
+        for key in ("params", "layers", "width", "bits", "formulas"):
+            assert key in report[name], (name, key)

@@ -127,6 +127,25 @@ def test_family_models_round_trip(tmp_path):
     assert {"uhat", "rnn", "brasp", "dfa"} <= exported
 
 
+def test_positional_uhat_and_second_order_rnn_round_trip(tmp_path):
+    """The word-problem family's scan (a UHAT with positional encodings) and its
+    second-order RNN."""
+    from succinct.registry import families
+
+    fam = families().get("wordproblem")
+    if fam is None:
+        pytest.skip("the wordproblem family is not registered")
+    raw = {"monoid": "s3", "T": 8}
+    words = _words(fam.alphabet(fam.resolve(raw)), 200, 8)
+    for name in ("scan", "rnn2"):
+        model = fam.build(name, raw)
+        back = _round_trip(model, tmp_path, name)
+        assert type(back) is type(model)
+        assert back.size_report().as_dict() == model.size_report().as_dict()
+        assert (accepts(back, words) == accepts(model, words)).all(), name
+        assert (accepts(back, words) == accepts(fam.build("reference", raw), words)).all()
+
+
 def test_cli_export_then_load(tmp_path):
     out = tmp_path / "ex1"
     f = "formula=b & H(b -> Y a) & H((a & Y true) -> Y b)"

@@ -13,6 +13,8 @@ not match a count).
 
 from __future__ import annotations
 
+import sys
+
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -69,18 +71,22 @@ def atlas_command(
 
 
 def _summary(atlas) -> None:
-    table = Table(title=f"succinct atlas ({atlas.seconds:.0f} s)", show_lines=False)
-    for col in ("family", "params", "UHAT params", "RNN params", "RNN k·D", "k·D ≥",
-                "DFA states", "check"):
-        table.add_column(col, overflow="fold")
+    table = Table(title=f"succinct atlas ({atlas.seconds:.0f} s); full table in atlas.md",
+                  caption="k·D: the RNN's, (≥ Prop 1 bound); DFA: f = from the formula")
+    for col in ("family", "params", "UHAT params", "RNN params", "k·D", "DFA states",
+                "check"):
+        table.add_column(col, overflow="fold", justify="left" if col in (
+            "family", "params", "check") else "right")
 
     def fmt(v) -> str:
         return "—" if v is None else f"{v:,}" if isinstance(v, int) else str(v)
 
     for row in atlas.rows:
         f = row.flat()
-        dfa = fmt(f["dfa_states"]) + (" (formula)" if row.dfa_source == "formula" else "")
-        table.add_row(row.family, row.label, fmt(f["uhat_params"]), fmt(f["rnn_params"]),
-                      fmt(f["rnn_kD"]), fmt(f["kD_lower_bound"]), dfa,
-                      row.check.split(" (")[0] or "—")
-    Console().print(table)
+        kd = fmt(f["rnn_kD"]) + (f" (≥ {f['kD_lower_bound']:,})" if f["kD_lower_bound"] else "")
+        dfa = fmt(f["dfa_states"]) + (" f" if row.dfa_source == "formula" else "")
+        check = "✓" if row.agree else "✗ " + row.check if row.agree is False else \
+            row.check or "—"
+        table.add_row(row.family, row.label, fmt(f["uhat_params"]), fmt(f["rnn_params"]), kd,
+                      dfa, check)
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
