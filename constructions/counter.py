@@ -869,6 +869,7 @@ register(Family(
     },
     members=lambda p: counter_members(_params_big_n(p)),
     sizes=counter_sizes,
+    atlas=lambda full: [{"N": n} for n in range(1, 6 if full else 4)],
     verdict=lambda: _verdict("counter", "E_N", counter_formulas(), n_big, len(COUNTER_ALPHABET)),
     model_help={**MODEL_HELP, "rnn": "DFA → RNN of the minimal DFA (|Q|·|Σ|+1 units, 1 bit)"},
 ))
@@ -889,6 +890,7 @@ register(Family(
     },
     members=lambda p: iter([dc_word(_params_n(p))]),
     sizes=dc_sizes,
+    atlas=lambda full: [{"n": n} for n in range(1, 5 if full else 3)],
     verdict=lambda: _verdict("dc", "DC_n", dc_formulas(), n_sym, len(DC_ALPHABET)),
     model_help={**MODEL_HELP, "rnn": "delay-line RNN: 2^n + O(n) units at 1 bit, one layer"},
 ))

@@ -534,6 +534,7 @@ register(Family(
     },
     members=_members,
     sizes=sizes,
+    atlas=lambda full: [{"k": 2, "D": d} for d in range(1, 9 if full else 5)],
     verdict=verdict,
     model_help={
         "reference": "stack recognizer (plain Python)",

@@ -368,6 +368,7 @@ register(Family(
     },
     members=_members,
     sizes=lambda p: (_check(p), sizes(p))[1],
+    atlas=lambda full: [{"m": m, "k": 2} for m in ((4, 8, 16, 32) if full else (4, 8))],
     verdict=verdict,
     model_help={
         "reference": "parse and iterate f (plain Python)",

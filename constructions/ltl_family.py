@@ -89,6 +89,8 @@ register(Family(
         "brasp": lambda p: to_brasp(_formula(p), _alphabet(p)),
         "uhat": lambda p: _compiled(p).model,
     },
+    # Y^n a: the (n+1)-th symbol from the end is a: |φ| = n + 1, DFA 2^(n+1) states.
+    atlas=lambda full: [{"formula": "Y " * n + "a"} for n in range(9 if full else 5)],
     sizes=sizes,
     model_help={"reference": "LTL evaluator", "brasp": "Prop 16 B-RASP program",
                 "uhat": "Lemma 9 compiled UHAT"},

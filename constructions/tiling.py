@@ -666,6 +666,8 @@ register(Family(
     },
     members=members,
     sizes=sizes,
+    atlas=lambda full: [{"instance": i} for i in ("solvable", "unsolvable", "large")[
+        : 3 if full else 2]],
     model_help={"reference": "decode the word, check rules 1-5 of Problem 6",
                 "brasp": "Lemma 8 program (Gadgets A-E, strict future, rightmost)",
                 "uhat": "the program compiled by Lemma 9",

@@ -458,6 +458,7 @@ register(Family(
     },
     members=_members,
     sizes=sizes,
+    atlas=lambda full: [{"monoid": m} for m in ("flipflop", "parity", "s3", "s5")],
     verdict=verdict,
     model_help={
         "reference": "composition of the maps (plain Python)",

@@ -41,13 +41,13 @@ def check() -> list[dict]:
         k, d = rnn.spec.bits, rnn.units
         assert auto.explored <= 2 ** (k * d), (family, size, auto.explored)
         assert target.n_states == expected_states(family, size), (family, size)
-        assert auto.dfa.n_states == target.n_states, (
-            f"{family} {param}={size}: the extracted automaton has {auto.dfa.n_states} "
+        assert auto.minimal.n_states == target.n_states, (
+            f"{family} {param}={size}: the extracted automaton has {auto.minimal.n_states} "
             f"states after minimization, the language's minimal DFA {target.n_states}")
-        same, witness = auto.dfa.equivalent(target)
+        same, witness = auto.minimal.equivalent(target)
         assert same, f"{family} {param}={size}: RNN and DFA differ on {witness!r}"
         rows.append({"RNN": f"{family} {param}={size}", "k": k, "D": d,
                      "reachable states": auto.explored, "2^(kD)": f"2^{k * d}",
-                     "minimal": auto.dfa.n_states,
+                     "minimal": auto.minimal.n_states,
                      "expected": expected_states(family, size)})
     return rows

@@ -39,6 +39,7 @@ import io
 import itertools
 import json
 import math
+import numbers
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -211,7 +212,8 @@ def _compare(counted: Mapping[str, Any], entry: Mapping[str, Any] | None, model:
         metric = key[len(model) + 1:] if key.startswith(model + "_") else key
         if metric in counted:
             claims[metric] = value
-    claims = {k: v for k, v in claims.items() if k in counted and counted[k] is not None}
+    claims = {k: v for k, v in claims.items() if k in counted and counted[k] is not None
+              and isinstance(v, numbers.Real) and float(v).is_integer()}
     if not claims:
         return ""
     wrong = [f"{k}: formula {v} ≠ counted {counted[k]}" for k, v in claims.items()

@@ -38,7 +38,7 @@ def test_extracted_automaton_is_the_dfa(dfa):
     assert auto.explored <= 1 + dfa.n_states * dfa.n_symbols  # one-hot states + start
     empty_rejected = DFA(dfa.alphabet, np.vstack([dfa.delta, dfa.delta[dfa.start]]),
                          dfa.n_states, np.append(dfa.accepting, False))
-    same, witness = auto.dfa.equivalent(empty_rejected)
+    same, witness = auto.minimal.equivalent(empty_rejected)
     assert same, witness
 
 

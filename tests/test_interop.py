@@ -9,7 +9,15 @@ import optax
 import pytest
 from flax import nnx
 
-from succinct import Alphabet, Language, compile_program, count_sizes, parse_ltl, to_brasp
+from succinct import (
+    Alphabet,
+    Language,
+    RNNBuilder,
+    compile_program,
+    count_sizes,
+    parse_ltl,
+    to_brasp,
+)
 from succinct.interop import from_nnx, to_nnx
 from succinct.uhat import ExactRangeError
 from succinct.verify import verify
@@ -59,24 +67,31 @@ def test_one_broken_weight_is_caught_by_verify(model):
     assert min(wrong, key=lambda w: (len(w), w)) == cex
 
 
-def test_an_optax_step_on_a_surrogate_loss(model):
+def test_an_optax_step_on_a_surrogate_loss():
+    # A small construction (ends in ab: b ∧ Y a) keeps the gradient's compile short.
+    model = compile_program(to_brasp(parse_ltl("b & Y a", AB), AB), "ffn").model
+    truth = np.array([w.endswith("ab") for w in WORDS])
     module = to_nnx(model)
     name = next(k for k in module.weights if k.endswith("C_a"))
     w = np.asarray(module.weights[name][...]).copy()
     w[tuple(np.argwhere(w != 0)[0])] = 0
     module.weights[name][...] = jnp.asarray(w)
     tokens, lengths = encode(WORDS, AB)
-    labels = jnp.where(jnp.asarray(TRUTH), 1.0, -1.0)
+    labels = jnp.where(jnp.asarray(truth), 1.0, -1.0)
 
     def loss_fn(m):
         return jnp.mean(optax.hinge_loss(m(tokens, lengths), labels))
 
-    before = float(loss_fn(module))
-    assert before > 0
-    optimizer = nnx.Optimizer(module, optax.sgd(0.05), wrt=nnx.Param)
-    loss, grads = nnx.value_and_grad(loss_fn)(module)
-    optimizer.update(module, grads)
-    after = float(loss_fn(module))
+    @nnx.jit
+    def train_step(m, opt):
+        loss, grads = nnx.value_and_grad(loss_fn)(m)
+        opt.update(m, grads)
+        return loss
+
+    before = float(nnx.jit(loss_fn)(module))
+    optimizer = nnx.Optimizer(module, optax.sgd(0.01), wrt=nnx.Param)
+    loss = train_step(module, optimizer)
+    after = float(nnx.jit(loss_fn)(module))
     assert float(loss) == pytest.approx(before)
     assert after < before
     tuned = from_nnx(module, like=model)
@@ -85,3 +100,21 @@ def test_an_optax_step_on_a_surrogate_loss(model):
         tuned.accepts(WORDS[:4])
     got = tuned.accepts(WORDS, exact=False)
     assert got.dtype == bool and got.shape == (len(WORDS),)
+
+
+def test_rnn_module_scores_are_the_model():
+    # 2-bit units with one fractional bit: last_b is 1 after a b, seen adds 1/2 per a
+    # (satlin caps it at 1); accept iff the word ends in b and has an a.
+    rb = RNNBuilder(AB, ["last_b", "seen"], activation="satlin", bits=2, frac_bits=1,
+                    readout={"last_b": 1, "seen": 1}, readout_bias=-1.25)
+    rb.U["last_b", "b"] = 1
+    rb.W["seen", "seen"] = 1
+    rb.U["seen", "a"] = 0.5
+    rnn = rb.build()
+    module = to_nnx(rnn)
+    want = np.array([w.endswith("b") and "a" in w for w in WORDS])
+    assert ((np.asarray(module.score_words(WORDS)) > 0) == want).all()
+    module.set_entry("U", ("seen", "a"), 0.0)  # never counts an a: accepts nothing
+    broken = from_nnx(module, like=rnn)
+    assert not broken.accepts(WORDS).any()
+    assert module.axes("W") == (("last_b", "seen"), ("last_b", "seen"))

@@ -72,7 +72,8 @@ def atlas_command(
 
 def _summary(atlas) -> None:
     table = Table(title=f"succinct atlas ({atlas.seconds:.0f} s); full table in atlas.md",
-                  caption="k·D: the RNN's, (≥ Prop 1 bound); DFA: f = from the formula")
+                  caption="k·D: the RNN's (≥ the Prop 1 lower bound); "
+                          "DFA states: f = from the formula")
     for col in ("family", "params", "UHAT params", "RNN params", "k·D", "DFA states",
                 "check"):
         table.add_column(col, overflow="fold", justify="left" if col in (
