@@ -50,13 +50,14 @@ from succinct.registry import Family, families
 from succinct.words import SuccinctError
 
 __all__ = ["Row", "Atlas", "plan", "compute_row", "build_atlas", "write", "COLUMNS",
-           "MAX_DFA_STATES"]
+           "MAX_DFA_STATES", "MAX_MEMBER_LEN"]
 
 MAX_DFA_STATES = 200_000  # beyond this the DFA column is the family's formula
 MEMBERS_CHECKED = 32  # members of the family mutated by the sampled check
 DEFAULT_SAMPLES = 256
-DEFAULT_MAX_MEMBER_LEN = 4_096
-FULL_MAX_MEMBER_LEN = 65_536
+# Longest member mutated by the check: the verifier's dense attention fallback costs
+# memory quadratic in the word length (about 4·N² bytes per word).
+MAX_MEMBER_LEN = 1_024
 
 # Flat columns of the CSV (and of every row in the JSON), in order.
 COLUMNS = (
@@ -171,7 +172,7 @@ def plan(names: Sequence[str] | None = None, *, full: bool = False
 # ====================================================================== one row
 def compute_row(fam: Family, raw: Mapping[str, Any], *, check: bool = True,
                 samples: int = DEFAULT_SAMPLES, seed: int = 0,
-                max_member_len: int = DEFAULT_MAX_MEMBER_LEN,
+                max_member_len: int = MAX_MEMBER_LEN,
                 step: Step | None = None) -> Row:
     """Builds the models of ``fam`` at ``raw`` and fills one :class:`Row` (module doc)."""
     step = step or (lambda _: None)
@@ -389,8 +390,8 @@ def build_atlas(names: Sequence[str] | None = None, *, full: bool = False, check
         check: Run the sampled agreement check on every row.
         samples: Sampled words per check.
         seed: Seed of the sampled words.
-        max_member_len: Longest member used by the check (default 4,096 symbols, or
-            65,536 with ``full``).
+        max_member_len: Longest member used by the check (default
+            :data:`MAX_MEMBER_LEN` symbols).
         on_start: Called once with the number of rows.
         on_step: Called with ``(None, "family params: step")`` as a row progresses.
         on_row: Called with every finished row.
@@ -399,7 +400,7 @@ def build_atlas(names: Sequence[str] | None = None, *, full: bool = False, check
     work, skipped = plan(names, full=full)
     if on_start is not None:
         on_start(len(work))
-    limit = max_member_len or (FULL_MAX_MEMBER_LEN if full else DEFAULT_MAX_MEMBER_LEN)
+    limit = max_member_len or MAX_MEMBER_LEN
     rows = []
     for fam, raw in work:
         label = f"{fam.name} {', '.join(f'{k}={v}' for k, v in raw.items()) or 'defaults'}"
