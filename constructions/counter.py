@@ -128,8 +128,9 @@ __all__ = [
     "COUNTER_ALPHABET", "DC_ALPHABET", "H",
     "counter_length", "counter_members", "counter_reference", "counter_program",
     "counter_dfa",
-    "dc_length", "dc_word", "dc_reference", "dc_program", "dc_dfa", "dc_rnn",
-    "ring_length", "dc_rnn_units",
+    "dc_length", "dc_word", "dc_ids", "dc_reference", "dc_program", "dc_dfa", "dc_rnn",
+    "ring_length", "dc_rnn_units", "dc_formulas", "counter_formulas", "dc_sizes",
+    "counter_sizes", "evaluate", "IdsPredicate",
 ]
 
 COUNTER_ALPHABET = Alphabet.of("01#abc")
@@ -500,10 +501,6 @@ def dc_rnn(n: int) -> RNN:
 
 
 # ====================================================================== models
-def _dfa_recognizer(dfa: DFA) -> DFARecognizer:
-    return DFARecognizer(dfa)
-
-
 def _counter_rnn(N: int) -> RNN:  # noqa: N803
     if N > MAX_COUNTER_RNN:
         raise SuccinctError(
@@ -865,7 +862,7 @@ register(Family(
         "brasp": lambda p: counter_program(_params_big_n(p)),
         "uhat": lambda p: compile_program(counter_program(_params_big_n(p)), p["mode"]).model,
         "rnn": lambda p: _counter_rnn(_params_big_n(p)),
-        "dfa": lambda p: _dfa_recognizer(counter_dfa(_params_big_n(p))),
+        "dfa": lambda p: DFARecognizer(counter_dfa(_params_big_n(p))),
     },
     members=lambda p: counter_members(_params_big_n(p)),
     sizes=counter_sizes,
@@ -886,7 +883,7 @@ register(Family(
         "brasp": lambda p: dc_program(_params_n(p)),
         "uhat": lambda p: compile_program(dc_program(_params_n(p)), p["mode"]).model,
         "rnn": lambda p: dc_rnn(_params_n(p)),
-        "dfa": lambda p: _dfa_recognizer(dc_dfa(_params_n(p))),
+        "dfa": lambda p: DFARecognizer(dc_dfa(_params_n(p))),
     },
     members=lambda p: iter([dc_word(_params_n(p))]),
     sizes=dc_sizes,

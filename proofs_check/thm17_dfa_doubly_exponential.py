@@ -7,7 +7,8 @@ What is checked, for the witness family DC_n = {w_n} (``dc``):
    shortest-word argument gives ``≥ |w_n| + 1``; Myhill–Nerode gives the exact value);
 2. the compiled UHAT (Lemma 9, FFN mode) has ``P(n)`` parameters, a cubic polynomial in
    n (the family's closed form, equal to the counted parameters for n = 1..4), and its
-   entries are integers of magnitude ≤ 2n, so its size in bits is ``O(n³ log n)``;
+   largest |weight| is the same for n = 1..4 (fixed precision; the widest AND gates'
+   biases grow only linearly in n beyond that), so its size in bits is ``O(n³ log n)``;
 3. the ratio grows doubly exponentially: ``log₂ log₂(states(n) / P(n)) / n → 1``
    (sympy limit), and exactly ``states(n) / P(n) ≥ 2^(2^(n−1))`` for every n in 5..20
    (integer arithmetic; for n ≤ 4 the UHAT is still the larger object).
