@@ -61,6 +61,19 @@ def _read_words(words: list[str]) -> list[str]:
     return out
 
 
+def print_decisions(recognizer: Any, words: list[str], as_json: bool) -> None:
+    """One ``accept``/``reject`` line per word, or a JSON list of objects."""
+    from succinct.recognizer import accepts
+
+    result = accepts(recognizer, words)
+    if as_json:
+        typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in
+                               zip(words, result, strict=True)], ensure_ascii=False))
+    else:
+        for a in result:
+            typer.echo("accept" if a else "reject")
+
+
 @app.command("list")
 @_friendly
 def list_families() -> None:
@@ -92,18 +105,9 @@ def accepts(
 
     Example: succinct accepts ltl -p "formula=a S b" -p alphabet=ab --model uhat ba bab
     """
-    from succinct.recognizer import accepts as run
-
     fam = get_family(family)
     recognizer = fam.build(model, parse_params(params))
-    ws = _read_words(words or [])
-    result = run(recognizer, ws)
-    if as_json:
-        typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in
-                               zip(ws, result, strict=True)], ensure_ascii=False))
-    else:
-        for a in result:
-            typer.echo("accept" if a else "reject")
+    print_decisions(recognizer, _read_words(words or []), as_json)
 
 
 @app.command()

@@ -13,11 +13,9 @@ model when no word is given.
 
 from __future__ import annotations
 
-import json
-
 import typer
 
-from succinct.cli import PARAM, _friendly, _read_words, app
+from succinct.cli import PARAM, _friendly, _read_words, app, print_decisions
 from succinct.registry import get_family, parse_params
 
 
@@ -64,17 +62,8 @@ def load_command(
     Example: succinct load dyck_uhat.json "(())" "(()"
     """
     from succinct.export import load
-    from succinct.recognizer import accepts
-
     model = load(file)
     if not words:
         typer.echo(str(model))
         return
-    ws = _read_words(words)
-    result = accepts(model, ws)
-    if as_json:
-        typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in
-                               zip(ws, result, strict=True)], ensure_ascii=False))
-    else:
-        for a in result:
-            typer.echo("accept" if a else "reject")
+    print_decisions(model, _read_words(words), as_json)
