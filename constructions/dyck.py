@@ -45,9 +45,11 @@ Models (research notes §8.1):
   every unit is 0: readout ``−Σ h + ½ > 0``. Units: ``2D(3b − 1) + 2b + 2`` for
   ``k ≥ 2`` (Hewitt's ``6D⌈log₂ k⌉ − 2D`` plus ``2b + 2`` violation units) and
   ``2D + 2`` for ``k = 1``.
-* ``dfa`` — the minimal complete DFA, from BFS over stacks and minimization
-  (:mod:`succinct.automata`). It has ``Σ_{d=0}^{D} k^d + 1 = (k^{D+1} − 1)/(k − 1) + 1``
-  states (``D + 2`` for ``k = 1``): every stack of height ≤ D, and a sink. (It accepts the
+* ``dfa`` — the minimal complete DFA: the reference's automaton (BFS over the stacks its
+  step function :func:`stack_step` reaches), minimized (:mod:`succinct.automata`), so the
+  reference and the DFA agree on every word by construction. It has
+  ``Σ_{d=0}^{D} k^d + 1 = (k^{D+1} − 1)/(k − 1) + 1`` states (``D + 2`` for ``k = 1``):
+  every stack of height ≤ D, and a sink. (It accepts the
   empty word; recognizers are never asked about it, and the Σ⁺ language's minimal DFA
   has one more state, a non-accepting copy of the start.)
 
@@ -60,6 +62,7 @@ non-members are :func:`members` and :func:`near_misses`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 import sympy as sp
@@ -73,12 +76,12 @@ from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
 from succinct.rnn import RNN, RNNBuilder
 from succinct.sizes import D, R, k, model_report
-from succinct.uhat import ExactRangeError
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = [
-    "brackets", "alphabet", "is_member", "program", "compiled", "hewitt_rnn", "minimal_dfa",
+    "brackets", "alphabet", "stack_step", "is_member", "program", "compiled", "hewitt_rnn",
+    "minimal_dfa",
     "type_bits", "uhat_formulas", "uhat_op_costs", "b_sym", "rnn_units_formula",
     "rnn_params_formula", "dfa_states_formula", "dfa_states_value", "members", "near_misses",
     "verdict", "MAX_DFA_STATES",
@@ -110,20 +113,35 @@ def type_bits(n_types: int) -> int:
     return (n_types - 1).bit_length()
 
 
+Stack = tuple[int, ...]
+
+
+def stack_step(stack: Stack | None, symbol: str, n_types: int, depth: int) -> Stack | None:
+    """One step of the stack recognizer: push an opener's type, pop a matching closer;
+    ``None`` once a closer mismatches or meets an empty stack, or a push exceeds
+    ``depth`` (and forever after)."""
+    if stack is None:
+        return None
+    opening, t = _kinds(n_types)[symbol]
+    if opening:
+        return stack + (t,) if len(stack) < depth else None
+    return stack[:-1] if stack and stack[-1] == t else None
+
+
+@cache
+def _kinds(n_types: int) -> dict[str, tuple[bool, int]]:
+    op, cl = brackets(n_types)
+    return {s: (True, t) for t, s in enumerate(op)} | {s: (False, t) for t, s in enumerate(cl)}
+
+
 def is_member(word: tuple[str, ...] | list[str], n_types: int, depth: int) -> bool:
     """The stack recognizer: balanced, types matching, never more than ``depth`` open."""
-    op, cl = brackets(n_types)
-    kind = {s: (True, t) for t, s in enumerate(op)} | {s: (False, t) for t, s in enumerate(cl)}
-    stack: list[int] = []
+    stack: Stack | None = ()
     for s in word:
-        opening, t = kind[s]
-        if opening:
-            stack.append(t)
-            if len(stack) > depth:
-                return False
-        elif not stack or stack.pop() != t:
+        stack = stack_step(stack, s, n_types, depth)
+        if stack is None:
             return False
-    return not stack
+    return stack == ()
 
 
 # ====================================================================== UHAT
@@ -154,19 +172,12 @@ def program(n_types: int, depth: int) -> Program:
 def compiled(n_types: int, depth: int) -> CompiledProgram:
     """The program compiled to a UHAT (FFN lowering of the Boolean parts).
 
-    Raises:
-        ExactRangeError: when the foundation's interval bounds exceed int32 (from about
-            D = 16; see the message).
+    From about D = 16 the interval bounds of :func:`succinct.uhat.value_bounds` exceed
+    int32 although every coordinate is 0/1; the model is then certified with its
+    declared-Boolean coordinates bounded by 1 and checks them on every evaluation
+    (``spec.boolean_guard``).
     """
-    try:
-        return compile_program(program(n_types, depth), "ffn")
-    except ExactRangeError as e:
-        raise ExactRangeError(
-            f"Dyck-({n_types},{depth}): the compiled UHAT cannot be certified exact in int32 "
-            f"({e}). Every coordinate is 0/1 in fact, but the interval bounds of "
-            "succinct.uhat.value_bounds grow by a constant factor per cancellation round; "
-            "D ≤ 17 (k = 1) and D ≤ 15 (k = 2..4) are certified"
-        ) from None
+    return compile_program(program(n_types, depth), "ffn")
 
 
 # ====================================================================== RNN
@@ -249,27 +260,17 @@ def hewitt_rnn(n_types: int, depth: int) -> RNN:
 
 # ====================================================================== DFA
 def minimal_dfa(n_types: int, depth: int) -> DFA:
-    """BFS over stacks (tuples of types) and a sink, minimized."""
+    """The reference's own automaton, minimized: BFS over the stacks that
+    :func:`stack_step` reaches from the empty one (and its dead state ``None``)."""
     if dfa_states_value(n_types, depth) > MAX_DFA_STATES:
         raise SuccinctError(
             f"the minimal DFA of Dyck-({n_types},{depth}) has "
             f"{dfa_states_value(n_types, depth)} states, more than {MAX_DFA_STATES}; "
             "sizes reports the count without building it"
         )
-    a = alphabet(n_types)
-    op = set(brackets(n_types)[0])
-    index = {s: t % n_types for t, s in enumerate(a.symbols)}
-
-    def step(state: Any, symbol: str) -> Any:
-        if state == "sink":
-            return state
-        t = index[symbol]
-        if symbol in op:
-            return state + (t,) if len(state) < depth else "sink"
-        return state[:-1] if state and state[-1] == t else "sink"
-
-    raw = dfa_from_transition_function(a.symbols, (), step, lambda s: s == (),
-                                       max_states=MAX_DFA_STATES + 1)
+    raw = dfa_from_transition_function(
+        alphabet(n_types).symbols, (), lambda q, s: stack_step(q, s, n_types, depth),
+        lambda q: q == (), max_states=MAX_DFA_STATES + 1)
     return raw.minimize()
 
 

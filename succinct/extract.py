@@ -11,6 +11,8 @@
   count reached.
 * **strict-future B-RASP programs, UHATs and past-time LTL**: the constructions of
   :mod:`succinct.brasp_dfa` (LTL through Prop 16's program).
+* **programs, UHATs and LTL that also look right** (strict past masks, future-time
+  operators): the layer-by-layer construction of :mod:`succinct.layered_dfa`.
 * **DFAs**: themselves.
 * **anything else, bounded**: :func:`bounded_dfa` is the minimal DFA of ``L ∩ Σ^{≤L}``
   from membership queries on all words up to length ``L``
@@ -33,6 +35,7 @@ from succinct.automata import DFA, dfa_from_membership, explore
 from succinct.brasp import Program
 from succinct.brasp_dfa import DEFAULT_MAX_STATES, check_future_only, program_dfa, uhat_dfa
 from succinct.dfa_rnn import DFARecognizer
+from succinct.layered_dfa import check_strict_masks, program_two_sided_dfa, two_sided_dfa
 from succinct.ltl import Language, to_brasp
 from succinct.recognizer import Recognizer
 from succinct.rnn import RNN
@@ -51,7 +54,8 @@ class Automaton:
         minimal: The minimal complete DFA, canonically numbered, rejecting ε.
         method: ``"rnn-extraction"``, ``"brasp-exact"``, ``"uhat-exact"``,
             ``"ltl-exact"``, ``"dfa"`` or ``"bounded"``.
-        explored: Raw states visited by the construction (for RNNs: quantized states
+        explored: Raw states visited by the construction (for the layer-by-layer
+            construction: the largest intermediate automaton; for RNNs: quantized states
             reached; for bounded DFAs: words asked).
         exact: Whether ``minimal`` is the automaton of the whole language (not only up
             to ``max_len``).
@@ -145,29 +149,36 @@ def exact_support(recognizer: Any) -> str | None:
             "the RNN is not in k-bit mode (extraction needs bits=k)"
     try:
         if isinstance(recognizer, Language):
-            check_future_only(to_brasp(recognizer.formula, recognizer.alphabet))
+            check_strict_masks(to_brasp(recognizer.formula, recognizer.alphabet))
         elif isinstance(recognizer, Program | UHAT):
-            check_future_only(recognizer)
-            if isinstance(recognizer, UHAT) and not recognizer.exact:
-                return "the UHAT has non-integer weights"
+            check_strict_masks(recognizer)
         else:
             return (f"no exact automaton for a {type(recognizer).__name__} (exact "
-                    "constructions: DFA, k-bit RNN, strict-future B-RASP program or UHAT, "
-                    "past-time LTL); use the bounded check")
+                    "constructions: DFA, k-bit RNN, B-RASP program or UHAT with strict "
+                    "masks, LTL); use the bounded check")
     except SuccinctError as e:
         return str(e)
     return None
 
 
+def _future_only(model: Program | UHAT) -> bool:
+    try:
+        check_future_only(model)
+    except SuccinctError:
+        return False
+    return True
+
+
 def exact_dfa(recognizer: Any, *, max_states: int = DEFAULT_MAX_STATES) -> Automaton:
     """The automaton of the whole language, for the models where it is computable here.
 
-    Supported: DFAs, k-bit RNNs, strict-future B-RASP programs and UHATs, and LTL
-    languages whose formula uses only past operators (Y, P, H, S).
+    Supported: DFAs, k-bit RNNs, B-RASP programs and UHATs whose attention is strictly
+    masked (strict-future ones by :mod:`succinct.brasp_dfa`, the others by
+    :mod:`succinct.layered_dfa`), and LTL through Prop 16's program.
 
     Raises:
         SuccinctError: for any other recognizer (use :func:`bounded_dfa`), or a
-            program/UHAT with past or unmasked attention.
+            program/UHAT with unmasked attention.
         StateLimitExceeded: beyond ``max_states`` states, with the count reached.
     """
     reason = exact_support(recognizer)
@@ -182,15 +193,22 @@ def exact_dfa(recognizer: Any, *, max_states: int = DEFAULT_MAX_STATES) -> Autom
     if isinstance(recognizer, RNN):
         return extract_rnn(recognizer, max_states=max_states)
     if isinstance(recognizer, UHAT):
-        raw, n = uhat_dfa(recognizer, max_states=max_states)
-        return Automaton(raw.minimize(), "uhat-exact", n, True,
-                         seconds=time.perf_counter() - t0)
+        if _future_only(recognizer):
+            raw, n = uhat_dfa(recognizer, max_states=max_states)
+            minimal = raw.minimize()
+        else:
+            minimal, n = two_sided_dfa(recognizer, max_states=max_states)
+        return Automaton(minimal, "uhat-exact", n, True, seconds=time.perf_counter() - t0)
     if isinstance(recognizer, Language):
         program, method = to_brasp(recognizer.formula, recognizer.alphabet), "ltl-exact"
     else:
         program, method = recognizer, "brasp-exact"
-    raw, n = program_dfa(program, max_states=max_states)
-    return Automaton(raw.minimize(), method, n, True, seconds=time.perf_counter() - t0)
+    if _future_only(program):
+        raw, n = program_dfa(program, max_states=max_states)
+        minimal = raw.minimize()
+    else:
+        minimal, n = program_two_sided_dfa(program, max_states=max_states)
+    return Automaton(minimal, method, n, True, seconds=time.perf_counter() - t0)
 
 
 def bounded_dfa(recognizer: Recognizer, max_len: int, *, max_words: int = 2_000_000,

@@ -174,6 +174,9 @@ class UHATSpec:
     layers: tuple[Layer, ...]
     accept_at: Literal["last", "first"]
     readout_name: str = "accept"
+    # Exactness was certified with every declared-Boolean coordinate bounded by 1
+    # (value_bounds(boolean_one=True)); every evaluation then checks those coordinates.
+    boolean_guard: bool = False
 
     @property
     def output(self) -> Space:
@@ -184,7 +187,8 @@ def _as_int_array(x: np.ndarray) -> np.ndarray:
     return np.asarray(x).astype(np.int64)
 
 
-def value_bounds(spec: UHATSpec, params: dict[str, Any]) -> list[tuple[str, int]]:
+def value_bounds(spec: UHATSpec, params: dict[str, Any], *,
+                 boolean_one: bool = False) -> list[tuple[str, int]]:
     """Interval bounds on every intermediate integer, layer by layer.
 
     Returns ``(component, bound)`` pairs: the largest absolute value any coordinate,
@@ -192,6 +196,15 @@ def value_bounds(spec: UHATSpec, params: dict[str, Any]) -> list[tuple[str, int]
     ``|W v + b| ≤ |W| |v| + |b|`` coordinate-wise and ``|⟨q, k⟩| ≤ Σ |q_i||k_i|``; the
     attended vector is bounded by the layer input, and the zero vector by 0.
     Python integers, so the bounds themselves cannot overflow.
+
+    Intervals forget that a compiled gate such as ``ReLU(x + y − 1)`` stays in {0, 1},
+    so over many layers the bounds grow geometrically although every value is 0/1. With
+    ``boolean_one`` the coordinates an attention layer declares Boolean
+    (``Attention.boolean``) are bounded by 1 at its input. That bound holds only while
+    those coordinates really are 0/1, so a model certified this way
+    (``UHATSpec.boolean_guard``) checks them on every evaluation: if all checks pass,
+    every value up to the last check lay within these bounds (induction over the
+    layers), so the evaluation was exact; if one fails, the answer is refused.
     """
     out: list[tuple[str, int]] = []
     emb = _as_int_array(params["embed"])
@@ -210,6 +223,10 @@ def value_bounds(spec: UHATSpec, params: dict[str, Any]) -> list[tuple[str, int]
         ]
 
     for i, (layer, p) in enumerate(zip(spec.layers, params["layers"], strict=True)):
+        if isinstance(layer, Attention) and boolean_one:
+            for c in layer.boolean:
+                r = layer.source.index(c)
+                bound[r] = min(bound[r], 1)
         if isinstance(layer, Attention):
             q = affine(p["A_w"], p["A_b"], bound)
             k = affine(p["B_w"], p["B_b"], bound)
@@ -258,6 +275,7 @@ class UHAT(struct.PyTreeNode):
             for x in jax.tree_util.tree_leaves(params)
         )
         _check_shapes(spec, params)
+        spec = _replace(spec, boolean_guard=False)  # decided below, from these weights
         layers = []
         for layer, p in zip(spec.layers, params["layers"], strict=True):
             if isinstance(layer, Attention):
@@ -272,12 +290,17 @@ class UHAT(struct.PyTreeNode):
         dtype = np.float32
         if exact:
             bounds = value_bounds(spec, params)
-            for component, bound in bounds:
-                if bound > INT32_MAX:
-                    raise ExactRangeError(
-                        f"{component}: values can reach {bound} > 2^31-1; the model cannot "
-                        "be evaluated exactly in int32"
-                    )
+            if max(b for _, b in bounds) > INT32_MAX:
+                guarded = value_bounds(spec, params, boolean_one=True)
+                for component, bound in guarded:
+                    if bound > INT32_MAX:
+                        raise ExactRangeError(
+                            f"{component}: values can reach {bound} > 2^31-1 even with the "
+                            "declared-Boolean coordinates bounded by 1; the model cannot be "
+                            "evaluated exactly in int32"
+                        )
+                bounds = guarded
+                spec = _replace(spec, boolean_guard=True)
             # Every integer of magnitude ≤ 2^24 is a float32, and so are all sums and
             # products the forward pass forms (each bounded above): float32 is exact
             # and uses the fast matmul kernels. Beyond 2^24 the pass runs in int32.
@@ -340,10 +363,7 @@ class UHAT(struct.PyTreeNode):
         acc, ok = forward(self.spec, use_fast, self.padded, jnp.asarray(tokens),
                           jnp.asarray(lengths))
         if not bool(ok):
-            raise SuccinctError(
-                "a coordinate declared Boolean took a value other than 0/1, so the fast "
-                "attention path does not apply to this model; evaluate with fast=False"
-            )
+            raise SuccinctError(guard_message(self.spec))
         return np.asarray(acc)[:real]
 
     def forward(self, tokens: jax.Array, lengths: jax.Array, *, fast: bool = True):
@@ -411,6 +431,23 @@ def _replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **changes)
 
 
+def guard_message(spec: UHATSpec) -> str:
+    """Why an evaluation whose declared-Boolean check failed is refused."""
+    if spec.boolean_guard:
+        return ("a coordinate declared Boolean took a value other than 0/1; this model's "
+                "exactness certificate bounds those coordinates by 1 (value_bounds with "
+                "boolean_one), so the answer is refused")
+    return ("a coordinate declared Boolean took a value other than 0/1, so the fast "
+            "attention path does not apply to this model; evaluate with fast=False")
+
+
+def _guard_columns(spec: UHATSpec, layer: Attention) -> list[int]:
+    """Source columns an evaluation must check (declared Boolean, guarded models only)."""
+    if not spec.boolean_guard:
+        return []
+    return sorted(layer.source.index(c) for c in layer.boolean)
+
+
 def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
                       trace: bool = False):
     """The paper's definition (§2.3), evaluated densely in numpy.
@@ -428,6 +465,10 @@ def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
     in_word = pos[None, None, :] < lengths[:, None, None]  # [B, 1, N]
     outs = [v]
     for layer, p in zip(model.spec.layers, params["layers"], strict=True):
+        if isinstance(layer, Attention) and (cols := _guard_columns(model.spec, layer)):
+            bits = v[:, :, cols][np.broadcast_to(in_word[:, 0, :], (bsz, n))]
+            if not np.isin(bits, (0, 1)).all():
+                raise SuccinctError(guard_message(model.spec))
         if isinstance(layer, Attention):
             q = v @ p["A_w"].T + p["A_b"]  # [B, N, Q]
             k = v @ p["B_w"].T + p["B_b"]
@@ -770,7 +811,13 @@ def _layers(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
     for layer, p, aux in zip(spec.layers, padded["layers"], padded["aux"], strict=True):
         ok = jnp.bool_(True)
         if isinstance(layer, Attention):
+            guard = ok
+            if cols := _guard_columns(spec, layer):
+                bits = v[:, :, jnp.asarray(cols)]
+                inside = (jnp.arange(v.shape[1])[None, :] < lengths[:, None])[:, :, None]
+                guard = jnp.all(~inside | (bits == 0) | (bits == 1))
             v, ok = _attention_step(_route(layer, fast), p, v, lengths, aux)
+            ok = ok & guard
         elif isinstance(layer, ReLU):
             v = _relu_step(v, aux)
         else:

@@ -74,7 +74,7 @@ from succinct.dfa_rnn import DFARecognizer
 from succinct.extract import Automaton, as_recognizer, exact_dfa, exact_support
 from succinct.recognizer import Recognizer, check_alphabets
 from succinct.rnn import RNN
-from succinct.uhat import UHAT
+from succinct.uhat import UHAT, guard_message
 from succinct.words import Alphabet, SuccinctError, bucket_length, encode
 
 __all__ = ["verify", "Report", "Counterexample", "Certificate", "VerificationTimeout",
@@ -341,7 +341,9 @@ class _Model:
             acc, ok = _uhat_forward(r.spec, not self.dense, r.padded, tokens, lengths)
             if not self.dense and not bool(_to_host(ok)):
                 self.dense = True
-                acc, _ = _uhat_forward(r.spec, False, r.padded, tokens, lengths)
+                acc, ok = _uhat_forward(r.spec, False, r.padded, tokens, lengths)
+            if self.dense and r.spec.boolean_guard and not bool(_to_host(ok)):
+                raise SuccinctError(f"{self.name}: {guard_message(r.spec)}")
             return acc
         if isinstance(r, RNN):
             return rnn_module._rnn_forward(r.spec, r.params, tokens, lengths)

@@ -128,3 +128,37 @@ def test_labelled_printout():
     assert "mask=future, tie=rightmost" in text
     assert "att_a ← a.Q_a" in text
     assert "s ← Q_b" in text
+
+
+def test_boolean_guard_certifies_deep_compiled_programs():
+    """Dyck-(2,16): interval bounds pass 2^31 although every value is 0/1. The model is
+    certified with declared-Boolean coordinates bounded by 1 and checks them at every
+    attention layer; a weight change that breaks a declaration is refused, not answered."""
+    import jax
+
+    from constructions import dyck
+    from succinct.uhat import value_bounds
+    from succinct.verify import verify
+
+    model = dyck.compiled(2, 16).model
+    assert model.spec.boolean_guard
+    assert max(b for _, b in value_bounds(model.spec, model.params)) > 2**31 - 1
+    assert max(b for _, b in value_bounds(model.spec, model.params, boolean_one=True)) \
+        <= 2**24  # so it even runs in float32
+    words = ["(" * 16 + ")" * 16, "([" * 8 + "])" * 8, "(" * 17 + ")" * 17, "([)]"]
+    want = [dyck.is_member(tuple(w), 2, 16) for w in words]
+    assert want == [True, True, False, False]
+    tokens, lengths = encode(words, dyck.alphabet(2))
+    for fast in (None, False):  # (verify below runs the fast path, fused)
+        assert model.accepts_batch(tokens, lengths, fast=fast).tolist() == want
+    params = jax.tree_util.tree_map(np.array, model.params)
+    params["embed"][0, 0] = 2  # the input coordinate Q_( is declared Boolean
+    broken = model.with_params(params)
+    assert broken.spec.boolean_guard
+    for fast in (None, False):
+        with pytest.raises(SuccinctError, match="declared Boolean.*refused"):
+            broken.accepts_batch(tokens, lengths, fast=fast)
+    with pytest.raises(SuccinctError, match="broken: a coordinate declared Boolean"):
+        verify({"broken": broken, "ok": model}, max_len=3)
+    # Shallow programs keep the plain certificate and no checks.
+    assert not dyck.compiled(2, 3).model.spec.boolean_guard

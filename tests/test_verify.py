@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from succinct.automata import DFA
+from succinct.brasp import FALSE, TRUE, ProgramBuilder
 from succinct.compile import compile_program
 from succinct.ltl import Language, parse, to_brasp
 from succinct.recognizer import Predicate
@@ -195,9 +196,11 @@ def test_bad_input():
         verify(models, max_len=17, time_limit=1e-6, batch_size=64)
     with pytest.raises(SuccinctError, match="nothing to check"):
         verify(models)
-    with pytest.raises(SuccinctError, match="not supported, use the bounded check"):
-        past = Language(parse("F a", AB), AB)
-        verify({"x": past, "y": Predicate(AB, lambda w: True)}, unbounded=True)
+    p = ProgramBuilder(AB)
+    anywhere = p.build(p.attend("some_a", mask="none", tie="left", score=p.Q("a").j,
+                                value=TRUE, default=FALSE))
+    with pytest.raises(SuccinctError, match="some_a is unmasked: not supported, use the bo"):
+        verify({"x": anywhere, "y": Language(parse("F a | a", AB), AB)}, unbounded=True)
 
 
 MULTI_DEVICE = textwrap.dedent("""

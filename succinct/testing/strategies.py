@@ -12,6 +12,8 @@ constructions the same way::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hypothesis import strategies as st
 
 from succinct.brasp import (
@@ -29,7 +31,8 @@ from succinct.brasp import (
 from succinct.ltl import Atom, Binary, Bottom, Formula, Top, Unary
 from succinct.words import Alphabet
 
-__all__ = ["words", "word_lists", "boolean_exprs", "programs", "formulas"]
+__all__ = ["words", "word_lists", "boolean_exprs", "programs", "selective_programs",
+           "formulas"]
 
 
 def _alphabet(alphabet: Alphabet | str) -> Alphabet:
@@ -70,16 +73,18 @@ def boolean_exprs(names: list[str], *, at: tuple[str, ...] = ("i",),
 
 @st.composite
 def programs(draw: st.DrawFn, alphabet: Alphabet | str = "ab", *, max_ops: int = 6,
-             max_keys: int = 2, future_only: bool = False) -> Program:
+             max_keys: int = 2, future_only: bool = False,
+             masks: Sequence[str] = ("future", "past", "none")) -> Program:
     """Random B-RASP programs whose attention ops are in Lemma 9's special form.
 
     Every op kind occurs: position-wise ops, and attention ops with every mask and
     tie-break, ``S(j)`` an arbitrary expression over ``j``, ``K`` up to ``max_keys``
     predicates, values over ``i`` and ``j`` and defaults over ``i``. With
     ``future_only=True`` every attention op uses strict-future masking (the programs
-    :mod:`succinct.brasp_dfa` turns into automata).
+    :mod:`succinct.brasp_dfa` turns into automata); ``masks`` restricts the masks drawn
+    otherwise (``("future", "past")``: the programs of :mod:`succinct.layered_dfa`).
     """
-    masks = ["future"] if future_only else ["future", "past", "none"]
+    masks = ["future"] if future_only else list(masks)
     a = _alphabet(alphabet)
     p = ProgramBuilder(a)
     names = [f"Q_{s}" for s in a]
@@ -101,6 +106,46 @@ def programs(draw: st.DrawFn, alphabet: Alphabet | str = "ab", *, max_ops: int =
             )
         names.append(name)
     return p.build(names[-1])
+
+
+@st.composite
+def selective_programs(draw: st.DrawFn, alphabet: Alphabet | str = "abc", *,
+                       max_ops: int = 6,
+                       masks: Sequence[str] = ("future", "past")) -> Program:
+    """Programs in which *which* visible position is selected matters.
+
+    :func:`programs` draws scores and values as independent random expressions over a
+    small alphabet, so the positions a score accepts mostly carry the same value and the
+    tie-break and mask rarely change the output. Here every attention op has a broad
+    score (true, one predicate, or its negation, at ``j``), reads an earlier *derived*
+    predicate at ``j`` when there is one (combined with one at ``i``), and the output
+    op is an attention op; position-wise ops are single gates. Programs built this way
+    differ under a flipped tie-break far more often (a test counts it).
+    """
+    a = _alphabet(alphabet)
+    p = ProgramBuilder(a)
+    base = [f"Q_{s}" for s in a]
+    derived: list[str] = []
+    n_ops = draw(st.integers(2, max_ops))
+    for t in range(n_ops):
+        name = f"P{t}"
+        names = base + derived
+        if t < n_ops - 1 and draw(st.integers(0, 3)) == 0:
+            x, y = (Ref(draw(st.sampled_from(names))) for _ in range(2))
+            p.local(name, draw(st.sampled_from([And((x, y)), Or((x, y)), Iff(x, y), Not(x)])))
+        else:
+            score = draw(st.one_of(st.just(TRUE),
+                                   st.builds(Ref, st.sampled_from(names), st.just("j")),
+                                   st.builds(lambda n: Not(Ref(n, "j")),
+                                             st.sampled_from(names))))
+            read = Ref(draw(st.sampled_from(derived or base)), "j")
+            value = draw(st.sampled_from([read, Not(read), Iff(read, Ref(
+                draw(st.sampled_from(names)), "i"))]))
+            p.attend(name, mask=draw(st.sampled_from(list(masks))),
+                     tie=draw(st.sampled_from(["left", "right"])), score=score,
+                     value=value, default=Ref(draw(st.sampled_from(names)), "i"))
+        derived.append(name)
+    return p.build(derived[-1])
 
 
 def formulas(alphabet: Alphabet | str = "ab", *, max_leaves: int = 8) -> st.SearchStrategy:
