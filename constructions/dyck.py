@@ -8,7 +8,8 @@ stays open) and no prefix has more than ``D`` unclosed brackets.
 
 Models (research notes §8.1):
 
-* ``reference`` — a stack recognizer in plain Python.
+* ``reference`` — a stack recognizer in plain Python, written as a step function over
+  stacks (:class:`succinct.recognizer.StepMachine`), so its automaton is known too.
 * ``uhat`` — a B-RASP program compiled by Lemma 9 (:func:`succinct.compile.compile_program`),
   with no positional encodings. Types are coded in ``b = ⌈log₂ k⌉`` bits ``τ_r``. With
   ``U_0 ≡ 1``, round ``ℓ = 1 … D`` cancels the innermost remaining pairs::
@@ -68,11 +69,11 @@ from typing import Any
 import sympy as sp
 from hypothesis import strategies as st
 
-from succinct.automata import DFA, dfa_from_transition_function
+from succinct.automata import DFA
 from succinct.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of, any_of
 from succinct.compile import CompiledProgram, compile_program
 from succinct.dfa_rnn import DFARecognizer
-from succinct.recognizer import Predicate
+from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
 from succinct.rnn import RNN, RNNBuilder
 from succinct.sizes import D, R, k, model_report
@@ -80,8 +81,8 @@ from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = [
-    "brackets", "alphabet", "stack_step", "is_member", "program", "compiled", "hewitt_rnn",
-    "minimal_dfa",
+    "brackets", "alphabet", "stack_step", "reference", "is_member", "program", "compiled",
+    "hewitt_rnn", "minimal_dfa",
     "type_bits", "uhat_formulas", "uhat_op_costs", "b_sym", "rnn_units_formula",
     "rnn_params_formula", "dfa_states_formula", "dfa_states_value", "members", "near_misses",
     "verdict", "MAX_DFA_STATES",
@@ -132,6 +133,12 @@ def stack_step(stack: Stack | None, symbol: str, n_types: int, depth: int) -> St
 def _kinds(n_types: int) -> dict[str, tuple[bool, int]]:
     op, cl = brackets(n_types)
     return {s: (True, t) for t, s in enumerate(op)} | {s: (False, t) for t, s in enumerate(cl)}
+
+
+def reference(n_types: int, depth: int) -> StepMachine:
+    """The stack recognizer as a recognizer (its automaton is the stacks it reaches)."""
+    return StepMachine(alphabet(n_types), (), lambda q, s: stack_step(q, s, n_types, depth),
+                       lambda q: q == (), name="stack recognizer")
 
 
 def is_member(word: tuple[str, ...] | list[str], n_types: int, depth: int) -> bool:
@@ -268,10 +275,7 @@ def minimal_dfa(n_types: int, depth: int) -> DFA:
             f"{dfa_states_value(n_types, depth)} states, more than {MAX_DFA_STATES}; "
             "sizes reports the count without building it"
         )
-    raw = dfa_from_transition_function(
-        alphabet(n_types).symbols, (), lambda q, s: stack_step(q, s, n_types, depth),
-        lambda q: q == (), max_states=MAX_DFA_STATES + 1)
-    return raw.minimize()
+    return reference(n_types, depth).automaton(MAX_DFA_STATES + 1).minimize()
 
 
 # ====================================================================== formulas
@@ -525,9 +529,7 @@ register(Family(
     ),
     alphabet=lambda p: alphabet(p["k"]),
     models={
-        "reference": lambda p: Predicate(alphabet(p["k"]),
-                                         lambda w: is_member(w, p["k"], p["D"]),
-                                         name="stack recognizer"),
+        "reference": lambda p: reference(p["k"], p["D"]),
         "brasp": lambda p: program(p["k"], p["D"]),
         "uhat": lambda p: compiled(p["k"], p["D"]).model,
         "rnn": lambda p: hewitt_rnn(p["k"], p["D"]),

@@ -13,7 +13,8 @@
   :mod:`succinct.brasp_dfa` (LTL through Prop 16's program).
 * **programs, UHATs and LTL that also look right** (strict past masks, future-time
   operators): the layer-by-layer construction of :mod:`succinct.layered_dfa`.
-* **DFAs**: themselves.
+* **DFAs**: themselves; **state machines** (:class:`succinct.recognizer.StepMachine`):
+  the automaton of their reachable states.
 * **anything else, bounded**: :func:`bounded_dfa` is the minimal DFA of ``L ∩ Σ^{≤L}``
   from membership queries on all words up to length ``L``
   (:func:`succinct.automata.dfa_from_membership`).
@@ -37,7 +38,7 @@ from succinct.brasp_dfa import DEFAULT_MAX_STATES, check_future_only, program_df
 from succinct.dfa_rnn import DFARecognizer
 from succinct.layered_dfa import check_strict_masks, program_two_sided_dfa, two_sided_dfa
 from succinct.ltl import Language, to_brasp
-from succinct.recognizer import Recognizer
+from succinct.recognizer import Recognizer, StepMachine
 from succinct.rnn import RNN
 from succinct.uhat import UHAT
 from succinct.words import SuccinctError, bucket_length
@@ -142,7 +143,7 @@ def extract_rnn(rnn: RNN, *, max_states: int = DEFAULT_MAX_STATES,
 
 def exact_support(recognizer: Any) -> str | None:
     """None if :func:`exact_dfa` can build the automaton of ``recognizer``, else why not."""
-    if isinstance(recognizer, DFA | DFARecognizer):
+    if isinstance(recognizer, DFA | DFARecognizer | StepMachine):
         return None
     if isinstance(recognizer, RNN):
         return None if recognizer.spec.bits is not None else \
@@ -154,8 +155,8 @@ def exact_support(recognizer: Any) -> str | None:
             check_strict_masks(recognizer)
         else:
             return (f"no exact automaton for a {type(recognizer).__name__} (exact "
-                    "constructions: DFA, k-bit RNN, B-RASP program or UHAT with strict "
-                    "masks, LTL); use the bounded check")
+                    "constructions: DFA, state machine, k-bit RNN, B-RASP program or UHAT "
+                    "with strict masks, LTL); use the bounded check")
     except SuccinctError as e:
         return str(e)
     return None
@@ -172,8 +173,8 @@ def _future_only(model: Program | UHAT) -> bool:
 def exact_dfa(recognizer: Any, *, max_states: int = DEFAULT_MAX_STATES) -> Automaton:
     """The automaton of the whole language, for the models where it is computable here.
 
-    Supported: DFAs, k-bit RNNs, B-RASP programs and UHATs whose attention is strictly
-    masked (strict-future ones by :mod:`succinct.brasp_dfa`, the others by
+    Supported: DFAs, state machines, k-bit RNNs, B-RASP programs and UHATs whose
+    attention is strictly masked (strict-future ones by :mod:`succinct.brasp_dfa`, the others by
     :mod:`succinct.layered_dfa`), and LTL through Prop 16's program.
 
     Raises:
@@ -192,6 +193,10 @@ def exact_dfa(recognizer: Any, *, max_states: int = DEFAULT_MAX_STATES) -> Autom
                          True, seconds=time.perf_counter() - t0)
     if isinstance(recognizer, RNN):
         return extract_rnn(recognizer, max_states=max_states)
+    if isinstance(recognizer, StepMachine):
+        raw = recognizer.automaton(max_states)
+        return Automaton(reject_empty(raw).minimize(), "state-machine", raw.n_states, True,
+                         seconds=time.perf_counter() - t0)
     if isinstance(recognizer, UHAT):
         if _future_only(recognizer):
             raw, n = uhat_dfa(recognizer, max_states=max_states)

@@ -8,15 +8,18 @@ ask which kind they hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from succinct.words import Alphabet, SuccinctError, encode
 
-__all__ = ["Recognizer", "Predicate", "accepts", "check_alphabets"]
+if TYPE_CHECKING:
+    from succinct.automata import DFA
+
+__all__ = ["Recognizer", "Predicate", "StepMachine", "accepts", "check_alphabets"]
 
 
 @runtime_checkable
@@ -53,6 +56,43 @@ class Predicate:
     def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
+
+
+@dataclass(frozen=True)
+class StepMachine:
+    """A reference recognizer written as a finite-state Python machine.
+
+    A word is accepted iff folding ``step`` over its symbols from ``start`` ends in a
+    state ``accept`` holds for. Being a fold, its language is that of the automaton of
+    the states reachable from ``start`` (:meth:`automaton`), so verification can compare
+    it with other models on **all** words, not only on the words it is run on.
+    """
+
+    alphabet: Alphabet
+    start: Hashable
+    step: Callable[[Any, str], Hashable]
+    accept: Callable[[Any], bool]
+    name: str = "state machine"
+
+    def run(self, word: Sequence[str]) -> bool:
+        state = self.start
+        for s in word:
+            state = self.step(state, s)
+        return bool(self.accept(state))
+
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+        return Predicate(self.alphabet, self.run, self.name).accepts_batch(tokens, lengths)
+
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
+        tokens, lengths = encode(words, self.alphabet)
+        return self.accepts_batch(tokens, lengths)
+
+    def automaton(self, max_states: int = 1_000_000) -> DFA:
+        """The DFA of the reachable states (breadth-first, not minimized)."""
+        from succinct.automata import dfa_from_transition_function
+
+        return dfa_from_transition_function(self.alphabet.symbols, self.start, self.step,
+                                            self.accept, max_states=max_states)
 
 
 def accepts(recognizer: Recognizer, words: Iterable[str | Sequence[str]]) -> np.ndarray:

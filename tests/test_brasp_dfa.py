@@ -147,10 +147,14 @@ def test_single_exponential_counter(big_n):
     assert minimal.n_states == 2 ** (big_n + 1) * (big_n + 2) - big_n
 
 
-def test_dyck_program_needs_the_bounded_check():
+def test_dyck_program_attends_both_ways():
+    """The left-to-right construction refuses it; the layered one (exact_dfa) takes it."""
+    from succinct.extract import exact_dfa
+
     program, _ = family_model("dyck", "brasp", k=2, D=2)
     with pytest.raises(SuccinctError, match="not supported, use the bounded check"):
         program_dfa(program)
+    assert exact_dfa(program).minimal.n_states == 8 + 1  # stacks ≤ 2, sink, fresh start
 
 
 def test_aperiodic_word_problem_flip_flop():

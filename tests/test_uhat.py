@@ -138,7 +138,6 @@ def test_boolean_guard_certifies_deep_compiled_programs():
 
     from constructions import dyck
     from succinct.uhat import value_bounds
-    from succinct.verify import verify
 
     model = dyck.compiled(2, 16).model
     assert model.spec.boolean_guard
@@ -149,16 +148,47 @@ def test_boolean_guard_certifies_deep_compiled_programs():
     want = [dyck.is_member(tuple(w), 2, 16) for w in words]
     assert want == [True, True, False, False]
     tokens, lengths = encode(words, dyck.alphabet(2))
-    for fast in (None, False):  # (verify below runs the fast path, fused)
-        assert model.accepts_batch(tokens, lengths, fast=fast).tolist() == want
+    # The numpy definition here; the jitted paths' checks: test_boolean_guard_in_the_verifier.
+    assert model.accepts_batch(tokens, lengths).tolist() == want
     params = jax.tree_util.tree_map(np.array, model.params)
     params["embed"][0, 0] = 2  # the input coordinate Q_( is declared Boolean
     broken = model.with_params(params)
     assert broken.spec.boolean_guard
-    for fast in (None, False):
-        with pytest.raises(SuccinctError, match="declared Boolean.*refused"):
-            broken.accepts_batch(tokens, lengths, fast=fast)
-    with pytest.raises(SuccinctError, match="broken: a coordinate declared Boolean"):
-        verify({"broken": broken, "ok": model}, max_len=3)
+    with pytest.raises(SuccinctError, match="declared Boolean.*refused"):
+        broken.accepts_batch(tokens, lengths)
     # Shallow programs keep the plain certificate and no checks.
     assert not dyck.compiled(2, 3).model.spec.boolean_guard
+
+
+def _chained_gates(gain: int, broken: bool = False):
+    """Three FFN gates ``z_t = ReLU(M z_{t−1}) − ReLU(M z_{t−1} − 1)`` (0/1 on 0/1
+    inputs, M = 2^11), each followed by an attention layer: intervals give ~2M per gate,
+    (2M)^3 > 2^31 in all; bounded by 1 at each attention layer it is ~2M."""
+    b = UHATBuilder(AB)
+    prev = "Q_a"
+    for t in range(3):
+        z = f"z{t}"
+        r = b.ffn(hidden=[f"h{t}", f"g{t}"], new=[z], boolean=[z])
+        r.W_1[(f"h{t}", prev)] = gain
+        r.W_1[(f"g{t}", prev)] = gain
+        r.W_1.set_bias(f"g{t}", -1)
+        r.W_2[(z, f"h{t}")] = 2 if broken and t == 0 else 1
+        r.W_2[(z, f"g{t}")] = -1
+        b.attention(mask="future", tie="left", query=["s"])
+        prev = z
+    return b.build(readout={prev: 1})
+
+
+def test_boolean_guard_in_the_verifier():
+    from succinct.recognizer import Predicate
+    from succinct.verify import verify
+
+    last_a = Predicate(AB, lambda w: w[-1] == "a")
+    good = _chained_gates(2**11)
+    assert good.spec.boolean_guard
+    assert verify({"uhat": good, "ref": last_a}, max_len=6).agree
+    bad = _chained_gates(2**11, broken=True)  # z0 = M + 1 on an a
+    assert bad.spec.boolean_guard
+    with pytest.raises(SuccinctError, match="bad: a coordinate declared Boolean.*refused"):
+        verify({"bad": bad, "ref": last_a}, max_len=3)
+    assert not _chained_gates(4).spec.boolean_guard  # small gains: plain certificate

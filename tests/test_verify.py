@@ -255,6 +255,8 @@ def test_cli_verify_and_dfa(tmp_path):
     assert "minimal DFA: 3 states (exact, uhat-exact" in res.output  # A_S_B
     assert dot.read_text().count("doublecircle") == 1
     res = runner.invoke(app, ["dfa", "ltl", "-p", "formula=F a", "--model", "reference"])
+    assert res.exit_code == 0 and "(exact, ltl-exact" in res.output  # future time: layered
+    res = runner.invoke(app, ["dfa", "khop", "--model", "reference"])
     assert res.exit_code == 2 and "--max-len" in res.output
-    res = runner.invoke(app, ["dfa", "ltl", "-p", "formula=F a", "--max-len", "5"])
-    assert res.exit_code == 0 and "words up to length 5" in res.output
+    res = runner.invoke(app, ["dfa", "khop", "--model", "reference", "--max-len", "2"])
+    assert res.exit_code == 0 and "words up to length 2" in res.output
