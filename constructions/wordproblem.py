@@ -9,6 +9,10 @@ maps are composed left to right). Built-in tables (``-p monoid=…``):
 * ``parity`` — Q = {0, 1}; ``a`` swaps, ``b`` keeps; F = {0}: an even number of a's. ℤ₂.
 * ``s3`` / ``s5`` — S₃ / S₅ acting on {0..n−1}: ``t`` = the transposition (0 1), ``c`` =
   the cycle (0 1 … n−1); F = {0}: the product fixes 0.
+* ``lasttwo`` — "the last two letters are equal" over {a, b}, given as a cascade of two
+  reset semiautomata (``last`` ∈ {−, a, b} remembers the last letter; ``eq`` ∈ {0, 1} is
+  reset on every letter to [letter = last]). Aperiodic, but ``a`` and ``b`` are neither
+  resets nor the identity on its 5-state table, so it needs the cascade.
 * ``FILE`` — a JSON table::
 
       {"states": ["off", "on"],
@@ -18,22 +22,29 @@ maps are composed left to right). Built-in tables (``-p monoid=…``):
        "accepting": ["on"]}
 
   Generator names are the alphabet's symbols (words are read letter by letter when all
-  names are one character, else space-separated); every map must be total.
+  names are one character, else space-separated); every map must be total. Or a JSON
+  object ``{"cascade": …}``: a cascade of reset semiautomata in the form of
+  :mod:`succinct.cascade`; its table is the product of the components restricted to the
+  state tuples reachable from the initial one.
 
 Models (research notes §8.2). All work on the minimal DFA of the table's language:
 
-* ``reference`` — composes the maps in Python.
-* ``uhat`` — only for aperiodic syntactic monoids, built as B-RASP and compiled (Lemma 9),
-  for *reset* tables: every generator a constant map (a reset to c) or the identity, like
-  the flip-flop. One rightmost strict-future attention finds the last reset::
+* ``reference`` — composes the maps in Python, as a state machine
+  (:class:`succinct.recognizer.StepMachine`: its automaton is the table's).
+* ``uhat`` — only for aperiodic syntactic monoids, built as B-RASP and compiled (Lemma 9).
+  For *reset* tables (every generator a constant map, a reset to c, or the identity, like
+  the flip-flop) one rightmost strict-future attention finds the last reset::
 
       B(i)   := ▶_j[j < i, reset(j)] toF(j) : [q₀ ∈ F]
       acc(i) := (reset(i) ∧ toF(i)) ∨ (¬reset(i) ∧ B(i))
 
+  For tables given as a **cascade** of reset semiautomata, the cascade's program
+  (:meth:`succinct.cascade.Cascade.program`: per component, the last reset before each
+  position, reading the earlier components' states at the previous position).
   For a non-aperiodic syntactic monoid (any non-trivial group: parity, S₃, S₅) it raises:
   no UHAT of the paper's kind exists (star-free ≡ aperiodic ≡ UHAT without positional
-  encodings). Aperiodic tables that are not reset tables (cascades) are refused with a
-  message saying that their Krohn–Rhodes decomposition is not implemented.
+  encodings). Other aperiodic tables are refused with a message asking for the table as
+  a cascade (Krohn–Rhodes guarantees one exists; finding it is not implemented).
 * ``scan`` — any monoid, groups included: a Hillis–Steele scan with hard attention that
   **uses positional encodings** (``pos = p``, ``pos2 = p²``; :mod:`succinct.positional`),
   so it is outside the paper's UHAT model, for words of length ≤ T. Each symbol embeds as
@@ -49,10 +60,10 @@ Models (research notes §8.2). All work on the minimal DFA of the table's langua
     (``G·F`` when ``v_ℓ = 1``, ``F`` otherwise: |Q|³ + |Q|² hidden units).
 
   After L levels position p holds ``F_1 ⋯ F_p``; accept iff ``Σ_{s ∈ F} F[q₀, s] > 0``.
-  2L layers. The foundation's int32 range check bounds every coordinate by interval
-  arithmetic, which cannot see that the entries stay 0/1: its bound grows by a factor
-  ``2|Q| + 1`` per level, so large ``|Q|`` and T are refused with an ExactRangeError
-  (S₅: T ≤ 256).
+  2L layers. Interval arithmetic cannot see that the entries stay 0/1 (its bound grows
+  by a factor ``2|Q| + 1`` per level), so from S₅ at T = 512 on the model is certified
+  exact with its declared-Boolean entries bounded by 1 and checks them on every
+  evaluation (:func:`succinct.uhat.value_bounds`, ``boolean_guard``).
 * ``rnn`` — the DFA → 1-bit Elman RNN construction (:func:`succinct.dfa_rnn.dfa_to_rnn`),
   ``|Q||Σ| + 1`` units.
 * ``rnn2`` — the second-order RNN ``h_t = M[σ_t] h_{t−1}`` with ``|Q|`` units
@@ -75,11 +86,12 @@ import sympy as sp
 
 from succinct.automata import DFA
 from succinct.brasp import FALSE, TRUE, Program, ProgramBuilder, any_of
+from succinct.cascade import Cascade, parse_cascade
 from succinct.compile import CompiledProgram, compile_program
 from succinct.dfa_rnn import DFARecognizer, dfa_to_rnn
 from succinct.monoid import is_aperiodic, is_group, syntactic_monoid
 from succinct.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
-from succinct.recognizer import Predicate
+from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
 from succinct.rnn2 import from_dfa
 from succinct.sizes import FFN_PARAMS, H, Q, R, S, Sigma, count, model_report, n
@@ -87,7 +99,8 @@ from succinct.uhat import ExactRangeError
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
-__all__ = ["Table", "BUILTIN", "load_table", "minimal_dfa", "reset_program", "uhat",
+__all__ = ["Table", "BUILTIN", "load_table", "minimal_dfa", "uhat_program", "uhat",
+           "table_from_cascade", "LASTTWO",
            "scan", "scan_formulas", "rnn_units_formula", "rnn2_units_formula", "NoUHATError",
            "verdict", "T"]
 
@@ -108,6 +121,7 @@ class Table:
     generators: tuple[tuple[str, tuple[int, ...]], ...]  # (symbol, images of 0..n−1)
     initial: int
     accepting: frozenset[int]
+    cascade: Cascade | None = None  # how the table was given, if as a cascade
 
     @property
     def alphabet(self) -> Alphabet:
@@ -129,6 +143,36 @@ class Table:
             q = maps[s][q]
         return q in self.accepting
 
+    def reference(self) -> StepMachine:
+        """The composition of the maps as a state machine."""
+        maps = dict(self.generators)
+        return StepMachine(self.alphabet, self.initial, lambda q, s: maps[s][q],
+                           lambda q: q in self.accepting, name="composition of maps")
+
+
+def table_from_cascade(name: str, cascade: Cascade) -> Table:
+    """The product of a cascade's components on the state tuples reachable from the
+    initial one (breadth-first; state names ``s_1|s_2|…``)."""
+    dfa = cascade.reference().automaton()
+    states = tuple(str(q) for q in range(dfa.n_states))
+    gens = tuple((sym, tuple(int(x) for x in dfa.delta[:, a]))
+                 for a, sym in enumerate(dfa.alphabet))
+    return Table(name, states, gens, dfa.start,
+                 frozenset(int(q) for q in range(dfa.n_states) if dfa.accepting[q]), cascade)
+
+
+LASTTWO = parse_cascade({
+    "alphabet": ["a", "b"],
+    "components": [
+        {"name": "last", "states": ["-", "a", "b"], "initial": "-",
+         "rules": [{"on": "a", "to": "a"}, {"on": "b", "to": "b"}]},
+        {"name": "eq", "states": ["0", "1"], "initial": "0",
+         "rules": [{"on": "a", "when": {"last": "a"}, "to": "1"}, {"on": "a", "to": "0"},
+                   {"on": "b", "when": {"last": "b"}, "to": "1"}, {"on": "b", "to": "0"}]},
+    ],
+    "accepting": [{"eq": "1"}],
+}, "lasttwo")
+
 
 def _perm_table(name: str, size: int) -> Table:
     swap = tuple([1, 0] + list(range(2, size)))
@@ -143,6 +187,7 @@ BUILTIN: dict[str, Table] = {
     "parity": Table("parity", ("0", "1"), (("a", (1, 0)), ("b", (0, 1))), 0, frozenset({0})),
     "s3": _perm_table("s3", 3),
     "s5": _perm_table("s5", 5),
+    "lasttwo": table_from_cascade("lasttwo", LASTTWO),
 }
 
 
@@ -164,6 +209,8 @@ def load_table(spec: str) -> Table:
 def _parse_table(name: str, data: Any, where: str) -> Table:
     if not isinstance(data, dict):
         raise SuccinctError(f"{where}: a table is a JSON object")
+    if "cascade" in data:
+        return table_from_cascade(name, parse_cascade(data["cascade"], where))
     for key in ("states", "generators", "initial", "accepting"):
         if key not in data:
             raise SuccinctError(f"{where}: missing key {key!r} (need states, generators, "
@@ -204,8 +251,9 @@ def _maps(dfa: DFA) -> list[tuple[int, ...]]:
 
 
 # ====================================================================== UHAT (aperiodic)
-def reset_program(table: Table) -> Program:
-    """The one-attention B-RASP program of a reset table (raises otherwise)."""
+def uhat_program(table: Table) -> Program:
+    """The B-RASP program of an aperiodic table: the one-attention program of a reset
+    table, else the program of the cascade the table was given as (raises otherwise)."""
     dfa = minimal_dfa(table)
     mono = syntactic_monoid(dfa)
     if not is_aperiodic(mono):
@@ -224,11 +272,14 @@ def reset_program(table: Table) -> Program:
             kinds[sym] = None
         elif len(set(m)) == 1:
             kinds[sym] = m[0]
+        elif table.cascade is not None:
+            return table.cascade.program()
         else:
             raise SuccinctError(
                 f"the {table.name} table is aperiodic, so a UHAT exists, but generator "
-                f"{sym!r} is neither a reset nor the identity; this toolkit builds UHATs "
-                "for reset tables only (a Krohn–Rhodes cascade decomposition is not "
+                f"{sym!r} is neither a reset nor the identity; give the table as a cascade "
+                "of reset semiautomata ({\"cascade\": …}, see succinct.cascade), from which "
+                "the UHAT is built (finding the Krohn–Rhodes decomposition is not "
                 "implemented)"
             )
     p = ProgramBuilder(a)
@@ -244,8 +295,8 @@ def reset_program(table: Table) -> Program:
 
 
 def uhat(table: Table) -> CompiledProgram:
-    """The compiled reset program (see :func:`reset_program`)."""
-    return compile_program(reset_program(table), "ffn")
+    """The compiled program (see :func:`uhat_program`)."""
+    return compile_program(uhat_program(table), "ffn")
 
 
 # ====================================================================== scan (with PE)
@@ -441,15 +492,13 @@ register(Family(
     description="iterated composition δ(q0, w) ∈ F of a transformation table (notes §8.2)",
     params=(
         Param("monoid", str, default="flipflop",
-              help="flipflop | parity | s3 | s5 | path to a JSON table"),
+              help="flipflop | parity | s3 | s5 | lasttwo | path to a JSON table"),
         Param("T", int, default=256, low=2, high=2048,
               help="longest word the scan model covers (positional encodings)"),
     ),
     alphabet=lambda p: load_table(p["monoid"]).alphabet,
     models={
-        "reference": lambda p: Predicate(load_table(p["monoid"]).alphabet,
-                                         load_table(p["monoid"]).accepts,
-                                         name="composition of maps"),
+        "reference": lambda p: load_table(p["monoid"]).reference(),
         "uhat": _uhat_model,
         "scan": lambda p: scan(load_table(p["monoid"]), p["T"]),
         "rnn": lambda p: dfa_to_rnn(minimal_dfa(load_table(p["monoid"]))),
@@ -458,11 +507,12 @@ register(Family(
     },
     members=_members,
     sizes=sizes,
-    atlas=lambda full: [{"monoid": m} for m in ("flipflop", "parity", "s3", "s5")],
+    atlas=lambda full: [{"monoid": m} for m in ("flipflop", "lasttwo", "parity", "s3", "s5")],
     verdict=verdict,
     model_help={
         "reference": "composition of the maps (plain Python)",
-        "uhat": "reset tables only (aperiodic): one strict-future attention, compiled",
+        "uhat": "aperiodic tables: reset tables (one strict-future attention) or tables "
+                "given as a reset cascade; compiled by Lemma 9",
         "scan": "log-depth hard-attention scan WITH positional encodings (outside the "
                 "paper's UHAT), words up to length T",
         "rnn": "DFA → 1-bit Elman RNN, |Q||Σ|+1 units",

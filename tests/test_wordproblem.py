@@ -31,9 +31,12 @@ def models(name: str) -> dict:
     fam = get_family("wordproblem")
     p = {"monoid": name, "T": T_MAX}
     out = {m: fam.build(m, p) for m in MODELS}
-    if name == "flipflop":
+    if name in APERIODIC:
         out["uhat"] = fam.build("uhat", p)
     return out
+
+
+APERIODIC = ("flipflop", "lasttwo")
 
 
 def reference(table: wp.Table, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -74,6 +77,11 @@ def test_every_model_on_all_words_up_to_10(name):
     tokens, lengths = all_words(len(table.generators), 10)
     want = reference(table, tokens, lengths)
     assert 0 < want.sum() < len(want)
+    if name == "lasttwo":  # by hand: the last two letters are equal
+        by_hand = (lengths >= 2) & (tokens[np.arange(len(lengths)), lengths - 1]
+                                    == tokens[np.arange(len(lengths)), np.maximum(lengths - 2,
+                                                                                  0)])
+        assert (want == by_hand).all()
     assert (accepts(get_family("wordproblem").build("reference", {"monoid": name}),
                     [table.alphabet.to_word(r[:k]) for r, k in zip(tokens[:500], lengths[:500],
                                                                    strict=True)])
@@ -95,8 +103,9 @@ def test_every_model_on_sampled_words_up_to_T(name):
 
 
 def test_aperiodicity_classification():
+    # lasttwo (by hand): 1, a, b, and one class per last two letters of longer words.
     expected = {"flipflop": (True, False, 3), "parity": (False, True, 2),
-                "s3": (False, True, 6), "s5": (False, True, 120)}
+                "s3": (False, True, 6), "s5": (False, True, 120), "lasttwo": (True, False, 7)}
     for name, (aperiodic, group, order) in expected.items():
         mono = syntactic_monoid(wp.minimal_dfa(wp.BUILTIN[name]))
         assert (is_aperiodic(mono), is_group(mono), len(mono)) == (aperiodic, group, order)
@@ -133,8 +142,12 @@ def test_scan_is_labelled_outside_the_paper():
     assert "OUTSIDE" in wp.sizes({"monoid": "parity", "T": 8})["scan"]["note"]
     with pytest.raises(SuccinctError, match="longer than T=8"):
         wp.scan(wp.BUILTIN["parity"], 8).accepts(["a" * 9])
-    with pytest.raises(SuccinctError, match="cannot be certified exact"):
-        wp.scan(wp.BUILTIN["s5"], 512)
+    # S5 at T = 512: interval bounds exceed int32; certified with Boolean entries ≤ 1.
+    big = wp.scan(wp.BUILTIN["s5"], 512)
+    assert big.inner.spec.boolean_guard
+    words = ["t" * 512, "t" * 511 + "c", "c" * 510 + "tt"]  # t² = 1, c⁵ = 1
+    assert big.accepts(words).tolist() == [wp.BUILTIN["s5"].accepts(tuple(w)) for w in words] \
+        == [True, False, True]
 
 
 def test_json_tables(tmp_path):
@@ -156,7 +169,7 @@ def test_json_tables(tmp_path):
                "initial": "0", "accepting": ["1"]}
     path2 = tmp_path / "counter.json"
     path2.write_text(json.dumps(counter))
-    with pytest.raises(SuccinctError, match="Krohn–Rhodes"):
+    with pytest.raises(SuccinctError, match="give the table as a cascade.*Krohn–Rhodes"):
         fam.build("uhat", {"monoid": str(path2)})
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"states": ["a"], "generators": {"g": {"a": "b"}},
@@ -195,3 +208,87 @@ def test_verdict_says_rnn_wins_on_groups():
     rows = [r for r in v.rows() if r["where"] in ("parity", "s3", "s5")]
     assert {r["smaller"] for r in rows} == {"RNN"}
     assert {r["growth"] for r in rows if r["left"] == "UHAT"} == {"infinite"}
+
+
+def _cascade_json(**changes) -> dict:
+    """A saturating 3-step counter as a cascade (it is no reset table): ``hi`` is set on
+    a ``u`` once ``lo`` is set, ``lo`` on any ``u``; ``r`` resets both."""
+    data = {"alphabet": ["u", "r"],
+            "components": [
+                {"name": "lo", "states": ["0", "1"], "initial": "0",
+                 "rules": [{"on": "u", "to": "1"}, {"on": "r", "to": "0"}]},
+                {"name": "hi", "states": ["0", "1"], "initial": "0",
+                 "rules": [{"on": "u", "when": {"lo": "1"}, "to": "1"},
+                           {"on": "r", "to": "0"}]}],
+            "accepting": [{"lo": "1", "hi": "0"}]}
+    data.update(changes)
+    return {"cascade": data}
+
+
+def test_json_cascades(tmp_path):
+    """Exactly one u since the last r (or the start): by hand, and every model."""
+    path = tmp_path / "count.json"
+    path.write_text(json.dumps(_cascade_json()))
+    fam = get_family("wordproblem")
+    p = {"monoid": str(path), "T": 16}
+    words = ["".join(w) for ell in range(1, 8) for w in
+             np.array(list("ur"))[words_of_length(2, ell)]]
+    want = np.array([w.split("r")[-1].count("u") == 1 for w in words])
+    for m in ("reference", "uhat", "scan", "rnn", "rnn2", "dfa"):
+        assert (accepts(fam.build(m, p), words) == want).all(), m
+    bad = [({"components": [{"name": "x", "states": ["0"], "initial": "0",
+                             "rules": [{"on": "u", "when": {"y": "0"}, "to": "0"}]},
+                            {"name": "y", "states": ["0"], "initial": "0"}]},
+            "reads 'y', which is not an earlier component"),
+           ({"accepting": [{"lo": "2"}]}, "tests lo='2', not a state of 'lo'"),
+           ({"alphabet": ["u"]}, "rule on unknown symbol 'r'"),
+           ({"accepting": []}, "at least one accepting assignment")]
+    for case, (change, message) in enumerate(bad):
+        path = tmp_path / f"bad{case}.json"
+        path.write_text(json.dumps(_cascade_json(**change)))
+        with pytest.raises(SuccinctError, match=message):
+            fam.build("reference", {"monoid": str(path)})
+
+
+@st.composite
+def cascades(draw):
+    """Random cascades whose answer depends on which reset came last: every component
+    has rules to two different states, and every accepting assignment tests the last
+    component (so the result reads the whole cascade)."""
+    from succinct.cascade import parse_cascade
+
+    letters = ["a", "b", "c"][:draw(st.integers(2, 3))]
+    comps = []
+    for k in range(draw(st.integers(1, 3))):
+        states = [str(s) for s in range(draw(st.integers(2, 3)))]
+        targets = draw(st.permutations(states))[:2] + draw(
+            st.lists(st.sampled_from(states), max_size=3))
+        rules = []
+        for to in targets:
+            when = {c["name"]: draw(st.sampled_from(c["states"])) for c in comps
+                    if draw(st.booleans())}
+            rules.append({"on": draw(st.sampled_from(letters)), "when": when, "to": to})
+        comps.append({"name": f"C{k}", "states": states,
+                      "initial": draw(st.sampled_from(states)), "rules": rules})
+    accepting = [{c["name"]: draw(st.sampled_from(c["states"])) for c in comps
+                  if c is comps[-1] or draw(st.booleans())}
+                 for _ in range(draw(st.integers(1, 2)))]
+    return parse_cascade({"alphabet": letters, "components": comps, "accepting": accepting})
+
+
+@given(cascades())
+def test_cascade_programs_run_their_cascades(cascade):
+    """On all words (both automata exact): the program's strict-future automaton equals
+    the cascade's own; the program's aperiodic monoid, as Krohn–Rhodes says."""
+    from succinct.brasp_dfa import program_dfa
+    from succinct.extract import reject_empty
+
+    program = cascade.program()
+    mine = program_dfa(program)[0].minimize()
+    theirs = reject_empty(cascade.reference().automaton()).minimize()
+    assert mine == theirs
+    assert is_aperiodic(syntactic_monoid(theirs))
+    words = ["".join(w) for ell in range(1, 5) for w in
+             np.array(list(cascade.alphabet.symbols))[words_of_length(len(cascade.alphabet),
+                                                                      ell)]]
+    assert (program.accepts(words) == cascade.reference().accepts(words)).all()
