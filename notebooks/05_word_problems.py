@@ -24,6 +24,11 @@
 #
 # * `flipflop` (set / reset / keep) is aperiodic: one strict-future attention to the last
 #   set-or-reset finds the state;
+# * `lasttwo` ("the last two letters are equal") is aperiodic too, but its letters are
+#   neither resets nor the identity on its states. Krohn–Rhodes: it is run by a
+#   *cascade* of reset semiautomata, here `last` (the last letter) feeding `eq`; each
+#   component is one last-reset attention per state, reading the earlier components at
+#   the previous position (`succinct.cascade`);
 # * `parity` ($\mathbb Z_2$), `s3`, `s5` are groups: **no** UHAT of the paper's kind
 #   exists, at any size. A log-depth *scan* (Liu et al. 2023) composes the maps by hard
 #   attention, but it needs positional encodings — outside the paper's model, and its
@@ -32,12 +37,13 @@
 # %%
 import numpy as np
 
+from constructions.wordproblem import LASTTWO
 from succinct import SuccinctError, accepts
 from succinct.registry import get_family
 from succinct.viz import Curve, sizes_figure
 
 wp = get_family("wordproblem")
-for monoid in ("flipflop", "parity", "s3", "s5"):
+for monoid in ("flipflop", "lasttwo", "parity", "s3", "s5"):
     p = {"monoid": monoid, "T": 16}
     dfa = wp.build("dfa", p)
     rnn, rnn2 = wp.build("rnn", p), wp.build("rnn2", p)
@@ -47,6 +53,14 @@ for monoid in ("flipflop", "parity", "s3", "s5"):
         uhat = f"none — {str(e)[:70]}…"
     print(f"{monoid:>8}: DFA {dfa.n_states:>3} states, RNN {rnn.units:>4} units, "
           f"second-order RNN {rnn2.units:>3} units, UHAT: {uhat}")
+
+# %% [markdown]
+# The `lasttwo` cascade's program: per component and state, the last reset before $i$
+# (`last[·]`), and the state at the previous position (`prev[·]`) for the components
+# that later ones read.
+
+# %%
+print(LASTTWO.program())
 
 # %% [markdown]
 # The scan for $S_5$ against the reference, on random words up to length $T = 16$:
