@@ -46,7 +46,6 @@ sequential transducers and under reversal (standard).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
@@ -61,6 +60,32 @@ __all__ = ["two_sided_dfa", "program_two_sided_dfa", "check_strict_masks",
            "live_coordinates"]
 
 Label = tuple[int, ...]  # (letter index, *residual vector)
+
+
+class _Index:
+    """Numbers hashable items in order of first appearance (iterating it while adding is a
+    breadth-first queue); more than ``limit`` items raise
+    :class:`succinct.automata.StateLimitExceeded`."""
+
+    def __init__(self, limit: float = float("inf")) -> None:
+        self.items: list = []
+        self.ids: dict[Hashable, int] = {}
+        self.limit = limit
+
+    def add(self, item: Hashable) -> int:
+        i = self.ids.get(item)
+        if i is None:
+            i = self.ids[item] = len(self.items)
+            self.items.append(item)
+            if len(self.items) > self.limit:
+                raise StateLimitExceeded(len(self.items), int(self.limit), 0)
+        return i
+
+    def __iter__(self):
+        i = 0
+        while i < len(self.items):
+            yield self.items[i]
+            i += 1
 
 
 @dataclass
@@ -105,30 +130,16 @@ def check_strict_masks(model: UHAT | Program) -> None:
 # ====================================================================== automata on labels
 def _determinize(nfa: _NFA, max_states: int) -> _Auto:
     """Subset construction (only reachable subsets)."""
-    start = frozenset(nfa.starts)
-    ids = {start: 0}
-    subsets = [start]
+    subsets = _Index(max_states)
+    subsets.add(frozenset(nfa.starts))
     delta: list[dict[int, int]] = []
-    queue = deque([start])
-    while queue:
-        s = queue.popleft()
+    for s in subsets:  # grows while it is read: breadth-first
         moves: dict[int, set[int]] = {}
         for q in s:
             for x, targets in nfa.trans[q].items():
                 moves.setdefault(x, set()).update(targets)
-        row = {}
-        for x, targets in moves.items():
-            t = frozenset(targets)
-            i = ids.get(t)
-            if i is None:
-                i = ids[t] = len(subsets)
-                subsets.append(t)
-                if len(subsets) > max_states:
-                    raise StateLimitExceeded(len(subsets), max_states, 0)
-                queue.append(t)
-            row[x] = i
-        delta.append(row)
-    accepting = {i for i, s in enumerate(subsets) if s & nfa.accepting}
+        delta.append({x: subsets.add(frozenset(t)) for x, t in moves.items()})
+    accepting = {i for i, s in enumerate(subsets.items) if s & nfa.accepting}
     return _Auto(nfa.labels, delta, 0, accepting)
 
 
@@ -181,28 +192,15 @@ def _reverse(auto: _Auto, max_states: int) -> _Auto:
                                   max_states))
 
 
-class _LabelTable:
-    def __init__(self) -> None:
-        self.labels: list[Label] = []
-        self.ids: dict[Label, int] = {}
-
-    def id(self, label: Label) -> int:
-        i = self.ids.get(label)
-        if i is None:
-            i = self.ids[label] = len(self.labels)
-            self.labels.append(label)
-        return i
-
-
 def _relabel(auto: _Auto, out: Sequence[Label], max_states: int) -> _Auto:
     """Apply a position-wise map (``out[x]`` is the image of label ``x``)."""
-    table = _LabelTable()
-    new = [table.id(y) for y in out]
+    table = _Index()
+    new = [table.add(y) for y in out]
     trans = [{} for _ in auto.delta]
     for q, row in enumerate(auto.delta):
         for x, t in row.items():
             trans[q].setdefault(new[x], set()).add(t)
-    return _minimize(_deterministic(_NFA(table.labels, trans, {auto.start},
+    return _minimize(_deterministic(_NFA(table.items, trans, {auto.start},
                                          set(auto.accepting)), max_states))
 
 
@@ -212,33 +210,23 @@ Step = Callable[[Hashable, int], tuple[Label, Hashable]]
 def _sequential(auto: _Auto, step: Step, max_states: int) -> _Auto:
     """Apply a left-sequential transducer: ``step(record, x) -> (output label, record)``,
     starting from the empty record ``()``."""
-    table = _LabelTable()
+    table = _Index()
     cache: dict[tuple[Hashable, int], tuple[int, Hashable]] = {}
-    pair_id = {(auto.start, ()): 0}
-    pairs = [(auto.start, ())]
+    pairs = _Index(max_states)
+    pairs.add((auto.start, ()))
     trans: list[dict[int, set[int]]] = []
-    queue = deque([0])
-    while queue:
-        q, rec = pairs[queue.popleft()]
+    for q, rec in pairs:  # breadth-first
         row: dict[int, set[int]] = {}
         for x, t in auto.delta[q].items():
             hit = cache.get((rec, x))
             if hit is None:
                 y, nxt = step(rec, x)
-                hit = cache[(rec, x)] = (table.id(y), nxt)
+                hit = cache[(rec, x)] = (table.add(y), nxt)
             y, nxt = hit
-            target = (t, nxt)
-            i = pair_id.get(target)
-            if i is None:
-                i = pair_id[target] = len(pairs)
-                pairs.append(target)
-                if len(pairs) > max_states:
-                    raise StateLimitExceeded(len(pairs), max_states, 0)
-                queue.append(i)
-            row.setdefault(y, set()).add(i)
+            row.setdefault(y, set()).add(pairs.add((t, nxt)))
         trans.append(row)
-    accepting = {i for i, (q, _) in enumerate(pairs) if q in auto.accepting}
-    return _minimize(_deterministic(_NFA(table.labels, trans, {0}, accepting), max_states))
+    accepting = {i for i, (q, _) in enumerate(pairs.items) if q in auto.accepting}
+    return _minimize(_deterministic(_NFA(table.items, trans, {0}, accepting), max_states))
 
 
 # ====================================================================== UHAT layers
@@ -478,24 +466,17 @@ def _accepting_words(auto: _Auto, good: Sequence[bool], last: bool, symbols: Seq
     """Project the final label automaton to letters, accepting by ``good[label]`` at the
     last (``last``) or first position; determinize and minimize."""
     # State (q, flag, started) with flag = readout at the last (first) position so far.
-    ids: dict[tuple[int, bool, bool], int] = {(auto.start, False, False): 0}
-    states = [(auto.start, False, False)]
+    states = _Index(max_states)
+    states.add((auto.start, False, False))
     trans: list[dict[int, set[int]]] = []
-    queue = deque([0])
-    while queue:
-        q, flag, started = states[queue.popleft()]
+    for q, flag, started in states:  # breadth-first
         row: dict[int, set[int]] = {}
         for x, t in auto.delta[q].items():
             f = good[x] if (last or not started) else flag
-            target = (t, f, True)
-            i = ids.get(target)
-            if i is None:
-                i = ids[target] = len(states)
-                states.append(target)
-                queue.append(i)
-            row.setdefault(auto.labels[x][0], set()).add(i)
+            row.setdefault(auto.labels[x][0], set()).add(states.add((t, f, True)))
         trans.append(row)
-    accepting = {i for i, (q, f, s) in enumerate(states) if s and f and q in auto.accepting}
+    accepting = {i for i, (q, f, s) in enumerate(states.items)
+                 if s and f and q in auto.accepting}
     letters = [(a,) for a in range(len(symbols))]
     det = _determinize(_NFA(letters, trans, {0}, accepting), max_states)
     n = det.n_states

@@ -173,3 +173,12 @@ def test_liveness_drops_coordinates():
     live = live_coordinates(model)
     assert len(live) == len(model.spec.layers) + 1
     assert live[-1].sum() == 1 and not live[-2].all()
+
+
+def test_state_limit():
+    from constructions import dyck
+    from succinct.automata import StateLimitExceeded
+
+    with pytest.raises(StateLimitExceeded) as err:
+        two_sided_dfa(dyck.compiled(2, 3).model, max_states=20)
+    assert err.value.n_states > 20 and err.value.max_states == 20
