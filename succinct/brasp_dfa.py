@@ -77,7 +77,7 @@ import numpy as np
 
 from succinct.automata import DFA, explore
 from succinct.brasp import Attend, Input, Local, Program, eval_expr
-from succinct.uhat import FFN, UHAT, Attention, ReLU
+from succinct.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
 from succinct.words import SuccinctError
 
 __all__ = ["program_dfa", "uhat_dfa", "check_future_only", "DEFAULT_MAX_STATES"]
@@ -292,6 +292,9 @@ def _uhat_step(model: UHAT, params: list[dict[str, np.ndarray]], embed: np.ndarr
         out = states.copy()
         v = embed[:, symbols].T  # [B, R0]
         for i, (layer, p) in enumerate(zip(model.spec.layers, params, strict=True)):
+            if isinstance(layer, Attention) and (cols := guard_columns(model.spec, layer)) \
+                    and not np.isin(v[:, cols], (0, 1)).all():
+                raise SuccinctError(guard_message(model.spec))  # as an evaluation would
             if isinstance(layer, ReLU):
                 v = v.copy()
                 r = layer.source.index(layer.coord)

@@ -32,7 +32,11 @@ that flag, projected to the letters and determinized, is the UHAT's DFA. Each st
 exact, so the automaton accepts exactly the UHAT's words, **of every length**.
 
 Values are exact integers (int64 here), so the automaton is that of the model as it is
-(perturbed integer weights included), not of the program it was compiled from. The
+(perturbed integer weights included), not of the program it was compiled from. For a
+model certified with its Boolean declarations (``spec.boolean_guard``) the declared
+coordinates are checked on every label that reaches an attention layer, i.e. on every
+residual vector any word produces there: the construction proves the declarations for
+all inputs, or refuses as an evaluation would. The
 cost is in the sizes of the intermediate automata and of their label alphabets (the
 distinct residual vectors); coordinates that no later layer or the readout depends on
 are zeroed first (a backward liveness pass over the weights), which keeps both small for
@@ -53,7 +57,7 @@ import numpy as np
 
 from succinct.automata import DFA, StateLimitExceeded
 from succinct.brasp import Attend, Input, Program, eval_expr
-from succinct.uhat import FFN, UHAT, Attention, ReLU
+from succinct.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
 from succinct.words import SuccinctError
 
 __all__ = ["two_sided_dfa", "program_two_sided_dfa", "check_strict_masks",
@@ -332,6 +336,8 @@ def two_sided_dfa(model: UHAT, *, max_states: int = 1_000_000) -> tuple[DFA, int
     largest = 1
     for i, (layer, p) in enumerate(zip(model.spec.layers, params, strict=True)):
         nxt_live = live[i + 1]
+        if isinstance(layer, Attention) and (cols := guard_columns(model.spec, layer)):
+            _check_guard(model, auto.labels, cols)
         if isinstance(layer, Attention) and layer.uses_attended:
             if layer.mask == "past":
                 auto = _reverse(auto, max_states)
@@ -459,6 +465,15 @@ def _attend_step(op: Attend, envs: list[dict[str, bool]], tie: str,
         return emit(x, value), nxt
 
     return step
+
+
+def _check_guard(model: UHAT, labels: list[Label], cols: list[int]) -> None:
+    """A guarded model's declared-Boolean inputs of an attention layer, on every residual
+    vector that occurs at all (the labels): this proves the declarations for all words,
+    or refuses as an evaluation would."""
+    v = np.array([lab[1:] for lab in labels], np.int64).reshape(len(labels), -1)
+    if not np.isin(v[:, cols], (0, 1)).all():
+        raise SuccinctError(guard_message(model.spec))
 
 
 def _accepting_words(auto: _Auto, good: Sequence[bool], last: bool, symbols: Sequence[str],

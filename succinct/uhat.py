@@ -441,7 +441,7 @@ def guard_message(spec: UHATSpec) -> str:
             "attention path does not apply to this model; evaluate with fast=False")
 
 
-def _guard_columns(spec: UHATSpec, layer: Attention) -> list[int]:
+def guard_columns(spec: UHATSpec, layer: Attention) -> list[int]:
     """Source columns an evaluation must check (declared Boolean, guarded models only)."""
     if not spec.boolean_guard:
         return []
@@ -465,7 +465,7 @@ def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
     in_word = pos[None, None, :] < lengths[:, None, None]  # [B, 1, N]
     outs = [v]
     for layer, p in zip(model.spec.layers, params["layers"], strict=True):
-        if isinstance(layer, Attention) and (cols := _guard_columns(model.spec, layer)):
+        if isinstance(layer, Attention) and (cols := guard_columns(model.spec, layer)):
             bits = v[:, :, cols][np.broadcast_to(in_word[:, 0, :], (bsz, n))]
             if not np.isin(bits, (0, 1)).all():
                 raise SuccinctError(guard_message(model.spec))
@@ -812,7 +812,7 @@ def _layers(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
         ok = jnp.bool_(True)
         if isinstance(layer, Attention):
             guard = ok
-            if cols := _guard_columns(spec, layer):
+            if cols := guard_columns(spec, layer):
                 bits = v[:, :, jnp.asarray(cols)]
                 inside = (jnp.arange(v.shape[1])[None, :] < lengths[:, None])[:, :, None]
                 guard = jnp.all(~inside | (bits == 0) | (bits == 1))

@@ -192,3 +192,22 @@ def test_boolean_guard_in_the_verifier():
     with pytest.raises(SuccinctError, match="bad: a coordinate declared Boolean.*refused"):
         verify({"bad": bad, "ref": last_a}, max_len=3)
     assert not _chained_gates(4).spec.boolean_guard  # small gains: plain certificate
+
+
+def test_boolean_guard_in_the_exact_automata():
+    """The automaton constructions see every residual vector that occurs, so they prove
+    the declarations (Dyck-(1,18)) or refuse (a broken gate)."""
+    from constructions import dyck
+    from succinct.brasp_dfa import uhat_dfa
+    from succinct.extract import reject_empty
+    from succinct.layered_dfa import two_sided_dfa
+
+    deep = dyck.compiled(1, 18).model
+    assert deep.spec.boolean_guard
+    assert two_sided_dfa(deep)[0] == reject_empty(dyck.minimal_dfa(1, 18)).minimize()
+    bad = _chained_gates(2**11, broken=True)
+    for construction in (two_sided_dfa, uhat_dfa):
+        with pytest.raises(SuccinctError, match="declared Boolean.*refused"):
+            construction(bad)
+    # "the last letter is a": the start behaves as "last letter b", so two states.
+    assert two_sided_dfa(_chained_gates(2**11))[0].n_states == 2
