@@ -29,8 +29,9 @@ For every maximum length N, one row per model:
 Exactness: every word up to a stated length plus random words of length N (half of them
 balanced), evaluated in float32 and in float64 (tracr: its Haiku forward with the
 parameters cast; ours: a plain numpy forward of the same arrays, written here
-independently of :mod:`succinct.uhat`, cast likewise; and the package's own int32
-forward). "wrong" counts disagreements with a stack-based reference.
+independently of :mod:`succinct.uhat`, cast likewise; and, column "wrong exact", the
+package's own certified-exact forward). "wrong" counts disagreements with a stack-based
+reference.
 """
 
 from __future__ import annotations
