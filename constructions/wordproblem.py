@@ -152,7 +152,7 @@ class Table:
 
 def table_from_cascade(name: str, cascade: Cascade) -> Table:
     """The product of a cascade's components on the state tuples reachable from the
-    initial one (breadth-first; state names ``s_1|s_2|…``)."""
+    initial one (named ``0, 1, …`` in breadth-first order)."""
     dfa = cascade.reference().automaton()
     states = tuple(str(q) for q in range(dfa.n_states))
     gens = tuple((sym, tuple(int(x) for x in dfa.delta[:, a]))

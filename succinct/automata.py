@@ -104,16 +104,18 @@ class StateLimitExceeded(SuccinctError):
         n_states: Number of distinct states discovered when the exploration stopped
             (greater than ``max_states``).
         max_states: The limit that was exceeded.
-        depth: BFS depth (word length) being explored when the limit was hit.
+        depth: BFS depth (word length) being explored when the limit was hit, or −1
+            for constructions that do not explore by word length.
     """
 
     def __init__(self, n_states: int, max_states: int, depth: int) -> None:
         self.n_states = n_states
         self.max_states = max_states
         self.depth = depth
+        where = f" while exploring words of length {depth}" if depth >= 0 else ""
         super().__init__(
             f"state exploration exceeded max_states={max_states}: reached {n_states} "
-            f"distinct states while exploring words of length {depth}"
+            f"distinct states{where}"
         )
 
 

@@ -77,6 +77,7 @@ import numpy as np
 
 from succinct.automata import DFA, explore
 from succinct.brasp import Attend, Input, Local, Program, eval_expr
+from succinct.layered_dfa import live_coordinates
 from succinct.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
 from succinct.words import SuccinctError
 
@@ -284,6 +285,10 @@ def _uhat_step(model: UHAT, params: list[dict[str, np.ndarray]], embed: np.ndarr
                readout: np.ndarray, layouts: list[_LayerLayout]):
     by_layer = {lay.index: lay for lay in layouts}
     last = model.spec.accept_at == "last"
+    live = live_coordinates(model)
+    guard_cols = [[c for c in guard_columns(model.spec, layer) if live[i][c]]
+                  if isinstance(layer, Attention) else []
+                  for i, layer in enumerate(model.spec.layers)]
     low = np.iinfo(np.int64).min
 
     def step(states: np.ndarray, symbols: np.ndarray) -> np.ndarray:
@@ -292,9 +297,8 @@ def _uhat_step(model: UHAT, params: list[dict[str, np.ndarray]], embed: np.ndarr
         out = states.copy()
         v = embed[:, symbols].T  # [B, R0]
         for i, (layer, p) in enumerate(zip(model.spec.layers, params, strict=True)):
-            if isinstance(layer, Attention) and (cols := guard_columns(model.spec, layer)) \
-                    and not np.isin(v[:, cols], (0, 1)).all():
-                raise SuccinctError(guard_message(model.spec))  # as an evaluation would
+            if (cols := guard_cols[i]) and not np.isin(v[:, cols], (0, 1)).all():
+                raise SuccinctError(guard_message(model.spec))  # (layered_dfa's docstring)
             if isinstance(layer, ReLU):
                 v = v.copy()
                 r = layer.source.index(layer.coord)

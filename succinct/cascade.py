@@ -69,6 +69,7 @@ from succinct.words import Alphabet, SuccinctError
 __all__ = ["Rule", "Component", "Cascade", "parse_cascade"]
 
 State = tuple[str, ...]  # one state name per component
+RESERVED = "[]=,"  # used in the program's predicate names
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,12 @@ class Cascade:
             raise SuccinctError("a cascade needs at least one component")
         seen: dict[str, Component] = {}
         for comp in self.components:
+            for name in (comp.name, *comp.states):
+                if not name or set(name) & set(RESERVED):
+                    raise SuccinctError(
+                        f"cascade name {name!r} (component {comp.name!r}): names must be "
+                        f"non-empty and avoid the characters {RESERVED} (they spell the "
+                        "program's predicate names)")
             if comp.name in seen:
                 raise SuccinctError(f"cascade component {comp.name!r} is defined twice")
             if not comp.states or len(set(comp.states)) != len(comp.states):
@@ -196,6 +203,12 @@ class Cascade:
         return p.build(accept)
 
 
+def _names(obj: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(obj, list):
+        raise SuccinctError(f"{where}: expected a list of names, got {obj!r}")
+    return tuple(str(x) for x in obj)
+
+
 def _pairs(obj: Any, where: str) -> tuple[tuple[str, str], ...]:
     if obj is None:
         return ()
@@ -221,14 +234,18 @@ def parse_cascade(data: Any, where: str = "cascade") -> Cascade:
         if not isinstance(c, dict) or not {"name", "states", "initial"} <= set(c):
             raise SuccinctError(f"{at}: needs name, states, initial (and rules)")
         rules = []
-        for m, r in enumerate(c.get("rules", [])):
+        raw_rules = c.get("rules", [])
+        if not isinstance(raw_rules, list):
+            raise SuccinctError(f"{at}: rules must be a list, got {raw_rules!r}")
+        for m, r in enumerate(raw_rules):
             if not isinstance(r, dict) or not {"on", "to"} <= set(r):
                 raise SuccinctError(f"{at}, rule {m}: needs 'on' and 'to' (and 'when')")
             rules.append(Rule(str(r["on"]), _pairs(r.get("when"), f"{at}, rule {m}"),
                               str(r["to"])))
-        comps.append(Component(str(c["name"]), tuple(str(s) for s in c["states"]),
+        comps.append(Component(str(c["name"]), _names(c["states"], f"{at}: states"),
                                str(c["initial"]), tuple(rules)))
     if not isinstance(data["accepting"], list):
         raise SuccinctError(f"{where}: accepting must be a list of {{component: state}}")
     accepting = tuple(_pairs(a, f"{where}: accepting") for a in data["accepting"])
-    return Cascade(Alphabet.of(str(s) for s in data["alphabet"]), tuple(comps), accepting)
+    return Cascade(Alphabet.of(_names(data["alphabet"], f"{where}: alphabet")), tuple(comps),
+                   accepting)

@@ -54,7 +54,7 @@ class Automaton:
     Attributes:
         minimal: The minimal complete DFA, canonically numbered, rejecting ε.
         method: ``"rnn-extraction"``, ``"brasp-exact"``, ``"uhat-exact"``,
-            ``"ltl-exact"``, ``"dfa"`` or ``"bounded"``.
+            ``"ltl-exact"``, ``"state-machine"``, ``"dfa"`` or ``"bounded"``.
         explored: Raw states visited by the construction (for the layer-by-layer
             construction: the largest intermediate automaton; for RNNs: quantized states
             reached; for bounded DFAs: words asked).

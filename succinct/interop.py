@@ -30,6 +30,7 @@ through its validating constructor: integer weights give an exact model again (a
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from typing import Any
@@ -41,7 +42,7 @@ from flax import nnx
 
 from succinct.export import flat_weights, params_from_flat
 from succinct.rnn import RNN, RNNSpec
-from succinct.uhat import UHAT, UHATSpec
+from succinct.uhat import UHAT, Attention, UHATSpec
 from succinct.words import SuccinctError, encode
 
 __all__ = ["Construction", "to_nnx", "from_nnx", "acceptance_score"]
@@ -99,13 +100,24 @@ def to_nnx(model: UHAT | RNN) -> Construction:
     return Construction(model)
 
 
+def _structure(spec: Any) -> Any:
+    """A spec without the fields :meth:`UHAT.create` derives from the weights (read
+    sets, whether the attended vector is used, the Boolean guard)."""
+    if not isinstance(spec, UHATSpec):
+        return spec
+    layers = tuple(dataclasses.replace(layer, query_reads=(), key_reads=(),
+                                       uses_attended=True)
+                   if isinstance(layer, Attention) else layer for layer in spec.layers)
+    return dataclasses.replace(spec, layers=layers, boolean_guard=False)
+
+
 def from_nnx(module: Construction, like: UHAT | RNN | None = None) -> UHAT | RNN:
     """The model with ``module``'s current weights (validated like a built model).
 
     ``like``, if given, must have the module's structure (it is the model the module was
     made from, or one built the same way).
     """
-    if like is not None and like.spec != module.spec:
+    if like is not None and _structure(like.spec) != _structure(module.spec):
         raise SuccinctError("from_nnx: the module's structure differs from that of `like`")
     params = jax.tree_util.tree_map(lambda x: np.asarray(x, np.float64), module.params())
     if isinstance(module.spec, RNNSpec):

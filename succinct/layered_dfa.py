@@ -34,9 +34,12 @@ exact, so the automaton accepts exactly the UHAT's words, **of every length**.
 Values are exact integers (int64 here), so the automaton is that of the model as it is
 (perturbed integer weights included), not of the program it was compiled from. For a
 model certified with its Boolean declarations (``spec.boolean_guard``) the declared
-coordinates are checked on every label that reaches an attention layer, i.e. on every
-residual vector any word produces there: the construction proves the declarations for
-all inputs, or refuses as an evaluation would. The
+coordinates that the output depends on are checked on every label that reaches an
+attention layer, i.e. on every residual vector any word produces there: this proves
+them for all words (so the int64 values here stay within the guarded bounds), or the
+construction refuses. Declared coordinates that nothing reads cannot change the
+language and are not checked; the evaluators check them too, so they may refuse words
+whose answer the automaton gives. The
 cost is in the sizes of the intermediate automata and of their label alphabets (the
 distinct residual vectors); coordinates that no later layer or the readout depends on
 are zeroed first (a backward liveness pass over the weights), which keeps both small for
@@ -82,7 +85,7 @@ class _Index:
             i = self.ids[item] = len(self.items)
             self.items.append(item)
             if len(self.items) > self.limit:
-                raise StateLimitExceeded(len(self.items), int(self.limit), 0)
+                raise StateLimitExceeded(len(self.items), int(self.limit), -1)
         return i
 
     def __iter__(self):
@@ -336,7 +339,8 @@ def two_sided_dfa(model: UHAT, *, max_states: int = 1_000_000) -> tuple[DFA, int
     largest = 1
     for i, (layer, p) in enumerate(zip(model.spec.layers, params, strict=True)):
         nxt_live = live[i + 1]
-        if isinstance(layer, Attention) and (cols := guard_columns(model.spec, layer)):
+        if isinstance(layer, Attention) and (cols := [c for c in guard_columns(
+                model.spec, layer) if live[i][c]]):
             _check_guard(model, auto.labels, cols)
         if isinstance(layer, Attention) and layer.uses_attended:
             if layer.mask == "past":
@@ -468,9 +472,8 @@ def _attend_step(op: Attend, envs: list[dict[str, bool]], tie: str,
 
 
 def _check_guard(model: UHAT, labels: list[Label], cols: list[int]) -> None:
-    """A guarded model's declared-Boolean inputs of an attention layer, on every residual
-    vector that occurs at all (the labels): this proves the declarations for all words,
-    or refuses as an evaluation would."""
+    """A guarded model's live declared-Boolean inputs of an attention layer, on every
+    residual vector that occurs (the labels); see the module docstring."""
     v = np.array([lab[1:] for lab in labels], np.int64).reshape(len(labels), -1)
     if not np.isin(v[:, cols], (0, 1)).all():
         raise SuccinctError(guard_message(model.spec))

@@ -388,8 +388,11 @@ class UHAT(struct.PyTreeNode):
     def residuals(self, word: str | Sequence[str], *, fast: bool = False) -> list[np.ndarray]:
         """The residual stream after the embedding and after every layer, for one word."""
         tokens, lengths = encode([word], self.alphabet)
-        outs = [v for v, _ in _layers(self.spec, fast, self.padded, jnp.asarray(tokens),
-                                      jnp.asarray(lengths))]
+        steps = list(_layers(self.spec, fast, self.padded, jnp.asarray(tokens),
+                             jnp.asarray(lengths)))
+        if not all(bool(ok) for _, ok in steps):
+            raise SuccinctError(guard_message(self.spec))
+        outs = [v for v, _ in steps]
         n = int(lengths[0])
         widths = [len(self.spec.embed)] + [len(layer.target) for layer in self.spec.layers]
         return [np.asarray(x)[0, :n, :w] for x, w in zip(outs, widths, strict=True)]
@@ -648,7 +651,8 @@ def _pattern_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array,
     """
     bsz, n, _ = v.shape
     bits = v[:, :, cols]  # [B, N, k]
-    ok = jnp.all((bits == 0) | (bits == 1))
+    inside = (jnp.arange(n)[None, :] < lengths[:, None])[:, :, None]  # padding: anything
+    ok = jnp.all(~inside | (bits == 0) | (bits == 1))
     k = cols.shape[0]
     n_pat = 1 << k
     chunk = min(PATTERN_CHUNK, n_pat)

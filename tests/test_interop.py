@@ -118,3 +118,21 @@ def test_rnn_module_scores_are_the_model():
     broken = from_nnx(module, like=rnn)
     assert not broken.accepts(WORDS).any()
     assert module.axes("W") == (("last_b", "seen"), ("last_b", "seen"))
+
+
+def test_like_compares_structure_not_weight_derived_fields():
+    """Dyck-(2,16) needs the Boolean guard; the same structure with all weights zero does
+    not (and reads nothing), yet the layers, spaces and masks are the same."""
+    import jax
+
+    from constructions import dyck
+
+    deep = dyck.compiled(2, 16).model
+    zeroed = deep.with_params(jax.tree_util.tree_map(lambda x: np.asarray(x) * 0,
+                                                     deep.params))
+    assert deep.spec.boolean_guard and not zeroed.spec.boolean_guard
+    assert deep.spec != zeroed.spec
+    assert from_nnx(to_nnx(zeroed), like=deep).spec == zeroed.spec
+    other = compile_program(to_brasp(PHI, AB), "ffn").model
+    with pytest.raises(Exception, match="structure differs"):
+        from_nnx(to_nnx(other), like=deep)

@@ -211,3 +211,70 @@ def test_boolean_guard_in_the_exact_automata():
             construction(bad)
     # "the last letter is a": the start behaves as "last letter b", so two states.
     assert two_sided_dfa(_chained_gates(2**11))[0].n_states == 2
+
+
+def _unused_declaration(mask: str):
+    """A guarded model (the gain 2^20 passes the plain int32 bound) whose declared-Boolean
+    coordinate ``d = 2·Q_a`` is wrong but read by nothing."""
+    gain = 1 << 20
+    b = UHATBuilder(AB)
+    f = b.ffn(hidden=["h"], new=["x", "d"], boolean=["x", "d"])
+    f.W_r[("x", "Q_a")] = gain + 1
+    f.W_r[("x", "Q_b")] = gain
+    f.W_r.set_bias("x", -gain)  # x = Q_a
+    f.W_r[("d", "Q_a")] = 2
+    at = b.attention(mask=mask, tie="right", query=["s"], new=["px"])
+    at.A[("s", "x")] = 1
+    at.B[("s", "x")] = 1
+    at.C_a[("px", "x")] = 1
+    return b.build(readout={"px": 1})
+
+
+@pytest.mark.parametrize("mask", ["future", "past"])
+def test_guard_and_declarations_nothing_reads(mask):
+    """The evaluators check every declaration and refuse; the exact automata, which
+    compute in int64 and check the declarations the output depends on, give the
+    language of the weights (by hand: x = Q_a; at the last position the future layer
+    attends to the rightmost earlier a if the last symbol is an a, else to the previous
+    position; the past layer sees nothing there)."""
+    import itertools
+
+    from succinct.extract import exact_dfa
+
+    model = _unused_declaration(mask)
+    assert model.spec.boolean_guard
+    for call in (lambda: model.accepts(["ba", "ab"]), lambda: model.residuals("ab")):
+        with pytest.raises(SuccinctError, match="declared Boolean.*refused"):
+            call()
+    words = ["".join(w) for n in range(1, 7) for w in itertools.product("ab", repeat=n)]
+    want = [mask == "future" and (("a" in w[:-1]) if w[-1] == "a" else w[-2:] == "ab")
+            for w in words]
+    automaton = exact_dfa(model).minimal
+    assert [automaton.accepts(w) for w in words] == want
+
+
+def test_pattern_path_ignores_padding():
+    """``w`` is 0/1 inside every word but 2 on padding; the Boolean-key path must not
+    refuse the batch for it."""
+    b = UHATBuilder(AB)
+    f = b.ffn(hidden=["h"], new=["one"], boolean=["one"])
+    f.W_r.set_bias("one", 1)
+    at = b.attention(mask="past", tie="left", query=["s"], new=["z"])  # 1 iff last position
+    at.C_a[("z", "one")] = -1
+    at.C_v[("z", "one")] = 1
+    at2 = b.attention(mask="future", tie="right", query=["s"], new=["u"])  # 0 in words
+    at2.C_a[("u", "z")] = 1
+    f2 = b.ffn(hidden=["h"], new=["w"], boolean=["w"])
+    f2.W_r[("w", "z")] = 1
+    f2.W_r[("w", "u")] = 1
+    at3 = b.attention(mask="future", tie="right", query=["s"], new=["r"])
+    at3.A.set_bias("s", 1)
+    at3.A[("s", "Q_a")] = 1
+    at3.B[("s", "w")] = 1
+    at3.C_a[("r", "Q_a")] = 1
+    model = b.build(readout={"r": 1})
+    assert model.spec.layers[-1].fast_path() == "pattern"
+    words = ["ab", "a", "bab"]
+    want = model.accepts(words).tolist()  # the numpy definition
+    assert model.accepts(words, fast=True).tolist() == want == \
+        model.accepts(words, fast=False).tolist()

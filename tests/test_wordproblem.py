@@ -242,7 +242,12 @@ def test_json_cascades(tmp_path):
             "reads 'y', which is not an earlier component"),
            ({"accepting": [{"lo": "2"}]}, "tests lo='2', not a state of 'lo'"),
            ({"alphabet": ["u"]}, "rule on unknown symbol 'r'"),
-           ({"accepting": []}, "at least one accepting assignment")]
+           ({"accepting": []}, "at least one accepting assignment"),
+           ({"alphabet": "ur"}, "alphabet: expected a list of names"),
+           ({"components": [{"name": "x=y", "states": ["0"], "initial": "0"}],
+             "accepting": [{"x=y": "0"}]}, "avoid the characters"),
+           ({"components": [{"name": "x", "states": ["0"], "initial": "0", "rules": None}],
+             "accepting": [{"x": "0"}]}, "rules must be a list")]
     for case, (change, message) in enumerate(bad):
         path = tmp_path / f"bad{case}.json"
         path.write_text(json.dumps(_cascade_json(**change)))
