@@ -39,17 +39,17 @@ the last reset at or before ``i``, or ``s_k⁰`` if there is none: ``at[k=·]``.
 Ops: ``Σ_k |S_k|`` attention ops for ``prev`` (only for components some rule reads)
 plus ``Σ_k |S_k|`` for ``last``.
 
-JSON form (the ``wordproblem`` family reads it from a file)::
+JSON form (the ``wordproblem`` family reads it from a file); the flip-flop::
 
     {"cascade": {
-       "alphabet": ["a", "b"],
-       "components": [
-         {"name": "last", "states": ["-", "a", "b"], "initial": "-",
-          "rules": [{"on": "a", "to": "a"}, {"on": "b", "to": "b"}]},
-         {"name": "eq", "states": ["0", "1"], "initial": "0",
-          "rules": [{"on": "a", "when": {"last": "a"}, "to": "1"}, {"on": "a", "to": "0"},
-                    {"on": "b", "when": {"last": "b"}, "to": "1"}, {"on": "b", "to": "0"}]}],
-       "accepting": [{"eq": "1"}]}}
+       "alphabet": ["s", "r", "n"],
+       "components": [{"name": "q", "states": ["0", "1"], "initial": "0",
+                       "rules": [{"on": "s", "to": "1"}, {"on": "r", "to": "0"}]}],
+       "accepting": [{"q": "1"}]}}
+
+A rule of a later component may test earlier ones, e.g. ``{"on": "a", "when": {"last":
+"a"}, "to": "1"}`` in the ``wordproblem`` family's two-component ``lasttwo``. Names may
+not contain ``[ ] = ,`` (they spell the program's predicate names).
 
 References: Krohn–Rhodes theorem (aperiodic case: cascades of resets); Yang, Chiang and
 Angluin (2024) simulate such cascades in masked hard-attention programs; paper §2.4
