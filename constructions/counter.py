@@ -122,7 +122,7 @@ from succinct.sizes import N as n_big
 from succinct.sizes import model_report
 from succinct.sizes import n as n_sym
 from succinct.verdicts import Comparison, Verdict
-from succinct.words import Alphabet, SuccinctError
+from succinct.words import Alphabet, SuccinctError, check_lengths
 
 __all__ = [
     "COUNTER_ALPHABET", "DC_ALPHABET", "H",
@@ -155,10 +155,7 @@ class IdsPredicate:
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
         tokens = np.asarray(tokens)
         out = np.zeros(len(lengths), bool)
-        for row, n in enumerate(np.asarray(lengths)):
-            if n < 1:
-                raise SuccinctError("the empty word is not a valid input: the paper's "
-                                    "languages are subsets of Σ⁺")
+        for row, n in enumerate(check_lengths(lengths)):
             out[row] = bool(self.fn(tokens[row, :n]))
         return out
 

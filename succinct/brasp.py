@@ -41,7 +41,7 @@ from typing import Literal
 
 import numpy as np
 
-from succinct.words import Alphabet, SuccinctError, encode
+from succinct.words import EMPTY_WORD, Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = [
     "Expr", "Const", "Ref", "Not", "And", "Or", "Iff", "TRUE", "FALSE",
@@ -406,12 +406,7 @@ class Program:
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
         """Acceptance of a padded batch (one interpreter run per word)."""
         out = np.zeros(len(lengths), bool)
-        for b, n in enumerate(np.asarray(lengths)):
-            if n < 1:
-                raise SuccinctError(
-                    "the empty word is not a valid input: the paper's languages are subsets "
-                    "of Σ⁺"
-                )
+        for b, n in enumerate(check_lengths(lengths)):
             values = evaluate(self, np.asarray(tokens[b, :n]))[self.output]
             out[b] = values[-1] if self.accept_at == "last" else values[0]
         return out
@@ -518,9 +513,7 @@ def evaluate(program: Program, ids: np.ndarray) -> dict[str, np.ndarray]:
     """Runs ``program`` on one word given as symbol indices; returns every predicate."""
     n = len(ids)
     if n < 1:
-        raise SuccinctError(
-            "the empty word is not a valid input: the paper's languages are subsets of Σ⁺"
-        )
+        raise SuccinctError(EMPTY_WORD)
     env: dict[str, np.ndarray] = {}
     for op in program.ops:
         if isinstance(op, Input):

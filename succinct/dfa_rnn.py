@@ -31,7 +31,7 @@ import numpy as np
 
 from succinct.automata import DFA
 from succinct.rnn import RNN, RNNBuilder
-from succinct.words import Alphabet
+from succinct.words import Alphabet, check_lengths
 
 __all__ = ["dfa_to_rnn", "unit_label", "DFARecognizer"]
 
@@ -83,7 +83,7 @@ class DFARecognizer:
         return self.dfa.n_states
 
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
-        return self.dfa.run(np.asarray(tokens), np.asarray(lengths))
+        return self.dfa.run(np.asarray(tokens), check_lengths(lengths))
 
     def __str__(self) -> str:
         return repr(self.dfa)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from succinct.brasp import FALSE, TRUE, Program, ProgramBuilder, Ref
-from succinct.words import Alphabet, SuccinctError, encode
+from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["Formula", "Atom", "Top", "Bottom", "Unary", "Binary", "parse", "LTLError",
            "evaluate_batch", "to_brasp", "Language"]
@@ -334,11 +334,7 @@ class Language:
 
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
         tokens = np.asarray(tokens)
-        lengths = np.asarray(lengths)
-        if len(lengths) and lengths.min() < 1:
-            raise SuccinctError(
-                "the empty word is not a valid input: the paper's languages are subsets of Σ⁺"
-            )
+        lengths = check_lengths(lengths)
         val = evaluate_batch(self.formula, tokens, lengths, self.alphabet)[self.formula]
         return val[np.arange(len(lengths)), lengths - 1]
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from succinct.words import Alphabet, SuccinctError, encode
+from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 if TYPE_CHECKING:
     from succinct.automata import DFA
@@ -44,12 +44,7 @@ class Predicate:
         tokens = np.asarray(tokens)
         out = np.zeros(len(lengths), bool)
         symbols = self.alphabet.symbols
-        for b, n in enumerate(np.asarray(lengths)):
-            if n < 1:
-                raise SuccinctError(
-                    "the empty word is not a valid input: the paper's languages are subsets "
-                    "of Σ⁺"
-                )
+        for b, n in enumerate(check_lengths(lengths)):
             out[b] = bool(self.fn(tuple(symbols[t] for t in tokens[b, :n])))
         return out
 

@@ -39,7 +39,7 @@ import numpy as np
 from flax import struct
 
 from succinct.coords import Matrix, Space
-from succinct.words import Alphabet, SuccinctError, encode
+from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["RNN", "RNNSpec", "RNNBuilder", "Activation"]
 
@@ -125,10 +125,7 @@ class RNN(struct.PyTreeNode):
         """Acceptance of a padded batch (``lax.scan`` over time, vectorized over words)."""
         tokens = np.asarray(tokens, np.int32)
         lengths = np.asarray(lengths, np.int32)
-        if tokens.shape[0] and lengths.min() < 1:
-            raise SuccinctError(
-                "the empty word is not a valid input: the paper's languages are subsets of Σ⁺"
-            )
+        check_lengths(lengths)
         return np.asarray(_rnn_forward(self.spec, self.params, jnp.asarray(tokens),
                                        jnp.asarray(lengths)))
 

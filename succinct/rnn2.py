@@ -35,7 +35,7 @@ from flax import struct
 from succinct.automata import DFA
 from succinct.coords import Space
 from succinct.sizes import SizeReport, count_array
-from succinct.words import Alphabet, SuccinctError, encode
+from succinct.words import Alphabet, SuccinctError, check_batch, encode
 
 __all__ = ["SecondOrderSpec", "SecondOrderRNN", "from_dfa"]
 
@@ -102,12 +102,7 @@ class SecondOrderRNN(struct.PyTreeNode):
         """Acceptance of a padded batch (``lax.scan`` over time, vectorized over words)."""
         tokens = np.asarray(tokens, np.int32)
         lengths = np.asarray(lengths, np.int32)
-        if tokens.shape[0] and lengths.min() < 1:
-            raise SuccinctError(
-                "the empty word is not a valid input: the paper's languages are subsets of Σ⁺"
-            )
-        if tokens.size and (tokens.min() < 0 or tokens.max() >= len(self.alphabet)):
-            raise SuccinctError(f"token ids must lie in [0, {len(self.alphabet)})")
+        check_batch(tokens, lengths, len(self.alphabet))
         return np.asarray(_forward(self.spec, self.params, jnp.asarray(tokens),
                                    jnp.asarray(lengths)))
 

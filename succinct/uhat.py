@@ -63,7 +63,7 @@ import numpy as np
 from flax import struct
 
 from succinct.coords import Matrix, Space
-from succinct.words import Alphabet, SuccinctError, encode
+from succinct.words import Alphabet, SuccinctError, check_batch, encode
 
 __all__ = [
     "Attention",
@@ -337,7 +337,7 @@ class UHAT(struct.PyTreeNode):
         """
         tokens = np.asarray(tokens, dtype=np.int32)
         lengths = np.asarray(lengths, dtype=np.int32)
-        _check_batch(tokens, lengths, len(self.alphabet))
+        check_batch(tokens, lengths, len(self.alphabet))
         if not self.exact and exact:
             raise ExactRangeError(
                 "this model has non-integer weights, so it cannot be evaluated exactly; "
@@ -545,19 +545,6 @@ def _pad_batch(tokens: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.
     tokens = np.concatenate([tokens, np.zeros((rows - real, tokens.shape[1]), np.int32)])
     lengths = np.concatenate([lengths, np.ones(rows - real, np.int32)])
     return tokens, lengths, real
-
-
-def _check_batch(tokens: np.ndarray, lengths: np.ndarray, n_symbols: int) -> None:
-    if tokens.ndim != 2 or lengths.shape != (tokens.shape[0],):
-        raise SuccinctError("tokens must be [batch, length] and lengths [batch]")
-    if tokens.shape[0] and (lengths.min() < 1):
-        raise SuccinctError(
-            "the empty word is not a valid input: the paper's languages are subsets of Σ⁺"
-        )
-    if tokens.shape[0] and lengths.max() > tokens.shape[1]:
-        raise SuccinctError("a length exceeds the padded width of the batch")
-    if tokens.size and (tokens.min() < 0 or tokens.max() >= n_symbols):
-        raise SuccinctError(f"token ids must lie in [0, {n_symbols})")
 
 
 # ====================================================================== forward pass

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Alphabet", "SuccinctError", "encode", "bucket_length"]
+__all__ = ["Alphabet", "SuccinctError", "encode", "bucket_length", "EMPTY_WORD",
+           "check_lengths", "check_batch"]
+
+EMPTY_WORD = "the empty word is not a valid input: the paper's languages are subsets of Σ⁺"
 
 
 class SuccinctError(ValueError):
@@ -79,10 +82,7 @@ class Alphabet:
         else:
             parts = list(word)
         if not parts:
-            raise SuccinctError(
-                "the empty word is not a valid input: the paper's languages are subsets of "
-                "Σ⁺ (non-empty words)"
-            )
+            raise SuccinctError(f"{EMPTY_WORD} (non-empty words)")
         return parts
 
     def to_ids(self, word: str | Sequence[str]) -> np.ndarray:
@@ -110,6 +110,26 @@ class Alphabet:
         """The inverse of :meth:`to_ids`."""
         sep = "" if self.single_char else " "
         return sep.join(self.symbols[int(i)] for i in ids)
+
+
+def check_lengths(lengths: np.ndarray | Sequence[int]) -> np.ndarray:
+    """``lengths`` as an array, or the empty-word error if one of them is 0."""
+    lengths = np.asarray(lengths)
+    if lengths.size and lengths.min() < 1:
+        raise SuccinctError(EMPTY_WORD)
+    return lengths
+
+
+def check_batch(tokens: np.ndarray, lengths: np.ndarray, n_symbols: int) -> None:
+    """A padded batch ``tokens[B, N]``, ``lengths[B]`` over ``n_symbols`` symbols: shapes,
+    non-empty words that fit the padding, token ids in range."""
+    if tokens.ndim != 2 or lengths.shape != (tokens.shape[0],):
+        raise SuccinctError("tokens must be [batch, length] and lengths [batch]")
+    check_lengths(lengths)
+    if tokens.shape[0] and lengths.max() > tokens.shape[1]:
+        raise SuccinctError("a length exceeds the padded width of the batch")
+    if tokens.size and (tokens.min() < 0 or tokens.max() >= n_symbols):
+        raise SuccinctError(f"token ids must lie in [0, {n_symbols})")
 
 
 def bucket_length(n: int) -> int:

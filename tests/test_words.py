@@ -24,3 +24,25 @@ def test_errors_name_the_problem():
         Alphabet.of("ab").to_ids("")
     with pytest.raises(SuccinctError, match="repeated"):
         Alphabet.of("aa")
+
+
+def test_every_recognizer_refuses_the_empty_word():
+    """One message for every model kind (``succinct.words.EMPTY_WORD``); ``dfa`` is a
+    DFARecognizer (a bare ``DFA.run`` takes ε: it is a plain automaton)."""
+    import numpy as np
+
+    from succinct.registry import get_family
+    from succinct.words import EMPTY_WORD
+
+    cases = [("dyck", {"k": 2, "D": 2}, ("reference", "brasp", "uhat", "rnn", "dfa")),
+             ("ltl", {"formula": "a S b"}, ("reference",)),
+             ("wordproblem", {"monoid": "flipflop", "T": 8}, ("rnn2",)),
+             ("counter", {"N": 1}, ("reference",))]
+    for family, params, names in cases:
+        fam = get_family(family)
+        for name in names:
+            model = fam.build(name, params)
+            tokens = np.zeros((2, 3), np.int32)
+            with pytest.raises(SuccinctError) as err:
+                model.accepts_batch(tokens, np.array([2, 0], np.int32))
+            assert EMPTY_WORD in str(err.value), (family, name)
