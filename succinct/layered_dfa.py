@@ -150,11 +150,6 @@ def _determinize(nfa: _NFA, max_states: int) -> _Auto:
     return _Auto(nfa.labels, delta, 0, accepting)
 
 
-def _as_nfa(auto: _Auto) -> _NFA:
-    return _NFA(auto.labels, [{x: {t} for x, t in row.items()} for row in auto.delta],
-                {auto.start}, set(auto.accepting))
-
-
 def _deterministic(nfa: _NFA, max_states: int) -> _Auto:
     """The NFA itself when it is already deterministic, else its subset construction."""
     if len(nfa.starts) == 1 and all(len(t) == 1 for row in nfa.trans for t in row.values()):
@@ -164,20 +159,25 @@ def _deterministic(nfa: _NFA, max_states: int) -> _Auto:
     return _determinize(nfa, max_states)
 
 
-def _minimize(auto: _Auto) -> _Auto:
-    """Minimal trim automaton (Moore/Hopcroft of :mod:`succinct.automata` on the
-    completion), with the label table cut to the labels still used."""
-    used = sorted({x for row in auto.delta for x in row})
-    col = {x: c for c, x in enumerate(used)}
+def _complete(auto: _Auto, columns: Sequence[int], names: Sequence[str]) -> DFA:
+    """The automaton as a complete :class:`succinct.automata.DFA` over the labels
+    ``columns`` (named ``names``), a sink (state ``n``) for the missing transitions."""
+    col = {x: c for c, x in enumerate(columns)}
     n = auto.n_states
-    table = np.full((n + 1, max(1, len(used))), n, np.int64)  # state n: the sink
+    table = np.full((n + 1, len(names)), n, np.int64)
     for q, row in enumerate(auto.delta):
         for x, t in row.items():
             table[q, col[x]] = t
     accepting = np.zeros(n + 1, bool)
     accepting[list(auto.accepting)] = True
-    names = [str(c) for c in range(max(1, len(used)))]
-    m = DFA(names, table, auto.start, accepting).minimize()
+    return DFA(names, table, auto.start, accepting)
+
+
+def _minimize(auto: _Auto) -> _Auto:
+    """Minimal trim automaton (Moore/Hopcroft of :mod:`succinct.automata` on the
+    completion), with the label table cut to the labels still used."""
+    used = sorted({x for row in auto.delta for x in row})
+    m = _complete(auto, used, [str(c) for c in range(max(1, len(used)))]).minimize()
     dead = m.dead_states()
     keep = np.flatnonzero(~dead)
     if not len(keep):  # the empty language (a UHAT never produces it: ε is in every L_ℓ)
@@ -234,6 +234,19 @@ def _sequential(auto: _Auto, step: Step, max_states: int) -> _Auto:
         trans.append(row)
     accepting = {i for i, (q, _) in enumerate(pairs.items) if q in auto.accepting}
     return _minimize(_deterministic(_NFA(table.items, trans, {0}, accepting), max_states))
+
+
+def _attend(auto: _Auto, mask: str, tie: str, max_states: int,
+            make_step: Callable[[list[Label], str], Step]) -> _Auto:
+    """Apply a strictly masked attention layer: ``make_step(labels, tie)`` is its
+    left-sequential transducer for a strict-future mask; a strict-past layer is that
+    transducer on the reversed language, with the tie-break swapped (module docstring)."""
+    if mask == "future":
+        return _sequential(auto, make_step(auto.labels, tie), max_states)
+    auto = _reverse(auto, max_states)
+    swapped = "left" if tie == "right" else "right"
+    auto = _sequential(auto, make_step(auto.labels, swapped), max_states)
+    return _reverse(auto, max_states)
 
 
 # ====================================================================== UHAT layers
@@ -343,15 +356,9 @@ def two_sided_dfa(model: UHAT, *, max_states: int = 1_000_000) -> tuple[DFA, int
                 model.spec, layer) if live[i][c]]):
             _check_guard(model, auto.labels, cols)
         if isinstance(layer, Attention) and layer.uses_attended:
-            if layer.mask == "past":
-                auto = _reverse(auto, max_states)
-                tie = "left" if layer.tie == "right" else "right"
-            else:
-                tie = layer.tie
-            auto = _sequential(auto, _attention_step(layer, p, auto.labels, nxt_live, tie),
-                               max_states)
-            if layer.mask == "past":
-                auto = _reverse(auto, max_states)
+            auto = _attend(auto, layer.mask, layer.tie, max_states,
+                           lambda labels, tie, layer=layer, p=p, live=nxt_live:
+                           _attention_step(layer, p, labels, live, tie))
         else:
             v = np.array([lab[1:] for lab in auto.labels], np.int64).reshape(
                 len(auto.labels), -1)
@@ -401,16 +408,13 @@ def program_two_sided_dfa(program: Program, *, max_states: int = 1_000_000
             return (letter, *(int(full[c]) for c in new_cols))
 
         if isinstance(op, Attend):
-            past = op.mask == "past"
-            if past:
-                auto = _reverse(auto, max_states)
-            envs = [_env(cols, lab) for lab in auto.labels]
-            tie = op.tie if not past else ("left" if op.tie == "right" else "right")
-            step = _attend_step(op, envs, tie, lambda x, v, labs=auto.labels, envs=envs,
-                                label=label: label(labs[x][0], envs[x], v))
-            auto = _sequential(auto, step, max_states)
-            if past:
-                auto = _reverse(auto, max_states)
+            def make_step(labels: list[Label], tie: str, op=op, cols=cols,
+                          label=label) -> Step:
+                envs = [_env(cols, lab) for lab in labels]
+                return _attend_step(op, envs, tie,
+                                    lambda x, value: label(labels[x][0], envs[x], value))
+
+            auto = _attend(auto, op.mask, op.tie, max_states, make_step)
         else:
             envs = [_env(cols, lab) for lab in auto.labels]
             values = [lab[0] == sym_index[op.symbol] if isinstance(op, Input)
@@ -497,11 +501,4 @@ def _accepting_words(auto: _Auto, good: Sequence[bool], last: bool, symbols: Seq
                  if s and f and q in auto.accepting}
     letters = [(a,) for a in range(len(symbols))]
     det = _determinize(_NFA(letters, trans, {0}, accepting), max_states)
-    n = det.n_states
-    table = np.full((n + 1, len(letters)), n, np.int64)
-    for q, row in enumerate(det.delta):
-        for a, t in row.items():
-            table[q, a] = t
-    acc = np.zeros(n + 1, bool)
-    acc[list(det.accepting)] = True
-    return DFA(symbols, table, det.start, acc).minimize()
+    return _complete(det, range(len(symbols)), symbols).minimize()
