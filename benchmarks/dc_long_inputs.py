@@ -4,7 +4,7 @@ For each word: the time to encode it, then to accept it with the fast hard-atten
 path (first call: per-layer compilation plus the run; second call: the run), and with
 the dense O(N²) path where it fits in memory — the largest padded length the dense path
 holds is the one whose score tensors (≈ 12·B·N² bytes) stay under
-``succinct.uhat.DENSE_MEMORY_LIMIT``; beyond it the dense path refuses with the predicted
+``succinct.models.uhat.DENSE_MEMORY_LIMIT``; beyond it the dense path refuses with the predicted
 memory, which is printed. The ratio dense / fast is printed for the words both paths
 run. Peak resident memory of the process is printed at the end.
 
@@ -22,8 +22,8 @@ import time
 
 import numpy as np
 
+from succinct.models.uhat import DENSE_MEMORY_LIMIT
 from succinct.registry import get_family
-from succinct.uhat import DENSE_MEMORY_LIMIT
 from succinct.words import SuccinctError, bucket_length, encode
 
 

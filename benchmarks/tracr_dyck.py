@@ -29,7 +29,7 @@ For every maximum length N, one row per model:
 Exactness: every word up to a stated length plus random words of length N (half of them
 balanced), evaluated in float32 and in float64 (tracr: its Haiku forward with the
 parameters cast; ours: a plain numpy forward of the same arrays, written here
-independently of :mod:`succinct.uhat`, cast likewise; and, column "wrong exact", the
+independently of :mod:`succinct.models.uhat`, cast likewise; and, column "wrong exact", the
 package's own certified-exact forward). "wrong" counts disagreements with a stack-based
 reference.
 """
@@ -44,8 +44,8 @@ import time
 import numpy as np
 
 from constructions import dyck
+from succinct.models.uhat import FFN, Attention
 from succinct.sizes import count
-from succinct.uhat import FFN, Attention
 
 
 def balanced(word: str, pairs: dict[str, str], depth: int | None = None) -> bool:

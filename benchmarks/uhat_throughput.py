@@ -17,8 +17,8 @@ import time
 
 import numpy as np
 
-from succinct.compile import compile_program
-from succinct.ltl import Binary, Top, Unary, parse, to_brasp
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.programs.ltl import Binary, Top, Unary, parse, to_brasp
 from succinct.sizes import count
 from succinct.words import Alphabet
 

@@ -19,7 +19,7 @@ import argparse
 import itertools
 import time
 
-from succinct.extract import extract_rnn
+from succinct.exact.dispatch import extract_rnn
 from succinct.registry import get_family
 from succinct.verify import predicted_words, verify
 

@@ -64,7 +64,7 @@ forbidden and the last row is all ones, so the rows are exactly ``0, 1, …, 2^{
 
 RNNs
 ====
-* ``counter``: the minimal DFA of E_N through :func:`succinct.dfa_rnn.dfa_to_rnn`
+* ``counter``: the minimal DFA of E_N through :func:`succinct.compiler.dfa_to_rnn.dfa_to_rnn`
   (``|Q|·|Σ| + 1`` units at 1 bit).
 * ``dc``: a single-layer Elman RNN ``h_t = step(W h_{t−1} + U x_t + b)`` at 1 bit per
   unit that reads w_n like a *delay-line memory* (research notes §6.2b, made
@@ -112,12 +112,12 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from succinct.automata import DFA
-from succinct.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
-from succinct.compile import compile_program
-from succinct.dfa_rnn import DFARecognizer, dfa_to_rnn
+from succinct.automata.dfa import DFA
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.compiler.dfa_to_rnn import DFARecognizer, dfa_to_rnn
+from succinct.models.rnn import RNN, RNNBuilder
+from succinct.programs.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
 from succinct.registry import Family, Param, register
-from succinct.rnn import RNN, RNNBuilder
 from succinct.sizes import N as n_big
 from succinct.sizes import model_report
 from succinct.sizes import n as n_sym
@@ -517,7 +517,7 @@ def _params_big_n(p: Mapping[str, Any]) -> int:
 
 
 # ====================================================================== size formulas
-# Parameter counts of the two layer kinds of :mod:`succinct.uhat` (as in succinct.sizes):
+# Parameter counts of the two layer kinds of :mod:`succinct.models.uhat` (as in succinct.sizes):
 # attention R → S with score width Q: A_w, A_b, B_w, B_b, C_v, C_a, C_b; FFN R → S with H
 # hidden units: W_1, b_1, W_2, W_r, b_2.
 def _attn(r: Any, q: Any, s: Any) -> tuple[str, Any, Any, Any]:

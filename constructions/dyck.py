@@ -10,8 +10,9 @@ Models (research notes §8.1):
 
 * ``reference`` — a stack recognizer in plain Python, written as a step function over
   stacks (:class:`succinct.recognizer.StepMachine`), so its automaton is known too.
-* ``uhat`` — a B-RASP program compiled by Lemma 9 (:func:`succinct.compile.compile_program`),
-  with no positional encodings. Types are coded in ``b = ⌈log₂ k⌉`` bits ``τ_r``. With
+* ``uhat`` — a B-RASP program compiled by Lemma 9
+  (:func:`succinct.compiler.brasp_to_uhat.compile_program`), with no positional encodings. Types are
+  coded in ``b = ⌈log₂ k⌉`` bits ``τ_r``. With
   ``U_0 ≡ 1``, round ``ℓ = 1 … D`` cancels the innermost remaining pairs::
 
       L_ℓ(i) := ▶_j[j < i, U_{ℓ−1}(j)] close(i) ∧ open(j) ∧ ⋀_r τ_r(i) ↔ τ_r(j) : 0
@@ -29,7 +30,7 @@ Models (research notes §8.1):
   recognizer by latching violation units. Activation: a sigmoid scaled by β = 10⁴ (their
   code's choice); every pre-activation is an odd integer, so every unit is exactly 0 or 1
   in float32 (``sigmoid(±10⁴) ∈ {0, 1}``), and the model is declared 1-bit (``bits=1``:
-  quantization is then the identity, and :func:`succinct.extract.extract_rnn` yields its
+  quantization is then the identity, and :func:`succinct.exact.dispatch.extract_rnn` yields its
   exact automaton). Stack slots hold ``enc(t) = [bits(t),
   1 − bits(t), 1^{b−1}]`` (``s = 3b − 1`` units; ``s = 1``, an occupancy unit, for
   ``k = 1`` where Hewitt's code does not apply). The state is ``[h^push; h^pop]``, D
@@ -47,7 +48,7 @@ Models (research notes §8.1):
   ``k ≥ 2`` (Hewitt's ``6D⌈log₂ k⌉ − 2D`` plus ``2b + 2`` violation units) and
   ``2D + 2`` for ``k = 1``.
 * ``dfa`` — the minimal complete DFA: the reference's automaton (BFS over the stacks its
-  step function :func:`stack_step` reaches), minimized (:mod:`succinct.automata`), so the
+  step function :func:`stack_step` reaches), minimized (:mod:`succinct.automata.dfa`), so the
   reference and the DFA agree on every word by construction. It has
   ``Σ_{d=0}^{D} k^d + 1 = (k^{D+1} − 1)/(k − 1) + 1`` states (``D + 2`` for ``k = 1``):
   every stack of height ≤ D, and a sink. (It accepts the
@@ -69,13 +70,13 @@ from typing import Any
 import sympy as sp
 from hypothesis import strategies as st
 
-from succinct.automata import DFA
-from succinct.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of, any_of
-from succinct.compile import CompiledProgram, compile_program
-from succinct.dfa_rnn import DFARecognizer
+from succinct.automata.dfa import DFA
+from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
+from succinct.compiler.dfa_to_rnn import DFARecognizer
+from succinct.models.rnn import RNN, RNNBuilder
+from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of, any_of
 from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
-from succinct.rnn import RNN, RNNBuilder
 from succinct.sizes import D, R, k, model_report
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
@@ -179,7 +180,7 @@ def program(n_types: int, depth: int) -> Program:
 def compiled(n_types: int, depth: int) -> CompiledProgram:
     """The program compiled to a UHAT (FFN lowering of the Boolean parts).
 
-    From about D = 16 the interval bounds of :func:`succinct.uhat.value_bounds` exceed
+    From about D = 16 the interval bounds of :func:`succinct.models.uhat.value_bounds` exceed
     int32 although every coordinate is 0/1; the model is then certified with its
     declared-Boolean coordinates bounded by 1 and checks them on every evaluation
     (``spec.boolean_guard``).

@@ -15,7 +15,7 @@ Models:
 
 * ``reference`` — parses the word and iterates ``f`` in Python.
 * ``uhat`` — hard attention **with positional encodings** (``pos = p``, ``pos2 = p²``;
-  :mod:`succinct.positional`), so **outside the paper's UHAT model**. Pointer doubling
+  :mod:`succinct.models.positional`), so **outside the paper's UHAT model**. Pointer doubling
   (Sanford, Hsu, Telgarsky 2024): every position holds a pointer ``ptr`` (``f(v)`` at
   table position ``v + 1``, ``x`` at the query). Level ``ℓ = 0 … L−1``, ``L`` = bit length
   of k: every position attends (no mask) with score ``2p_j(ptr_i + 1) − p_j²``, maximal
@@ -53,10 +53,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from succinct.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
+from succinct.models.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
+from succinct.models.rnn import RNN, RNNBuilder
 from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
-from succinct.rnn import RNN, RNNBuilder
 from succinct.sizes import model_report
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError

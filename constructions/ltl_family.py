@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from succinct.compile import compile_program
-from succinct.ltl import Binary, Language, Unary, parse, to_brasp
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.programs.ltl import Binary, Language, Unary, parse, to_brasp
 from succinct.registry import Family, Param, register
 from succinct.sizes import model_report
 from succinct.words import Alphabet

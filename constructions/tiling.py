@@ -83,7 +83,7 @@ has ``up = 0``; so every cell of the top row has ``up = 0``. It needs a row star
 strictly before the last cell, hence ``N ≥ 1``. No other change was needed: the tests
 compare the program with :func:`reference` (plain Python: decode, then rules 1–5) on
 members, mutants and random grids, and, beyond any length bound, compare its automaton
-(:func:`succinct.brasp_dfa.program_dfa`) with the hand-written :func:`tiling_dfa` for
+(:func:`succinct.exact.future.program_dfa`) with the hand-written :func:`tiling_dfa` for
 the ``N = 1`` bundled instances and random ones.
 
 **Models.** ``reference`` (:func:`reference`), ``brasp`` (:func:`brasp_program`),
@@ -120,10 +120,10 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from succinct.automata import DFA, dfa_from_transition_function
-from succinct.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
-from succinct.compile import CompiledProgram, Mode, compile_program
-from succinct.dfa_rnn import DFARecognizer
+from succinct.automata.dfa import DFA, dfa_from_transition_function
+from succinct.compiler.brasp_to_uhat import CompiledProgram, Mode, compile_program
+from succinct.compiler.dfa_to_rnn import DFARecognizer
+from succinct.programs.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
 from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
 from succinct.sizes import N as N_sym

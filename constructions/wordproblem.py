@@ -24,7 +24,7 @@ maps are composed left to right). Built-in tables (``-p monoid=…``):
   Generator names are the alphabet's symbols (words are read letter by letter when all
   names are one character, else space-separated); every map must be total. Or a JSON
   object ``{"cascade": …}``: a cascade of reset semiautomata in the form of
-  :mod:`succinct.cascade`; its table is the product of the components restricted to the
+  :mod:`succinct.programs.cascade`; its table is the product of the components restricted to the
   state tuples reachable from the initial one.
 
 Models (research notes §8.2). All work on the minimal DFA of the table's language:
@@ -39,14 +39,14 @@ Models (research notes §8.2). All work on the minimal DFA of the table's langua
       acc(i) := (reset(i) ∧ toF(i)) ∨ (¬reset(i) ∧ B(i))
 
   For tables given as a **cascade** of reset semiautomata, the cascade's program
-  (:meth:`succinct.cascade.Cascade.program`: per component, the last reset before each
+  (:meth:`succinct.programs.cascade.Cascade.program`: per component, the last reset before each
   position, reading the earlier components' states at the previous position).
   For a non-aperiodic syntactic monoid (any non-trivial group: parity, S₃, S₅) it raises:
   no UHAT of the paper's kind exists (star-free ≡ aperiodic ≡ UHAT without positional
   encodings). Other aperiodic tables are refused with a message asking for the table as
   a cascade (Krohn–Rhodes guarantees one exists; finding it is not implemented).
 * ``scan`` — any monoid, groups included: a Hillis–Steele scan with hard attention that
-  **uses positional encodings** (``pos = p``, ``pos2 = p²``; :mod:`succinct.positional`),
+  **uses positional encodings** (``pos = p``, ``pos2 = p²``; :mod:`succinct.models.positional`),
   so it is outside the paper's UHAT model, for words of length ≤ T. Each symbol embeds as
   its 0/1 transformation matrix ``F[q, r] = [δ(q, σ) = r]``. With ``L = ⌈log₂ T⌉``:
 
@@ -63,11 +63,11 @@ Models (research notes §8.2). All work on the minimal DFA of the table's langua
   2L layers. Interval arithmetic cannot see that the entries stay 0/1 (its bound grows
   by a factor ``2|Q| + 1`` per level), so from S₅ at T = 512 on the model is certified
   exact with its declared-Boolean entries bounded by 1 and checks them on every
-  evaluation (:func:`succinct.uhat.value_bounds`, ``boolean_guard``).
-* ``rnn`` — the DFA → 1-bit Elman RNN construction (:func:`succinct.dfa_rnn.dfa_to_rnn`),
-  ``|Q||Σ| + 1`` units.
+  evaluation (:func:`succinct.models.uhat.value_bounds`, ``boolean_guard``).
+* ``rnn`` — the DFA → 1-bit Elman RNN construction
+  (:func:`succinct.compiler.dfa_to_rnn.dfa_to_rnn`), ``|Q||Σ| + 1`` units.
 * ``rnn2`` — the second-order RNN ``h_t = M[σ_t] h_{t−1}`` with ``|Q|`` units
-  (:func:`succinct.rnn2.from_dfa`), exact in int32.
+  (:func:`succinct.models.rnn2.from_dfa`), exact in int32.
 * ``dfa`` — the minimal complete DFA.
 """
 
@@ -84,18 +84,18 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from succinct.automata import DFA
-from succinct.brasp import FALSE, TRUE, Program, ProgramBuilder, any_of
-from succinct.cascade import Cascade, parse_cascade
-from succinct.compile import CompiledProgram, compile_program
-from succinct.dfa_rnn import DFARecognizer, dfa_to_rnn
-from succinct.monoid import is_aperiodic, is_group, syntactic_monoid
-from succinct.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
+from succinct.automata.dfa import DFA
+from succinct.automata.monoid import is_aperiodic, is_group, syntactic_monoid
+from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
+from succinct.compiler.dfa_to_rnn import DFARecognizer, dfa_to_rnn
+from succinct.models.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
+from succinct.models.rnn2 import from_dfa
+from succinct.models.uhat import ExactRangeError
+from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, any_of
+from succinct.programs.cascade import Cascade, parse_cascade
 from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
-from succinct.rnn2 import from_dfa
 from succinct.sizes import FFN_PARAMS, H, Q, R, S, Sigma, count, model_report, n
-from succinct.uhat import ExactRangeError
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
@@ -278,8 +278,8 @@ def uhat_program(table: Table) -> Program:
             raise SuccinctError(
                 f"the {table.name} table is aperiodic, so a UHAT exists, but generator "
                 f"{sym!r} is neither a reset nor the identity; give the table as a cascade "
-                "of reset semiautomata ({\"cascade\": …}, see succinct.cascade), from which "
-                "the UHAT is built (finding the Krohn–Rhodes decomposition is not "
+                "of reset semiautomata ({\"cascade\": …}, see succinct.programs.cascade), "
+                "from which the UHAT is built (finding the Krohn–Rhodes decomposition is not "
                 "implemented)"
             )
     p = ProgramBuilder(a)
@@ -385,7 +385,7 @@ def scan_formulas() -> dict[str, sp.Expr]:
 
 
 def rnn_units_formula() -> sp.Expr:
-    """``n·|Σ| + 1`` (:func:`succinct.dfa_rnn.dfa_to_rnn`)."""
+    """``n·|Σ| + 1`` (:func:`succinct.compiler.dfa_to_rnn.dfa_to_rnn`)."""
     return n * Sigma + 1
 
 

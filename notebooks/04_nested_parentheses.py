@@ -95,7 +95,7 @@ print({name: int(a.sum()) for name, a in answers.items()},
 # itself: the stack recognizer's reachable stacks, the RNN's reachable quantized states
 # (Prop 1), and for the UHAT, which attends both left (future mask) and right (past
 # mask), one layer at a time: each attention layer is a sequential transducer on the
-# sequence of residual vectors, applied to a regular language (`succinct.layered_dfa`).
+# sequence of residual vectors, applied to a regular language (`succinct.exact.two_sided`).
 # The canonical minimal DFAs coincide, and their size is the formula's plus one (a
 # non-accepting start: the languages here exclude the empty word).
 

@@ -28,7 +28,7 @@
 #   neither resets nor the identity on its states. Krohn–Rhodes: it is run by a
 #   *cascade* of reset semiautomata, here `last` (the last letter) feeding `eq`; each
 #   component is one last-reset attention per state, reading the earlier components at
-#   the previous position (`succinct.cascade`);
+#   the previous position (`succinct.programs.cascade`);
 # * `parity` ($\mathbb Z_2$), `s3`, `s5` are groups: **no** UHAT of the paper's kind
 #   exists, at any size. A log-depth *scan* (Liu et al. 2023) composes the maps by hard
 #   attention, but it needs positional encodings — outside the paper's model, and its

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 
-from succinct.monoid import compose, is_aperiodic, is_group, period, syntactic_monoid
+from succinct.automata.monoid import compose, is_aperiodic, is_group, period, syntactic_monoid
 from succinct.recognizer import accepts
 from succinct.registry import get_family
 from succinct.words import SuccinctError

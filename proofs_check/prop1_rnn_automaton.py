@@ -1,8 +1,8 @@
 """Prop 1: a k-bit RNN with D units is a finite automaton with at most 2^(kD) states.
 
-What is checked, on real RNNs (``succinct.rnn.RNN`` in k-bit mode, ``bits=1``): the
+What is checked, on real RNNs (``succinct.models.rnn.RNN`` in k-bit mode, ``bits=1``): the
 automaton is extracted by breadth-first search over the reachable quantized states
-(``succinct.extract.extract_rnn``, which steps the jitted RNN cell on integer state codes);
+(``succinct.exact.dispatch.extract_rnn``, which steps the jitted RNN cell on integer state codes);
 
 * the number of reachable states is at most ``2^(kD)``;
 * the extracted automaton, minimized, equals (array-identical after canonical numbering)
@@ -18,7 +18,7 @@ So these RNNs *are* the automata of their languages, and D ≥ log₂ of their s
 
 from __future__ import annotations
 
-from succinct.extract import extract_rnn
+from succinct.exact.dispatch import extract_rnn
 from succinct.registry import get_family
 
 CASES = (("dc", "n", 1), ("dc", "n", 2), ("counter", "N", 1), ("counter", "N", 2))

@@ -7,24 +7,24 @@ language. Companion to Bergsträßer, Cotterell, Lin, "Transformers are Inherent
 Succinct" (ICLR 2026).
 """
 
-from succinct.brasp import FALSE as FALSE
-from succinct.brasp import TRUE as TRUE
-from succinct.brasp import Program as Program
-from succinct.brasp import ProgramBuilder as ProgramBuilder
-from succinct.compile import compile_program as compile_program
+from succinct.compiler.brasp_to_uhat import compile_program as compile_program
 from succinct.coords import Matrix as Matrix
 from succinct.coords import Space as Space
-from succinct.ltl import Language as Language
-from succinct.ltl import parse as parse_ltl
-from succinct.ltl import to_brasp as to_brasp
+from succinct.models.rnn import RNN as RNN
+from succinct.models.rnn import RNNBuilder as RNNBuilder
+from succinct.models.uhat import UHAT as UHAT
+from succinct.models.uhat import UHATBuilder as UHATBuilder
+from succinct.programs.brasp import FALSE as FALSE
+from succinct.programs.brasp import TRUE as TRUE
+from succinct.programs.brasp import Program as Program
+from succinct.programs.brasp import ProgramBuilder as ProgramBuilder
+from succinct.programs.ltl import Language as Language
+from succinct.programs.ltl import parse as parse_ltl
+from succinct.programs.ltl import to_brasp as to_brasp
 from succinct.recognizer import Predicate as Predicate
 from succinct.recognizer import Recognizer as Recognizer
 from succinct.recognizer import accepts as accepts
-from succinct.rnn import RNN as RNN
-from succinct.rnn import RNNBuilder as RNNBuilder
 from succinct.sizes import count as count_sizes
-from succinct.uhat import UHAT as UHAT
-from succinct.uhat import UHATBuilder as UHATBuilder
 from succinct.words import Alphabet as Alphabet
 from succinct.words import SuccinctError as SuccinctError
 

@@ -1,5 +1,5 @@
 """``python -m succinct`` runs the CLI."""
 
-from succinct.cli import main
+from succinct.cli.app import main
 
 main()

@@ -226,9 +226,9 @@ def _compare(counted: Mapping[str, Any], entry: Mapping[str, Any] | None, model:
 
 def _counted(model: Any) -> Any:
     """The counted :class:`succinct.sizes.SizeReport` of a model (None if it has none)."""
-    from succinct.rnn import RNN
+    from succinct.models.rnn import RNN
+    from succinct.models.uhat import UHAT
     from succinct.sizes import count
-    from succinct.uhat import UHAT
 
     if hasattr(model, "size_report"):
         return model.size_report()
@@ -248,7 +248,7 @@ def _uhat_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, Any])
 
 
 def _rnn_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, Any]) -> None:
-    from succinct.rnn import RNN
+    from succinct.models.rnn import RNN
 
     model = built.get("rnn")
     if not isinstance(model, RNN):
@@ -271,8 +271,8 @@ def _dfa_formula(report: Mapping[str, Any]) -> int | None:
 
 
 def _dfa_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, Any]) -> None:
-    from succinct.dfa_rnn import DFARecognizer
-    from succinct.extract import exact_dfa, exact_support
+    from succinct.compiler.dfa_to_rnn import DFARecognizer
+    from succinct.exact.dispatch import exact_dfa, exact_support
 
     formula = _dfa_formula(report)
     computed = None

@@ -6,8 +6,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from succinct.compile import compile_program
-from succinct.ltl import Language, parse, to_brasp
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.programs.ltl import Language, parse, to_brasp
 from succinct.sizes import count
 from succinct.words import Alphabet
 

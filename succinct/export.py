@@ -45,8 +45,8 @@ VERSION = 1
 # ====================================================================== weights
 def flat_weights(model: Any) -> dict[str, np.ndarray]:
     """Every weight array of a UHAT or an RNN under a flat, stable name."""
-    from succinct.rnn import RNN
-    from succinct.uhat import UHAT
+    from succinct.models.rnn import RNN
+    from succinct.models.uhat import UHAT
 
     if isinstance(model, UHAT):
         out = {"embed": np.asarray(model.params["embed"])}
@@ -68,7 +68,7 @@ RNN_KEYS = ("W", "U", "b", "h0", "readout", "readout_bias")
 def params_from_flat(spec: Any, flat: Mapping[str, Any]) -> dict[str, Any]:
     """The params pytree of a UHAT or RNN with ``spec`` from flat weights (the inverse of
     :func:`flat_weights`)."""
-    from succinct.rnn import RNNSpec
+    from succinct.models.rnn import RNNSpec
 
     if isinstance(spec, RNNSpec):
         want = list(RNN_KEYS)
@@ -87,7 +87,7 @@ def params_from_flat(spec: Any, flat: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _weights_for_file(model: Any) -> dict[str, np.ndarray]:
-    from succinct.uhat import UHAT
+    from succinct.models.uhat import UHAT
 
     exact = isinstance(model, UHAT) and model.exact
     dtype = np.int64 if exact else np.float32
@@ -97,7 +97,7 @@ def _weights_for_file(model: Any) -> dict[str, np.ndarray]:
 
 # ====================================================================== manifests
 def _uhat_manifest(model: Any) -> dict[str, Any]:
-    from succinct.uhat import FFN, Attention
+    from succinct.models.uhat import FFN, Attention
 
     spec = model.spec
     layers = []
@@ -118,7 +118,7 @@ def _uhat_manifest(model: Any) -> dict[str, Any]:
 
 def _uhat_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
     from succinct.coords import Space
-    from succinct.uhat import FFN, UHAT, Attention, ReLU, UHATSpec
+    from succinct.models.uhat import FFN, UHAT, Attention, ReLU, UHATSpec
 
     space = Space.of(manifest["embed"])
     layers = []
@@ -152,7 +152,7 @@ def _rnn_manifest(model: Any) -> dict[str, Any]:
 
 def _rnn_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
     from succinct.coords import Space
-    from succinct.rnn import RNN, RNNSpec
+    from succinct.models.rnn import RNN, RNNSpec
 
     spec = RNNSpec(Alphabet.of(manifest["alphabet"]), Space.of(manifest["units"]),
                    manifest["activation"], manifest["beta"], manifest["bits"],
@@ -173,7 +173,7 @@ def _positional_weights(model: Any) -> tuple[dict[str, np.ndarray], dict[str, An
 
 
 def _positional_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
-    from succinct.positional import PositionalUHAT
+    from succinct.models.positional import PositionalUHAT
 
     inner = _uhat_from(manifest["inner"], {k[len("inner."):]: v for k, v in flat.items()
                                            if k.startswith("inner.")})
@@ -191,7 +191,7 @@ def _rnn2_weights(model: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
 
 def _rnn2_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
     from succinct.coords import Space
-    from succinct.rnn2 import SecondOrderRNN, SecondOrderSpec
+    from succinct.models.rnn2 import SecondOrderRNN, SecondOrderSpec
 
     spec = SecondOrderSpec(Alphabet.of(manifest["alphabet"]), Space.of(manifest["units"]),
                            manifest["activation"])
@@ -199,7 +199,7 @@ def _rnn2_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> A
 
 
 def _expr_to_json(e: Any) -> Any:
-    from succinct.brasp import And, Const, Iff, Not, Or, Ref
+    from succinct.programs.brasp import And, Const, Iff, Not, Or, Ref
 
     if isinstance(e, Const):
         return ["const", e.value]
@@ -215,7 +215,7 @@ def _expr_to_json(e: Any) -> Any:
 
 
 def _expr_from_json(x: Any) -> Any:
-    from succinct.brasp import And, Const, Iff, Not, Or, Ref
+    from succinct.programs.brasp import And, Const, Iff, Not, Or, Ref
 
     try:
         tag = x[0]
@@ -236,7 +236,7 @@ def _expr_from_json(x: Any) -> Any:
 
 
 def _brasp_manifest(program: Any) -> dict[str, Any]:
-    from succinct.brasp import Attend, Input, Local
+    from succinct.programs.brasp import Attend, Input, Local
 
     ops = []
     for op in program.ops:
@@ -254,7 +254,7 @@ def _brasp_manifest(program: Any) -> dict[str, Any]:
 
 
 def _brasp_from(manifest: Mapping[str, Any]) -> Any:
-    from succinct.brasp import Attend, Input, Local, Program
+    from succinct.programs.brasp import Attend, Input, Local, Program
 
     ops = []
     for entry in manifest["ops"]:
@@ -281,8 +281,8 @@ def _dfa_manifest(dfa: Any) -> dict[str, Any]:
 
 
 def _dfa_from(manifest: Mapping[str, Any]) -> Any:
-    from succinct.automata import DFA
-    from succinct.dfa_rnn import DFARecognizer
+    from succinct.automata.dfa import DFA
+    from succinct.compiler.dfa_to_rnn import DFARecognizer
 
     accepting = np.zeros(int(manifest["states"]), bool)
     accepting[list(manifest["accepting"])] = True
@@ -300,13 +300,13 @@ def paths(path: str | Path) -> tuple[Path, Path]:
 
 
 def _kind(model: Any) -> str:
-    from succinct.automata import DFA
-    from succinct.brasp import Program
-    from succinct.dfa_rnn import DFARecognizer
-    from succinct.positional import PositionalUHAT
-    from succinct.rnn import RNN
-    from succinct.rnn2 import SecondOrderRNN
-    from succinct.uhat import UHAT
+    from succinct.automata.dfa import DFA
+    from succinct.compiler.dfa_to_rnn import DFARecognizer
+    from succinct.models.positional import PositionalUHAT
+    from succinct.models.rnn import RNN
+    from succinct.models.rnn2 import SecondOrderRNN
+    from succinct.models.uhat import UHAT
+    from succinct.programs.brasp import Program
 
     for cls, name in ((UHAT, "uhat"), (RNN, "rnn"), (PositionalUHAT, "uhat+pe"),
                       (SecondOrderRNN, "rnn2"), (Program, "brasp"),

@@ -41,8 +41,8 @@ import numpy as np
 from flax import nnx
 
 from succinct.export import flat_weights, params_from_flat
-from succinct.rnn import RNN, RNNSpec
-from succinct.uhat import UHAT, Attention, UHATSpec
+from succinct.models.rnn import RNN, RNNSpec
+from succinct.models.uhat import UHAT, Attention, UHATSpec
 from succinct.words import SuccinctError, encode
 
 __all__ = ["Construction", "to_nnx", "from_nnx", "acceptance_score"]
@@ -196,7 +196,7 @@ def _attention(layer: Any, p: Mapping[str, Any], v: jax.Array, lengths: jax.Arra
 @functools.partial(jax.jit, static_argnums=0)
 def _rnn_score(spec: RNNSpec, params: Mapping[str, Any], tokens: jax.Array,
                lengths: jax.Array) -> jax.Array:
-    """``h_t = σ(W h_{t−1} + U x_t + b)``, quantized in k-bit mode (succinct.rnn)."""
+    """``h_t = σ(W h_{t−1} + U x_t + b)``, quantized in k-bit mode (succinct.models.rnn)."""
     sigma = {"relu": jax.nn.relu, "step": lambda z: (z > 0).astype(z.dtype),
              "satlin": lambda z: jnp.clip(z, 0, 1),
              "sigmoid": lambda z: jax.nn.sigmoid(spec.beta * z)}[spec.activation]

@@ -17,7 +17,7 @@ import numpy as np
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 if TYPE_CHECKING:
-    from succinct.automata import DFA
+    from succinct.automata.dfa import DFA
 
 __all__ = ["Recognizer", "Predicate", "StepMachine", "accepts", "check_alphabets"]
 
@@ -84,7 +84,7 @@ class StepMachine:
 
     def automaton(self, max_states: int = 1_000_000) -> DFA:
         """The DFA of the reachable states (breadth-first, not minimized)."""
-        from succinct.automata import dfa_from_transition_function
+        from succinct.automata.dfa import dfa_from_transition_function
 
         return dfa_from_transition_function(self.alphabet.symbols, self.start, self.step,
                                             self.accept, max_states=max_states)

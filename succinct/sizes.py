@@ -31,7 +31,7 @@ import numpy as np
 import sympy as sp
 
 if TYPE_CHECKING:
-    from succinct.compile import CompiledProgram
+    from succinct.compiler.brasp_to_uhat import CompiledProgram
 
 __all__ = [
     "entry_bits", "Size", "SizeReport", "count", "layer_formulas", "compiled_op_formulas",
@@ -116,8 +116,8 @@ class SizeReport:
 
 def count(model: Any) -> SizeReport:
     """Counts the sizes of a UHAT or an RNN from its arrays."""
-    from succinct.rnn import RNN
-    from succinct.uhat import UHAT
+    from succinct.models.rnn import RNN
+    from succinct.models.uhat import UHAT
 
     comps = {path: count_array(arr) for path, arr in model.components().items()}
     if isinstance(model, UHAT):
@@ -135,7 +135,7 @@ FFN_PARAMS = H * R + H + S * H + S * R + S  # W_1, b_1, W_2, W_r, b_2
 
 def layer_formulas(model: Any) -> list[tuple[str, sp.Expr, dict]]:
     """``(path, params formula, shape substitution)`` for every UHAT layer."""
-    from succinct.uhat import FFN, Attention
+    from succinct.models.uhat import FFN, Attention
 
     out = []
     for i, layer in enumerate(model.spec.layers):
@@ -225,8 +225,18 @@ def _circuit_cost(circuit, mode: str, r_in: sp.Expr, r_pred: sp.Expr, keep: bool
 
 def compiled_op_formulas(compiled: CompiledProgram) -> dict[str, OpCost]:
     """Symbolic cost (in ``R``) of every op of a compiled B-RASP program."""
-    from succinct.brasp import TRUE, Attend, Const, Input, Local, Not, Ref, shift, special_form
-    from succinct.circuits import build_circuit
+    from succinct.compiler.circuits import build_circuit
+    from succinct.programs.brasp import (
+        TRUE,
+        Attend,
+        Const,
+        Input,
+        Local,
+        Not,
+        Ref,
+        shift,
+        special_form,
+    )
 
     mode = compiled.mode
     program = compiled.program
@@ -278,7 +288,7 @@ def compiled_op_formulas(compiled: CompiledProgram) -> dict[str, OpCost]:
 
         s_copy = TRUE if s_lit is None else (
             Ref(s_lit[0], "j") if s_lit[1] else Not(Ref(s_lit[0], "j")))
-        from succinct.brasp import all_of
+        from succinct.programs.brasp import all_of
 
         rr = all_of(([Ref(f"{name}~vis")] if vis else []) + [s_copy]
                     + [Ref(k_, "i").iff(Ref(k_, "j")) for k_ in keys])
@@ -321,7 +331,7 @@ def model_report(model: Any, compiled: CompiledProgram | None = None) -> dict[st
     """
     rep = count(model)
     out = rep.as_dict()
-    from succinct.uhat import UHAT
+    from succinct.models.uhat import UHAT
 
     if isinstance(model, UHAT):
         out["formulas"] = {

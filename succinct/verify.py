@@ -22,7 +22,7 @@ uniform words are almost never members, so a check of uniform words alone mostly
 compares rejections.
 
 **Unbounded** (``unbounded=True``): the exact automaton of every model
-(:func:`succinct.extract.exact_dfa`: DFAs, k-bit RNNs by extraction, strict-future
+(:func:`succinct.exact.dispatch.exact_dfa`: DFAs, k-bit RNNs by extraction, strict-future
 programs and UHATs, past-time LTL), minimized; equal languages have identical canonical
 minimal DFAs (the certificate), and otherwise :meth:`succinct.automata.DFA.equivalent`
 yields the shortest word on which two models differ.
@@ -66,15 +66,15 @@ import numpy as np
 from jax.experimental import multihost_utils
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from succinct import rnn as rnn_module
-from succinct import uhat as uhat_module
-from succinct.automata import DFA, StateLimitExceeded
-from succinct.brasp_dfa import DEFAULT_MAX_STATES
-from succinct.dfa_rnn import DFARecognizer
-from succinct.extract import Automaton, as_recognizer, exact_dfa, exact_support
+from succinct.automata.dfa import DFA, StateLimitExceeded
+from succinct.compiler.dfa_to_rnn import DFARecognizer
+from succinct.exact.dispatch import Automaton, as_recognizer, exact_dfa, exact_support
+from succinct.exact.future import DEFAULT_MAX_STATES
+from succinct.models import rnn as rnn_module
+from succinct.models import uhat as uhat_module
+from succinct.models.rnn import RNN
+from succinct.models.uhat import UHAT, guard_message
 from succinct.recognizer import Recognizer, check_alphabets
-from succinct.rnn import RNN
-from succinct.uhat import UHAT, guard_message
 from succinct.words import Alphabet, SuccinctError, bucket_length, encode
 
 __all__ = ["verify", "Report", "Counterexample", "Certificate", "VerificationTimeout",

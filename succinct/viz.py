@@ -163,8 +163,8 @@ def layer_heatmaps(model: Any, layer: int | None = None) -> Figure:
     Attention: ``A`` and ``B`` (score space × input coordinates), ``C_v`` and ``C_a``
     (output × input coordinates). FFN: ``W_1``, ``W_2``, ``W_r``. RNN: ``W`` and ``U``.
     """
-    from succinct.rnn import RNN
-    from succinct.uhat import FFN, Attention
+    from succinct.models.rnn import RNN
+    from succinct.models.uhat import FFN, Attention
 
     if isinstance(model, RNN):
         units = model.spec.hidden.labels

@@ -7,14 +7,14 @@ import math
 import pytest
 from typer.testing import CliRunner
 
-import succinct.commands  # noqa: F401  (registers the later commands)
+import succinct.cli.commands  # noqa: F401  (registers the later commands)
 from succinct import Alphabet, Predicate, compile_program, parse_ltl, registry, to_brasp
 from succinct.atlas import COLUMNS, build_atlas, compute_row, rows_from_json
-from succinct.cli import app
+from succinct.cli.app import app
+from succinct.models.rnn import RNN
+from succinct.models.uhat import UHAT
 from succinct.registry import Family, families
-from succinct.rnn import RNN
 from succinct.sizes import count
-from succinct.uhat import UHAT
 
 RUN = CliRunner()
 TINY = {"dyck": [{"k": 2, "D": 1}, {"k": 2, "D": 2}], "dc": [{"n": 1}, {"n": 2}]}

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from succinct import automata
-from succinct.automata import (
+from succinct.automata import dfa as automata
+from succinct.automata.dfa import (
     DFA,
     StateLimitExceeded,
     dfa_from_membership,

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from succinct.brasp import (
+from succinct.programs.brasp import (
     TRUE,
     Attend,
     BRASPError,

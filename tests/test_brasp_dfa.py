@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from succinct.automata import StateLimitExceeded
-from succinct.brasp import TRUE, ProgramBuilder
-from succinct.brasp_dfa import program_dfa, uhat_dfa
-from succinct.compile import compile_program
-from succinct.ltl import Atom, Binary, Bottom, Language, Top, Unary, parse, to_brasp
+from succinct.automata.dfa import StateLimitExceeded
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.exact.future import program_dfa, uhat_dfa
+from succinct.programs.brasp import TRUE, ProgramBuilder
+from succinct.programs.ltl import Atom, Binary, Bottom, Language, Top, Unary, parse, to_brasp
 from succinct.testing.strategies import programs
 from succinct.verify import verify
 from succinct.words import Alphabet, SuccinctError, encode
@@ -149,7 +149,7 @@ def test_single_exponential_counter(big_n):
 
 def test_dyck_program_attends_both_ways():
     """The left-to-right construction refuses it; the layered one (exact_dfa) takes it."""
-    from succinct.extract import exact_dfa
+    from succinct.exact.dispatch import exact_dfa
 
     program, _ = family_model("dyck", "brasp", k=2, D=2)
     with pytest.raises(SuccinctError, match="not supported, use the bounded check"):

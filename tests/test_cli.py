@@ -6,8 +6,8 @@ import sys
 
 from typer.testing import CliRunner
 
-import succinct.commands  # noqa: F401  (registers the later commands)
-from succinct.cli import app
+import succinct.cli.commands  # noqa: F401  (registers the later commands)
+from succinct.cli.app import app
 
 RUN = CliRunner()
 EX1 = "formula=b & H(b -> Y a) & H((a & Y true) -> Y b)"

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from succinct.brasp import BRASPError, ProgramBuilder
-from succinct.compile import compile_program
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.programs.brasp import BRASPError, ProgramBuilder
 from succinct.sizes import R, compiled_op_formulas, compiled_totals, count
 from succinct.testing.strategies import programs, selective_programs, word_lists
 from succinct.words import encode
@@ -91,7 +91,7 @@ def test_special_form_keys_compile_to_equality_score():
 
 def test_compiled_scores_stay_within_the_proven_bound():
     """Lemma 9 scores are at most |K| and at least -1; the interval bound covers them."""
-    from succinct.uhat import value_bounds
+    from succinct.models.uhat import value_bounds
 
     p = ProgramBuilder("ab")
     qa, qb = p.Q("a"), p.Q("b")

@@ -18,7 +18,7 @@ generated member set), never from the model under test. Model coverage per input
   words of ≤ 4 rows and the second's of ≤ 2 rows (their exhaustive check is the exact
   one below);
 * exact, on all words: the automata of the B-RASP programs of DC_1, DC_2, E_1, E_2 and
-  of the compiled UHAT of DC_1 (:mod:`succinct.brasp_dfa`) minimize to the minimal DFA
+  of the compiled UHAT of DC_1 (:mod:`succinct.exact.future`) minimize to the minimal DFA
   built from the definition;
 * E_N, N = 1..4: every member accepted by all models; 200 mutants agree with the
   reference (and are mostly rejected).
@@ -43,9 +43,9 @@ from constructions.counter import (
     dc_word,
     evaluate,
 )
-from succinct.brasp_dfa import program_dfa, uhat_dfa
-from succinct.cli import app
-from succinct.extract import reject_empty
+from succinct.cli.app import app
+from succinct.exact.dispatch import reject_empty
+from succinct.exact.future import program_dfa, uhat_dfa
 from succinct.registry import get_family
 from succinct.sizes import N as N_SYM
 from succinct.sizes import n as n_sym

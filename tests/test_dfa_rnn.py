@@ -4,9 +4,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from succinct.automata import DFA
-from succinct.dfa_rnn import DFARecognizer, dfa_to_rnn, unit_label
-from succinct.extract import extract_rnn
+from succinct.automata.dfa import DFA
+from succinct.compiler.dfa_to_rnn import DFARecognizer, dfa_to_rnn, unit_label
+from succinct.exact.dispatch import extract_rnn
 from succinct.words import encode
 
 

@@ -1,7 +1,7 @@
 """Dyck-(k, D): UHAT ≡ RNN ≡ reference ≡ minimal DFA, sizes, strategies, verdict.
 
 **On all words** (every length): the exact automata of the UHAT and the B-RASP program
-(:mod:`succinct.layered_dfa`: they attend both ways) and of the RNN (extraction) equal the
+(:mod:`succinct.exact.two_sided`: they attend both ways) and of the RNN (extraction) equal the
 minimal DFA, which is the reference's own stack automaton minimized; the DFA's number of
 members of every length up to 40 equals the independent count ``k^n · paths(n, D)``.
 
@@ -22,8 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from constructions import dyck
-from succinct.automata import words_of_length
-from succinct.extract import extract_rnn, reject_empty
+from succinct.automata.dfa import words_of_length
+from succinct.exact.dispatch import extract_rnn, reject_empty
 from succinct.recognizer import accepts
 from succinct.registry import get_family
 from succinct.sizes import D, compiled_op_formulas, count, k
@@ -290,7 +290,7 @@ def test_cli_sizes_include_dfa_states():
 
     from typer.testing import CliRunner
 
-    from succinct.cli import app
+    from succinct.cli.app import app
 
     out = CliRunner().invoke(app, ["sizes", "dyck", "-p", "k=2", "-p", "D=2", "--json"])
     assert out.exit_code == 0, out.output

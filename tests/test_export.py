@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given
 from typer.testing import CliRunner
 
-import succinct.commands  # noqa: F401  (registers the later commands)
+import succinct.cli.commands  # noqa: F401  (registers the later commands)
 from succinct import RNNBuilder, UHATBuilder, compile_program, parse_ltl, to_brasp
-from succinct.automata import DFA
-from succinct.cli import app
-from succinct.dfa_rnn import DFARecognizer
+from succinct.automata.dfa import DFA
+from succinct.cli.app import app
+from succinct.compiler.dfa_to_rnn import DFARecognizer
 from succinct.export import load, paths, save
 from succinct.recognizer import accepts
 from succinct.sizes import count

@@ -11,11 +11,11 @@ import itertools
 import numpy as np
 import pytest
 
-from succinct.automata import DFA, StateLimitExceeded
-from succinct.dfa_rnn import dfa_to_rnn
-from succinct.extract import bounded_dfa, exact_dfa, exact_support, extract_rnn, reject_empty
+from succinct.automata.dfa import DFA, StateLimitExceeded
+from succinct.compiler.dfa_to_rnn import dfa_to_rnn
+from succinct.exact.dispatch import bounded_dfa, exact_dfa, exact_support, extract_rnn, reject_empty
+from succinct.models.rnn import RNNBuilder
 from succinct.recognizer import Predicate
-from succinct.rnn import RNNBuilder
 from succinct.words import Alphabet, SuccinctError
 
 AB = Alphabet.of("ab")

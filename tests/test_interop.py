@@ -19,7 +19,7 @@ from succinct import (
     to_brasp,
 )
 from succinct.interop import from_nnx, to_nnx
-from succinct.uhat import ExactRangeError
+from succinct.models.uhat import ExactRangeError
 from succinct.verify import verify
 from succinct.words import encode
 

@@ -1,8 +1,8 @@
-"""Exact automata of programs and UHATs that attend both ways (succinct.layered_dfa).
+"""Exact automata of programs and UHATs that attend both ways (succinct.exact.two_sided).
 
 Oracles: the B-RASP interpreter and a UHAT's numpy forward pass (the definition) on
 every word up to length 7, and, for strict-future models, the independent construction
-of :mod:`succinct.brasp_dfa`.
+of :mod:`succinct.exact.future`.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from succinct.brasp import FALSE, TRUE, Attend, ProgramBuilder
-from succinct.brasp_dfa import uhat_dfa
-from succinct.compile import compile_program
-from succinct.extract import exact_dfa
-from succinct.layered_dfa import live_coordinates, program_two_sided_dfa, two_sided_dfa
-from succinct.ltl import Language, parse, to_brasp
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.exact.dispatch import exact_dfa
+from succinct.exact.future import uhat_dfa
+from succinct.exact.two_sided import live_coordinates, program_two_sided_dfa, two_sided_dfa
+from succinct.models.uhat import ExactRangeError
+from succinct.programs.brasp import FALSE, TRUE, Attend, ProgramBuilder
+from succinct.programs.ltl import Language, parse, to_brasp
 from succinct.testing.strategies import formulas, programs, selective_programs
-from succinct.uhat import ExactRangeError
 from succinct.words import Alphabet, SuccinctError, encode
 
 AB = Alphabet.of("ab")
@@ -177,7 +177,7 @@ def test_liveness_drops_coordinates():
 
 def test_state_limit():
     from constructions import dyck
-    from succinct.automata import StateLimitExceeded
+    from succinct.automata.dfa import StateLimitExceeded
 
     with pytest.raises(StateLimitExceeded) as err:
         two_sided_dfa(dyck.compiled(2, 3).model, max_states=20)

@@ -6,8 +6,8 @@ import re
 import pytest
 from hypothesis import given
 
-from succinct.compile import compile_program
-from succinct.ltl import Language, LTLError, parse, to_brasp
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.programs.ltl import Language, LTLError, parse, to_brasp
 from succinct.testing.strategies import formulas, word_lists
 from succinct.words import Alphabet, encode
 
@@ -59,7 +59,7 @@ def _brute(phi_text: str, word: str, pos: int) -> bool:
 
 @pytest.mark.parametrize("text", ["a S b", "a U b", "Y a", "H a", "P b", "F b", "X a", "G a"])
 def test_operator_semantics_are_strict(text):
-    from succinct.ltl import evaluate_batch
+    from succinct.programs.ltl import evaluate_batch
 
     phi = parse(text, AB)
     words = _all_words(6)

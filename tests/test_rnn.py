@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from succinct.rnn import RNNBuilder
+from succinct.models.rnn import RNNBuilder
 from succinct.words import Alphabet, SuccinctError
 
 AB = Alphabet.of("ab")

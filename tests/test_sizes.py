@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from succinct.compile import compile_program
-from succinct.ltl import parse, to_brasp
-from succinct.rnn import RNNBuilder
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.models.rnn import RNNBuilder
+from succinct.programs.ltl import parse, to_brasp
 from succinct.sizes import count, count_array, entry_bits, layer_formulas
 from succinct.words import Alphabet
 

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from constructions import tiling as T
-from succinct.brasp import special_form
-from succinct.brasp_dfa import program_dfa
+from succinct.exact.future import program_dfa
+from succinct.programs.brasp import special_form
 from succinct.recognizer import accepts
 from succinct.registry import get_family
 from succinct.sizes import N, count

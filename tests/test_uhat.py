@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from succinct.uhat import ExactRangeError, UHATBuilder
+from succinct.models.uhat import ExactRangeError, UHATBuilder
 from succinct.words import Alphabet, SuccinctError, encode
 
 AB = Alphabet.of("ab")
@@ -137,7 +137,7 @@ def test_boolean_guard_certifies_deep_compiled_programs():
     import jax
 
     from constructions import dyck
-    from succinct.uhat import value_bounds
+    from succinct.models.uhat import value_bounds
 
     model = dyck.compiled(2, 16).model
     assert model.spec.boolean_guard
@@ -198,9 +198,9 @@ def test_boolean_guard_in_the_exact_automata():
     """The automaton constructions see every residual vector that occurs, so they prove
     the declarations (Dyck-(1,18)) or refuse (a broken gate)."""
     from constructions import dyck
-    from succinct.brasp_dfa import uhat_dfa
-    from succinct.extract import reject_empty
-    from succinct.layered_dfa import two_sided_dfa
+    from succinct.exact.dispatch import reject_empty
+    from succinct.exact.future import uhat_dfa
+    from succinct.exact.two_sided import two_sided_dfa
 
     deep = dyck.compiled(1, 18).model
     assert deep.spec.boolean_guard
@@ -239,7 +239,7 @@ def test_guard_and_declarations_nothing_reads(mask):
     position; the past layer sees nothing there)."""
     import itertools
 
-    from succinct.extract import exact_dfa
+    from succinct.exact.dispatch import exact_dfa
 
     model = _unused_declaration(mask)
     assert model.spec.boolean_guard

@@ -3,8 +3,8 @@
 import sympy as sp
 from typer.testing import CliRunner
 
-import succinct.commands  # noqa: F401  (registers the verdict commands)
-from succinct.cli import app
+import succinct.cli.commands  # noqa: F401  (registers the verdict commands)
+from succinct.cli.app import app
 from succinct.verdicts import Comparison, Verdict
 
 x = sp.Symbol("x", positive=True, integer=True)

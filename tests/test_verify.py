@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from succinct.automata import DFA
-from succinct.brasp import FALSE, TRUE, ProgramBuilder
-from succinct.compile import compile_program
-from succinct.ltl import Language, parse, to_brasp
+from succinct.automata.dfa import DFA
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.programs.brasp import FALSE, TRUE, ProgramBuilder
+from succinct.programs.ltl import Language, parse, to_brasp
 from succinct.recognizer import Predicate
 from succinct.verify import mutate, predicted_words, verify
 from succinct.words import Alphabet, SuccinctError
@@ -208,7 +208,7 @@ MULTI_DEVICE = textwrap.dedent("""
     import jax, numpy as np
     sys.path.insert(0, {tests!r})
     from test_verify import AB, FORMULA, SHAPE, wrong_uhat
-    from succinct.ltl import Language, parse
+    from succinct.programs.ltl import Language, parse
     from succinct.verify import verify
     good, bad = wrong_uhat()
     r = verify({{"reference": Language(parse(FORMULA, AB), AB), "good": good, "bad": bad}},
@@ -236,8 +236,8 @@ def test_multi_device_equals_single_device():
 
 
 def test_cli_verify_and_dfa(tmp_path):
-    import succinct.commands  # noqa: F401  (registers the commands)
-    from succinct.cli import app
+    import succinct.cli.commands  # noqa: F401  (registers the commands)
+    from succinct.cli.app import app
 
     runner = CliRunner()
     res = runner.invoke(app, ["verify", "ltl", "-p", f"formula={FORMULA}", "--models",

@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from constructions import wordproblem as wp
-from succinct.automata import DFA, words_of_length
-from succinct.monoid import is_aperiodic, is_group, syntactic_monoid, transition_monoid
+from succinct.automata.dfa import DFA, words_of_length
+from succinct.automata.monoid import is_aperiodic, is_group, syntactic_monoid, transition_monoid
+from succinct.models.rnn2 import SecondOrderRNN, SecondOrderSpec, from_dfa
 from succinct.recognizer import accepts
 from succinct.registry import get_family
-from succinct.rnn2 import SecondOrderRNN, SecondOrderSpec, from_dfa
 from succinct.sizes import Sigma, n
 from succinct.words import SuccinctError, encode
 
@@ -260,7 +260,7 @@ def cascades(draw):
     """Random cascades whose answer depends on which reset came last: every component
     has rules to two different states, and every accepting assignment tests the last
     component (so the result reads the whole cascade)."""
-    from succinct.cascade import parse_cascade
+    from succinct.programs.cascade import parse_cascade
 
     letters = ["a", "b", "c"][:draw(st.integers(2, 3))]
     comps = []
@@ -285,8 +285,8 @@ def cascades(draw):
 def test_cascade_programs_run_their_cascades(cascade):
     """On all words (both automata exact): the program's strict-future automaton equals
     the cascade's own; the program's aperiodic monoid, as Krohn–Rhodes says."""
-    from succinct.brasp_dfa import program_dfa
-    from succinct.extract import reject_empty
+    from succinct.exact.dispatch import reject_empty
+    from succinct.exact.future import program_dfa
 
     program = cascade.program()
     mine = program_dfa(program)[0].minimize()

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from succinct.brasp import (
+from succinct.programs.brasp import (
     FALSE,
     TRUE,
     And,
@@ -28,7 +28,7 @@ from succinct.brasp import (
     ProgramBuilder,
     Ref,
 )
-from succinct.ltl import Atom, Binary, Bottom, Formula, Top, Unary
+from succinct.programs.ltl import Atom, Binary, Bottom, Formula, Top, Unary
 from succinct.words import Alphabet
 
 __all__ = ["words", "word_lists", "boolean_exprs", "programs", "selective_programs",
@@ -81,8 +81,8 @@ def programs(draw: st.DrawFn, alphabet: Alphabet | str = "ab", *, max_ops: int =
     tie-break, ``S(j)`` an arbitrary expression over ``j``, ``K`` up to ``max_keys``
     predicates, values over ``i`` and ``j`` and defaults over ``i``. With
     ``future_only=True`` every attention op uses strict-future masking (the programs
-    :mod:`succinct.brasp_dfa` turns into automata); ``masks`` restricts the masks drawn
-    otherwise (``("future", "past")``: the programs of :mod:`succinct.layered_dfa`).
+    :mod:`succinct.exact.future` turns into automata); ``masks`` restricts the masks drawn
+    otherwise (``("future", "past")``: the programs of :mod:`succinct.exact.two_sided`).
     """
     masks = ["future"] if future_only else list(masks)
     a = _alphabet(alphabet)

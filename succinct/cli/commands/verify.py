@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from succinct.cli import PARAM, _friendly, app
+from succinct.cli.app import PARAM, _friendly, app
 from succinct.registry import Family, get_family, parse_params
 from succinct.words import SuccinctError
 
@@ -153,7 +153,7 @@ def dfa_command(
 
     Example: succinct dfa ltl -p "formula=b & H(b -> Y a)" --model uhat --dot out.dot
     """
-    from succinct.extract import bounded_dfa, exact_dfa, exact_support
+    from succinct.exact.dispatch import bounded_dfa, exact_dfa, exact_support
 
     fam = get_family(family)
     recognizer = fam.build(model or fam.reference, parse_params(params))

@@ -12,7 +12,7 @@ import json
 
 import typer
 
-from succinct.cli import _friendly, app
+from succinct.cli.app import _friendly, app
 from succinct.registry import families, get_family
 from succinct.verdicts import Verdict
 from succinct.words import SuccinctError

@@ -174,6 +174,6 @@ def word(
 
 def main() -> None:
     """Entry point of the ``succinct`` console script."""
-    import succinct.commands  # noqa: F401  (registers the commands of later modules)
+    import succinct.cli.commands  # noqa: F401  (registers the commands of later modules)
 
     app()

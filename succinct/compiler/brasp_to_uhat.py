@@ -6,7 +6,7 @@ one-hot: ``emb(a) = e_{Q_a}``. Scratch coordinates of op ``P`` are labelled ``P~
 dropped when ``P`` is done.
 
 **Position-wise op** ``P(i) := R(i)``: the Boolean circuit of ``R``
-(:mod:`succinct.circuits`), one level at a time.
+(:mod:`succinct.compiler.circuits`), one level at a time.
 
 **Attention op** ``P(i) := ◀/▶_j [M, S(j) ∧ ⋀_{k∈K} P_k(i) ↔ P_k(j)] V(i, j) : D(i)``:
 
@@ -33,7 +33,7 @@ Two lowerings of the Boolean circuits (``mode``):
   one hidden unit per gate; the last block writes ``P`` and drops the scratch.
 
 Scores lie in ``[−1, |K|]`` and every coordinate in ``{0, 1}`` (gate pre-activations in
-``[−m, 1]``), so int32 is exact; :class:`succinct.uhat.UHAT` re-checks the bounds.
+``[−m, 1]``), so int32 is exact; :class:`succinct.models.uhat.UHAT` re-checks the bounds.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal as Lit
 
-from succinct.brasp import (
+from succinct.compiler.circuits import Circuit, build_circuit
+from succinct.models.uhat import UHAT, UHATBuilder
+from succinct.programs.brasp import (
     TRUE,
     Attend,
     BRASPError,
@@ -56,8 +58,6 @@ from succinct.brasp import (
     shift,
     special_form,
 )
-from succinct.circuits import Circuit, build_circuit
-from succinct.uhat import UHAT, UHATBuilder
 
 __all__ = ["compile_program", "CompiledProgram", "Mode"]
 

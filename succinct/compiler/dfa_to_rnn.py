@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from succinct.automata import DFA
-from succinct.rnn import RNN, RNNBuilder
+from succinct.automata.dfa import DFA
+from succinct.models.rnn import RNN, RNNBuilder
 from succinct.words import Alphabet, check_lengths
 
 __all__ = ["dfa_to_rnn", "unit_label", "DFARecognizer"]

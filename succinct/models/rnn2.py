@@ -7,7 +7,7 @@ Update and readout::
     h_0 given,   h_t = φ(M[x_t] h_{t−1}),   accept iff ⟨r, h_N⟩ + c > 0
 
 with one integer matrix ``M[σ] ∈ ℤ^{D×D}`` per symbol (the input selects the recurrent
-matrix: a bilinear update, unlike the Elman RNN of :mod:`succinct.rnn`, whose input only
+matrix: a bilinear update, unlike the Elman RNN of :mod:`succinct.models.rnn`, whose input only
 adds). ``φ`` is
 
 * ``linear``: the identity. Allowed only when every ``M[σ]`` is a 0/1 matrix with at most
@@ -32,7 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import struct
 
-from succinct.automata import DFA
+from succinct.automata.dfa import DFA
 from succinct.coords import Space
 from succinct.sizes import SizeReport, count_array
 from succinct.words import Alphabet, SuccinctError, check_batch, encode

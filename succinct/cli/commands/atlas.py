@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from succinct.cli import _friendly, app
+from succinct.cli.app import _friendly, app
 
 
 @app.command("atlas")

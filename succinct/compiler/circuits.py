@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from succinct.brasp import And, Const, Expr, Iff, Not, Or, Ref
+from succinct.programs.brasp import And, Const, Expr, Iff, Not, Or, Ref
 
 __all__ = ["Literal", "Gate", "Circuit", "build_circuit"]
 

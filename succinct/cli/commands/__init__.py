@@ -1,6 +1,6 @@
 """Further CLI commands, one module each, discovered at start-up.
 
-A module here does ``from succinct.cli import app`` and decorates its commands with
+A module here does ``from succinct.cli.app import app`` and decorates its commands with
 ``@app.command()``; nothing else needs editing.
 """
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import typer
 
-from succinct.cli import PARAM, _friendly, _read_words, app, print_decisions
+from succinct.cli.app import PARAM, _friendly, _read_words, app, print_decisions
 from succinct.registry import get_family, parse_params
 
 

@@ -425,7 +425,7 @@ class UHAT(struct.PyTreeNode):
         return out
 
     def __str__(self) -> str:
-        from succinct.display import describe_uhat
+        from succinct.models.render import describe_uhat
 
         return describe_uhat(self)
 

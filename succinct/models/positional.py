@@ -3,7 +3,7 @@
 The paper's UHATs (§2.3) see only the symbols: no positional encoding. Some classic
 constructions (log-depth scans over a word, pointer chasing) need positions. This module
 adds them without a second forward pass: a :class:`PositionalUHAT` over ``Σ`` for words of
-length ≤ ``T`` is an ordinary exact :class:`succinct.uhat.UHAT` over the product alphabet
+length ≤ ``T`` is an ordinary exact :class:`succinct.models.uhat.UHAT` over the product alphabet
 ``Σ × {1, …, T}`` (symbol ``a@p``) whose embedding is *factorised*::
 
     emb(a, p) = E_tok[:, a] + E_pos[:, p],    E_pos[f, p] = f(p) for each feature f
@@ -29,9 +29,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from succinct.display import describe_uhat
+from succinct.models.render import describe_uhat
+from succinct.models.uhat import UHAT, UHATBuilder
 from succinct.sizes import SizeReport, count, count_array
-from succinct.uhat import UHAT, UHATBuilder
 from succinct.words import Alphabet, SuccinctError, encode
 
 __all__ = ["PositionalUHAT", "PositionalBuilder", "OUTSIDE_PAPER", "product_symbol"]

@@ -12,8 +12,8 @@ import numpy as np
 
 if TYPE_CHECKING:
     from succinct.coords import Space
-    from succinct.rnn import RNN
-    from succinct.uhat import UHAT
+    from succinct.models.rnn import RNN
+    from succinct.models.uhat import UHAT
 
 __all__ = ["describe_uhat", "describe_rnn", "rules"]
 
@@ -44,7 +44,7 @@ def rules(w: np.ndarray, b: np.ndarray | None, target: Space, source: Space,
 
 def describe_uhat(model: UHAT) -> str:
     """The whole model: embedding, each layer's rules, the readout."""
-    from succinct.uhat import FFN, Attention
+    from succinct.models.uhat import FFN, Attention
 
     spec, params = model.spec, model.params
     out = [f"UHAT over {{{', '.join(spec.alphabet)}}}: {len(spec.layers)} layers, "

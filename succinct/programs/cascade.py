@@ -5,7 +5,7 @@ By Krohn–Rhodes, a language is star-free (aperiodic syntactic monoid) iff a ca
 encodings recognize. This module makes the constructive half executable: a cascade
 written down as data becomes a B-RASP program (and, through Lemma 9, a UHAT) whose
 attention ops are all strict-future, so its automaton is also exact
-(:mod:`succinct.brasp_dfa`). Finding a cascade for a given aperiodic table (the
+(:mod:`succinct.exact.future`). Finding a cascade for a given aperiodic table (the
 decomposition itself) is not done here.
 
 Cascade
@@ -62,7 +62,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from succinct.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, all_of, any_of
+from succinct.programs.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, all_of, any_of
 from succinct.recognizer import StepMachine
 from succinct.words import Alphabet, SuccinctError
 

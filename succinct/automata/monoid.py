@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Sequence
 
-from succinct.automata import DFA
+from succinct.automata.dfa import DFA
 from succinct.words import SuccinctError
 
 __all__ = ["compose", "transition_monoid", "power", "period", "is_aperiodic", "is_group",

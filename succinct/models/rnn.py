@@ -20,7 +20,7 @@ the state is rounded after every step to the nearest of the 2^k fixed-point valu
 ``{0, 2^-f, …, (2^k − 1)·2^-f}`` (clamped to that range, ties rounded half up). The
 quantized state is an integer code per unit, so :meth:`RNN.step_codes` is an exact
 transition function on ``({0, …, 2^k − 1})^D`` — the automaton of Prop 1, which
-``succinct.automata`` can explore by BFS.
+``succinct.automata.dfa`` can explore by BFS.
 
 Arithmetic is float32. With integer weights and quantized states (k + f ≤ 24 and sums
 below 2^24, checked by :meth:`RNN.create`) every value is exactly representable.
@@ -169,7 +169,7 @@ class RNN(struct.PyTreeNode):
         return {k: np.asarray(v).reshape(np.shape(v)) for k, v in self.params.items()}
 
     def __str__(self) -> str:
-        from succinct.display import describe_rnn
+        from succinct.models.render import describe_rnn
 
         return describe_rnn(self)
 

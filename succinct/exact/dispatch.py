@@ -10,9 +10,9 @@
   ``max_states`` stops with :class:`succinct.automata.StateLimitExceeded` carrying the
   count reached.
 * **strict-future B-RASP programs, UHATs and past-time LTL**: the constructions of
-  :mod:`succinct.brasp_dfa` (LTL through Prop 16's program).
+  :mod:`succinct.exact.future` (LTL through Prop 16's program).
 * **programs, UHATs and LTL that also look right** (strict past masks, future-time
-  operators): the layer-by-layer construction of :mod:`succinct.layered_dfa`.
+  operators): the layer-by-layer construction of :mod:`succinct.exact.two_sided`.
 * **DFAs**: themselves; **state machines** (:class:`succinct.recognizer.StepMachine`):
   the automaton of their reachable states.
 * **anything else, bounded**: :func:`bounded_dfa` is the minimal DFA of ``L ∩ Σ^{≤L}``
@@ -32,15 +32,15 @@ from typing import Any
 
 import numpy as np
 
-from succinct.automata import DFA, dfa_from_membership, explore
-from succinct.brasp import Program
-from succinct.brasp_dfa import DEFAULT_MAX_STATES, check_future_only, program_dfa, uhat_dfa
-from succinct.dfa_rnn import DFARecognizer
-from succinct.layered_dfa import check_strict_masks, program_two_sided_dfa, two_sided_dfa
-from succinct.ltl import Language, to_brasp
+from succinct.automata.dfa import DFA, dfa_from_membership, explore
+from succinct.compiler.dfa_to_rnn import DFARecognizer
+from succinct.exact.future import DEFAULT_MAX_STATES, check_future_only, program_dfa, uhat_dfa
+from succinct.exact.two_sided import check_strict_masks, program_two_sided_dfa, two_sided_dfa
+from succinct.models.rnn import RNN
+from succinct.models.uhat import UHAT
+from succinct.programs.brasp import Program
+from succinct.programs.ltl import Language, to_brasp
 from succinct.recognizer import Recognizer, StepMachine
-from succinct.rnn import RNN
-from succinct.uhat import UHAT
 from succinct.words import SuccinctError, bucket_length
 
 __all__ = ["Automaton", "extract_rnn", "exact_dfa", "exact_support",
@@ -93,7 +93,7 @@ def reject_empty(dfa: DFA) -> DFA:
 
 
 def as_recognizer(obj: Any) -> Recognizer:
-    """``obj`` itself, or a :class:`succinct.dfa_rnn.DFARecognizer` for a DFA."""
+    """``obj`` itself, or a :class:`succinct.compiler.dfa_to_rnn.DFARecognizer` for a DFA."""
     return DFARecognizer(obj) if isinstance(obj, DFA) else obj
 
 
@@ -174,8 +174,8 @@ def exact_dfa(recognizer: Any, *, max_states: int = DEFAULT_MAX_STATES) -> Autom
     """The automaton of the whole language, for the models where it is computable here.
 
     Supported: DFAs, state machines, k-bit RNNs, B-RASP programs and UHATs whose
-    attention is strictly masked (strict-future ones by :mod:`succinct.brasp_dfa`, the others by
-    :mod:`succinct.layered_dfa`), and LTL through Prop 16's program.
+    attention is strictly masked (strict-future ones by :mod:`succinct.exact.future`, the others by
+    :mod:`succinct.exact.two_sided`), and LTL through Prop 16's program.
 
     Raises:
         SuccinctError: for any other recognizer (use :func:`bounded_dfa`), or a

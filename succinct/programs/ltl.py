@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from succinct.brasp import FALSE, TRUE, Program, ProgramBuilder, Ref
+from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, Ref
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["Formula", "Atom", "Top", "Bottom", "Unary", "Binary", "parse", "LTLError",

@@ -1,6 +1,6 @@
 """Exact automata of UHATs that attend both ways (strict future and strict past masks).
 
-:mod:`succinct.brasp_dfa` reads a strict-future UHAT left to right: every value at
+:mod:`succinct.exact.future` reads a strict-future UHAT left to right: every value at
 position ``t`` is a function of ``a_t`` and a finite record of the prefix. With past
 masks a value at ``t`` also depends on the suffix, so no single left-to-right pass
 works. Layer by layer it does: a UHAT is a composition of letter-to-letter maps on the
@@ -10,7 +10,7 @@ sequence of residual vectors, and each one is simple.
   maps each vector on its own: ``v_t ↦ f(v_t)``.
 * A strict-future attention layer is a *left-sequential* transducer: its output at ``t``
   is a function of ``v_t`` and of the record of ``v_1 … v_{t−1}`` that
-  :mod:`succinct.brasp_dfa` keeps (the distinct keys ``k_j = B v_j + b_B`` in order of
+  :mod:`succinct.exact.future` keeps (the distinct keys ``k_j = B v_j + b_B`` in order of
   last (▶) / first (◀) occurrence, each with the coordinates of ``v_j`` that ``C_a``
   reads).
 * A strict-past attention layer is the mirror image: reading the sequence from the
@@ -58,9 +58,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from succinct.automata import DFA, StateLimitExceeded
-from succinct.brasp import Attend, Input, Program, eval_expr
-from succinct.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
+from succinct.automata.dfa import DFA, StateLimitExceeded
+from succinct.models.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
+from succinct.programs.brasp import Attend, Input, Program, eval_expr
 from succinct.words import SuccinctError
 
 __all__ = ["two_sided_dfa", "program_two_sided_dfa", "check_strict_masks",
@@ -174,7 +174,7 @@ def _complete(auto: _Auto, columns: Sequence[int], names: Sequence[str]) -> DFA:
 
 
 def _minimize(auto: _Auto) -> _Auto:
-    """Minimal trim automaton (Moore/Hopcroft of :mod:`succinct.automata` on the
+    """Minimal trim automaton (Moore/Hopcroft of :mod:`succinct.automata.dfa` on the
     completion), with the label table cut to the labels still used."""
     used = sorted({x for row in auto.delta for x in row})
     m = _complete(auto, used, [str(c) for c in range(max(1, len(used)))]).minimize()
@@ -290,7 +290,7 @@ def _positionwise(layer: object, p: dict[str, np.ndarray], v: np.ndarray) -> np.
 def _attention_step(layer: Attention, p: dict[str, np.ndarray], labels: list[Label],
                     live_out: np.ndarray, tie: str) -> Step:
     """The left-sequential transducer of one attention layer (records as in
-    :mod:`succinct.brasp_dfa`), outputs restricted to the live coordinates."""
+    :mod:`succinct.exact.future`), outputs restricted to the live coordinates."""
     v = np.array([lab[1:] for lab in labels], np.int64).reshape(len(labels), -1)
     letters = [lab[0] for lab in labels]
     reads = np.flatnonzero((p["C_a"] != 0).any(axis=0))
@@ -383,7 +383,7 @@ def program_two_sided_dfa(program: Program, *, max_states: int = 1_000_000
     the predicates still referenced later; an attention op's record is, for every
     assignment ``α`` of the predicates its score reads at ``i``, nothing or the values
     its value reads at the last (▶) / first (◀) ``j`` with ``S(α, j)`` (the records of
-    :mod:`succinct.brasp_dfa`). Returns ``(dfa, largest intermediate automaton)``.
+    :mod:`succinct.exact.future`). Returns ``(dfa, largest intermediate automaton)``.
     """
     check_strict_masks(program)
     ops = program.ops

@@ -75,10 +75,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from succinct.automata import DFA, explore
-from succinct.brasp import Attend, Input, Local, Program, eval_expr
-from succinct.layered_dfa import live_coordinates
-from succinct.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
+from succinct.automata.dfa import DFA, explore
+from succinct.exact.two_sided import live_coordinates
+from succinct.models.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
+from succinct.programs.brasp import Attend, Input, Local, Program, eval_expr
 from succinct.words import SuccinctError
 
 __all__ = ["program_dfa", "uhat_dfa", "check_future_only", "DEFAULT_MAX_STATES"]

@@ -1,0 +1,1 @@
+"""The ``succinct`` command line: the typer app and its commands."""
