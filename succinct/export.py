@@ -32,7 +32,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from safetensors import SafetensorError
+from safetensors.numpy import load_file, save_file
 
+from succinct.automata.dfa import DFA
+from succinct.compiler.dfa_to_rnn import DFARecognizer
+from succinct.coords import Space
+from succinct.models.positional import PositionalUHAT
+from succinct.models.rnn import RNN, RNNSpec
+from succinct.models.rnn2 import SecondOrderRNN, SecondOrderSpec
+from succinct.models.uhat import FFN, UHAT, Attention, ReLU, UHATSpec
+from succinct.programs.brasp import And, Attend, Const, Iff, Input, Local, Not, Or, Program, Ref
+from succinct.sizes import model_report
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["save", "load", "flat_weights", "params_from_flat", "paths", "FORMAT", "VERSION",
@@ -43,11 +54,8 @@ VERSION = 1
 
 
 # ====================================================================== weights
-def flat_weights(model: Any) -> dict[str, np.ndarray]:
+def flat_weights(model: UHAT | RNN) -> dict[str, np.ndarray]:
     """Every weight array of a UHAT or an RNN under a flat, stable name."""
-    from succinct.models.rnn import RNN
-    from succinct.models.uhat import UHAT
-
     if isinstance(model, UHAT):
         out = {"embed": np.asarray(model.params["embed"])}
         for i, p in enumerate(model.params["layers"]):
@@ -65,11 +73,9 @@ LAYER_KEYS = {"attention": ("A_w", "A_b", "B_w", "B_b", "C_v", "C_a", "C_b"),
 RNN_KEYS = ("W", "U", "b", "h0", "readout", "readout_bias")
 
 
-def params_from_flat(spec: Any, flat: Mapping[str, Any]) -> dict[str, Any]:
+def params_from_flat(spec: UHATSpec | RNNSpec, flat: Mapping[str, Any]) -> dict[str, Any]:
     """The params pytree of a UHAT or RNN with ``spec`` from flat weights (the inverse of
     :func:`flat_weights`)."""
-    from succinct.models.rnn import RNNSpec
-
     if isinstance(spec, RNNSpec):
         want = list(RNN_KEYS)
     else:
@@ -86,9 +92,7 @@ def params_from_flat(spec: Any, flat: Mapping[str, Any]) -> dict[str, Any]:
     return {"embed": flat["embed"], "layers": layers, "readout": flat["readout"]}
 
 
-def _weights_for_file(model: Any) -> dict[str, np.ndarray]:
-    from succinct.models.uhat import UHAT
-
+def _weights_for_file(model: UHAT | RNN) -> dict[str, np.ndarray]:
     exact = isinstance(model, UHAT) and model.exact
     dtype = np.int64 if exact else np.float32
     return {k: np.array(v, dtype=dtype, order="C")  # keeps 0-d arrays 0-d
@@ -96,9 +100,7 @@ def _weights_for_file(model: Any) -> dict[str, np.ndarray]:
 
 
 # ====================================================================== manifests
-def _uhat_manifest(model: Any) -> dict[str, Any]:
-    from succinct.models.uhat import FFN, Attention
-
+def _uhat_manifest(model: UHAT) -> dict[str, Any]:
     spec = model.spec
     layers = []
     for layer in spec.layers:
@@ -116,10 +118,7 @@ def _uhat_manifest(model: Any) -> dict[str, Any]:
             "embed": list(spec.embed.labels), "layers": layers}
 
 
-def _uhat_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
-    from succinct.coords import Space
-    from succinct.models.uhat import FFN, UHAT, Attention, ReLU, UHATSpec
-
+def _uhat_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> UHAT:
     space = Space.of(manifest["embed"])
     layers = []
     for i, entry in enumerate(manifest["layers"]):
@@ -143,17 +142,14 @@ def _uhat_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> A
     return UHAT.create(spec, params_from_flat(spec, flat))
 
 
-def _rnn_manifest(model: Any) -> dict[str, Any]:
+def _rnn_manifest(model: RNN) -> dict[str, Any]:
     spec = model.spec
     return {"alphabet": list(spec.alphabet.symbols), "units": list(spec.hidden.labels),
             "activation": spec.activation, "beta": spec.beta, "bits": spec.bits,
             "frac_bits": spec.frac_bits}
 
 
-def _rnn_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
-    from succinct.coords import Space
-    from succinct.models.rnn import RNN, RNNSpec
-
+def _rnn_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> RNN:
     spec = RNNSpec(Alphabet.of(manifest["alphabet"]), Space.of(manifest["units"]),
                    manifest["activation"], manifest["beta"], manifest["bits"],
                    manifest["frac_bits"])
@@ -161,7 +157,7 @@ def _rnn_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> An
     return RNN.create(spec, {k: np.asarray(v, np.float64) for k, v in params.items()})
 
 
-def _positional_weights(model: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def _positional_weights(model: PositionalUHAT) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """A UHAT with positional encodings: its inner UHAT over ``Σ × {1..T}`` and the two
     embedding factors."""
     weights = {f"inner.{k}": v for k, v in _weights_for_file(model.inner).items()}
@@ -172,9 +168,8 @@ def _positional_weights(model: Any) -> tuple[dict[str, np.ndarray], dict[str, An
                      "inner": _uhat_manifest(model.inner)}
 
 
-def _positional_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
-    from succinct.models.positional import PositionalUHAT
-
+def _positional_from(manifest: Mapping[str, Any],
+                     flat: Mapping[str, np.ndarray]) -> PositionalUHAT:
     inner = _uhat_from(manifest["inner"], {k[len("inner."):]: v for k, v in flat.items()
                                            if k.startswith("inner.")})
     return PositionalUHAT(Alphabet.of(manifest["alphabet"]), inner, manifest["max_len"],
@@ -182,25 +177,20 @@ def _positional_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]
                           manifest["longer"])
 
 
-def _rnn2_weights(model: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def _rnn2_weights(model: SecondOrderRNN) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     weights = {k: np.array(v, np.int64, order="C") for k, v in model.params.items()}
     spec = model.spec
     return weights, {"alphabet": list(spec.alphabet.symbols),
                      "units": list(spec.hidden.labels), "activation": spec.activation}
 
 
-def _rnn2_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
-    from succinct.coords import Space
-    from succinct.models.rnn2 import SecondOrderRNN, SecondOrderSpec
-
+def _rnn2_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> SecondOrderRNN:
     spec = SecondOrderSpec(Alphabet.of(manifest["alphabet"]), Space.of(manifest["units"]),
                            manifest["activation"])
     return SecondOrderRNN.create(spec, dict(flat))
 
 
 def _expr_to_json(e: Any) -> Any:
-    from succinct.programs.brasp import And, Const, Iff, Not, Or, Ref
-
     if isinstance(e, Const):
         return ["const", e.value]
     if isinstance(e, Ref):
@@ -215,8 +205,6 @@ def _expr_to_json(e: Any) -> Any:
 
 
 def _expr_from_json(x: Any) -> Any:
-    from succinct.programs.brasp import And, Const, Iff, Not, Or, Ref
-
     try:
         tag = x[0]
         if tag == "const":
@@ -235,9 +223,7 @@ def _expr_from_json(x: Any) -> Any:
     raise SuccinctError(f"malformed B-RASP expression in the manifest: {x!r}")
 
 
-def _brasp_manifest(program: Any) -> dict[str, Any]:
-    from succinct.programs.brasp import Attend, Input, Local
-
+def _brasp_manifest(program: Program) -> dict[str, Any]:
     ops = []
     for op in program.ops:
         if isinstance(op, Input):
@@ -253,9 +239,7 @@ def _brasp_manifest(program: Any) -> dict[str, Any]:
             "accept": program.accept, "ops": ops, "text": str(program)}
 
 
-def _brasp_from(manifest: Mapping[str, Any]) -> Any:
-    from succinct.programs.brasp import Attend, Input, Local, Program
-
+def _brasp_from(manifest: Mapping[str, Any]) -> Program:
     ops = []
     for entry in manifest["ops"]:
         kind = entry.get("op")
@@ -273,17 +257,14 @@ def _brasp_from(manifest: Mapping[str, Any]) -> Any:
                    manifest.get("accept", "auto"))
 
 
-def _dfa_manifest(dfa: Any) -> dict[str, Any]:
+def _dfa_manifest(dfa: DFA) -> dict[str, Any]:
     return {"alphabet": list(dfa.alphabet), "start": int(dfa.start),
             "delta": np.asarray(dfa.delta).tolist(),
             "accepting": [int(q) for q in np.flatnonzero(dfa.accepting)],
             "states": int(dfa.n_states)}
 
 
-def _dfa_from(manifest: Mapping[str, Any]) -> Any:
-    from succinct.automata.dfa import DFA
-    from succinct.compiler.dfa_to_rnn import DFARecognizer
-
+def _dfa_from(manifest: Mapping[str, Any]) -> DFARecognizer:
     accepting = np.zeros(int(manifest["states"]), bool)
     accepting[list(manifest["accepting"])] = True
     dfa = DFA(tuple(manifest["alphabet"]), np.asarray(manifest["delta"], np.int64),
@@ -300,14 +281,6 @@ def paths(path: str | Path) -> tuple[Path, Path]:
 
 
 def _kind(model: Any) -> str:
-    from succinct.automata.dfa import DFA
-    from succinct.compiler.dfa_to_rnn import DFARecognizer
-    from succinct.models.positional import PositionalUHAT
-    from succinct.models.rnn import RNN
-    from succinct.models.rnn2 import SecondOrderRNN
-    from succinct.models.uhat import UHAT
-    from succinct.programs.brasp import Program
-
     for cls, name in ((UHAT, "uhat"), (RNN, "rnn"), (PositionalUHAT, "uhat+pe"),
                       (SecondOrderRNN, "rnn2"), (Program, "brasp"),
                       (DFA | DFARecognizer, "dfa")):
@@ -326,10 +299,6 @@ def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None)
         path: Stem of the files (a ``.json`` or ``.safetensors`` suffix is dropped).
         info: Extra manifest entries (e.g. ``{"family": "dc", "params": {...}}``).
     """
-    from safetensors.numpy import save_file
-
-    from succinct.sizes import model_report
-
     kind = _kind(model)
     manifest_path, weights_path = paths(path)
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
@@ -367,9 +336,6 @@ def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None)
 
 def load(path: str | Path) -> Any:
     """Reads a model written by :func:`save` (given its manifest, weights or stem)."""
-    from safetensors import SafetensorError
-    from safetensors.numpy import load_file
-
     manifest_path, _ = paths(path)
     if not manifest_path.exists():
         raise SuccinctError(f"no model manifest {manifest_path} (written by succinct export)")

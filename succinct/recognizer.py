@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from succinct.automata.dfa import DFA, dfa_from_transition_function
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
-
-if TYPE_CHECKING:
-    from succinct.automata.dfa import DFA
 
 __all__ = ["Recognizer", "Predicate", "StepMachine", "accepts", "check_alphabets"]
 
@@ -84,8 +82,6 @@ class StepMachine:
 
     def automaton(self, max_states: int = 1_000_000) -> DFA:
         """The DFA of the reachable states (breadth-first, not minimized)."""
-        from succinct.automata.dfa import dfa_from_transition_function
-
         return dfa_from_transition_function(self.alphabet.symbols, self.start, self.step,
                                             self.accept, max_states=max_states)
 

@@ -14,11 +14,12 @@ Rules (issue 10, item 5):
 * Only ``succinct/cli/`` imports typer, rich or tqdm, and only ``succinct/viz.py``
   imports matplotlib (:data:`ONLY_IN`).
 * No imports inside functions, except where a comment says why, in one of two forms,
-  written after the import on its line (or on any line of a parenthesised import) or on
-  the line just above it::
+  written after the import on its line (or on any line of a parenthesised import) or in
+  the comment lines just above it::
 
       import tracr  # optional: the [tracr] extra is not installed by default
-      # lazy: importing the commands registers them on the app, after it is built
+      # lazy: importing the command modules registers their commands on the app,
+      # so it runs after the app is built
       import succinct.cli.commands
 
   ``optional:`` is for an extra that may be absent, ``lazy:`` for deliberate late
@@ -146,10 +147,12 @@ def imports(path: pathlib.Path, root: pathlib.Path, known: Iterable[str]) -> lis
     out: list[Import] = []
 
     def why(node: ast.stmt) -> bool:
-        above = lines[node.lineno - 2].strip() if node.lineno >= 2 else ""
-        own = lines[node.lineno - 1: node.end_lineno or node.lineno]
-        return (above.startswith("#") and bool(WHY.search(above))) or any(
-            WHY.search(line) for line in own)
+        block = lines[node.lineno - 1: node.end_lineno or node.lineno]
+        k = node.lineno - 2
+        while k >= 0 and lines[k].lstrip().startswith("#"):  # the comment lines just above
+            block.append(lines[k])
+            k -= 1
+        return any(WHY.search(line) for line in block)
 
     def visit(node: ast.AST, in_function: bool, type_only: bool) -> None:
         if isinstance(node, ast.Import | ast.ImportFrom):

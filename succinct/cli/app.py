@@ -22,6 +22,7 @@ from typing import Any
 
 import typer
 
+from succinct.recognizer import accepts as decide
 from succinct.registry import families, get_family, parse_params
 from succinct.words import SuccinctError
 
@@ -63,9 +64,7 @@ def _read_words(words: list[str]) -> list[str]:
 
 def print_decisions(recognizer: Any, words: list[str], as_json: bool) -> None:
     """One ``accept``/``reject`` line per word, or a JSON list of objects."""
-    from succinct.recognizer import accepts
-
-    result = accepts(recognizer, words)
+    result = decide(recognizer, words)
     if as_json:
         typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in
                                zip(words, result, strict=True)], ensure_ascii=False))
@@ -174,6 +173,8 @@ def word(
 
 def main() -> None:
     """Entry point of the ``succinct`` console script."""
-    import succinct.cli.commands  # noqa: F401  (registers the commands of later modules)
+    # lazy: importing the command modules registers their commands on ``app``, which they
+    # import from here, so this import runs once ``app`` is complete
+    import succinct.cli.commands  # noqa: F401
 
     app()

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from succinct.atlas import build_atlas, write
 from succinct.cli.app import _friendly, app
 
 
@@ -41,8 +42,6 @@ def atlas_command(
 
     Example: succinct atlas --family dc --family dyck --out atlas_out
     """
-    from succinct.atlas import build_atlas, write
-
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as progress:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import typer
 
 from succinct.cli.app import PARAM, _friendly, _read_words, app, print_decisions
+from succinct.export import load, save
 from succinct.registry import get_family, parse_params
 
 
@@ -35,8 +36,6 @@ def export_command(
 
     Example: succinct export dyck -p k=2 -p D=3 --model uhat --out dyck_uhat
     """
-    from succinct.export import save
-
     fam = get_family(family)
     raw = parse_params(params)
     resolved = fam.resolve(raw)
@@ -61,7 +60,6 @@ def load_command(
 
     Example: succinct load dyck_uhat.json "(())" "(()"
     """
-    from succinct.export import load
     model = load(file)
     if not words:
         typer.echo(str(model))

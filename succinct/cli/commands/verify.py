@@ -17,16 +17,16 @@ import itertools
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
+from tqdm import tqdm
 
 from succinct.cli.app import PARAM, _friendly, app
+from succinct.exact.dispatch import bounded_dfa, exact_dfa, exact_support
 from succinct.registry import Family, get_family, parse_params
+from succinct.verify import Report, verify
 from succinct.words import SuccinctError
-
-if TYPE_CHECKING:
-    from succinct.verify import Report
 
 MEMBERS_USED = 256  # members of the family fed to the mutation sampler
 
@@ -59,8 +59,6 @@ def verify_command(
     Example: succinct verify ltl -p "formula=a S b" --models reference,uhat,brasp
     --max-len 10 --samples 1000 --unbounded
     """
-    from succinct.verify import verify
-
     fam = get_family(family)
     raw = parse_params(params)
     recognizers = _models(fam, raw, models)
@@ -121,7 +119,6 @@ class _ProgressBar:
         self.bar = None
         if not sys.stderr.isatty():
             return None
-        from tqdm import tqdm
 
         def update(done: int, total: int) -> None:
             if self.bar is None:
@@ -153,8 +150,6 @@ def dfa_command(
 
     Example: succinct dfa ltl -p "formula=b & H(b -> Y a)" --model uhat --dot out.dot
     """
-    from succinct.exact.dispatch import bounded_dfa, exact_dfa, exact_support
-
     fam = get_family(family)
     recognizer = fam.build(model or fam.reference, parse_params(params))
     reason = exact_support(recognizer)
