@@ -74,11 +74,6 @@ class Space:
         """This space followed by new ``labels`` (which must not already occur)."""
         return Space(self.labels + tuple(labels))
 
-    def without(self, labels: Iterable[str]) -> Space:
-        """This space with ``labels`` removed, order kept."""
-        drop = set(labels)
-        return Space(tuple(label for label in self.labels if label not in drop))
-
     def __hash__(self) -> int:
         return hash(self.labels)
 

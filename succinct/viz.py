@@ -27,8 +27,11 @@ from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
+from succinct.models.rnn import RNN
+from succinct.models.uhat import FFN, UHAT, Attention
+
 __all__ = ["PngFigure", "Curve", "size_curves", "sizes_figure", "heatmap", "layer_heatmaps",
-           "curves_from_table", "score_bars"]
+           "score_bars"]
 
 # One colour per quantity, so that every panel of the atlas reads the same way.
 COLORS = {"UHAT params": "tab:blue", "UHAT bits": "tab:cyan", "RNN params": "tab:orange",
@@ -157,15 +160,12 @@ def heatmap(weights: Any, rows: Sequence[str], cols: Sequence[str], *, title: st
     return fig
 
 
-def layer_heatmaps(model: Any, layer: int | None = None) -> Figure:
+def layer_heatmaps(model: UHAT | RNN, layer: int | None = None) -> Figure:
     """Every weight matrix of one UHAT layer (or of an RNN when ``layer`` is None).
 
     Attention: ``A`` and ``B`` (score space × input coordinates), ``C_v`` and ``C_a``
     (output × input coordinates). FFN: ``W_1``, ``W_2``, ``W_r``. RNN: ``W`` and ``U``.
     """
-    from succinct.models.rnn import RNN
-    from succinct.models.uhat import FFN, Attention
-
     if isinstance(model, RNN):
         units = model.spec.hidden.labels
         mats = [("W (unit ← unit)", model.params["W"], units, units),
@@ -215,10 +215,3 @@ def score_bars(words: Sequence[str], scores: Mapping[str, Sequence[float]], *,
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     return fig
-
-
-def curves_from_table(x: Sequence[float], columns: Mapping[str, Sequence[float | None]],
-                      hollow: Mapping[str, Sequence[bool]] | None = None) -> list[Curve]:
-    """Curves from named columns sharing one x (a convenience for tables of sizes)."""
-    hollow = hollow or {}
-    return [Curve(label, x, ys, hollow.get(label, [])) for label, ys in columns.items()]

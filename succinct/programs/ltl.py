@@ -70,19 +70,6 @@ class Formula:
         """|φ|: the number of nodes of the syntax tree."""
         return 1 + sum(c.size() for c in self.children())
 
-    def operators(self) -> dict[str, int]:
-        """How often each operator occurs in the tree (atoms count as ``atom``)."""
-        out: dict[str, int] = {}
-
-        def go(f: Formula) -> None:
-            key = f.op if isinstance(f, Unary | Binary) else type(f).__name__.lower()
-            out[key] = out.get(key, 0) + 1
-            for c in f.children():
-                go(c)
-
-        go(self)
-        return out
-
 
 @dataclass(frozen=True)
 class Atom(Formula):
