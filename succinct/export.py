@@ -68,7 +68,7 @@ RNN_KEYS = ("W", "U", "b", "h0", "readout", "readout_bias")
 def params_from_flat(spec: Any, flat: Mapping[str, Any]) -> dict[str, Any]:
     """The params pytree of a UHAT or RNN with ``spec`` from flat weights (the inverse of
     :func:`flat_weights`)."""
-    from succinct.models.rnn import RNNSpec
+    from succinct.models.specs import RNNSpec
 
     if isinstance(spec, RNNSpec):
         want = list(RNN_KEYS)
@@ -97,7 +97,7 @@ def _weights_for_file(model: Any) -> dict[str, np.ndarray]:
 
 # ====================================================================== manifests
 def _uhat_manifest(model: Any) -> dict[str, Any]:
-    from succinct.models.uhat import FFN, Attention
+    from succinct.models.specs import FFN, Attention
 
     spec = model.spec
     layers = []
@@ -118,7 +118,8 @@ def _uhat_manifest(model: Any) -> dict[str, Any]:
 
 def _uhat_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
     from succinct.coords import Space
-    from succinct.models.uhat import FFN, UHAT, Attention, ReLU, UHATSpec
+    from succinct.models.specs import FFN, Attention, ReLU, UHATSpec
+    from succinct.models.uhat import UHAT
 
     space = Space.of(manifest["embed"])
     layers = []
@@ -152,7 +153,8 @@ def _rnn_manifest(model: Any) -> dict[str, Any]:
 
 def _rnn_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> Any:
     from succinct.coords import Space
-    from succinct.models.rnn import RNN, RNNSpec
+    from succinct.models.rnn import RNN
+    from succinct.models.specs import RNNSpec
 
     spec = RNNSpec(Alphabet.of(manifest["alphabet"]), Space.of(manifest["units"]),
                    manifest["activation"], manifest["beta"], manifest["bits"],

@@ -41,8 +41,9 @@ import numpy as np
 from flax import nnx
 
 from succinct.export import flat_weights, params_from_flat
-from succinct.models.rnn import RNN, RNNSpec
-from succinct.models.uhat import UHAT, Attention, UHATSpec
+from succinct.models.rnn import RNN
+from succinct.models.specs import Attention, RNNSpec, UHATSpec
+from succinct.models.uhat import UHAT
 from succinct.words import SuccinctError, encode
 
 __all__ = ["Construction", "to_nnx", "from_nnx", "acceptance_score"]

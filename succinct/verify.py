@@ -70,10 +70,11 @@ from succinct.automata.dfa import DFA, StateLimitExceeded
 from succinct.compiler.dfa_to_rnn import DFARecognizer
 from succinct.exact.dispatch import Automaton, as_recognizer, exact_dfa, exact_support
 from succinct.exact.future import DEFAULT_MAX_STATES
+from succinct.models import kernels
 from succinct.models import rnn as rnn_module
-from succinct.models import uhat as uhat_module
 from succinct.models.rnn import RNN
-from succinct.models.uhat import UHAT, guard_message
+from succinct.models.specs import guard_message
+from succinct.models.uhat import UHAT
 from succinct.recognizer import Recognizer, check_alphabets
 from succinct.words import Alphabet, SuccinctError, bucket_length, encode
 
@@ -293,7 +294,7 @@ def _dfa_forward(delta: jax.Array, accepting: jax.Array, start: int, tokens: jax
 # The whole UHAT forward as one XLA computation (its layers fused), compiled per model and
 # batch shape: verification runs many large batches of one shape, so compiling once per
 # model pays for itself.
-_uhat_forward = jax.jit(uhat_module._forward, static_argnums=(0, 1))
+_uhat_forward = jax.jit(kernels._forward, static_argnums=(0, 1))
 
 
 @jax.jit

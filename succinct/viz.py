@@ -164,7 +164,7 @@ def layer_heatmaps(model: Any, layer: int | None = None) -> Figure:
     (output × input coordinates). FFN: ``W_1``, ``W_2``, ``W_r``. RNN: ``W`` and ``U``.
     """
     from succinct.models.rnn import RNN
-    from succinct.models.uhat import FFN, Attention
+    from succinct.models.specs import FFN, Attention
 
     if isinstance(model, RNN):
         units = model.spec.hidden.labels

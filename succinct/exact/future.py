@@ -77,7 +77,8 @@ import numpy as np
 
 from succinct.automata.dfa import DFA, explore
 from succinct.exact.two_sided import live_coordinates
-from succinct.models.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
+from succinct.models.specs import FFN, Attention, ReLU, guard_columns, guard_message
+from succinct.models.uhat import UHAT
 from succinct.programs.brasp import Attend, Input, Local, Program, eval_expr
 from succinct.words import SuccinctError
 

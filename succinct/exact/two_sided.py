@@ -59,7 +59,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from succinct.automata.dfa import DFA, StateLimitExceeded
-from succinct.models.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
+from succinct.models.specs import FFN, Attention, ReLU, guard_columns, guard_message
+from succinct.models.uhat import UHAT
 from succinct.programs.brasp import Attend, Input, Program, eval_expr
 from succinct.words import SuccinctError
 

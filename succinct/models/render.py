@@ -44,7 +44,7 @@ def rules(w: np.ndarray, b: np.ndarray | None, target: Space, source: Space,
 
 def describe_uhat(model: UHAT) -> str:
     """The whole model: embedding, each layer's rules, the readout."""
-    from succinct.models.uhat import FFN, Attention
+    from succinct.models.specs import FFN, Attention
 
     spec, params = model.spec, model.params
     out = [f"UHAT over {{{', '.join(spec.alphabet)}}}: {len(spec.layers)} layers, "

@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -39,32 +39,14 @@ import numpy as np
 from flax import struct
 
 from succinct.coords import Matrix, Space
+from succinct.models.specs import Activation, RNNSpec
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["RNN", "RNNSpec", "RNNBuilder", "Activation"]
 
-Activation = Literal["relu", "step", "satlin", "sigmoid"]
 FLOAT32_EXACT = 2**24
 
 
-@dataclass(frozen=True)
-class RNNSpec:
-    """Static part of an RNN: alphabet, labelled units, activation, precision."""
-
-    alphabet: Alphabet
-    hidden: Space
-    activation: Activation
-    beta: float = 1.0
-    bits: int | None = None
-    frac_bits: int = 0
-
-    def __post_init__(self) -> None:
-        if self.activation not in ("relu", "step", "satlin", "sigmoid"):
-            raise SuccinctError(f"unknown activation {self.activation!r}")
-        if self.bits is not None and not 1 <= self.bits <= 24:
-            raise SuccinctError(f"bits must be in 1..24, got {self.bits}")
-        if self.bits is not None and not 0 <= self.frac_bits <= self.bits:
-            raise SuccinctError(f"frac_bits must be in 0..bits, got {self.frac_bits}")
 
 
 def _sigma(spec: RNNSpec, z: jax.Array) -> jax.Array:
