@@ -179,9 +179,9 @@ def _positional_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]
 
     inner = _uhat_from(manifest["inner"], {k[len("inner."):]: v for k, v in flat.items()
                                            if k.startswith("inner.")})
-    return PositionalUHAT(Alphabet.of(manifest["alphabet"]), inner, manifest["max_len"],
-                          manifest["features"], flat["tok_embed"], flat["pos_embed"],
-                          manifest["longer"])
+    return PositionalUHAT.create(Alphabet.of(manifest["alphabet"]), inner, manifest["max_len"],
+                                 manifest["features"], flat["tok_embed"], flat["pos_embed"],
+                                 manifest["longer"])
 
 
 def _rnn2_weights(model: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

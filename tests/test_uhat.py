@@ -46,12 +46,12 @@ def _oracle(word: str, mask: str, tie: str, score_on_b: bool) -> list[tuple[int,
 @pytest.mark.parametrize("mask", ["none", "future", "past"])
 @pytest.mark.parametrize("tie", ["left", "right"])
 @pytest.mark.parametrize("score_on_b", [False, True])
-@pytest.mark.parametrize("fast", [True, False])
-def test_masks_ties_and_zero_vector(mask, tie, score_on_b, fast):
+@pytest.mark.parametrize("evaluator", ["fast", "dense", "reference"])
+def test_masks_ties_and_zero_vector(mask, tie, score_on_b, evaluator):
     model = _pointer(mask, tie, score_on_b)
     words = ["a", "b", "ab", "ba", "aab", "abba", "babab", "aaaab", "bbbba"]
     for w in words:
-        res = model.residuals(w, fast=fast)[-1]
+        res = model.residuals(w, evaluator=evaluator)[-1]
         got = [tuple(int(x) for x in row[2:4]) for row in res]
         assert got == _oracle(w, mask, tie, score_on_b), (w, got)
 
@@ -75,7 +75,7 @@ def test_fast_path_equals_dense(words, mask, tie):
     model = _pointer(mask, tie, True)
     tokens, lengths = encode(words, AB)
     assert (model.accepts_batch(tokens, lengths) ==
-            model.accepts_batch(tokens, lengths, fast=False)).all()
+            model.accepts_batch(tokens, lengths, evaluator="dense")).all()
     want = [_oracle(w, mask, tie, True)[-1][0] == 1 for w in words]
     assert model.accepts(words).tolist() == want
 
@@ -120,7 +120,7 @@ def test_dense_path_refuses_huge_inputs_with_predicted_memory():
     model = _pointer("future", "right", True)
     tokens = np.zeros((1, 1 << 16), np.int32)
     with pytest.raises(SuccinctError, match="GiB"):
-        model.accepts_batch(tokens, np.array([1 << 16], np.int32), fast=False)
+        model.accepts_batch(tokens, np.array([1 << 16], np.int32), evaluator="dense")
 
 
 def test_labelled_printout():
@@ -276,5 +276,5 @@ def test_pattern_path_ignores_padding():
     assert model.spec.layers[-1].fast_path() == "pattern"
     words = ["ab", "a", "bab"]
     want = model.accepts(words).tolist()  # the numpy definition
-    assert model.accepts(words, fast=True).tolist() == want == \
-        model.accepts(words, fast=False).tolist()
+    assert model.accepts(words, evaluator="fast").tolist() == want == \
+        model.accepts(words, evaluator="dense").tolist()

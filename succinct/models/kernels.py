@@ -1,7 +1,20 @@
 """The jitted UHAT evaluation: padding, one compiled step per layer, the fast hard-attention
 selections, and the traceable forward pass.
 
-Fast hard attention (jitted, automatic, bit-identical to the dense O(N²) path):
+Every layer's arithmetic is :mod:`succinct.models.layers` (the one definition of each
+layer kind); this module decides only how it is compiled and, for attention, how the
+attended position is *selected*: by the dense O(N²) definition
+(:func:`succinct.models.layers.dense_selection`) or by a fast path below. The attended
+vector and the layer output then go through the one definition again.
+
+:func:`forward` is the traceable pass (``(accepted, ok)``). It runs one jitted step per
+layer, each compiled once per padded shape and route and shared by all models; traced
+inside an outer ``jax.jit`` (as :meth:`succinct.models.uhat.UHAT.forward` is by the
+verifier) the steps are inlined into one computation. It takes weights zero-padded by
+:func:`padded_params` (what :meth:`UHAT.accepts_batch` passes, so compiles are shared)
+or the model's own: padded coordinates stay 0 and read nothing.
+
+Fast hard attention (jitted, bit-identical to the dense O(N²) path):
 
 * *query-constant* layers (``A`` has no linear part): the score depends on ``m`` only,
   so the attended position is a running arg-max: two cumulative maxima (of the score,
@@ -18,17 +31,25 @@ Fast hard attention (jitted, automatic, bit-identical to the dense O(N²) path):
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from succinct.models import layers
+from succinct.models.layers import lowest
 from succinct.models.specs import FFN, Attention, Mask, ReLU, Tie, UHATSpec, guard_columns
 
+__all__ = ["Compiled", "forward", "layer_outputs", "pad_batch", "padded_params"]
 
-def _pad_batch(tokens: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+# The jitted evaluators: the dense definition, or the fast selection paths.
+Compiled = Literal["dense", "fast"]
+
+
+def pad_batch(tokens: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """Pads the batch to a power of two (≥ 8) rows of length-1 words: fewer compiles."""
     real = tokens.shape[0]
     rows = max(8, 1 << max(0, real - 1).bit_length())
@@ -39,42 +60,7 @@ def _pad_batch(tokens: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.
     return tokens, lengths, real
 
 
-# ====================================================================== forward pass
-def _affine(v: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
-    # v[B, N, R] @ w[S, R]^T + b[S]  ->  [B, N, S]
-    return jnp.einsum("bnr,sr->bns", v, w) + b
-
-
-def _dense_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
-    """Attended index and 'something visible' flag by the O(N²) definition."""
-    n = v.shape[1]
-    q = _affine(v, p["A_w"], p["A_b"])  # [B, N, Q]
-    k = _affine(v, p["B_w"], p["B_b"])  # [B, N, Q]
-    score = jnp.einsum("bnq,bmq->bnm", q, k)  # [B, N, N]
-    pos = jnp.arange(n)
-    in_word = pos[None, None, :] < lengths[:, None, None]  # [B, 1, N]
-    if layer.mask == "future":
-        visible = pos[None, :, None] > pos[None, None, :]
-    elif layer.mask == "past":
-        visible = pos[None, :, None] < pos[None, None, :]
-    else:
-        visible = jnp.ones((1, n, n), bool)
-    visible = visible & in_word  # [B, N, N]
-    low = jnp.iinfo(score.dtype).min if jnp.issubdtype(score.dtype, jnp.integer) else -jnp.inf
-    best = jnp.max(jnp.where(visible, score, low), axis=-1, keepdims=True)
-    is_best = visible & (score == best)
-    if layer.tie == "left":
-        idx = jnp.argmax(is_best, axis=-1)
-    else:
-        idx = n - 1 - jnp.argmax(is_best[..., ::-1], axis=-1)
-    return idx, jnp.any(visible, axis=-1)
-
-
-def _low(dtype: Any) -> Any:
-    """A value below every score: the dtype's minimum (integers) or −∞ (floats)."""
-    return jnp.iinfo(dtype).min if jnp.issubdtype(dtype, jnp.integer) else -jnp.inf
-
-
+# ====================================================================== selection
 def _shifted(x: jax.Array, fill: Any, reverse: bool) -> jax.Array:
     """Exclusive from inclusive scan: position i takes i − 1 (i + 1 if ``reverse``)."""
     pad = jnp.full_like(x[:, :1], fill)
@@ -93,10 +79,10 @@ def _scan_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
     score below everything; the strict-future/past masks shift the result by one.
     """
     bsz, n, _ = v.shape
-    score = jnp.einsum("bnq,q->bn", _affine(v, p["B_w"], p["B_b"]), p["A_b"])  # [B, N]
+    score = layers.key(p, v) @ p["A_b"]  # [B, N]: ⟨a, k_m⟩
     pos = jnp.arange(n, dtype=jnp.int32)[None, :]
     valid = pos < lengths[:, None]
-    low = _low(score.dtype)
+    low = lowest(score.dtype)
     s = jnp.where(valid, score, low)
     reverse = layer.mask == "past"  # scan from the right: roles of the ties swap
     run = jax.lax.cummax(s, axis=1, reverse=reverse)
@@ -141,8 +127,8 @@ def _pattern_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array,
     valid = pos < lengths[:, None]
     # Every pattern's key vector: B_w restricted to the read columns, plus the bias.
     table = ((jnp.arange(n_pat)[:, None] >> jnp.arange(k)[None, :]) & 1).astype(v.dtype)
-    keys = table @ p["B_w"][:, cols].T + p["B_b"]  # [P, Q]
-    query = _affine(v, p["A_w"], p["A_b"])  # [B, N, Q]
+    keys = layers.affine(table, p["B_w"][:, cols], p["B_b"])  # [P, Q]
+    query = layers.query(p, v)  # [B, N, Q]
     none, big = jnp.int32(-1), jnp.int32(n)
     right = layer.tie == "right"
 
@@ -169,7 +155,7 @@ def _pattern_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array,
     def fold(step: jax.Array, carry: tuple) -> tuple:
         have, best, idx = carry
         block = jax.lax.dynamic_slice_in_dim(keys, step * chunk, chunk)  # [C, Q]
-        scores = jnp.einsum("bnq,cq->bnc", query, block)  # [B, N, C]
+        scores = layers.scores(query, block)  # [B, N, C]
         for j in range(chunk):
             cand = candidate((pat == step * chunk + j) & valid)
             score = scores[:, :, j]
@@ -179,7 +165,7 @@ def _pattern_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array,
                                jnp.where(take, cand, idx))
         return have, best, idx
 
-    init = (jnp.zeros((bsz, n), bool), jnp.full((bsz, n), _low(query.dtype), query.dtype),
+    init = (jnp.zeros((bsz, n), bool), jnp.full((bsz, n), lowest(query.dtype), query.dtype),
             jnp.full((bsz, n), none))
     vis, _, idx = jax.lax.fori_loop(0, n_pat // chunk, fold, init)
     return jnp.clip(idx, 0, n - 1), vis, ok
@@ -194,59 +180,47 @@ class _Route:
     tie: Tie
 
 
-def _route(layer: Attention, fast: bool) -> _Route:
-    kind = layer.fast_path() if fast else ("skip" if not layer.uses_attended else "dense")
+def _route(layer: Attention, evaluator: Compiled) -> _Route:
+    if evaluator == "fast":
+        kind = layer.fast_path()
+    else:
+        kind = "skip" if not layer.uses_attended else "dense"
     return _Route(kind, layer.mask, layer.tie)
 
 
 @functools.partial(jax.jit, static_argnums=0)
 def _attention_step(route: _Route, p: dict, v: jax.Array, lengths: jax.Array,
                     cols: jax.Array):
+    """One attention layer: the route's selection, then the layer's definition."""
     ok = jnp.bool_(True)
-    if route.kind == "skip":
-        attended = jnp.zeros_like(v)
+    if route.kind == "skip":  # C_a = 0: the attended vector is irrelevant
+        return layers.attention_output(p, v), ok
+    if route.kind == "scan":
+        idx, vis = _scan_select(route, p, v, lengths)
+    elif route.kind == "pattern":
+        idx, vis, ok = _pattern_select(route, p, v, lengths, cols)
     else:
-        if route.kind == "scan":
-            idx, vis = _scan_select(route, p, v, lengths)
-        elif route.kind == "pattern":
-            idx, vis, ok = _pattern_select(route, p, v, lengths, cols)
-        else:
-            idx, vis = _dense_select(route, p, v, lengths)
-        attended = jnp.take_along_axis(v, idx[:, :, None], axis=1)
-        attended = jnp.where(vis[:, :, None], attended, jnp.zeros_like(attended))
-    out = _affine(v, p["C_v"], p["C_b"]) + jnp.einsum("bnr,sr->bns", attended, p["C_a"])
-    return out, ok
+        idx, vis = layers.dense_selection(route.mask, route.tie, p, v, lengths)
+    return layers.attention_output(p, v, layers.gather_attended(v, idx, vis)), ok
 
 
-@jax.jit
-def _relu_step(v: jax.Array, onehot: jax.Array) -> jax.Array:
-    # max(0, ·) on the one coordinate selected by ``onehot``; others pass unchanged.
-    return jnp.where(onehot.astype(bool), jnp.maximum(v, 0), v)
-
-
-@jax.jit
-def _ffn_step(p: dict, v: jax.Array) -> jax.Array:
-    hidden = jax.nn.relu(_affine(v, p["W_1"], p["b_1"]))  # [B, N, H]
-    return _affine(v, p["W_r"], p["b_2"]) + jnp.einsum("bnh,sh->bns", hidden, p["W_2"])
-
-
-@jax.jit
-def _embed_step(embed: jax.Array, tokens: jax.Array) -> jax.Array:
-    return jnp.moveaxis(embed[:, tokens], 0, -1)  # [B, N, R0]
+# The coordinate of a ReLU layer is an argument (not static): one compile for all of them.
+_relu_step = jax.jit(layers.relu_one)
+_ffn_step = jax.jit(layers.ffn)
+_embed_step = jax.jit(layers.embed)
 
 
 @functools.partial(jax.jit, static_argnums=0)
 def _readout_step(first: bool, readout: jax.Array, v: jax.Array, lengths: jax.Array):
-    at = jnp.zeros_like(lengths) if first else lengths - 1
-    final = jnp.take_along_axis(v, at[:, None, None], axis=1)[:, 0]  # [B, S]
-    return final @ readout > 0
+    final = layers.final_vector(v, lengths, "first" if first else "last")  # [B, S]
+    return layers.readout_score(readout, final) > 0
 
 
 def _pad_to(n: int, unit: int) -> int:
     return max(unit, 1 << max(0, n - 1).bit_length())
 
 
-def _padded_params(spec: UHATSpec, params: dict) -> dict:
+def padded_params(spec: UHATSpec, params: dict) -> dict:
     """Weights zero-padded to power-of-two widths (≥ 16; scores and hidden units ≥ 8).
 
     Each layer is one jitted step whose compiled code depends only on the padded shapes
@@ -260,7 +234,7 @@ def _padded_params(spec: UHATSpec, params: dict) -> dict:
                                          zip(x.shape, shape, strict=True)]))
 
     rw = _pad_to(len(spec.embed), 16)
-    out = {"embed": pad(params["embed"], (rw, len(spec.alphabet))), "layers": [], "aux": []}
+    out = {"embed": pad(params["embed"], (rw, len(spec.alphabet))), "layers": []}
     for layer, p in zip(spec.layers, params["layers"], strict=True):
         r = rw
         s = _pad_to(len(layer.target), 16)
@@ -268,30 +242,39 @@ def _padded_params(spec: UHATSpec, params: dict) -> dict:
             q = _pad_to(len(layer.query), 8)
             shapes = {"A_w": (q, r), "A_b": (q,), "B_w": (q, r), "B_b": (q,),
                       "C_v": (s, r), "C_a": (s, r), "C_b": (s,)}
-            cols = jax.device_put(
-                np.array([layer.source.index(x) for x in layer.key_reads], np.int32))
-            out["aux"].append(cols)
         elif isinstance(layer, FFN):
             h = _pad_to(len(layer.hidden), 8)
             shapes = {"W_1": (h, r), "b_1": (h,), "W_2": (s, h), "W_r": (s, r), "b_2": (s,)}
-            out["aux"].append(None)
         else:
             shapes = {}
-            onehot = np.zeros(r, np.int32)
-            onehot[layer.source.index(layer.coord)] = 1
-            out["aux"].append(jax.device_put(onehot.astype(np.asarray(params["embed"]).dtype)))
         out["layers"].append({k: pad(p[k], shp) for k, shp in shapes.items()})
         rw = s
     out["readout"] = pad(params["readout"], (rw,))
     return out
 
 
-def _layers(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
-            lengths: jax.Array):
-    """Yields ``(residual [B, N, R_pad], ok)`` after the embedding and every layer."""
-    v = _embed_step(padded["embed"], tokens)
+@functools.cache
+def _aux(spec: UHATSpec) -> tuple[np.ndarray | None, ...]:
+    """Per layer, what its step reads besides the weights: the key columns of an attention
+    layer (pattern path), the coordinate of a ReLU layer. Independent of padding."""
+    out: list[np.ndarray | None] = []
+    for layer in spec.layers:
+        if isinstance(layer, Attention):
+            out.append(np.array([layer.source.index(x) for x in layer.key_reads], np.int32))
+        elif isinstance(layer, ReLU):
+            out.append(np.int32(layer.source.index(layer.coord)))
+        else:
+            out.append(None)
+    return tuple(out)
+
+
+def layer_outputs(spec: UHATSpec, evaluator: Compiled, params: dict, tokens: jax.Array,
+                  lengths: jax.Array) -> Iterator[tuple[jax.Array, jax.Array]]:
+    """Yields ``(residual [B, N, R], ok)`` after the embedding and every layer (``R``
+    padded if ``params`` are); ``ok`` is false where a declared-Boolean check failed."""
+    v = _embed_step(params["embed"], tokens)
     yield v, jnp.bool_(True)
-    for layer, p, aux in zip(spec.layers, padded["layers"], padded["aux"], strict=True):
+    for layer, p, aux in zip(spec.layers, params["layers"], _aux(spec), strict=True):
         ok = jnp.bool_(True)
         if isinstance(layer, Attention):
             guard = ok
@@ -299,7 +282,7 @@ def _layers(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
                 bits = v[:, :, jnp.asarray(cols)]
                 inside = (jnp.arange(v.shape[1])[None, :] < lengths[:, None])[:, :, None]
                 guard = jnp.all(~inside | (bits == 0) | (bits == 1))
-            v, ok = _attention_step(_route(layer, fast), p, v, lengths, aux)
+            v, ok = _attention_step(_route(layer, evaluator), p, v, lengths, aux)
             ok = ok & guard
         elif isinstance(layer, ReLU):
             v = _relu_step(v, aux)
@@ -308,23 +291,13 @@ def _layers(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
         yield v, ok
 
 
-_CALLS: dict[int, int] = {}
-
-
-def _seen_often(spec: UHATSpec) -> bool:
-    key = hash(spec)
-    _CALLS[key] = _CALLS.get(key, 0) + 1
-    return _CALLS[key] > 2
-
-
-def _forward(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
-             lengths: jax.Array):
+def forward(spec: UHATSpec, evaluator: Compiled, params: dict, tokens: jax.Array,
+            lengths: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """``(accepted[B], ok)``: traceable; ``ok`` false means the answer must be discarded
+    (a declared-Boolean coordinate left {0, 1}). Inputs are not validated here."""
     ok = jnp.bool_(True)
     v = None
-    for out, layer_ok in _layers(spec, fast, padded, tokens, lengths):
+    for out, layer_ok in layer_outputs(spec, evaluator, params, tokens, lengths):
         v = out
         ok = ok & layer_ok
-    return _readout_step(spec.accept_at == "first", padded["readout"], v, lengths), ok
-
-
-_forward_fused = jax.jit(_forward, static_argnums=(0, 1))
+    return _readout_step(spec.accept_at == "first", params["readout"], v, lengths), ok

@@ -14,7 +14,7 @@ from succinct.coords import Space
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["Attention", "ReLU", "FFN", "Layer", "UHATSpec", "RNNSpec", "Activation",
-           "MAX_PATTERN_BITS", "guard_columns", "guard_message"]
+           "PositionalSpec", "MAX_PATTERN_BITS", "guard_columns", "guard_message"]
 
 Mask = Literal["none", "future", "past"]
 Tie = Literal["left", "right"]
@@ -113,6 +113,14 @@ class UHATSpec:
     def output(self) -> Space:
         return self.layers[-1].target if self.layers else self.embed
 
+    @property
+    def width(self) -> int:
+        """The widest vector of the model: residual, score space or FFN hidden layer."""
+        widths = [len(self.embed)] + [len(layer.target) for layer in self.layers]
+        widths += [len(layer.query) for layer in self.layers if isinstance(layer, Attention)]
+        widths += [len(layer.hidden) for layer in self.layers if isinstance(layer, FFN)]
+        return max(widths)
+
 
 def guard_message(spec: UHATSpec) -> str:
     """Why an evaluation whose declared-Boolean check failed is refused."""
@@ -121,7 +129,7 @@ def guard_message(spec: UHATSpec) -> str:
                 "exactness certificate bounds those coordinates by 1 (value_bounds with "
                 "boolean_one), so the answer is refused")
     return ("a coordinate declared Boolean took a value other than 0/1, so the fast "
-            "attention path does not apply to this model; evaluate with fast=False")
+            "attention path does not apply to this model; evaluate with evaluator='dense'")
 
 
 def guard_columns(spec: UHATSpec, layer: Attention) -> list[int]:
@@ -153,3 +161,15 @@ class RNNSpec:
             raise SuccinctError(f"bits must be in 1..24, got {self.bits}")
         if self.bits is not None and not 0 <= self.frac_bits <= self.bits:
             raise SuccinctError(f"frac_bits must be in 0..bits, got {self.frac_bits}")
+
+
+@dataclass(frozen=True)
+class PositionalSpec:
+    """Static part of a UHAT with positional encodings (:mod:`succinct.models.positional`):
+    the word alphabet Σ, the longest word length T it covers, its positional features
+    ``(label, rule)`` (the rule as text, for display), and what words longer than T get."""
+
+    alphabet: Alphabet
+    max_len: int
+    features: tuple[tuple[str, str], ...]
+    longer: Literal["error", "reject"] = "error"

@@ -30,18 +30,25 @@ float32, where every such integer and every intermediate sum is represented exac
 tie is always a true tie. Models with non-integer weights (e.g. after fine-tuning with
 optax) are evaluated in float32 only when ``exact=False`` is asked for explicitly.
 
-Evaluation. :func:`reference_forward` is the definition above in numpy (dense, int64,
-no compilation): small batches use it, and the jitted paths are tested against it. The
-jitted pass runs one compiled step per layer (shared by all models with the same padded
-shapes), or one fused compile for a model that is called repeatedly.
+Evaluation. Each layer's arithmetic is defined once, in :mod:`succinct.models.layers`.
+Three evaluators use it (the ``evaluator`` argument of :meth:`UHAT.accepts_batch`):
 
-Fast hard attention: :mod:`succinct.models.kernels`.
+* ``"reference"``: :func:`reference_forward`, the dense definition in numpy (int64, no
+  compilation); the oracle the jitted paths are tested against;
+* ``"dense"``: the jitted O(N²) definition (:mod:`succinct.models.kernels`);
+* ``"fast"``: the jitted fast hard-attention selections, bit-identical to the dense path
+  (:mod:`succinct.models.kernels`).
+
+``"auto"`` (the default) takes ``"reference"`` for small batches and ``"fast"`` otherwise.
+:meth:`UHAT.forward` is the traceable pass (for ``jax.jit``, ``shard_map`` and the
+verifier).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -52,14 +59,8 @@ import numpy as np
 from flax import struct
 
 from succinct.coords import Matrix, Space
-from succinct.models.kernels import (
-    _forward,
-    _forward_fused,
-    _layers,
-    _pad_batch,
-    _padded_params,
-    _seen_often,
-)
+from succinct.models import kernels, layers
+from succinct.models.render import describe_uhat
 from succinct.models.specs import (
     FFN,
     Attention,
@@ -79,8 +80,14 @@ __all__ = [
     "ExactRangeError",
     "value_bounds",
     "reference_forward",
+    "Evaluator",
     "INT32_MAX",
 ]
+
+# How a batch is evaluated (UHAT.accepts_batch): "auto" picks one of the other three.
+Evaluator = Literal["auto", "reference", "dense", "fast"]
+# "auto" evaluates batches with B·N² at most this with the numpy reference (no compile).
+AUTO_REFERENCE_LIMIT = 1 << 18
 
 INT32_MAX = 2**31 - 1
 FLOAT32_EXACT = 2**24
@@ -234,17 +241,28 @@ class UHAT(struct.PyTreeNode):
         tokens: np.ndarray,
         lengths: np.ndarray,
         *,
-        fast: bool | None = None,
+        evaluator: Evaluator = "auto",
         exact: bool = True,
     ) -> np.ndarray:
         """Acceptance of a padded batch ``tokens[B, N]`` with ``lengths[B]`` (all ≥ 1).
 
-        ``fast=True`` runs the jitted pass with the fast hard-attention path for every
-        layer that qualifies; ``fast=False`` the jitted dense O(N²) path (which refuses
-        inputs whose score tensor would not fit in memory). ``fast=None`` (default)
-        evaluates small batches (B·N² ≤ 2^18) with :func:`reference_forward`, the
-        definition in numpy (no compile), and larger ones with the fast jitted path.
+        ``evaluator`` (module docstring) says how:
+
+        * ``"reference"``: :func:`reference_forward`, numpy, no compilation;
+        * ``"dense"``: the jitted O(N²) definition (refuses batches whose score tensors
+          would not fit in memory, ``DENSE_MEMORY_LIMIT``);
+        * ``"fast"``: the jitted fast hard-attention path for every layer that qualifies;
+        * ``"auto"``: ``"reference"`` when ``B·N² ≤ 2^18`` (``AUTO_REFERENCE_LIMIT``:
+          compiling would cost more than it saves), else ``"fast"``.
+
+        The jitted evaluators run one compiled step per layer, shared by all models with
+        the same padded shapes (:mod:`succinct.models.kernels`); only the verifier, which
+        runs many batches of one shape, compiles a model's whole :meth:`forward` at once.
+        ``exact=False`` is needed for a model with non-integer weights (float32).
         """
+        if evaluator not in typing.get_args(Evaluator):
+            raise SuccinctError(f"unknown evaluator {evaluator!r} (one of "
+                                f"{', '.join(typing.get_args(Evaluator))})")
         tokens = np.asarray(tokens, dtype=np.int32)
         lengths = np.asarray(lengths, dtype=np.int32)
         check_batch(tokens, lengths, len(self.alphabet))
@@ -254,10 +272,11 @@ class UHAT(struct.PyTreeNode):
                 "pass exact=False to evaluate it in float32"
             )
         b, n = tokens.shape
-        if fast is None and b * n * n <= 1 << 18:
+        if evaluator == "auto":
+            evaluator = "reference" if b * n * n <= AUTO_REFERENCE_LIMIT else "fast"
+        if evaluator == "reference":
             return reference_forward(self, tokens, lengths)
-        use_fast = fast is None or fast
-        if not use_fast:
+        if evaluator == "dense":
             need = 4 * b * n * n * 3
             if need > DENSE_MEMORY_LIMIT:
                 raise SuccinctError(
@@ -265,52 +284,54 @@ class UHAT(struct.PyTreeNode):
                     f"{need / 2**30:.1f} GiB for its score tensors (limit "
                     f"{DENSE_MEMORY_LIMIT / 2**30:.0f} GiB); use the fast path"
                 )
-        tokens, lengths, real = _pad_batch(tokens, lengths)
-        # First calls of a model run layer by layer (each layer's step is compiled once
-        # per padded shape and shared by all models); a model used repeatedly gets one
-        # fused compile of its whole forward pass, which runs faster.
-        forward = _forward_fused if _seen_often(self.spec) else _forward
-        acc, ok = forward(self.spec, use_fast, self.padded, jnp.asarray(tokens),
-                          jnp.asarray(lengths))
+        tokens, lengths, real = kernels.pad_batch(tokens, lengths)
+        acc, ok = kernels.forward(self.spec, evaluator, self.padded, jnp.asarray(tokens),
+                                  jnp.asarray(lengths))
         if not bool(ok):
             raise SuccinctError(guard_message(self.spec))
         return np.asarray(acc)[:real]
 
-    def forward(self, tokens: jax.Array, lengths: jax.Array, *, fast: bool = True):
+    def forward(self, tokens: jax.Array, lengths: jax.Array, *,
+                evaluator: kernels.Compiled = "fast") -> tuple[jax.Array, jax.Array]:
         """Traceable forward pass: ``(accepted[B], ok)`` as jax arrays.
 
-        For use inside ``jax.jit``/``shard_map`` (the verification engine does). ``ok``
-        is false when a coordinate declared Boolean left {0, 1}, in which case the fast
-        path's answer must be discarded. Inputs are not validated here.
+        The model is a pytree, so ``jax.jit(lambda m, t, n: m.forward(t, n))`` compiles
+        its whole pass (the verifier does, and shards the batch). ``evaluator`` is
+        ``"fast"`` or ``"dense"`` (module docstring). ``ok`` is false when a coordinate
+        declared Boolean left {0, 1}: the fast path's answer must then be discarded (the
+        dense one too, for a model certified with ``boolean_guard``). Inputs are not
+        validated here.
         """
-        return _forward(self.spec, fast, self.padded, tokens, lengths)
+        return kernels.forward(self.spec, evaluator, self.params, tokens, lengths)
 
     @functools.cached_property
     def padded(self) -> dict:
-        """The weights zero-padded for evaluation (computed once per model object)."""
-        return _padded_params(self.spec, self.params)
+        """The weights zero-padded for the shared per-layer steps (computed once per
+        model object)."""
+        return kernels.padded_params(self.spec, self.params)
 
-    def accepts(self, words: Iterable[str | Sequence[str]], **kw: Any) -> np.ndarray:
-        """Acceptance of each word (strings or symbol sequences)."""
+    def accepts(self, words: Iterable[str | Sequence[str]], *, evaluator: Evaluator = "auto",
+                exact: bool = True) -> np.ndarray:
+        """Acceptance of each word (strings or symbol sequences); see :meth:`accepts_batch`."""
         tokens, lengths = encode(words, self.alphabet)
-        return self.accepts_batch(tokens, lengths, **kw)
+        return self.accepts_batch(tokens, lengths, evaluator=evaluator, exact=exact)
 
-    def residuals(self, word: str | Sequence[str], *, fast: bool = False) -> list[np.ndarray]:
+    def residuals(self, word: str | Sequence[str], *,
+                  evaluator: Literal["reference", "dense", "fast"] = "dense"
+                  ) -> list[np.ndarray]:
         """The residual stream after the embedding and after every layer, for one word."""
         tokens, lengths = encode([word], self.alphabet)
-        steps = list(_layers(self.spec, fast, self.padded, jnp.asarray(tokens),
-                             jnp.asarray(lengths)))
-        if not all(bool(ok) for _, ok in steps):
-            raise SuccinctError(guard_message(self.spec))
-        outs = [v for v, _ in steps]
+        if evaluator == "reference":
+            outs = reference_forward(self, tokens, lengths, trace=True)
+        else:
+            steps = list(kernels.layer_outputs(self.spec, evaluator, self.padded,
+                                               jnp.asarray(tokens), jnp.asarray(lengths)))
+            if not all(bool(ok) for _, ok in steps):
+                raise SuccinctError(guard_message(self.spec))
+            outs = [v for v, _ in steps]
         n = int(lengths[0])
         widths = [len(self.spec.embed)] + [len(layer.target) for layer in self.spec.layers]
         return [np.asarray(x)[0, :n, :w] for x, w in zip(outs, widths, strict=True)]
-
-    def predicate(self, word: str | Sequence[str], label: str) -> np.ndarray:
-        """The values of the coordinate ``label`` of the final residual at each position."""
-        res = self.residuals(word)[-1]
-        return res[:, self.spec.output.index(label)]
 
     # ---------------------------------------------------------------- inspection
     @property
@@ -319,11 +340,7 @@ class UHAT(struct.PyTreeNode):
 
     @property
     def width(self) -> int:
-        spaces = [self.spec.embed] + [layer.target for layer in self.spec.layers]
-        widths = [len(s) for s in spaces]
-        widths += [len(layer.query) for layer in self.spec.layers if isinstance(layer, Attention)]
-        widths += [len(layer.hidden) for layer in self.spec.layers if isinstance(layer, FFN)]
-        return max(widths)
+        return self.spec.width
 
     def components(self) -> dict[str, np.ndarray]:
         """Every weight array, keyed by its pytree path (``layers/3/attn/C_v``)."""
@@ -335,14 +352,11 @@ class UHAT(struct.PyTreeNode):
         return out
 
     def __str__(self) -> str:
-        from succinct.models.render import describe_uhat
-
-        return describe_uhat(self)
+        return describe_uhat(self.spec, self.params)
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **changes)
-
 
 
 def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
@@ -356,49 +370,20 @@ def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
     """
     dtype = np.int64 if model.exact else np.float64
     params = jax.tree_util.tree_map(lambda x: np.asarray(x).astype(dtype), model.params)
-    bsz, n = tokens.shape
-    v = np.moveaxis(params["embed"][:, tokens], 0, -1)  # [B, N, R0]
-    pos = np.arange(n)
-    in_word = pos[None, None, :] < lengths[:, None, None]  # [B, 1, N]
+    n = tokens.shape[1]
+    in_word = np.arange(n)[None, :] < lengths[:, None]  # [B, N]
+    v = layers.embed(params["embed"], tokens)  # [B, N, R0]
     outs = [v]
     for layer, p in zip(model.spec.layers, params["layers"], strict=True):
         if isinstance(layer, Attention) and (cols := guard_columns(model.spec, layer)):
-            bits = v[:, :, cols][np.broadcast_to(in_word[:, 0, :], (bsz, n))]
-            if not np.isin(bits, (0, 1)).all():
+            if not np.isin(v[:, :, cols][in_word], (0, 1)).all():
                 raise SuccinctError(guard_message(model.spec))
-        if isinstance(layer, Attention):
-            q = v @ p["A_w"].T + p["A_b"]  # [B, N, Q]
-            k = v @ p["B_w"].T + p["B_b"]
-            score = np.einsum("bnq,bmq->bnm", q, k)  # [B, N, N]
-            if layer.mask == "future":
-                visible = (pos[:, None] > pos[None, :])[None] & in_word
-            elif layer.mask == "past":
-                visible = (pos[:, None] < pos[None, :])[None] & in_word
-            else:
-                visible = np.broadcast_to(in_word, (bsz, n, n))
-            masked = np.where(visible, score, np.iinfo(np.int64).min if model.exact
-                              else -np.inf)
-            is_best = visible & (score == masked.max(axis=-1, keepdims=True))
-            if layer.tie == "left":
-                idx = is_best.argmax(axis=-1)
-            else:
-                idx = n - 1 - is_best[..., ::-1].argmax(axis=-1)
-            attended = np.take_along_axis(v, idx[:, :, None], axis=1)
-            attended = np.where(visible.any(-1)[:, :, None], attended, 0)  # zero vector
-            v = v @ p["C_v"].T + attended @ p["C_a"].T + p["C_b"]
-        elif isinstance(layer, ReLU):
-            v = v.copy()
-            r = layer.source.index(layer.coord)
-            v[:, :, r] = np.maximum(v[:, :, r], 0)
-        else:
-            hidden = np.maximum(v @ p["W_1"].T + p["b_1"], 0)
-            v = v @ p["W_r"].T + hidden @ p["W_2"].T + p["b_2"]
+        v = layers.apply(layer, p, v, lengths)
         outs.append(v)
     if trace:
         return outs
-    at = np.zeros_like(lengths) if model.spec.accept_at == "first" else lengths - 1
-    final = v[np.arange(bsz), at]
-    return final @ params["readout"] > 0
+    return layers.readout_score(params["readout"],
+                                layers.final_vector(v, lengths, model.spec.accept_at)) > 0
 
 
 def _check_shapes(spec: UHATSpec, params: dict[str, Any]) -> None:
