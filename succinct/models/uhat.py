@@ -255,9 +255,11 @@ class UHAT(struct.PyTreeNode):
         * ``"auto"``: ``"reference"`` when ``B·N² ≤ 2^18`` (``AUTO_REFERENCE_LIMIT``:
           compiling would cost more than it saves), else ``"fast"``.
 
-        The jitted evaluators run one compiled step per layer, shared by all models with
-        the same padded shapes (:mod:`succinct.models.kernels`); only the verifier, which
-        runs many batches of one shape, compiles a model's whole :meth:`forward` at once.
+        The jitted evaluators always run one compiled step per layer, shared by all
+        models with the same padded shapes (:mod:`succinct.models.kernels`), so a new
+        model compiles little. Many large batches of one model run faster as one
+        compiled computation: ``jax.jit(lambda m, t, n: m.forward(t, n))`` (what the
+        verifier does; ``benchmarks/uhat_throughput.py`` compares the two).
         ``exact=False`` is needed for a model with non-integer weights (float32).
         """
         if evaluator not in typing.get_args(Evaluator):
