@@ -49,14 +49,14 @@ def main() -> None:
         model = dc.build("uhat", {"n": n})
         word = next(iter(dc.members({"n": n})))
         (tokens, lengths), t_enc = timed(encode, [word], model.alphabet)
-        for path, fast in (("fast", None), ("dense", False)):
+        for path, evaluator in (("fast", "auto"), ("dense", "dense")):
             try:
-                first, t1 = timed(model.accepts_batch, tokens, lengths, fast=fast)
+                first, t1 = timed(model.accepts_batch, tokens, lengths, evaluator=evaluator)
             except SuccinctError as e:
                 print(f"w_{n:<3} {len(word):9d} {bucket_length(len(word)):9d} {t_enc:9.2f} "
                       f"{path:6} refused: {e}")
                 continue
-            second, t2 = timed(model.accepts_batch, tokens, lengths, fast=fast)
+            second, t2 = timed(model.accepts_batch, tokens, lengths, evaluator=evaluator)
             assert bool(first[0]) and bool(second[0]), f"w_{n} rejected on the {path} path"
             steady[(n, path)] = t2
             print(f"w_{n:<3} {len(word):9d} {bucket_length(len(word)):9d} {t_enc:9.2f} "

@@ -44,7 +44,7 @@ import time
 import numpy as np
 
 from constructions import dyck
-from succinct.models.uhat import FFN, Attention
+from succinct.models.specs import FFN, Attention
 from succinct.sizes import count
 
 

@@ -39,9 +39,10 @@ from succinct.automata.dfa import DFA
 from succinct.compiler.dfa_to_rnn import DFARecognizer
 from succinct.coords import Space
 from succinct.models.positional import PositionalUHAT
-from succinct.models.rnn import RNN, RNNSpec
+from succinct.models.rnn import RNN
 from succinct.models.rnn2 import SecondOrderRNN, SecondOrderSpec
-from succinct.models.uhat import FFN, UHAT, Attention, ReLU, UHATSpec
+from succinct.models.specs import FFN, Attention, ReLU, RNNSpec, UHATSpec
+from succinct.models.uhat import UHAT
 from succinct.programs.brasp import And, Attend, Const, Iff, Input, Local, Not, Or, Program, Ref
 from succinct.sizes import model_report
 from succinct.words import Alphabet, SuccinctError
@@ -172,9 +173,9 @@ def _positional_from(manifest: Mapping[str, Any],
                      flat: Mapping[str, np.ndarray]) -> PositionalUHAT:
     inner = _uhat_from(manifest["inner"], {k[len("inner."):]: v for k, v in flat.items()
                                            if k.startswith("inner.")})
-    return PositionalUHAT(Alphabet.of(manifest["alphabet"]), inner, manifest["max_len"],
-                          manifest["features"], flat["tok_embed"], flat["pos_embed"],
-                          manifest["longer"])
+    return PositionalUHAT.create(Alphabet.of(manifest["alphabet"]), inner, manifest["max_len"],
+                                 manifest["features"], flat["tok_embed"], flat["pos_embed"],
+                                 manifest["longer"])
 
 
 def _rnn2_weights(model: SecondOrderRNN) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

@@ -10,14 +10,14 @@ Calling the module on a batch returns the **acceptance score**
 * RNN:  ``⟨r, h_N⟩ + c``;
 
 positive iff the word is accepted: a float that surrogate losses can use
-(``optax.hinge_loss(score, ±1)``). The forward pass is the models' definition evaluated
-densely in float32 (§2.3 of the paper: masks, leftmost/rightmost ties, the zero vector
-for an empty mask; the RNN's activation and k-bit rounding), written with plain JAX
-operations so that ``jax.grad`` goes through it (the tests check it against the models'
-own exact evaluation). Hard attention runs its O(N²) definition, since the fast paths
-assume 0/1 coordinates that perturbed weights need not keep. Which position is attended
-is an arg-max and has no gradient; the attended values, ``C``, the FFN blocks and the
-readout do.
+(``optax.hinge_loss(score, ±1)``). The forward pass is the models' one definition
+(:mod:`succinct.models.layers`: §2.3 of the paper, masks, leftmost/rightmost ties, the
+zero vector for an empty mask; the RNN cell with its activation and k-bit rounding)
+evaluated densely in float32 with plain JAX operations, so that ``jax.grad`` goes through
+it (the tests check it against the models' own exact evaluation). Hard attention runs its
+O(N²) definition, since the fast paths assume 0/1 coordinates that perturbed weights need
+not keep. Which position is attended is an arg-max and has no gradient; the attended
+values, ``C``, the FFN blocks and the readout do.
 
 Single weights are addressed by labels: ``module.set_entry("layers.7.C_a",
 ("L2~a.open", "open"), 0)``.
@@ -41,8 +41,10 @@ import numpy as np
 from flax import nnx
 
 from succinct.export import flat_weights, params_from_flat
-from succinct.models.rnn import RNN, RNNSpec
-from succinct.models.uhat import UHAT, Attention, UHATSpec
+from succinct.models import layers
+from succinct.models.rnn import RNN
+from succinct.models.specs import Attention, RNNSpec, UHATSpec
+from succinct.models.uhat import UHAT
 from succinct.words import SuccinctError, encode
 
 __all__ = ["Construction", "to_nnx", "from_nnx", "acceptance_score"]
@@ -156,63 +158,15 @@ def acceptance_score(spec: UHATSpec | RNNSpec, params: Mapping[str, Any], tokens
 def _uhat_score(spec: UHATSpec, params: Mapping[str, Any], tokens: jax.Array,
                 lengths: jax.Array) -> jax.Array:
     """The paper's §2.3 definition, dense, in float32 (module docstring)."""
-    v = jnp.moveaxis(jnp.asarray(params["embed"], jnp.float32)[:, tokens], 0, -1)  # [B,N,R0]
+    v = layers.embed(jnp.asarray(params["embed"], jnp.float32), tokens)  # [B, N, R0]
     for layer, p in zip(spec.layers, params["layers"], strict=True):
-        if layer.kind == "attention":
-            v = _attention(layer, p, v, lengths)
-        elif layer.kind == "ffn":
-            hidden = jax.nn.relu(v @ p["W_1"].T + p["b_1"])
-            v = v @ p["W_r"].T + hidden @ p["W_2"].T + p["b_2"]
-        else:  # the paper's ReLU layer: max(0, ·) on one coordinate
-            c = layer.source.index(layer.coord)
-            v = v.at[..., c].set(jax.nn.relu(v[..., c]))
-    at = jnp.zeros_like(lengths) if spec.accept_at == "first" else lengths - 1
-    final = jnp.take_along_axis(v, at[:, None, None], axis=1)[:, 0]
-    return final @ jnp.asarray(params["readout"], jnp.float32)
-
-
-def _attention(layer: Any, p: Mapping[str, Any], v: jax.Array, lengths: jax.Array
-               ) -> jax.Array:
-    n = v.shape[1]
-    pos = jnp.arange(n)
-    query = v @ p["A_w"].T + p["A_b"]
-    key = v @ p["B_w"].T + p["B_b"]
-    score = jnp.einsum("bnq,bmq->bnm", query, key)
-    allowed = {"none": jnp.ones((n, n), bool), "future": pos[None, :] < pos[:, None],
-               "past": pos[None, :] > pos[:, None]}[layer.mask]
-    ok = allowed[None] & (pos[None, None, :] < lengths[:, None, None])
-    score = jnp.where(ok, score, -jnp.inf)
-    best = ok & (score == jnp.max(score, axis=-1, keepdims=True))
-    if layer.tie == "right":
-        idx = jnp.max(jnp.where(best, pos, -1), axis=-1)
-    else:
-        idx = jnp.min(jnp.where(best, pos, n), axis=-1)
-    seen = jnp.any(ok, axis=-1)
-    attended = jnp.take_along_axis(v, jnp.clip(idx, 0, n - 1)[..., None], axis=1)
-    attended = jnp.where(seen[..., None], attended, 0.0)  # the zero vector: empty mask
-    return v @ p["C_v"].T + attended @ p["C_a"].T + p["C_b"]
+        v = layers.apply(layer, p, v, lengths)
+    final = layers.final_vector(v, lengths, spec.accept_at)
+    return layers.readout_score(jnp.asarray(params["readout"], jnp.float32), final)
 
 
 @functools.partial(jax.jit, static_argnums=0)
 def _rnn_score(spec: RNNSpec, params: Mapping[str, Any], tokens: jax.Array,
                lengths: jax.Array) -> jax.Array:
-    """``h_t = σ(W h_{t−1} + U x_t + b)``, quantized in k-bit mode (succinct.models.rnn)."""
-    sigma = {"relu": jax.nn.relu, "step": lambda z: (z > 0).astype(z.dtype),
-             "satlin": lambda z: jnp.clip(z, 0, 1),
-             "sigmoid": lambda z: jax.nn.sigmoid(spec.beta * z)}[spec.activation]
-
-    def quantize(h: jax.Array) -> jax.Array:
-        if spec.bits is None:
-            return h
-        scale = 2.0**spec.frac_bits
-        return jnp.clip(jnp.floor(h * scale + 0.5), 0, 2**spec.bits - 1) / scale
-
-    h0 = jnp.broadcast_to(quantize(params["h0"]), (tokens.shape[0], len(spec.hidden)))
-
-    def step(h: jax.Array, xt: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, None]:
-        x, t = xt
-        new = quantize(sigma(h @ params["W"].T + params["U"][:, x].T + params["b"]))
-        return jnp.where((t < lengths)[:, None], new, h), None
-
-    h, _ = jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
-    return h @ params["readout"] + params["readout_bias"]
+    """``⟨r, h_N⟩ + c``: :meth:`succinct.models.rnn.RNN.forward` without the sign."""
+    return layers.rnn_readout(params, layers.rnn_final_state(spec, params, tokens, lengths))

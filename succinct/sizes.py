@@ -135,7 +135,7 @@ FFN_PARAMS = H * R + H + S * H + S * R + S  # W_1, b_1, W_2, W_r, b_2
 
 def layer_formulas(model: Any) -> list[tuple[str, sp.Expr, dict]]:
     """``(path, params formula, shape substitution)`` for every UHAT layer."""
-    from succinct.models.uhat import FFN, Attention
+    from succinct.models.specs import FFN, Attention
 
     out = []
     for i, layer in enumerate(model.spec.layers):

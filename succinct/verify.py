@@ -27,9 +27,11 @@ programs and UHATs, past-time LTL), minimized; equal languages have identical ca
 minimal DFAs (the certificate), and otherwise :meth:`succinct.automata.DFA.equivalent`
 yields the shortest word on which two models differ.
 
-Evaluation. UHATs (through their fast hard-attention paths; a model whose declared
-Boolean coordinates leave {0, 1} falls back to the dense path), RNNs and DFAs run as jitted
-JAX functions on the device batches, with no Python loop over words; only counts and the
+Evaluation. UHATs (:meth:`~succinct.models.uhat.UHAT.forward` with its fast
+hard-attention paths; a model whose declared Boolean coordinates leave {0, 1} falls back to
+the dense path), RNNs (:meth:`~succinct.models.rnn.RNN.forward`) and DFAs
+(:func:`succinct.models.dfa_run.dfa_run`) run as jitted JAX functions on the device
+batches, with no Python loop over words; only counts and the
 counterexample's row come back to the host. Other recognizers (reference predicates, the
 B-RASP interpreter, LTL evaluators) get the batch on the host and run their own
 ``accepts_batch`` (per-word loops for predicates and the interpreter: their time is
@@ -70,10 +72,10 @@ from succinct.automata.dfa import DFA, StateLimitExceeded
 from succinct.compiler.dfa_to_rnn import DFARecognizer
 from succinct.exact.dispatch import Automaton, as_recognizer, exact_dfa, exact_support
 from succinct.exact.future import DEFAULT_MAX_STATES
-from succinct.models import rnn as rnn_module
-from succinct.models import uhat as uhat_module
+from succinct.models.dfa_run import dfa_run
 from succinct.models.rnn import RNN
-from succinct.models.uhat import UHAT, guard_message
+from succinct.models.specs import guard_message
+from succinct.models.uhat import UHAT
 from succinct.recognizer import Recognizer, check_alphabets
 from succinct.words import Alphabet, SuccinctError, bucket_length, encode
 
@@ -276,24 +278,21 @@ def mutate(tokens: np.ndarray, lengths: np.ndarray, n_symbols: int, rng: np.rand
 
 
 # ====================================================================== the engine
-@functools.partial(jax.jit, static_argnums=2)
-def _dfa_forward(delta: jax.Array, accepting: jax.Array, start: int, tokens: jax.Array,
-                 lengths: jax.Array) -> jax.Array:
-    """Batched DFA runs: ``lax.scan`` over time, one gather per step for all words."""
-
-    def step(q, xt):
-        x, t = xt
-        return jnp.where(t < lengths, delta[q, x], q), None
-
-    q0 = jnp.full(tokens.shape[0], start, jnp.int32)
-    q, _ = jax.lax.scan(step, q0, (tokens.T, jnp.arange(tokens.shape[1])))
-    return accepting[q]
+# Every device model runs its public traceable forward, compiled whole (one XLA
+# computation per model and batch shape): verification runs many large batches of one
+# shape, so compiling once per model pays for itself.
+@functools.partial(jax.jit, static_argnames="evaluator")
+def _uhat_forward(model: UHAT, tokens: jax.Array, lengths: jax.Array, *,
+                  evaluator: str) -> tuple[jax.Array, jax.Array]:
+    return model.forward(tokens, lengths, evaluator=evaluator)
 
 
-# The whole UHAT forward as one XLA computation (its layers fused), compiled per model and
-# batch shape: verification runs many large batches of one shape, so compiling once per
-# model pays for itself.
-_uhat_forward = jax.jit(uhat_module._forward, static_argnums=(0, 1))
+@jax.jit
+def _rnn_forward(model: RNN, tokens: jax.Array, lengths: jax.Array) -> jax.Array:
+    return model.forward(tokens, lengths)
+
+
+_dfa_forward = jax.jit(dfa_run)
 
 
 @jax.jit
@@ -333,20 +332,22 @@ class _Model:
             isinstance(recognizer, RNN | DFARecognizer)
         if isinstance(recognizer, DFARecognizer):
             dfa = recognizer.dfa
-            self.tables = (jnp.asarray(dfa.delta), jnp.asarray(dfa.accepting), dfa.start)
+            self.tables = (jnp.asarray(dfa.delta), jnp.asarray(dfa.accepting),
+                           jnp.int32(dfa.start))
 
     def device(self, tokens: jax.Array, lengths: jax.Array) -> jax.Array:
         r = self.recognizer
         if isinstance(r, UHAT):
-            acc, ok = _uhat_forward(r.spec, not self.dense, r.padded, tokens, lengths)
+            evaluator = "dense" if self.dense else "fast"
+            acc, ok = _uhat_forward(r, tokens, lengths, evaluator=evaluator)
             if not self.dense and not bool(_to_host(ok)):
                 self.dense = True
-                acc, ok = _uhat_forward(r.spec, False, r.padded, tokens, lengths)
+                acc, ok = _uhat_forward(r, tokens, lengths, evaluator="dense")
             if self.dense and r.spec.boolean_guard and not bool(_to_host(ok)):
                 raise SuccinctError(f"{self.name}: {guard_message(r.spec)}")
             return acc
         if isinstance(r, RNN):
-            return rnn_module._rnn_forward(r.spec, r.params, tokens, lengths)
+            return _rnn_forward(r, tokens, lengths)
         return _dfa_forward(*self.tables, tokens, lengths)
 
     def run(self, tokens: jax.Array, lengths: jax.Array, host: tuple[np.ndarray, np.ndarray]

@@ -28,7 +28,8 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
 from succinct.models.rnn import RNN
-from succinct.models.uhat import FFN, UHAT, Attention
+from succinct.models.specs import FFN, Attention
+from succinct.models.uhat import UHAT
 
 __all__ = ["PngFigure", "Curve", "size_curves", "sizes_figure", "heatmap", "layer_heatmaps",
            "score_bars"]

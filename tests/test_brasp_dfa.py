@@ -87,7 +87,7 @@ def test_perturbed_uhat_automaton():
     params["layers"][1]["C_a"][3, 1] = 2  # a copied predicate now reads 2, not 1
     bad = model.with_params(params)
     minimal = uhat_dfa(bad)[0].minimize()
-    want = bad.accepts_batch(TOKENS, LENGTHS, fast=False)
+    want = bad.accepts_batch(TOKENS, LENGTHS, evaluator="dense")
     assert (runs(minimal) == want).all()
     assert (want != Language(phi, AB).accepts_batch(TOKENS, LENGTHS)).any()
 

@@ -22,7 +22,7 @@ def test_compiled_equals_interpreter(mode, program, words):
     tokens, lengths = encode(words, program.alphabet)
     want = program.accepts_batch(tokens, lengths)
     assert (model.accepts_batch(tokens, lengths) == want).all()
-    assert (model.accepts_batch(tokens, lengths, fast=True) == want).all()
+    assert (model.accepts_batch(tokens, lengths, evaluator="fast") == want).all()
 
 
 @settings(max_examples=12)
@@ -31,7 +31,7 @@ def test_jitted_dense_path_equals_definition(program, words):
     model = compile_program(program, "ffn").model
     tokens, lengths = encode(words, program.alphabet)
     want = model.accepts_batch(tokens, lengths)  # numpy definition
-    assert (model.accepts_batch(tokens, lengths, fast=False) == want).all()
+    assert (model.accepts_batch(tokens, lengths, evaluator="dense") == want).all()
 
 
 @given(program=programs("abc", max_keys=3), words=word_lists("abc", max_len=8, max_size=16))

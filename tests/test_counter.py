@@ -151,7 +151,7 @@ def test_mutants_of_w_n_are_rejected_by_every_model(n):
         got = run(DC, model, {"n": n}, ms)
         assert not got.any(), (model, [m for m, g in zip(ms, got, strict=True) if g][:3])
     dense = ms if n == 1 else ms[:16]
-    assert not run(DC, "uhat", {"n": n}, dense, fast=False).any()
+    assert not run(DC, "uhat", {"n": n}, dense, evaluator="dense").any()
 
 
 def test_mutants_of_w_3_are_rejected():
@@ -211,7 +211,7 @@ def test_fast_and_dense_uhat_agree_on_w2_and_its_neighbours():
     w = dc_word(2)
     words = [w, w[:-1], w + w[-16:], w[:100] + "1" + w[101:]]
     fast = run(DC, "uhat", {"n": 2}, words)
-    dense = run(DC, "uhat", {"n": 2}, words, fast=False)
+    dense = run(DC, "uhat", {"n": 2}, words, evaluator="dense")
     assert fast.tolist() == dense.tolist() == [True, False, False, False]
 
 

@@ -123,12 +123,12 @@ def reference(tokens: np.ndarray, lengths: np.ndarray, nt: int, depth: int) -> n
 
 
 def check_models(nt: int, depth: int, tokens: np.ndarray, lengths: np.ndarray,
-                 want: np.ndarray, fast: bool | None = False) -> None:
+                 want: np.ndarray, evaluator: str = "dense") -> None:
     """Every model against ``want``, one call each (the UHAT on its dense path unless
-    ``fast`` is None: the same exact arithmetic, and a far cheaper compile)."""
+    ``evaluator`` is "auto": the same exact arithmetic, and a far cheaper compile)."""
     a = dyck.alphabet(nt)
     for name, model in models(nt, depth).items():
-        kw = {"fast": fast} if name == "uhat" else {}
+        kw = {"evaluator": evaluator} if name == "uhat" else {}
         got = np.concatenate([model.accepts_batch(t, n, **kw)[:m]
                               for t, n, m in chunks(tokens, lengths)])
         wrong = np.nonzero(got != want)[0]
@@ -156,8 +156,8 @@ def test_all_models_agree_on_members_and_near_misses(nt, depth):
     want = np.array([True] * len(good) + [False] * len(bad))
     assert (reference(tokens, lengths, nt, depth) == want).all()
     # The default (fast hard-attention) path once, on the largest configuration.
-    check_models(nt, depth, tokens, lengths, want, fast=None if (nt, depth) == (2, 3)
-                 else False)
+    check_models(nt, depth, tokens, lengths, want,
+                 evaluator="auto" if (nt, depth) == (2, 3) else "dense")
 
 
 @pytest.mark.parametrize("nt,depth", CONFIGS + [(4, 3), (5, 2)])

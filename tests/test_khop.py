@@ -95,6 +95,21 @@ def test_transformer_is_labelled_outside_the_paper():
     assert "OUTSIDE the paper's UHAT model" in text
 
 
+def test_transformer_is_a_pytree():
+    """A positional UHAT flattens to its inner UHAT's weights and its two embedding
+    factors (the spec is static), and rebuilds to the same model."""
+    import jax
+
+    model = khop.transformer(4, 2)
+    leaves, treedef = jax.tree_util.tree_flatten(model)
+    assert len(leaves) == len(jax.tree_util.tree_leaves(model.inner.params)) + 2
+    again = jax.tree_util.tree_unflatten(treedef, leaves)
+    assert str(again) == str(model)
+    words = khop.sample_words(4, 2, 40, np.random.default_rng(0))
+    assert again.accepts(words).tolist() == model.accepts(words).tolist() == \
+        reference(words, 4, 2).tolist()
+
+
 def test_verdict():
     v = khop.verdict()
     assert v.conclusions() == ["UHAT+PE wins on pointer chasing (positional encodings, "

@@ -96,7 +96,7 @@ def _four(inst, program, model, words):
         chunk = words[lo:lo + CHUNK]
         padded = chunk + [chunk[-1]] * (CHUNK - len(chunk))
         t, n = encode(padded, inst.alphabet, pad_to=tokens.shape[1])
-        uhat.append(model.accepts_batch(t, n, fast=False)[: len(chunk)])
+        uhat.append(model.accepts_batch(t, n, evaluator="dense")[: len(chunk)])
     return ref, bra, np.concatenate(uhat), dfa
 
 

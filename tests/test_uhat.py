@@ -46,12 +46,12 @@ def _oracle(word: str, mask: str, tie: str, score_on_b: bool) -> list[tuple[int,
 @pytest.mark.parametrize("mask", ["none", "future", "past"])
 @pytest.mark.parametrize("tie", ["left", "right"])
 @pytest.mark.parametrize("score_on_b", [False, True])
-@pytest.mark.parametrize("fast", [True, False])
-def test_masks_ties_and_zero_vector(mask, tie, score_on_b, fast):
+@pytest.mark.parametrize("evaluator", ["fast", "dense", "reference"])
+def test_masks_ties_and_zero_vector(mask, tie, score_on_b, evaluator):
     model = _pointer(mask, tie, score_on_b)
     words = ["a", "b", "ab", "ba", "aab", "abba", "babab", "aaaab", "bbbba"]
     for w in words:
-        res = model.residuals(w, fast=fast)[-1]
+        res = model.residuals(w, evaluator=evaluator)[-1]
         got = [tuple(int(x) for x in row[2:4]) for row in res]
         assert got == _oracle(w, mask, tie, score_on_b), (w, got)
 
@@ -75,9 +75,96 @@ def test_fast_path_equals_dense(words, mask, tie):
     model = _pointer(mask, tie, True)
     tokens, lengths = encode(words, AB)
     assert (model.accepts_batch(tokens, lengths) ==
-            model.accepts_batch(tokens, lengths, fast=False)).all()
+            model.accepts_batch(tokens, lengths, evaluator="dense")).all()
     want = [_oracle(w, mask, tie, True)[-1][0] == 1 for w in words]
     assert model.accepts(words).tolist() == want
+
+
+def _opposite(mask: str, tie: str):
+    """``score(n, m) = Q_a(n)·Q_b(m) + Q_b(n)·(Q_a(m) + Q_b(m))``: an ``a`` attends to the
+    best ``b``, a ``b`` to the best position of either letter (a tie between two key
+    patterns, decided by position). The query reads coordinates and the key only Boolean
+    ones, so the fast evaluator takes the pattern path."""
+    b = UHATBuilder(AB)
+    r = b.attention(mask=mask, tie=tie, query=["s", "t"], new=["att_a", "att_b"],
+                    boolean=["att_a", "att_b"])
+    r.A[("s", "Q_a")] = 1
+    r.B[("s", "Q_b")] = 1
+    r.A[("t", "Q_b")] = 1
+    r.B[("t", "Q_a")] = 1
+    r.B[("t", "Q_b")] = 1
+    r.C_a[("att_a", "Q_a")] = 1
+    r.C_a[("att_b", "Q_b")] = 1
+    return b.build(readout={"att_a": 1})
+
+
+def _opposite_oracle(word: str, mask: str, tie: str) -> list[tuple[int, int]]:
+    """(att_a, att_b) per position of :func:`_opposite`, from the definition."""
+    out = []
+    n = len(word)
+    for i in range(n):
+        visible = [m for m in range(n) if mask == "none" or (mask == "future" and m < i)
+                   or (mask == "past" and m > i)]
+        if not visible:
+            out.append((0, 0))
+            continue
+        score = {m: int(word[i] == "b" or word[m] == "b") for m in visible}
+        winners = [m for m in visible if score[m] == max(score.values())]
+        m = winners[0] if tie == "left" else winners[-1]
+        out.append((int(word[m] == "a"), int(word[m] == "b")))
+    return out
+
+
+EVALUATORS = ("reference", "dense", "fast")
+
+
+@given(st.lists(st.text("ab", min_size=1, max_size=12), min_size=1, max_size=12),
+       st.sampled_from(["none", "future", "past"]), st.sampled_from(["left", "right"]),
+       st.sampled_from(["scan", "pattern"]))
+def test_the_three_evaluators_agree(words, mask, tie, path):
+    """The numpy reference, the jitted dense path and the fast selections (scan and
+    pattern) give identical residual streams and the definition's attended vectors."""
+    if path == "scan":
+        model = _pointer(mask, tie, True)
+        want = [_oracle(w, mask, tie, True) for w in words]
+    else:
+        model = _opposite(mask, tie)
+        want = [_opposite_oracle(w, mask, tie) for w in words]
+    assert model.spec.layers[0].fast_path() == path
+    for w, expected in list(zip(words, want, strict=True))[:3]:
+        streams = {ev: model.residuals(w, evaluator=ev) for ev in EVALUATORS}
+        for ev in EVALUATORS:
+            assert all((x == y).all() for x, y in zip(streams["reference"], streams[ev],
+                                                      strict=True)), (ev, w)
+        got = [tuple(int(x) for x in row[2:4]) for row in streams["fast"][-1]]
+        assert got == expected, w
+    tokens, lengths = encode(words, AB)
+    outs = {ev: model.accepts_batch(tokens, lengths, evaluator=ev).tolist()
+            for ev in EVALUATORS}
+    assert outs["reference"] == outs["dense"] == outs["fast"] == \
+        [row[-1][0] == 1 for row in want]
+
+
+@pytest.mark.parametrize("evaluator", ["fast", "dense"])
+def test_traceable_forward_jitted_whole(evaluator):
+    """``UHAT.forward`` on the model as a pytree argument of one ``jax.jit`` (how the
+    verifier runs it, on the unpadded weights) equals the numpy reference."""
+    import jax
+    import jax.numpy as jnp
+
+    words = ["a", "ab", "ba", "abba", "babab", "bbbba", "aab"]
+    tokens, lengths = encode(words, AB)
+    run = jax.jit(lambda m, t, n: m.forward(t, n, evaluator=evaluator))
+    for model in (_pointer("past", "left", True), _opposite("future", "right")):
+        acc, ok = run(model, jnp.asarray(tokens), jnp.asarray(lengths))
+        assert bool(ok)
+        assert np.asarray(acc).tolist() == \
+            model.accepts_batch(tokens, lengths, evaluator="reference").tolist()
+
+
+def test_unknown_evaluator_is_refused():
+    with pytest.raises(SuccinctError, match="unknown evaluator 'quick'"):
+        _pointer("future", "right", True).accepts(["ab"], evaluator="quick")
 
 
 def test_accept_at_first_position():
@@ -120,7 +207,7 @@ def test_dense_path_refuses_huge_inputs_with_predicted_memory():
     model = _pointer("future", "right", True)
     tokens = np.zeros((1, 1 << 16), np.int32)
     with pytest.raises(SuccinctError, match="GiB"):
-        model.accepts_batch(tokens, np.array([1 << 16], np.int32), fast=False)
+        model.accepts_batch(tokens, np.array([1 << 16], np.int32), evaluator="dense")
 
 
 def test_labelled_printout():
@@ -276,5 +363,5 @@ def test_pattern_path_ignores_padding():
     assert model.spec.layers[-1].fast_path() == "pattern"
     words = ["ab", "a", "bab"]
     want = model.accepts(words).tolist()  # the numpy definition
-    assert model.accepts(words, fast=True).tolist() == want == \
-        model.accepts(words, fast=False).tolist()
+    assert model.accepts(words, evaluator="fast").tolist() == want == \
+        model.accepts(words, evaluator="dense").tolist()

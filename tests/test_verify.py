@@ -55,7 +55,7 @@ def wrong_uhat():
 def one_by_one(models: dict) -> dict:
     """Each model as a function of one word (UHATs through the dense O(N²) path)."""
     def call(name, m):
-        kw = {"fast": False} if name != "reference" else {}
+        kw = {"evaluator": "dense"} if name != "reference" else {}
         return lambda w: bool(m.accepts([w], **kw)[0])
 
     return {name: call(name, m) for name, m in models.items()}
@@ -112,7 +112,7 @@ def test_wrong_model_caught_with_shortest_counterexample():
     # Every disagreement is counted: compare with a word-by-word count.
     words = list(shortlex("ab", 7))
     ref = reference.accepts(words)
-    assert report.disagreements == int((bad.accepts(words, fast=False) != ref).sum())
+    assert report.disagreements == int((bad.accepts(words, evaluator="dense") != ref).sum())
     # The unbounded check certifies that good ≡ reference and finds the same word.
     cert = report.certificate
     assert cert is not None and not cert.equal

@@ -77,7 +77,9 @@ import numpy as np
 
 from succinct.automata.dfa import DFA, explore
 from succinct.exact.two_sided import live_coordinates
-from succinct.models.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
+from succinct.models import layers
+from succinct.models.specs import Attention, guard_columns, guard_message
+from succinct.models.uhat import UHAT
 from succinct.programs.brasp import Attend, Input, Local, Program, eval_expr
 from succinct.words import SuccinctError
 
@@ -289,43 +291,32 @@ def _uhat_step(model: UHAT, params: list[dict[str, np.ndarray]], embed: np.ndarr
     guard_cols = [[c for c in guard_columns(model.spec, layer) if live[i][c]]
                   if isinstance(layer, Attention) else []
                   for i, layer in enumerate(model.spec.layers)]
-    low = np.iinfo(np.int64).min
 
     def step(states: np.ndarray, symbols: np.ndarray) -> np.ndarray:
         b = states.shape[0]
         rows = np.arange(b)
         out = states.copy()
-        v = embed[:, symbols].T  # [B, R0]
+        v = layers.embed(embed, symbols)  # [B, R0]
         for i, (layer, p) in enumerate(zip(model.spec.layers, params, strict=True)):
             if (cols := guard_cols[i]) and not np.isin(v[:, cols], (0, 1)).all():
                 raise SuccinctError(guard_message(model.spec))  # (layered_dfa's docstring)
-            if isinstance(layer, ReLU):
-                v = v.copy()
-                r = layer.source.index(layer.coord)
-                v[:, r] = np.maximum(v[:, r], 0)
-            elif isinstance(layer, FFN):
-                hidden = np.maximum(v @ p["W_1"].T + p["b_1"], 0)
-                v = v @ p["W_r"].T + p["b_2"] + hidden @ p["W_2"].T
-            elif i not in by_layer:  # attention whose attended vector is unused
-                v = v @ p["C_v"].T + p["C_b"]
+            if i not in by_layer:  # FFN, ReLU, attention whose attended vector is unused
+                v = layers.positionwise(layer, p, v)
             else:
                 lay = by_layer[i]
                 cap, q = lay.capacity, lay.keys
                 slots = states[:, lay.offset:lay.offset + cap * lay.slot].reshape(b, cap, -1)
                 present = slots[:, :, 0] == 1  # [B, C], a prefix of the slots
                 keys, vals = slots[:, :, 1:1 + q], slots[:, :, 1 + q:]
-                score = np.einsum("bq,bcq->bc", v @ p["A_w"].T + p["A_b"], keys)
-                score = np.where(present, score, low)
-                best = present & (score == score.max(axis=1, keepdims=True))
-                # Slots are in order of last (▶) / first (◀) occurrence.
-                pick = cap - 1 - np.argmax(best[:, ::-1], axis=1) if layer.tie == "right" \
-                    else np.argmax(best, axis=1)
-                seen = present.any(axis=1)
-                attended = np.where(seen[:, None], vals[rows, pick], 0)  # [B, |reads|]
-                c_a = p["C_a"][:, list(lay.reads)]
-                new_v = v @ p["C_v"].T + p["C_b"] + attended @ c_a.T
+                score = layers.scores(layers.query(p, v)[:, None], keys)[:, 0]  # [B, C]
+                # Slots are in order of last (▶) / first (◀) occurrence, so the
+                # tie-break among slots is the tie-break among positions.
+                pick, seen = layers.hard_select(score, present, layer.tie)
+                attended = layers.gather_attended(vals, pick[:, None], seen[:, None])[:, 0]
+                reads = {**p, "C_a": p["C_a"][:, list(lay.reads)]}  # [B, |reads|] attended
+                new_v = layers.attention_output(reads, v, attended)
                 # The current position joins the record (keyed by its layer-input vector).
-                key = v @ p["B_w"].T + p["B_b"]  # [B, Q]
+                key = layers.key(p, v)  # [B, Q]
                 entry = np.concatenate([np.ones((b, 1), np.int64), key,
                                         v[:, list(lay.reads)]], axis=1)
                 same = present & np.all(keys == key[:, None, :], axis=2)
@@ -341,7 +332,7 @@ def _uhat_step(model: UHAT, params: list[dict[str, np.ndarray]], embed: np.ndarr
                 merged[np.arange(cap)[None, :] >= count[:, None]] = 0  # canonical padding
                 out[:, lay.offset:lay.offset + cap * lay.slot] = merged.reshape(b, -1)
                 v = new_v
-        accepted = (v @ readout > 0).astype(np.int64)
+        accepted = (layers.readout_score(readout, v) > 0).astype(np.int64)
         out[:, _ACC] = accepted if last else np.where(states[:, _STARTED] == 1,
                                                       states[:, _ACC], accepted)
         out[:, _STARTED] = 1

@@ -59,7 +59,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from succinct.automata.dfa import DFA, StateLimitExceeded
-from succinct.models.uhat import FFN, UHAT, Attention, ReLU, guard_columns, guard_message
+from succinct.models import layers
+from succinct.models.specs import FFN, Attention, ReLU, guard_columns, guard_message
+from succinct.models.uhat import UHAT
 from succinct.programs.brasp import Attend, Input, Program, eval_expr
 from succinct.words import SuccinctError
 
@@ -275,18 +277,6 @@ def live_coordinates(model: UHAT) -> list[np.ndarray]:
     return out[::-1]  # out[i]: live inputs of layer i; out[-1]: of the readout
 
 
-def _positionwise(layer: object, p: dict[str, np.ndarray], v: np.ndarray) -> np.ndarray:
-    if isinstance(layer, ReLU):
-        v = v.copy()
-        r = layer.source.index(layer.coord)
-        v[:, r] = np.maximum(v[:, r], 0)
-        return v
-    if isinstance(layer, FFN):
-        hidden = np.maximum(v @ p["W_1"].T + p["b_1"], 0)
-        return v @ p["W_r"].T + p["b_2"] + hidden @ p["W_2"].T
-    return v @ p["C_v"].T + p["C_b"]  # attention whose attended vector is unused
-
-
 def _attention_step(layer: Attention, p: dict[str, np.ndarray], labels: list[Label],
                     live_out: np.ndarray, tie: str) -> Step:
     """The left-sequential transducer of one attention layer (records as in
@@ -294,29 +284,28 @@ def _attention_step(layer: Attention, p: dict[str, np.ndarray], labels: list[Lab
     v = np.array([lab[1:] for lab in labels], np.int64).reshape(len(labels), -1)
     letters = [lab[0] for lab in labels]
     reads = np.flatnonzero((p["C_a"] != 0).any(axis=0))
-    queries = [tuple(int(c) for c in row) for row in v @ p["A_w"].T + p["A_b"]]
-    keys = [tuple(int(c) for c in row) for row in v @ p["B_w"].T + p["B_b"]]
+    p_reads = {**p, "C_a": p["C_a"][:, reads]}  # the attended vector: its read coordinates
+    queries = layers.query(p, v)  # [L, Q]
+    keys = [tuple(int(c) for c in row) for row in layers.key(p, v)]
     entries = [tuple(int(c) for c in row) for row in v[:, reads]]
-    base = (v @ p["C_v"].T + p["C_b"]) * live_out
-    c_a = p["C_a"][:, reads] * live_out[:, None]
     outputs: dict[tuple[int, tuple[int, ...] | None], Label] = {}
 
     def output(x: int, attended: tuple[int, ...] | None) -> Label:
         y = outputs.get((x, attended))
         if y is None:
-            vec = base[x] if attended is None else base[x] + c_a @ np.array(attended, np.int64)
+            a = None if attended is None else np.array(attended, np.int64)
+            vec = layers.attention_output(p_reads, v[x], a) * live_out
             y = outputs[(x, attended)] = (letters[x], *(int(c) for c in vec))
         return y
 
     def step(rec: Hashable, x: int) -> tuple[Label, Hashable]:
         assert isinstance(rec, tuple)
         attended = None
-        if rec:
-            q = queries[x]
-            scores = [sum(a * b for a, b in zip(q, key, strict=True)) for key, _ in rec]
-            best = max(scores)
-            hits = [i for i, s in enumerate(scores) if s == best]
-            attended = rec[hits[-1] if tie == "right" else hits[0]][1]
+        if rec:  # the record's keys, in order of last (▶) / first (◀) occurrence
+            rec_keys = np.array([k for k, _ in rec], np.int64).reshape(len(rec), -1)
+            score = layers.scores(queries[x][None], rec_keys)[0]  # [|rec|]
+            pick, _ = layers.hard_select(score, np.ones(len(rec), bool), tie)
+            attended = rec[int(pick)][1]
         key = keys[x]
         seen = any(k == key for k, _ in rec)
         if tie == "right":  # the key moves to the end, with the reads of its last occurrence
@@ -362,14 +351,14 @@ def two_sided_dfa(model: UHAT, *, max_states: int = 1_000_000) -> tuple[DFA, int
         else:
             v = np.array([lab[1:] for lab in auto.labels], np.int64).reshape(
                 len(auto.labels), -1)
-            out = _positionwise(layer, p, v) * nxt_live
+            out = layers.positionwise(layer, p, v) * nxt_live
             auto = _relabel(auto, [(lab[0], *(int(c) for c in row))
                                    for lab, row in zip(auto.labels, out, strict=True)],
                             max_states)
         largest = max(largest, auto.n_states)
     readout = np.asarray(model.params["readout"], np.int64)
     v = np.array([lab[1:] for lab in auto.labels], np.int64).reshape(len(auto.labels), -1)
-    good = (v @ readout > 0).tolist()
+    good = (layers.readout_score(readout, v) > 0).tolist()
     return _accepting_words(auto, good, model.spec.accept_at == "last",
                             model.alphabet.symbols, max_states), largest
 

@@ -24,13 +24,15 @@ for languages without members longer than T (``longer="reject"``), rejected.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from flax import struct
 
-from succinct.models.render import describe_uhat
-from succinct.models.uhat import UHAT, UHATBuilder
+from succinct.coords import Space
+from succinct.models.render import describe_positional
+from succinct.models.specs import PositionalSpec
+from succinct.models.uhat import UHAT, Evaluator, UHATBuilder
 from succinct.sizes import SizeReport, count, count_array
 from succinct.words import Alphabet, SuccinctError, encode
 
@@ -45,25 +47,49 @@ def product_symbol(symbol: str, position: int) -> str:
     return f"{symbol}@{position}"
 
 
-@dataclass(frozen=True)
-class PositionalUHAT:
+class PositionalUHAT(struct.PyTreeNode):
     """A UHAT with positional encodings for words of length ≤ ``max_len`` (a recognizer).
 
+    A pytree: the static :class:`succinct.models.specs.PositionalSpec`, the inner UHAT
+    and the two embedding factors.
+
     Attributes:
-        alphabet: the word alphabet Σ.
+        spec: alphabet Σ, T (``max_len``), the features ``(label, rule)`` (for display)
+            and what longer words get (``longer``).
         inner: the exact UHAT over ``Σ × {1..T}`` (symbol ``a@p`` has id ``(p−1)|Σ| + a``).
-        max_len: T.
-        features: ``{label: (p ↦ value)}`` positional coordinates, for display.
         tok_embed: ``E_tok[R₀, |Σ|]``; pos_embed: ``E_pos[R₀, T]`` (zero outside features).
     """
 
-    alphabet: Alphabet
+    spec: PositionalSpec = struct.field(pytree_node=False)
     inner: UHAT
-    max_len: int
-    features: Mapping[str, str]
-    tok_embed: np.ndarray = field(repr=False)
-    pos_embed: np.ndarray = field(repr=False)
-    longer: Literal["error", "reject"] = "error"
+    tok_embed: np.ndarray
+    pos_embed: np.ndarray
+
+    @classmethod
+    def create(cls, alphabet: Alphabet, inner: UHAT, max_len: int,
+               features: Mapping[str, str], tok_embed: np.ndarray, pos_embed: np.ndarray,
+               longer: Literal["error", "reject"] = "error") -> PositionalUHAT:
+        """The model from its parts (``features``: ``{label: rule}``, for display)."""
+        spec = PositionalSpec(alphabet, max_len, tuple(features.items()), longer)
+        return cls(spec=spec, inner=inner, tok_embed=np.asarray(tok_embed),
+                   pos_embed=np.asarray(pos_embed))
+
+    @property
+    def alphabet(self) -> Alphabet:
+        return self.spec.alphabet
+
+    @property
+    def max_len(self) -> int:
+        return self.spec.max_len
+
+    @property
+    def features(self) -> dict[str, str]:
+        """``{label: rule}`` of the positional coordinates."""
+        return dict(self.spec.features)
+
+    @property
+    def longer(self) -> Literal["error", "reject"]:
+        return self.spec.longer
 
     def _product_tokens(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         tokens = np.asarray(tokens, np.int32)
@@ -82,21 +108,24 @@ class PositionalUHAT:
         # never attended to and never read.
         return np.where(inside, pos * n_sym + tokens, 0).astype(np.int32)
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **kw: Any) -> np.ndarray:
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, *,
+                      evaluator: Evaluator = "auto", exact: bool = True) -> np.ndarray:
         """Acceptance of a padded batch of words of length ≤ T (longer ones: see
-        ``longer``)."""
+        ``longer``), evaluated by the inner UHAT (:meth:`UHAT.accepts_batch`)."""
         tokens = np.asarray(tokens, np.int32)
         lengths = np.asarray(lengths, np.int32)
         long = lengths > self.max_len
         if self.longer == "reject" and long.any():
             tokens = np.where(long[:, None], 0, tokens)
             lengths = np.where(long, 1, lengths)
-        out = self.inner.accepts_batch(self._product_tokens(tokens, lengths), lengths, **kw)
+        out = self.inner.accepts_batch(self._product_tokens(tokens, lengths), lengths,
+                                       evaluator=evaluator, exact=exact)
         return np.where(long, False, out) if self.longer == "reject" else out
 
-    def accepts(self, words: Iterable[str | Sequence[str]], **kw: Any) -> np.ndarray:
+    def accepts(self, words: Iterable[str | Sequence[str]], *, evaluator: Evaluator = "auto",
+                exact: bool = True) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
-        return self.accepts_batch(tokens, lengths, **kw)
+        return self.accepts_batch(tokens, lengths, evaluator=evaluator, exact=exact)
 
     def residuals(self, word: str | Sequence[str]) -> list[np.ndarray]:
         """The residual stream after the embedding and each layer, for one word."""
@@ -130,29 +159,8 @@ class PositionalUHAT:
                           formulas={"note": OUTSIDE_PAPER})
 
     def __str__(self) -> str:
-        lines = describe_uhat(self.inner).splitlines()
-        body = [ln for i, ln in enumerate(lines) if i > 0 and not _in_embedding(lines, i)]
-        feats = ", ".join(f"{label} = {rule}" for label, rule in self.features.items())
-        head = [
-            f"UHAT WITH POSITIONAL ENCODINGS over {{{', '.join(self.alphabet)}}} for words "
-            f"of length ≤ {self.max_len}: {self.n_layers} layers, width {self.width}",
-            f"  NOTE: this model {OUTSIDE_PAPER}.",
-            f"embedding: token part below; position p ∈ 1..{self.max_len} adds {feats}",
-        ]
-        labels = self.inner.spec.embed.labels
-        for a_idx, a in enumerate(self.alphabet):
-            on = [labels[r] + ("" if self.tok_embed[r, a_idx] == 1
-                               else f"={int(self.tok_embed[r, a_idx])}")
-                  for r in np.nonzero(self.tok_embed[:, a_idx])[0]]
-            head.append(f"    {a} ↦ {', '.join(on) if on else '0'}")
-        return "\n".join(head + body)
-
-
-def _in_embedding(lines: list[str], i: int) -> bool:
-    """Whether line ``i`` of :func:`describe_uhat` output belongs to the embedding block."""
-    start = next(j for j, ln in enumerate(lines) if ln.startswith("embedding:"))
-    end = next((j for j, ln in enumerate(lines) if ln.startswith("layer ")), len(lines))
-    return start <= i < end
+        return describe_positional(self.spec, self.inner.spec, self.inner.params,
+                                   self.tok_embed, OUTSIDE_PAPER)
 
 
 class PositionalBuilder:
@@ -201,7 +209,7 @@ class PositionalBuilder:
                         self._b.embed[(label, product_symbol(a, p + 1))] = value
 
     @property
-    def space(self):
+    def space(self) -> Space:
         """The current residual space (labels)."""
         return self._b.space
 
@@ -225,5 +233,5 @@ class PositionalBuilder:
             raise SuccinctError(f"longer must be 'error' or 'reject', got {longer!r}")
         inner = self._b.build(readout)
         rules = {label: rule for label, (rule, _) in self.features.items()}
-        return PositionalUHAT(self.alphabet, inner, self.max_len, rules, self.tok, self.pos,
-                              longer)
+        return PositionalUHAT.create(self.alphabet, inner, self.max_len, rules, self.tok,
+                                     self.pos, longer)

@@ -6,16 +6,16 @@ index tables: the same view a reader of the paper's constructions has.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from succinct.coords import Space
-    from succinct.models.rnn import RNN
-    from succinct.models.uhat import UHAT
+from succinct.coords import Space
+from succinct.models.specs import FFN, Attention, PositionalSpec, RNNSpec, UHATSpec
+from succinct.words import Alphabet
 
-__all__ = ["describe_uhat", "describe_rnn", "rules"]
+__all__ = ["describe_uhat", "describe_positional", "describe_rnn", "rules"]
 
 
 def _num(x: float) -> str:
@@ -42,19 +42,44 @@ def rules(w: np.ndarray, b: np.ndarray | None, target: Space, source: Space,
     return lines
 
 
-def describe_uhat(model: UHAT) -> str:
+def describe_uhat(spec: UHATSpec, params: Mapping[str, Any]) -> str:
     """The whole model: embedding, each layer's rules, the readout."""
-    from succinct.models.uhat import FFN, Attention
+    head = [f"UHAT over {{{', '.join(spec.alphabet)}}}: {len(spec.layers)} layers, "
+            f"width {spec.width}, accept at the {spec.accept_at} position", "embedding:"]
+    return "\n".join(head + _symbols(spec.alphabet, spec.embed, params["embed"])
+                     + _layers(spec, params))
 
-    spec, params = model.spec, model.params
-    out = [f"UHAT over {{{', '.join(spec.alphabet)}}}: {len(spec.layers)} layers, "
-           f"width {model.width}, accept at the {spec.accept_at} position"]
-    emb = np.asarray(params["embed"])
-    out.append("embedding:")
-    for a_idx, a in enumerate(spec.alphabet):
-        on = [spec.embed.labels[r] + ("" if emb[r, a_idx] == 1 else f"={_num(emb[r, a_idx])}")
+
+def describe_positional(spec: PositionalSpec, inner: UHATSpec, inner_params: Mapping[str, Any],
+                        tok_embed: np.ndarray, note: str) -> str:
+    """A UHAT with positional encodings: the token part of the embedding and the
+    positional features (not the product table of the inner UHAT), then the inner
+    UHAT's layers and readout."""
+    feats = ", ".join(f"{label} = {rule}" for label, rule in spec.features)
+    head = [
+        f"UHAT WITH POSITIONAL ENCODINGS over {{{', '.join(spec.alphabet)}}} for words "
+        f"of length ≤ {spec.max_len}: {len(inner.layers)} layers, width {inner.width}",
+        f"  NOTE: this model {note}.",
+        f"embedding: token part below; position p ∈ 1..{spec.max_len} adds {feats}",
+    ]
+    return "\n".join(head + _symbols(spec.alphabet, inner.embed, tok_embed)
+                     + _layers(inner, inner_params))
+
+
+def _symbols(alphabet: Alphabet, embed: Space, emb: Any) -> list[str]:
+    """One line per symbol: the coordinates its embedding sets (``=value`` unless 1)."""
+    emb = np.asarray(emb)
+    out = []
+    for a_idx, a in enumerate(alphabet):
+        on = [embed.labels[r] + ("" if emb[r, a_idx] == 1 else f"={_num(emb[r, a_idx])}")
               for r in np.nonzero(emb[:, a_idx])[0]]
         out.append(f"    {a} ↦ {', '.join(on) if on else '0'}")
+    return out
+
+
+def _layers(spec: UHATSpec, params: Mapping[str, Any]) -> list[str]:
+    """Every layer's rules, then the acceptance condition."""
+    out: list[str] = []
     for i, (layer, p) in enumerate(zip(spec.layers, params["layers"], strict=True)):
         p = {k: np.asarray(v) for k, v in p.items()}
         title = f"layer {i}" + (f" [{layer.name}]" if layer.name else "")
@@ -100,14 +125,12 @@ def describe_uhat(model: UHAT) -> str:
     t = np.asarray(params["readout"])
     acc = rules(t[None, :], None, _one("accept"), spec.output, "")
     out.append(f"accept iff {acc[0].split(' ← ', 1)[1] if acc else '0'} > 0")
-    return "\n".join(out)
+    return out
 
 
-def describe_rnn(model: RNN) -> str:
+def describe_rnn(spec: RNNSpec, params: Mapping[str, Any]) -> str:
     """An RNN's update and readout as rules over labels."""
-    spec, p = model.spec, {k: np.asarray(v) for k, v in model.params.items()}
-    from succinct.coords import Space
-
+    p = {k: np.asarray(v) for k, v in params.items()}
     inputs = Space.of(f"x_{a}" for a in spec.alphabet)
     out = [f"RNN over {{{', '.join(spec.alphabet)}}}: {len(spec.hidden)} units, "
            f"σ = {spec.activation}" + (f", {spec.bits}-bit state" if spec.bits else "")]
@@ -122,12 +145,8 @@ def describe_rnn(model: RNN) -> str:
 
 
 def _one(label: str) -> Space:
-    from succinct.coords import Space
-
     return Space((label,))
 
 
 def _prefixed(space: Space, prefix: str) -> Space:
-    from succinct.coords import Space
-
     return Space(tuple(prefix + s for s in space.labels))

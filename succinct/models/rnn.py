@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -39,50 +39,16 @@ import numpy as np
 from flax import struct
 
 from succinct.coords import Matrix, Space
+from succinct.models.layers import quantize, rnn_cell, rnn_final_state, rnn_readout
+from succinct.models.render import describe_rnn
+from succinct.models.specs import Activation, RNNSpec
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["RNN", "RNNSpec", "RNNBuilder", "Activation"]
 
-Activation = Literal["relu", "step", "satlin", "sigmoid"]
 FLOAT32_EXACT = 2**24
 
 
-@dataclass(frozen=True)
-class RNNSpec:
-    """Static part of an RNN: alphabet, labelled units, activation, precision."""
-
-    alphabet: Alphabet
-    hidden: Space
-    activation: Activation
-    beta: float = 1.0
-    bits: int | None = None
-    frac_bits: int = 0
-
-    def __post_init__(self) -> None:
-        if self.activation not in ("relu", "step", "satlin", "sigmoid"):
-            raise SuccinctError(f"unknown activation {self.activation!r}")
-        if self.bits is not None and not 1 <= self.bits <= 24:
-            raise SuccinctError(f"bits must be in 1..24, got {self.bits}")
-        if self.bits is not None and not 0 <= self.frac_bits <= self.bits:
-            raise SuccinctError(f"frac_bits must be in 0..bits, got {self.frac_bits}")
-
-
-def _sigma(spec: RNNSpec, z: jax.Array) -> jax.Array:
-    if spec.activation == "relu":
-        return jax.nn.relu(z)
-    if spec.activation == "step":
-        return (z > 0).astype(z.dtype)
-    if spec.activation == "satlin":
-        return jnp.clip(z, 0, 1)
-    return jax.nn.sigmoid(spec.beta * z)
-
-
-def _quantize(spec: RNNSpec, h: jax.Array) -> jax.Array:
-    if spec.bits is None:
-        return h
-    scale = 2.0**spec.frac_bits
-    code = jnp.clip(jnp.floor(h * scale + 0.5), 0, 2**spec.bits - 1)
-    return code / scale
 
 
 class RNN(struct.PyTreeNode):
@@ -122,16 +88,24 @@ class RNN(struct.PyTreeNode):
         return len(self.spec.hidden)
 
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: Any) -> np.ndarray:
-        """Acceptance of a padded batch (``lax.scan`` over time, vectorized over words)."""
+        """Acceptance of a padded batch (:meth:`forward`, jitted; there is one evaluator)."""
         tokens = np.asarray(tokens, np.int32)
         lengths = np.asarray(lengths, np.int32)
         check_lengths(lengths)
-        return np.asarray(_rnn_forward(self.spec, self.params, jnp.asarray(tokens),
-                                       jnp.asarray(lengths)))
+        return np.asarray(_forward_jit(self, jnp.asarray(tokens), jnp.asarray(lengths)))
 
-    def accepts(self, words: Iterable[str | Sequence[str]], **kw: Any) -> np.ndarray:
+    def accepts(self, words: Iterable[str | Sequence[str]], **_: Any) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
+
+    def forward(self, tokens: jax.Array, lengths: jax.Array) -> jax.Array:
+        """Traceable acceptance ``accepted[B]`` of a padded batch ``tokens[B, N]``,
+        ``lengths[B]``: :func:`succinct.models.layers.rnn_final_state` (the cell along
+        time), then ``⟨r, h_N⟩ + c > 0``. The
+        model is a pytree: ``jax.jit(lambda m, t, n: m.forward(t, n))`` compiles it (the
+        verifier does). Inputs are not validated here."""
+        h = rnn_final_state(self.spec, self.params, tokens, lengths)
+        return rnn_readout(self.params, h) > 0
 
     def states(self, word: str | Sequence[str]) -> np.ndarray:
         """Hidden states h_0..h_N of one word, shape [N + 1, D]."""
@@ -143,7 +117,7 @@ class RNN(struct.PyTreeNode):
     def initial_code(self) -> np.ndarray:
         """The quantized initial state as integer codes (k-bit mode only)."""
         self._need_bits()
-        return np.asarray(self._encode(_quantize(self.spec, self.params["h0"])))
+        return np.asarray(self._encode(quantize(self.spec, self.params["h0"])))
 
     def step_codes(self, codes: np.ndarray, symbols: np.ndarray) -> np.ndarray:
         """One exact transition on integer state codes: ``codes[B, D]``, ``symbols[B]``."""
@@ -169,22 +143,18 @@ class RNN(struct.PyTreeNode):
         return {k: np.asarray(v).reshape(np.shape(v)) for k, v in self.params.items()}
 
     def __str__(self) -> str:
-        from succinct.models.render import describe_rnn
-
-        return describe_rnn(self)
+        return describe_rnn(self.spec, self.params)
 
 
-def _cell(spec: RNNSpec, params: dict, h: jax.Array, x: jax.Array) -> jax.Array:
-    z = h @ params["W"].T + params["U"][:, x].T + params["b"]
-    return _quantize(spec, _sigma(spec, z))
+_forward_jit = jax.jit(RNN.forward)
 
 
 @functools.partial(jax.jit, static_argnums=0)
 def _rnn_states(spec: RNNSpec, params: dict, tokens: jax.Array) -> jax.Array:
-    h0 = jnp.broadcast_to(_quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
+    h0 = jnp.broadcast_to(quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
 
     def step(h, x):
-        h = _cell(spec, params, h, x)
+        h = rnn_cell(spec, params, h, x)
         return h, h
 
     _, hs = jax.lax.scan(step, h0, tokens.T)
@@ -192,22 +162,9 @@ def _rnn_states(spec: RNNSpec, params: dict, tokens: jax.Array) -> jax.Array:
 
 
 @functools.partial(jax.jit, static_argnums=0)
-def _rnn_forward(spec: RNNSpec, params: dict, tokens: jax.Array, lengths: jax.Array):
-    h0 = jnp.broadcast_to(_quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
-
-    def step(h, xt):
-        x, t = xt
-        new = _cell(spec, params, h, x)
-        return jnp.where((t < lengths)[:, None], new, h), None
-
-    h, _ = jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
-    return h @ params["readout"] + params["readout_bias"] > 0
-
-
-@functools.partial(jax.jit, static_argnums=0)
 def _step_codes(spec: RNNSpec, params: dict, codes: jax.Array, symbols: jax.Array):
     h = codes.astype(jnp.float32) / 2.0**spec.frac_bits
-    new = _cell(spec, params, h, symbols)
+    new = rnn_cell(spec, params, h, symbols)
     return jnp.round(new * 2.0**spec.frac_bits).astype(jnp.int32)
 
 

@@ -30,29 +30,25 @@ float32, where every such integer and every intermediate sum is represented exac
 tie is always a true tie. Models with non-integer weights (e.g. after fine-tuning with
 optax) are evaluated in float32 only when ``exact=False`` is asked for explicitly.
 
-Evaluation. :func:`reference_forward` is the definition above in numpy (dense, int64,
-no compilation): small batches use it, and the jitted paths are tested against it. The
-jitted pass runs one compiled step per layer (shared by all models with the same padded
-shapes), or one fused compile for a model that is called repeatedly.
+Evaluation. Each layer's arithmetic is defined once, in :mod:`succinct.models.layers`.
+Three evaluators use it (the ``evaluator`` argument of :meth:`UHAT.accepts_batch`):
 
-Fast hard attention (jitted, automatic, bit-identical to the dense O(N²) path):
+* ``"reference"``: :func:`reference_forward`, the dense definition in numpy (int64, no
+  compilation); the oracle the jitted paths are tested against;
+* ``"dense"``: the jitted O(N²) definition (:mod:`succinct.models.kernels`);
+* ``"fast"``: the jitted fast hard-attention selections, bit-identical to the dense path
+  (:mod:`succinct.models.kernels`).
 
-* *query-constant* layers (``A`` has no linear part): the score depends on ``m`` only,
-  so the attended position is a running arg-max: two cumulative maxima (of the score,
-  then of the positions that reach it), O(N log N);
-* *Boolean-key* layers (``B`` reads only coordinates declared Boolean, at most
-  ``MAX_PATTERN_BITS`` of them): the key ``B v_m`` takes one of ``P = 2^k`` values. For
-  each pattern the only candidate is its last (rightmost) or first (leftmost)
-  occurrence inside the mask, found by a cumulative max/min; the best of the ``P``
-  candidates (ties broken by position) is exactly the dense arg-max. Patterns are
-  folded into a running best a few at a time: O(N·P) time, O(N) memory. The
-  coordinates are checked to be 0/1 at run time.
+``"auto"`` (the default) takes ``"reference"`` for small batches and ``"fast"`` otherwise.
+:meth:`UHAT.forward` is the traceable pass (for ``jax.jit``, ``shard_map`` and the
+verifier).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -63,25 +59,38 @@ import numpy as np
 from flax import struct
 
 from succinct.coords import Matrix, Space
+from succinct.models import kernels, layers
+from succinct.models.render import describe_uhat
+from succinct.models.specs import (
+    FFN,
+    Attention,
+    Layer,
+    Mask,
+    ReLU,
+    Tie,
+    UHATSpec,
+    guard_columns,
+    guard_message,
+)
 from succinct.words import Alphabet, SuccinctError, check_batch, encode
 
 __all__ = [
-    "Attention",
-    "ReLU",
-    "FFN",
     "UHAT",
     "UHATBuilder",
     "ExactRangeError",
     "value_bounds",
-    "MAX_PATTERN_BITS",
+    "reference_forward",
+    "Evaluator",
     "INT32_MAX",
 ]
 
-Mask = Literal["none", "future", "past"]
-Tie = Literal["left", "right"]
+# How a batch is evaluated (UHAT.accepts_batch): "auto" picks one of the other three.
+Evaluator = Literal["auto", "reference", "dense", "fast"]
+# "auto" evaluates batches with B·N² at most this with the numpy reference (no compile).
+AUTO_REFERENCE_LIMIT = 1 << 18
+
 INT32_MAX = 2**31 - 1
 FLOAT32_EXACT = 2**24
-MAX_PATTERN_BITS = 8
 # Dense attention materialises B·N·N scores; refuse beyond this many bytes.
 DENSE_MEMORY_LIMIT = 4 * 2**30
 
@@ -89,98 +98,6 @@ DENSE_MEMORY_LIMIT = 4 * 2**30
 class ExactRangeError(SuccinctError):
     """A model whose integer values could leave the exact (int32) range."""
 
-
-@dataclass(frozen=True)
-class Attention:
-    """Static description of a unique-hard-attention layer.
-
-    ``query`` labels the coordinates of the score space; ``query_reads`` and
-    ``key_reads`` are the source coordinates that ``A`` and ``B`` read (inferred from
-    the weights); ``boolean`` are source coordinates known to hold 0/1.
-    """
-
-    source: Space
-    target: Space
-    query: Space
-    mask: Mask
-    tie: Tie
-    name: str = ""
-    query_reads: tuple[str, ...] = ()
-    key_reads: tuple[str, ...] = ()
-    uses_attended: bool = True
-    boolean: frozenset[str] = frozenset()
-
-    kind = "attention"
-
-    @property
-    def path(self) -> str:
-        return "attn"
-
-    def fast_path(self) -> str:
-        """Which evaluation the layer gets: ``skip``, ``scan``, ``pattern`` or ``dense``."""
-        if not self.uses_attended:
-            return "skip"
-        if not self.query_reads:
-            return "scan"
-        if set(self.key_reads) <= self.boolean and len(self.key_reads) <= MAX_PATTERN_BITS:
-            return "pattern"
-        return "dense"
-
-
-@dataclass(frozen=True)
-class ReLU:
-    """The paper's ReLU layer: ``max(0, v_r)`` on the one coordinate ``coord``."""
-
-    source: Space
-    coord: str
-    name: str = ""
-
-    kind = "relu"
-
-    @property
-    def target(self) -> Space:
-        return self.source
-
-    @property
-    def path(self) -> str:
-        return "relu"
-
-
-@dataclass(frozen=True)
-class FFN:
-    """A feed-forward block ``out = W_r v + W_2 ReLU(W_1 v + b_1) + b_2``."""
-
-    source: Space
-    hidden: Space
-    target: Space
-    name: str = ""
-
-    kind = "ffn"
-
-    @property
-    def path(self) -> str:
-        return "ffn"
-
-
-Layer = Attention | ReLU | FFN
-
-
-@dataclass(frozen=True)
-class UHATSpec:
-    """Everything static about a UHAT: alphabet, layer structure, labels, acceptance."""
-
-    alphabet: Alphabet
-    embed: Space
-    layers: tuple[Layer, ...]
-    accept_at: Literal["last", "first"]
-    readout_name: str = "accept"
-    # Exactness was certified with every declared-Boolean coordinate bounded by 1
-    # (value_bounds(boolean_one=True)); every evaluation then checks those coordinates.
-    boolean_guard: bool = False
-
-    @property
-    def output(self) -> Space:
-        return self.layers[-1].target if self.layers else self.embed
 
 
 def _as_int_array(x: np.ndarray) -> np.ndarray:
@@ -324,17 +241,30 @@ class UHAT(struct.PyTreeNode):
         tokens: np.ndarray,
         lengths: np.ndarray,
         *,
-        fast: bool | None = None,
+        evaluator: Evaluator = "auto",
         exact: bool = True,
     ) -> np.ndarray:
         """Acceptance of a padded batch ``tokens[B, N]`` with ``lengths[B]`` (all ≥ 1).
 
-        ``fast=True`` runs the jitted pass with the fast hard-attention path for every
-        layer that qualifies; ``fast=False`` the jitted dense O(N²) path (which refuses
-        inputs whose score tensor would not fit in memory). ``fast=None`` (default)
-        evaluates small batches (B·N² ≤ 2^18) with :func:`reference_forward`, the
-        definition in numpy (no compile), and larger ones with the fast jitted path.
+        ``evaluator`` (module docstring) says how:
+
+        * ``"reference"``: :func:`reference_forward`, numpy, no compilation;
+        * ``"dense"``: the jitted O(N²) definition (refuses batches whose score tensors
+          would not fit in memory, ``DENSE_MEMORY_LIMIT``);
+        * ``"fast"``: the jitted fast hard-attention path for every layer that qualifies;
+        * ``"auto"``: ``"reference"`` when ``B·N² ≤ 2^18`` (``AUTO_REFERENCE_LIMIT``:
+          compiling would cost more than it saves), else ``"fast"``.
+
+        The jitted evaluators always run one compiled step per layer, shared by all
+        models with the same padded shapes (:mod:`succinct.models.kernels`), so a new
+        model compiles little. Many large batches of one model run faster as one
+        compiled computation: ``jax.jit(lambda m, t, n: m.forward(t, n))`` (what the
+        verifier does; ``benchmarks/uhat_throughput.py`` compares the two).
+        ``exact=False`` is needed for a model with non-integer weights (float32).
         """
+        if evaluator not in typing.get_args(Evaluator):
+            raise SuccinctError(f"unknown evaluator {evaluator!r} (one of "
+                                f"{', '.join(typing.get_args(Evaluator))})")
         tokens = np.asarray(tokens, dtype=np.int32)
         lengths = np.asarray(lengths, dtype=np.int32)
         check_batch(tokens, lengths, len(self.alphabet))
@@ -344,10 +274,11 @@ class UHAT(struct.PyTreeNode):
                 "pass exact=False to evaluate it in float32"
             )
         b, n = tokens.shape
-        if fast is None and b * n * n <= 1 << 18:
+        if evaluator == "auto":
+            evaluator = "reference" if b * n * n <= AUTO_REFERENCE_LIMIT else "fast"
+        if evaluator == "reference":
             return reference_forward(self, tokens, lengths)
-        use_fast = fast is None or fast
-        if not use_fast:
+        if evaluator == "dense":
             need = 4 * b * n * n * 3
             if need > DENSE_MEMORY_LIMIT:
                 raise SuccinctError(
@@ -355,52 +286,54 @@ class UHAT(struct.PyTreeNode):
                     f"{need / 2**30:.1f} GiB for its score tensors (limit "
                     f"{DENSE_MEMORY_LIMIT / 2**30:.0f} GiB); use the fast path"
                 )
-        tokens, lengths, real = _pad_batch(tokens, lengths)
-        # First calls of a model run layer by layer (each layer's step is compiled once
-        # per padded shape and shared by all models); a model used repeatedly gets one
-        # fused compile of its whole forward pass, which runs faster.
-        forward = _forward_fused if _seen_often(self.spec) else _forward
-        acc, ok = forward(self.spec, use_fast, self.padded, jnp.asarray(tokens),
-                          jnp.asarray(lengths))
+        tokens, lengths, real = kernels.pad_batch(tokens, lengths)
+        acc, ok = kernels.forward(self.spec, evaluator, self.padded, jnp.asarray(tokens),
+                                  jnp.asarray(lengths))
         if not bool(ok):
             raise SuccinctError(guard_message(self.spec))
         return np.asarray(acc)[:real]
 
-    def forward(self, tokens: jax.Array, lengths: jax.Array, *, fast: bool = True):
+    def forward(self, tokens: jax.Array, lengths: jax.Array, *,
+                evaluator: kernels.Compiled = "fast") -> tuple[jax.Array, jax.Array]:
         """Traceable forward pass: ``(accepted[B], ok)`` as jax arrays.
 
-        For use inside ``jax.jit``/``shard_map`` (the verification engine does). ``ok``
-        is false when a coordinate declared Boolean left {0, 1}, in which case the fast
-        path's answer must be discarded. Inputs are not validated here.
+        The model is a pytree, so ``jax.jit(lambda m, t, n: m.forward(t, n))`` compiles
+        its whole pass (the verifier does, and shards the batch). ``evaluator`` is
+        ``"fast"`` or ``"dense"`` (module docstring). ``ok`` is false when a coordinate
+        declared Boolean left {0, 1}: the fast path's answer must then be discarded (the
+        dense one too, for a model certified with ``boolean_guard``). Inputs are not
+        validated here.
         """
-        return _forward(self.spec, fast, self.padded, tokens, lengths)
+        return kernels.forward(self.spec, evaluator, self.params, tokens, lengths)
 
     @functools.cached_property
     def padded(self) -> dict:
-        """The weights zero-padded for evaluation (computed once per model object)."""
-        return _padded_params(self.spec, self.params)
+        """The weights zero-padded for the shared per-layer steps (computed once per
+        model object)."""
+        return kernels.padded_params(self.spec, self.params)
 
-    def accepts(self, words: Iterable[str | Sequence[str]], **kw: Any) -> np.ndarray:
-        """Acceptance of each word (strings or symbol sequences)."""
+    def accepts(self, words: Iterable[str | Sequence[str]], *, evaluator: Evaluator = "auto",
+                exact: bool = True) -> np.ndarray:
+        """Acceptance of each word (strings or symbol sequences); see :meth:`accepts_batch`."""
         tokens, lengths = encode(words, self.alphabet)
-        return self.accepts_batch(tokens, lengths, **kw)
+        return self.accepts_batch(tokens, lengths, evaluator=evaluator, exact=exact)
 
-    def residuals(self, word: str | Sequence[str], *, fast: bool = False) -> list[np.ndarray]:
+    def residuals(self, word: str | Sequence[str], *,
+                  evaluator: Literal["reference", "dense", "fast"] = "dense"
+                  ) -> list[np.ndarray]:
         """The residual stream after the embedding and after every layer, for one word."""
         tokens, lengths = encode([word], self.alphabet)
-        steps = list(_layers(self.spec, fast, self.padded, jnp.asarray(tokens),
-                             jnp.asarray(lengths)))
-        if not all(bool(ok) for _, ok in steps):
-            raise SuccinctError(guard_message(self.spec))
-        outs = [v for v, _ in steps]
+        if evaluator == "reference":
+            outs = reference_forward(self, tokens, lengths, trace=True)
+        else:
+            steps = list(kernels.layer_outputs(self.spec, evaluator, self.padded,
+                                               jnp.asarray(tokens), jnp.asarray(lengths)))
+            if not all(bool(ok) for _, ok in steps):
+                raise SuccinctError(guard_message(self.spec))
+            outs = [v for v, _ in steps]
         n = int(lengths[0])
         widths = [len(self.spec.embed)] + [len(layer.target) for layer in self.spec.layers]
         return [np.asarray(x)[0, :n, :w] for x, w in zip(outs, widths, strict=True)]
-
-    def predicate(self, word: str | Sequence[str], label: str) -> np.ndarray:
-        """The values of the coordinate ``label`` of the final residual at each position."""
-        res = self.residuals(word)[-1]
-        return res[:, self.spec.output.index(label)]
 
     # ---------------------------------------------------------------- inspection
     @property
@@ -409,11 +342,7 @@ class UHAT(struct.PyTreeNode):
 
     @property
     def width(self) -> int:
-        spaces = [self.spec.embed] + [layer.target for layer in self.spec.layers]
-        widths = [len(s) for s in spaces]
-        widths += [len(layer.query) for layer in self.spec.layers if isinstance(layer, Attention)]
-        widths += [len(layer.hidden) for layer in self.spec.layers if isinstance(layer, FFN)]
-        return max(widths)
+        return self.spec.width
 
     def components(self) -> dict[str, np.ndarray]:
         """Every weight array, keyed by its pytree path (``layers/3/attn/C_v``)."""
@@ -425,30 +354,11 @@ class UHAT(struct.PyTreeNode):
         return out
 
     def __str__(self) -> str:
-        from succinct.models.render import describe_uhat
-
-        return describe_uhat(self)
+        return describe_uhat(self.spec, self.params)
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **changes)
-
-
-def guard_message(spec: UHATSpec) -> str:
-    """Why an evaluation whose declared-Boolean check failed is refused."""
-    if spec.boolean_guard:
-        return ("a coordinate declared Boolean took a value other than 0/1; this model's "
-                "exactness certificate bounds those coordinates by 1 (value_bounds with "
-                "boolean_one), so the answer is refused")
-    return ("a coordinate declared Boolean took a value other than 0/1, so the fast "
-            "attention path does not apply to this model; evaluate with fast=False")
-
-
-def guard_columns(spec: UHATSpec, layer: Attention) -> list[int]:
-    """Source columns an evaluation must check (declared Boolean, guarded models only)."""
-    if not spec.boolean_guard:
-        return []
-    return sorted(layer.source.index(c) for c in layer.boolean)
 
 
 def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
@@ -462,49 +372,20 @@ def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
     """
     dtype = np.int64 if model.exact else np.float64
     params = jax.tree_util.tree_map(lambda x: np.asarray(x).astype(dtype), model.params)
-    bsz, n = tokens.shape
-    v = np.moveaxis(params["embed"][:, tokens], 0, -1)  # [B, N, R0]
-    pos = np.arange(n)
-    in_word = pos[None, None, :] < lengths[:, None, None]  # [B, 1, N]
+    n = tokens.shape[1]
+    in_word = np.arange(n)[None, :] < lengths[:, None]  # [B, N]
+    v = layers.embed(params["embed"], tokens)  # [B, N, R0]
     outs = [v]
     for layer, p in zip(model.spec.layers, params["layers"], strict=True):
         if isinstance(layer, Attention) and (cols := guard_columns(model.spec, layer)):
-            bits = v[:, :, cols][np.broadcast_to(in_word[:, 0, :], (bsz, n))]
-            if not np.isin(bits, (0, 1)).all():
+            if not np.isin(v[:, :, cols][in_word], (0, 1)).all():
                 raise SuccinctError(guard_message(model.spec))
-        if isinstance(layer, Attention):
-            q = v @ p["A_w"].T + p["A_b"]  # [B, N, Q]
-            k = v @ p["B_w"].T + p["B_b"]
-            score = np.einsum("bnq,bmq->bnm", q, k)  # [B, N, N]
-            if layer.mask == "future":
-                visible = (pos[:, None] > pos[None, :])[None] & in_word
-            elif layer.mask == "past":
-                visible = (pos[:, None] < pos[None, :])[None] & in_word
-            else:
-                visible = np.broadcast_to(in_word, (bsz, n, n))
-            masked = np.where(visible, score, np.iinfo(np.int64).min if model.exact
-                              else -np.inf)
-            is_best = visible & (score == masked.max(axis=-1, keepdims=True))
-            if layer.tie == "left":
-                idx = is_best.argmax(axis=-1)
-            else:
-                idx = n - 1 - is_best[..., ::-1].argmax(axis=-1)
-            attended = np.take_along_axis(v, idx[:, :, None], axis=1)
-            attended = np.where(visible.any(-1)[:, :, None], attended, 0)  # zero vector
-            v = v @ p["C_v"].T + attended @ p["C_a"].T + p["C_b"]
-        elif isinstance(layer, ReLU):
-            v = v.copy()
-            r = layer.source.index(layer.coord)
-            v[:, :, r] = np.maximum(v[:, :, r], 0)
-        else:
-            hidden = np.maximum(v @ p["W_1"].T + p["b_1"], 0)
-            v = v @ p["W_r"].T + hidden @ p["W_2"].T + p["b_2"]
+        v = layers.apply(layer, p, v, lengths)
         outs.append(v)
     if trace:
         return outs
-    at = np.zeros_like(lengths) if model.spec.accept_at == "first" else lengths - 1
-    final = v[np.arange(bsz), at]
-    return final @ params["readout"] > 0
+    return layers.readout_score(params["readout"],
+                                layers.final_vector(v, lengths, model.spec.accept_at)) > 0
 
 
 def _check_shapes(spec: UHATSpec, params: dict[str, Any]) -> None:
@@ -534,308 +415,6 @@ def _check_shapes(spec: UHATSpec, params: dict[str, Any]) -> None:
             raise SuccinctError(f"ReLU layer {i} acts on unknown coordinate {layer.coord!r}")
         prev = layer.target
     want("readout", params["readout"], (len(prev),))
-
-
-def _pad_batch(tokens: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Pads the batch to a power of two (≥ 8) rows of length-1 words: fewer compiles."""
-    real = tokens.shape[0]
-    rows = max(8, 1 << max(0, real - 1).bit_length())
-    if rows == real or tokens.shape[1] > 4096:  # long words: padding rows would cost memory
-        return tokens, lengths, real
-    tokens = np.concatenate([tokens, np.zeros((rows - real, tokens.shape[1]), np.int32)])
-    lengths = np.concatenate([lengths, np.ones(rows - real, np.int32)])
-    return tokens, lengths, real
-
-
-# ====================================================================== forward pass
-def _affine(v: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
-    # v[B, N, R] @ w[S, R]^T + b[S]  ->  [B, N, S]
-    return jnp.einsum("bnr,sr->bns", v, w) + b
-
-
-def _dense_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
-    """Attended index and 'something visible' flag by the O(N²) definition."""
-    n = v.shape[1]
-    q = _affine(v, p["A_w"], p["A_b"])  # [B, N, Q]
-    k = _affine(v, p["B_w"], p["B_b"])  # [B, N, Q]
-    score = jnp.einsum("bnq,bmq->bnm", q, k)  # [B, N, N]
-    pos = jnp.arange(n)
-    in_word = pos[None, None, :] < lengths[:, None, None]  # [B, 1, N]
-    if layer.mask == "future":
-        visible = pos[None, :, None] > pos[None, None, :]
-    elif layer.mask == "past":
-        visible = pos[None, :, None] < pos[None, None, :]
-    else:
-        visible = jnp.ones((1, n, n), bool)
-    visible = visible & in_word  # [B, N, N]
-    low = jnp.iinfo(score.dtype).min if jnp.issubdtype(score.dtype, jnp.integer) else -jnp.inf
-    best = jnp.max(jnp.where(visible, score, low), axis=-1, keepdims=True)
-    is_best = visible & (score == best)
-    if layer.tie == "left":
-        idx = jnp.argmax(is_best, axis=-1)
-    else:
-        idx = n - 1 - jnp.argmax(is_best[..., ::-1], axis=-1)
-    return idx, jnp.any(visible, axis=-1)
-
-
-def _low(dtype: Any) -> Any:
-    """A value below every score: the dtype's minimum (integers) or −∞ (floats)."""
-    return jnp.iinfo(dtype).min if jnp.issubdtype(dtype, jnp.integer) else -jnp.inf
-
-
-def _shifted(x: jax.Array, fill: Any, reverse: bool) -> jax.Array:
-    """Exclusive from inclusive scan: position i takes i − 1 (i + 1 if ``reverse``)."""
-    pad = jnp.full_like(x[:, :1], fill)
-    if reverse:
-        return jnp.concatenate([x[:, 1:], pad], axis=1)
-    return jnp.concatenate([pad, x[:, :-1]], axis=1)
-
-
-def _scan_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
-    """Score depends on the attended position only: a running arg-max by two cummaxes.
-
-    With ``run(m)`` the running maximum of the score over the scanned prefix, the
-    rightmost maximizer among positions ≤ m is the last position j ≤ m with
-    ``score(j) = run(j)`` (a later one would raise or tie the maximum), and the leftmost
-    is the last position where ``run`` strictly increased. Positions outside the word
-    score below everything; the strict-future/past masks shift the result by one.
-    """
-    bsz, n, _ = v.shape
-    score = jnp.einsum("bnq,q->bn", _affine(v, p["B_w"], p["B_b"]), p["A_b"])  # [B, N]
-    pos = jnp.arange(n, dtype=jnp.int32)[None, :]
-    valid = pos < lengths[:, None]
-    low = _low(score.dtype)
-    s = jnp.where(valid, score, low)
-    reverse = layer.mask == "past"  # scan from the right: roles of the ties swap
-    run = jax.lax.cummax(s, axis=1, reverse=reverse)
-    if (layer.tie == "right") != reverse:
-        hit = valid & (s == run)
-    else:
-        hit = valid & (s > _shifted(run, low, reverse))
-    order = (n - 1 - pos) if reverse else pos  # the scan's direction, increasing
-    found = jax.lax.cummax(jnp.where(hit, order, -1), axis=1, reverse=reverse)
-    found = jnp.where(found >= 0, (n - 1 - found) if reverse else found, -1)
-    if layer.mask == "none":
-        at = jnp.clip(lengths - 1, 0, n - 1)[:, None]  # the whole word: last position
-        idx = jnp.take_along_axis(found, at, axis=1)
-        vis = jnp.take_along_axis(valid, at, axis=1)
-        return jnp.broadcast_to(idx, (bsz, n)), jnp.broadcast_to(vis, (bsz, n))
-    found = _shifted(found, -1, reverse)
-    return jnp.maximum(found, 0), found >= 0
-
-
-# Patterns folded per step of the pattern loop (one [B, N, C] score block per step).
-PATTERN_CHUNK = 8
-
-
-def _pattern_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array,
-                    cols: jax.Array):
-    """Keys read only Boolean coordinates: one candidate per key pattern.
-
-    The ``P = 2^k`` patterns are folded into a running best (score, then position by
-    the tie-break) ``PATTERN_CHUNK`` at a time, so memory stays O(B·N) rather than
-    O(B·N·P); the result is the same arg-max as over all candidates at once.
-    """
-    bsz, n, _ = v.shape
-    bits = v[:, :, cols]  # [B, N, k]
-    inside = (jnp.arange(n)[None, :] < lengths[:, None])[:, :, None]  # padding: anything
-    ok = jnp.all(~inside | (bits == 0) | (bits == 1))
-    k = cols.shape[0]
-    n_pat = 1 << k
-    chunk = min(PATTERN_CHUNK, n_pat)
-    weights = (1 << jnp.arange(k, dtype=jnp.int32)).astype(v.dtype)
-    pat = jnp.einsum("bnk,k->bn", bits, weights).astype(jnp.int32)  # [B, N]
-    pos = jnp.arange(n, dtype=jnp.int32)[None, :]
-    valid = pos < lengths[:, None]
-    # Every pattern's key vector: B_w restricted to the read columns, plus the bias.
-    table = ((jnp.arange(n_pat)[:, None] >> jnp.arange(k)[None, :]) & 1).astype(v.dtype)
-    keys = table @ p["B_w"][:, cols].T + p["B_b"]  # [P, Q]
-    query = _affine(v, p["A_w"], p["A_b"])  # [B, N, Q]
-    none, big = jnp.int32(-1), jnp.int32(n)
-    right = layer.tie == "right"
-
-    def candidate(occurs: jax.Array) -> jax.Array:
-        # [B, N]: the one position of this pattern the tie-break can pick, or −1.
-        at = jnp.where(occurs, pos, none)
-        at_min = jnp.where(occurs, pos, big)
-        if layer.mask == "future":
-            if right:  # last occurrence before i
-                return _shifted(jax.lax.cummax(at, axis=1), none, False)
-            first = jnp.min(at_min, axis=1, keepdims=True)  # first occurrence, if before i
-            return jnp.where(first < pos, first, none)
-        if layer.mask == "past":
-            if not right:  # first occurrence after i
-                c = _shifted(jax.lax.cummin(at_min, axis=1, reverse=True), big, True)
-                return jnp.where(c < big, c, none)
-            last = jnp.max(at, axis=1, keepdims=True)  # last occurrence, if after i
-            return jnp.where(last > pos, last, none)
-        if not right:
-            first = jnp.min(at_min, axis=1, keepdims=True)
-            return jnp.broadcast_to(jnp.where(first < big, first, none), (bsz, n))
-        return jnp.broadcast_to(jnp.max(at, axis=1, keepdims=True), (bsz, n))
-
-    def fold(step: jax.Array, carry: tuple) -> tuple:
-        have, best, idx = carry
-        block = jax.lax.dynamic_slice_in_dim(keys, step * chunk, chunk)  # [C, Q]
-        scores = jnp.einsum("bnq,cq->bnc", query, block)  # [B, N, C]
-        for j in range(chunk):
-            cand = candidate((pat == step * chunk + j) & valid)
-            score = scores[:, :, j]
-            later = (cand > idx) if right else (cand < idx)
-            take = (cand >= 0) & (~have | (score > best) | ((score == best) & later))
-            have, best, idx = (have | take, jnp.where(take, score, best),
-                               jnp.where(take, cand, idx))
-        return have, best, idx
-
-    init = (jnp.zeros((bsz, n), bool), jnp.full((bsz, n), _low(query.dtype), query.dtype),
-            jnp.full((bsz, n), none))
-    vis, _, idx = jax.lax.fori_loop(0, n_pat // chunk, fold, init)
-    return jnp.clip(idx, 0, n - 1), vis, ok
-
-
-@dataclass(frozen=True)
-class _Route:
-    """What a compiled attention step depends on statically (no labels, no widths)."""
-
-    kind: str  # skip | scan | pattern | dense
-    mask: Mask
-    tie: Tie
-
-
-def _route(layer: Attention, fast: bool) -> _Route:
-    kind = layer.fast_path() if fast else ("skip" if not layer.uses_attended else "dense")
-    return _Route(kind, layer.mask, layer.tie)
-
-
-@functools.partial(jax.jit, static_argnums=0)
-def _attention_step(route: _Route, p: dict, v: jax.Array, lengths: jax.Array,
-                    cols: jax.Array):
-    ok = jnp.bool_(True)
-    if route.kind == "skip":
-        attended = jnp.zeros_like(v)
-    else:
-        if route.kind == "scan":
-            idx, vis = _scan_select(route, p, v, lengths)
-        elif route.kind == "pattern":
-            idx, vis, ok = _pattern_select(route, p, v, lengths, cols)
-        else:
-            idx, vis = _dense_select(route, p, v, lengths)
-        attended = jnp.take_along_axis(v, idx[:, :, None], axis=1)
-        attended = jnp.where(vis[:, :, None], attended, jnp.zeros_like(attended))
-    out = _affine(v, p["C_v"], p["C_b"]) + jnp.einsum("bnr,sr->bns", attended, p["C_a"])
-    return out, ok
-
-
-@jax.jit
-def _relu_step(v: jax.Array, onehot: jax.Array) -> jax.Array:
-    # max(0, ·) on the one coordinate selected by ``onehot``; others pass unchanged.
-    return jnp.where(onehot.astype(bool), jnp.maximum(v, 0), v)
-
-
-@jax.jit
-def _ffn_step(p: dict, v: jax.Array) -> jax.Array:
-    hidden = jax.nn.relu(_affine(v, p["W_1"], p["b_1"]))  # [B, N, H]
-    return _affine(v, p["W_r"], p["b_2"]) + jnp.einsum("bnh,sh->bns", hidden, p["W_2"])
-
-
-@jax.jit
-def _embed_step(embed: jax.Array, tokens: jax.Array) -> jax.Array:
-    return jnp.moveaxis(embed[:, tokens], 0, -1)  # [B, N, R0]
-
-
-@functools.partial(jax.jit, static_argnums=0)
-def _readout_step(first: bool, readout: jax.Array, v: jax.Array, lengths: jax.Array):
-    at = jnp.zeros_like(lengths) if first else lengths - 1
-    final = jnp.take_along_axis(v, at[:, None, None], axis=1)[:, 0]  # [B, S]
-    return final @ readout > 0
-
-
-def _pad_to(n: int, unit: int) -> int:
-    return max(unit, 1 << max(0, n - 1).bit_length())
-
-
-def _padded_params(spec: UHATSpec, params: dict) -> dict:
-    """Weights zero-padded to power-of-two widths (≥ 16; scores and hidden units ≥ 8).
-
-    Each layer is one jitted step whose compiled code depends only on the padded shapes
-    and the route, so layers of all models in a process share a handful of compiles.
-    Padded coordinates stay 0 and read nothing: results are unchanged.
-    """
-    def pad(x: jax.Array, shape: tuple[int, ...]) -> jax.Array:
-        # Padded on the host (numpy): jnp.pad would compile once per array shape.
-        x = np.asarray(x)
-        return jax.device_put(np.pad(x, [(0, t - s) for s, t in
-                                         zip(x.shape, shape, strict=True)]))
-
-    rw = _pad_to(len(spec.embed), 16)
-    out = {"embed": pad(params["embed"], (rw, len(spec.alphabet))), "layers": [], "aux": []}
-    for layer, p in zip(spec.layers, params["layers"], strict=True):
-        r = rw
-        s = _pad_to(len(layer.target), 16)
-        if isinstance(layer, Attention):
-            q = _pad_to(len(layer.query), 8)
-            shapes = {"A_w": (q, r), "A_b": (q,), "B_w": (q, r), "B_b": (q,),
-                      "C_v": (s, r), "C_a": (s, r), "C_b": (s,)}
-            cols = jax.device_put(
-                np.array([layer.source.index(x) for x in layer.key_reads], np.int32))
-            out["aux"].append(cols)
-        elif isinstance(layer, FFN):
-            h = _pad_to(len(layer.hidden), 8)
-            shapes = {"W_1": (h, r), "b_1": (h,), "W_2": (s, h), "W_r": (s, r), "b_2": (s,)}
-            out["aux"].append(None)
-        else:
-            shapes = {}
-            onehot = np.zeros(r, np.int32)
-            onehot[layer.source.index(layer.coord)] = 1
-            out["aux"].append(jax.device_put(onehot.astype(np.asarray(params["embed"]).dtype)))
-        out["layers"].append({k: pad(p[k], shp) for k, shp in shapes.items()})
-        rw = s
-    out["readout"] = pad(params["readout"], (rw,))
-    return out
-
-
-def _layers(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
-            lengths: jax.Array):
-    """Yields ``(residual [B, N, R_pad], ok)`` after the embedding and every layer."""
-    v = _embed_step(padded["embed"], tokens)
-    yield v, jnp.bool_(True)
-    for layer, p, aux in zip(spec.layers, padded["layers"], padded["aux"], strict=True):
-        ok = jnp.bool_(True)
-        if isinstance(layer, Attention):
-            guard = ok
-            if cols := guard_columns(spec, layer):
-                bits = v[:, :, jnp.asarray(cols)]
-                inside = (jnp.arange(v.shape[1])[None, :] < lengths[:, None])[:, :, None]
-                guard = jnp.all(~inside | (bits == 0) | (bits == 1))
-            v, ok = _attention_step(_route(layer, fast), p, v, lengths, aux)
-            ok = ok & guard
-        elif isinstance(layer, ReLU):
-            v = _relu_step(v, aux)
-        else:
-            v = _ffn_step(p, v)
-        yield v, ok
-
-
-_CALLS: dict[int, int] = {}
-
-
-def _seen_often(spec: UHATSpec) -> bool:
-    key = hash(spec)
-    _CALLS[key] = _CALLS.get(key, 0) + 1
-    return _CALLS[key] > 2
-
-
-def _forward(spec: UHATSpec, fast: bool, padded: dict, tokens: jax.Array,
-             lengths: jax.Array):
-    ok = jnp.bool_(True)
-    v = None
-    for out, layer_ok in _layers(spec, fast, padded, tokens, lengths):
-        v = out
-        ok = ok & layer_ok
-    return _readout_step(spec.accept_at == "first", padded["readout"], v, lengths), ok
-
-
-_forward_fused = jax.jit(_forward, static_argnums=(0, 1))
 
 
 # ====================================================================== builder

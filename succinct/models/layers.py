@@ -1,0 +1,249 @@
+"""The semantics of every layer kind, written once (the paper's §2.3, and the RNN cell).
+
+Every evaluator computes a layer by calling these functions: the numpy oracle
+(:func:`succinct.models.uhat.reference_forward`, int64), the jitted kernels
+(:mod:`succinct.models.kernels`, float32 or int32; the fast paths replace only the
+*selection* of the attended position), the exact automata (:mod:`succinct.exact.future`
+and :mod:`succinct.exact.two_sided`, numpy int64 on one residual vector per state),
+:mod:`succinct.interop` (float32, differentiable) and the RNNs of
+:mod:`succinct.models.rnn`.
+
+The functions are generic over the array namespace: given numpy arrays they compute in
+numpy, given JAX arrays (or tracers) in ``jax.numpy`` (:func:`namespace`). Vectors are
+the last axis, so every function takes ``[..., R]`` arrays with any leading axes (batch,
+position, state). Shape names: ``R`` input width, ``S`` output width, ``Q`` score
+space, ``H`` hidden units, ``N`` positions, ``M`` candidate positions.
+
+UHAT layers (weights as in :class:`succinct.models.uhat.UHAT`)::
+
+    affine          W v + b
+    FFN block       out = W_r v + W_2 ReLU(W_1 v + b_1) + b_2
+    ReLU layer      max(0, v_r) on the one coordinate r; the others pass unchanged
+    query, key      q_n = A v_n + a,   k_m = B v_m + b
+    score           score(n, m) = ⟨q_n, k_m⟩
+    visibility      U_n = {m < |w| : mask(n, m)},  mask ∈ {none, future: m < n, past: m > n}
+    selection       τ(argmax_{m ∈ U_n} score(n, m)),  τ = leftmost (min) or rightmost (max)
+    attended        a_n = v_{selection}, or the zero vector if U_n = ∅
+    output          out_n = C_v v_n + C_a a_n + c
+    acceptance      ⟨t, v⟩ at the last (or first) position, accepted iff > 0
+
+RNN cell (:class:`succinct.models.specs.RNNSpec`)::
+
+    h_0 = q(h0),   h_t = q(σ(W h_{t−1} + U x_t + b)),   accept iff ⟨r, h_N⟩ + c > 0
+    q: k-bit rounding (the identity without ``bits``)
+
+with σ ∈ {relu, step, satlin, sigmoid(β·)} and ``q(h) = clip(⌊h·2^f + ½⌋, 0, 2^k − 1) / 2^f``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from succinct.models.specs import FFN, Attention, Layer, Mask, ReLU, RNNSpec, Tie
+
+__all__ = ["namespace", "lowest", "affine", "ffn", "relu_one", "query", "key", "scores",
+           "visible", "hard_select", "gather_attended", "attention_output",
+           "dense_selection", "dense_attention", "positionwise", "apply", "embed",
+           "final_vector", "readout_score", "activate", "quantize", "rnn_cell",
+           "rnn_final_state", "rnn_readout"]
+
+Array = Any  # np.ndarray or jax.Array
+Params = Mapping[str, Array]
+
+
+def namespace(*arrays: Array) -> ModuleType:
+    """``jax.numpy`` if any argument is a JAX array (or tracer), else ``numpy``."""
+    return jnp if any(isinstance(a, jax.Array) for a in arrays) else np
+
+
+def lowest(dtype: Any) -> Any:
+    """A value below every score: the dtype's minimum (integers) or −∞ (floats)."""
+    return np.iinfo(dtype).min if np.issubdtype(dtype, np.integer) else -np.inf
+
+
+def _relu(x: Array) -> Array:
+    # jax.nn.relu for JAX inputs: its derivative at 0 is 0 (interop differentiates it).
+    return jax.nn.relu(x) if namespace(x) is jnp else np.maximum(x, 0)
+
+
+# ====================================================================== position-wise maps
+def affine(v: Array, w: Array, b: Array | None = None) -> Array:
+    """``W v + b`` on the last axis: ``v[..., R]``, ``w[S, R]``, ``b[S]`` -> ``[..., S]``."""
+    out = v @ w.T
+    return out if b is None else out + b
+
+
+def ffn(p: Params, v: Array) -> Array:
+    """The FFN block ``W_r v + W_2 ReLU(W_1 v + b_1) + b_2``."""
+    hidden = _relu(affine(v, p["W_1"], p["b_1"]))  # [..., H]
+    return affine(v, p["W_r"], p["b_2"]) + affine(hidden, p["W_2"])
+
+
+def relu_one(v: Array, r: Any) -> Array:
+    """The paper's ReLU layer: ``max(0, v_r)`` on coordinate ``r`` (an int, or a traced
+    scalar so that one compiled step serves every coordinate); the others unchanged."""
+    xp = namespace(v, r)
+    return xp.where(xp.arange(v.shape[-1]) == r, _relu(v), v)
+
+
+# ====================================================================== attention
+def query(p: Params, v: Array) -> Array:
+    """``q = A v + a`` (``[..., Q]``)."""
+    return affine(v, p["A_w"], p["A_b"])
+
+
+def key(p: Params, v: Array) -> Array:
+    """``k = B v + b`` (``[..., Q]``)."""
+    return affine(v, p["B_w"], p["B_b"])
+
+
+def scores(q: Array, k: Array) -> Array:
+    """``score(n, m) = ⟨q_n, k_m⟩``: ``q[..., N, Q]``, ``k[..., M, Q]`` -> ``[..., N, M]``."""
+    return namespace(q, k).einsum("...nq,...mq->...nm", q, k)
+
+
+def visible(mask: Mask, n: int, lengths: Array) -> Array:
+    """``U_n`` as a Boolean ``[B, N, N]`` (query ``n``, candidate ``m``): the mask, and
+    ``m`` inside the word (``lengths[B]``)."""
+    xp = namespace(lengths)
+    pos = xp.arange(n)
+    in_word = pos[None, None, :] < lengths[:, None, None]  # [B, 1, N]
+    if mask == "future":
+        rel = pos[:, None] > pos[None, :]
+    elif mask == "past":
+        rel = pos[:, None] < pos[None, :]
+    else:
+        rel = xp.ones((n, n), bool)
+    return rel[None] & in_word
+
+
+def hard_select(score: Array, vis: Array, tie: Tie) -> tuple[Array, Array]:
+    """Unique hard attention: the index of the best visible score, leftmost or rightmost
+    among equal ones, and whether anything is visible. ``score``, ``vis``: ``[..., M]``
+    -> ``(idx[...], seen[...])`` (``idx`` is in range but meaningless where not seen)."""
+    xp = namespace(score, vis)
+    best = xp.max(xp.where(vis, score, lowest(score.dtype)), axis=-1, keepdims=True)
+    is_best = vis & (score == best)
+    if tie == "left":
+        idx = xp.argmax(is_best, axis=-1)
+    else:
+        idx = score.shape[-1] - 1 - xp.argmax(is_best[..., ::-1], axis=-1)
+    return idx, xp.any(vis, axis=-1)
+
+
+def gather_attended(values: Array, idx: Array, seen: Array) -> Array:
+    """``a_n = values[idx_n]``, or the zero vector where nothing is visible:
+    ``values[..., M, R]``, ``idx[..., N]``, ``seen[..., N]`` -> ``[..., N, R]``."""
+    xp = namespace(values, idx, seen)
+    a = xp.take_along_axis(values, idx[..., None], axis=-2)
+    return xp.where(seen[..., None], a, 0)
+
+
+def attention_output(p: Params, v: Array, attended: Array | None = None) -> Array:
+    """``C_v v + C_a a + c``; ``attended=None`` is the zero vector ``a = 0``."""
+    out = affine(v, p["C_v"], p["C_b"])
+    return out if attended is None else out + affine(attended, p["C_a"])
+
+
+def dense_selection(mask: Mask, tie: Tie, p: Params, v: Array, lengths: Array
+                    ) -> tuple[Array, Array]:
+    """The attended index and 'something visible' flag by the O(N²) definition
+    (``v[B, N, R]``, ``lengths[B]``)."""
+    score = scores(query(p, v), key(p, v))  # [B, N, N]
+    return hard_select(score, visible(mask, v.shape[-2], lengths), tie)
+
+
+def dense_attention(layer: Attention, p: Params, v: Array, lengths: Array) -> Array:
+    """An attention layer by its definition: select, gather, output."""
+    idx, seen = dense_selection(layer.mask, layer.tie, p, v, lengths)
+    return attention_output(p, v, gather_attended(v, idx, seen))
+
+
+def positionwise(layer: Layer, p: Params, v: Array) -> Array:
+    """A layer that maps each vector on its own: an FFN block, a ReLU layer, or an
+    attention layer whose attended vector is unused (``C_a = 0``, so ``a`` is irrelevant)."""
+    if isinstance(layer, FFN):
+        return ffn(p, v)
+    if isinstance(layer, ReLU):
+        return relu_one(v, layer.source.index(layer.coord))
+    return attention_output(p, v)
+
+
+def apply(layer: Layer, p: Params, v: Array, lengths: Array) -> Array:
+    """Any layer by its dense definition (``v[B, N, R]``, ``lengths[B]``)."""
+    if isinstance(layer, Attention):
+        return dense_attention(layer, p, v, lengths)
+    return positionwise(layer, p, v)
+
+
+# ====================================================================== embedding, readout
+def embed(e: Array, tokens: Array) -> Array:
+    """``v = E[:, a]`` per token: ``e[R0, |Σ|]``, ``tokens[...]`` -> ``[..., R0]``."""
+    return namespace(e, tokens).moveaxis(e[:, tokens], 0, -1)
+
+
+def final_vector(v: Array, lengths: Array, accept_at: str) -> Array:
+    """The residual at the acceptance position: the last (``accept_at="last"``) or the
+    first position of each word (``v[B, N, S]``, ``lengths[B]`` -> ``[B, S]``)."""
+    xp = namespace(v, lengths)
+    at = xp.zeros_like(lengths) if accept_at == "first" else lengths - 1
+    return xp.take_along_axis(v, at[:, None, None], axis=1)[:, 0]
+
+
+def readout_score(t: Array, v: Array) -> Array:
+    """``⟨t, v⟩`` (accepted iff > 0): ``v[..., S]`` -> ``[...]``."""
+    return v @ t
+
+
+# ====================================================================== RNN cell
+def activate(spec: RNNSpec, z: Array) -> Array:
+    """σ of the spec: relu, step ``[z > 0]``, satlin ``min(1, max(0, z))``, or the
+    scaled sigmoid ``1 / (1 + exp(−β z))`` (JAX)."""
+    if spec.activation == "relu":
+        return jax.nn.relu(z)
+    if spec.activation == "step":
+        return (z > 0).astype(z.dtype)
+    if spec.activation == "satlin":
+        return jnp.clip(z, 0, 1)
+    return jax.nn.sigmoid(spec.beta * z)
+
+
+def quantize(spec: RNNSpec, h: Array) -> Array:
+    """k-bit mode: round to the nearest of ``{0, 2^-f, …, (2^k − 1)·2^-f}`` (clamped,
+    ties half up); the identity without ``bits``."""
+    if spec.bits is None:
+        return h
+    scale = 2.0**spec.frac_bits
+    code = jnp.clip(jnp.floor(h * scale + 0.5), 0, 2**spec.bits - 1)
+    return code / scale
+
+
+def rnn_cell(spec: RNNSpec, params: Params, h: Array, x: Array) -> Array:
+    """``h_t = q(σ(W h_{t−1} + U x_t + b))`` for ``h[B, D]`` and symbol ids ``x[B]``."""
+    z = h @ params["W"].T + params["U"][:, x].T + params["b"]
+    return quantize(spec, activate(spec, z))
+
+
+def rnn_final_state(spec: RNNSpec, params: Params, tokens: Array, lengths: Array) -> Array:
+    """``h_N`` of every word of a padded batch (``tokens[B, N]``, ``lengths[B]``):
+    ``h_0 = q(h0)``, then :func:`rnn_cell` along time (``lax.scan``); positions at or past
+    a word's length keep its state."""
+    h0 = jnp.broadcast_to(quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
+
+    def step(h: Array, xt: tuple[Array, Array]) -> tuple[Array, None]:
+        x, t = xt
+        return jnp.where((t < lengths)[:, None], rnn_cell(spec, params, h, x), h), None
+
+    h, _ = jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
+    return h
+
+
+def rnn_readout(params: Params, h: Array) -> Array:
+    """``⟨r, h⟩ + c`` (accepted iff > 0)."""
+    return h @ params["readout"] + params["readout_bias"]
