@@ -114,12 +114,12 @@ import sympy as sp
 
 from succinct.automata.dfa import DFA
 from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.compiler.costs import model_report
 from succinct.compiler.dfa_to_rnn import DFARecognizer, dfa_to_rnn
 from succinct.models.rnn import RNN, RNNBuilder
 from succinct.programs.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
 from succinct.registry import Family, Param, register
 from succinct.sizes import N as n_big
-from succinct.sizes import model_report
 from succinct.sizes import n as n_sym
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError, check_lengths

@@ -56,7 +56,7 @@ Models (research notes §8.1):
   has one more state, a non-accepting copy of the start.)
 
 Size formulas (sympy, in k and D with ``b = ⌈log₂ k⌉``) come from the compiled program's
-per-op costs (:func:`succinct.sizes.compiled_op_formulas`) summed over the ops; the tests
+per-op costs (:func:`succinct.compiler.costs.compiled_op_formulas`) summed over the ops; the tests
 check them against the counted arrays. Hypothesis strategies for members and near-miss
 non-members are :func:`members` and :func:`near_misses`.
 """
@@ -72,12 +72,13 @@ from hypothesis import strategies as st
 
 from succinct.automata.dfa import DFA
 from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
+from succinct.compiler.costs import model_report
 from succinct.compiler.dfa_to_rnn import DFARecognizer
 from succinct.models.rnn import RNN, RNNBuilder
 from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of, any_of
 from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
-from succinct.sizes import D, R, k, model_report
+from succinct.sizes import D, R, k
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 

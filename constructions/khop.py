@@ -53,11 +53,11 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from succinct.compiler.costs import model_report
 from succinct.models.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
 from succinct.models.rnn import RNN, RNNBuilder
 from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
-from succinct.sizes import model_report
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 

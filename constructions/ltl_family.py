@@ -13,7 +13,7 @@ Example: the paper's Example 1, ``(ab)+``::
 
 Sizes: the formula's ``|φ|`` (nodes), the program's predicates and description size,
 and the compiled UHAT's counted sizes with the per-op formulas of
-:func:`succinct.sizes.compiled_op_formulas`.
+:func:`succinct.compiler.costs.compiled_op_formulas`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.compiler.costs import model_report
 from succinct.programs.ltl import Binary, Language, Unary, parse, to_brasp
 from succinct.registry import Family, Param, register
-from succinct.sizes import model_report
 from succinct.words import Alphabet
 
 TEMPORAL = {"S", "U", "Y", "P", "H", "X", "F", "G"}

@@ -97,7 +97,7 @@ D_right, Y``); predicates ``Π = 3N + 2K + 20``; attention depth ``N + 2`` (``B_
 chains ``N`` hops, then ``B_inc``, then ``B``). The largest formula is ``B_inc``'s value
 (``Θ(N²)`` nodes); ``E_left``/``E_down`` have ``O(K²)``. The compiled UHAT's sizes are
 counted on its arrays and recomputed from the compiler's per-op formulas
-(:func:`succinct.sizes.compiled_totals`); the tests check the two agree.
+(:func:`succinct.compiler.costs.compiled_totals`); the tests check the two agree.
 
 **Oracle.** :func:`solve` searches rows: a row is a horizontally valid sequence of
 ``2^N`` tiles (rules 3, 4); a breadth-first search from the bottom rows (rule 2, downs)
@@ -122,12 +122,12 @@ import sympy as sp
 
 from succinct.automata.dfa import DFA, dfa_from_transition_function
 from succinct.compiler.brasp_to_uhat import CompiledProgram, Mode, compile_program
+from succinct.compiler.costs import model_report
 from succinct.compiler.dfa_to_rnn import DFARecognizer
 from succinct.programs.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
 from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
 from succinct.sizes import N as N_sym
-from succinct.sizes import model_report
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = [

@@ -87,6 +87,7 @@ import sympy as sp
 from succinct.automata.dfa import DFA
 from succinct.automata.monoid import is_aperiodic, is_group, syntactic_monoid
 from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
+from succinct.compiler.costs import model_report
 from succinct.compiler.dfa_to_rnn import DFARecognizer, dfa_to_rnn
 from succinct.models.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
 from succinct.models.rnn2 import from_dfa
@@ -95,7 +96,7 @@ from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, any_of
 from succinct.programs.cascade import Cascade, parse_cascade
 from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
-from succinct.sizes import FFN_PARAMS, H, Q, R, S, Sigma, count, model_report, n
+from succinct.sizes import FFN_PARAMS, H, Q, R, S, Sigma, count, n
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 

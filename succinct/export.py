@@ -328,7 +328,7 @@ def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None)
     """
     from safetensors.numpy import save_file
 
-    from succinct.sizes import model_report
+    from succinct.compiler.costs import model_report
 
     kind = _kind(model)
     manifest_path, weights_path = paths(path)
