@@ -1,23 +1,26 @@
-"""Per-op size formulas of compiled B-RASP programs (Lemma 9), and the sizes report of
-compiled models.
+"""Per-op size formulas of compiled B-RASP programs (Lemma 9), and the size report of a
+compiled model.
 
 :func:`compiled_op_formulas` gives, for every op of a compiled B-RASP program,
 layers/params/nonzero/bits as expressions in ``R`` (the residual width before the op)
-and the op's circuit statistics, computed from the *program*, not from the arrays; the
-tests check them equal to :func:`succinct.sizes.count`.
+and the op's circuit statistics. They are computed from the *program* through the
+compiler's own per-op plan (:func:`succinct.compiler.brasp_to_uhat.plan_attend`), not
+from the arrays; the tests check them equal to the counts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import sympy as sp
 
-from succinct.compiler.brasp_to_uhat import CompiledProgram
-from succinct.sizes import ATTN_PARAMS, FFN_PARAMS, R, _ell, count
+from succinct.compiler.brasp_to_uhat import CompiledProgram, plan_attend
+from succinct.compiler.circuits import Circuit, build_circuit
+from succinct.programs.brasp import Input, Local
+from succinct.sizes import R, SizeReport, _ell
 
-__all__ = ["OpCost", "compiled_op_formulas", "compiled_totals", "model_report"]
+__all__ = ["OpCost", "compiled_op_formulas", "compiled_totals", "compiled_report"]
 
 
 @dataclass
@@ -35,7 +38,7 @@ class OpCost:
                 ("layers", "params", "nonzero", "bits")}
 
 
-def _circuit_cost(circuit, mode: str, r_in: sp.Expr, r_pred: sp.Expr, keep: bool):
+def _circuit_cost(circuit: Circuit, mode: str, r_in: sp.Expr, r_pred: sp.Expr, keep: bool):
     """Layers, params, nonzero, extra bits and output width of one Boolean circuit.
 
     ``r_in`` is the width when the circuit starts; ``r_pred`` the width the op's last
@@ -94,21 +97,20 @@ def _circuit_cost(circuit, mode: str, r_in: sp.Expr, r_pred: sp.Expr, keep: bool
     return layers, params, nonzero, extra, final_w
 
 
-def compiled_op_formulas(compiled: CompiledProgram) -> dict[str, OpCost]:
-    """Symbolic cost (in ``R``) of every op of a compiled B-RASP program."""
-    from succinct.compiler.circuits import build_circuit
-    from succinct.programs.brasp import (
-        TRUE,
-        Attend,
-        Const,
-        Input,
-        Local,
-        Not,
-        Ref,
-        shift,
-        special_form,
-    )
+def _op_cost(circuit: Circuit, mode: str) -> OpCost:
+    """Cost of an op that is one circuit from width ``R`` (position-wise, or default-only)."""
+    lay, par, nz, ex, wout = _circuit_cost(circuit, mode, R, R, keep=False)
+    return OpCost(lay, par, nz, 3 * par + ex, wout)
 
+
+def compiled_op_formulas(compiled: CompiledProgram) -> dict[str, OpCost]:
+    """Symbolic cost (in ``R``) of every op of a compiled B-RASP program.
+
+    An attention op follows the compiler's :func:`plan_attend`: the score's circuit (if
+    materialised), one attention layer with query width ``q = 2|K| + 1`` appending the
+    copies (and ``vis``), then the circuit of ``(R ∧ V) ∨ (¬R ∧ D)``. Every weight of
+    the attention layer is 0 or ±1 (3 bits); a circuit's biases may be larger.
+    """
     mode = compiled.mode
     program = compiled.program
     n_sym = len(program.alphabet)
@@ -117,56 +119,28 @@ def compiled_op_formulas(compiled: CompiledProgram) -> dict[str, OpCost]:
         if isinstance(op, Input):
             continue
         if isinstance(op, Local):
-            c = build_circuit(op.expr, lambda r: r.name, prefix=f"{op.name}~")
-            lay, par, nz, ex, wout = _circuit_cost(c, mode, R, R, keep=False)
-            out[op.name] = OpCost(lay, par, nz, 3 * par + ex, wout)
+            out[op.name] = _op_cost(build_circuit(op.expr, lambda r: r.name,
+                                                  prefix=f"{op.name}~"), mode)
             continue
-        assert isinstance(op, Attend)
-        s, keys = special_form(op)
-        if isinstance(s, Const) and not s.value:
-            c = build_circuit(op.default, lambda r: r.name, prefix=f"{op.name}~")
-            lay, par, nz, ex, wout = _circuit_cost(c, mode, R, R, keep=False)
-            out[op.name] = OpCost(lay, par, nz, 3 * par + ex, wout)
+        plan = plan_attend(op)
+        if plan is None:
+            out[op.name] = _op_cost(build_circuit(op.default, lambda r: r.name,
+                                                  prefix=f"{op.name}~"), mode)
             continue
         layers = params = nonzero = extra = sp.Integer(0)
-        s_i = shift(s, "i")
         width = R
-        if isinstance(s_i, Ref):
-            s_lit = (s_i.name, True)
-        elif isinstance(s_i, Not) and isinstance(s_i.x, Ref):
-            s_lit = (s_i.x.name, False)
-        elif s == TRUE:
-            s_lit = None
-        else:
-            c = build_circuit(s_i, lambda r: r.name, prefix=f"{op.name}~S~")
-            lay, par, nz, ex, width = _circuit_cost(c, mode, R, R, keep=True)
-            layers, params, nonzero, extra = lay, par, nz, ex
-            s_lit = (f"{op.name}~S", True)
-        vis = 1 if (s_lit is None or not s_lit[1]) else 0
-        copies = len({x for x, at in op.value.refs() if at == "j"} | set(keys)
-                     | ({s_lit[0]} if s_lit else set()))
-        kk = len(keys)
+        if plan.score is not None:
+            c = build_circuit(plan.score, lambda r: r.name, prefix=f"{op.name}~S~")
+            layers, params, nonzero, extra, width = _circuit_cost(c, mode, R, R, keep=True)
+        s_lit, vis, kk = plan.s_lit, int(plan.vis), len(plan.keys)
+        copies = len(plan.copies)
         q = 2 * kk + 1
         out_w = width + copies + vis
         layers += 1
         params += 2 * q * width + 2 * q + 2 * out_w * width + out_w
         nonzero += (2 * kk) + (kk + 1) + (2 * kk + (1 if s_lit else 0)) \
             + (kk + (1 if s_lit and s_lit[1] else 0)) + width + copies + n_sym * vis
-        name = op.name
-
-        def copied(r, name=name):
-            return r.name if r.at == "i" else f"{name}~a.{r.name}"
-
-        s_copy = TRUE if s_lit is None else (
-            Ref(s_lit[0], "j") if s_lit[1] else Not(Ref(s_lit[0], "j")))
-        from succinct.programs.brasp import all_of
-
-        rr = all_of(([Ref(f"{name}~vis")] if vis else []) + [s_copy]
-                    + [Ref(k_, "i").iff(Ref(k_, "j")) for k_ in keys])
-        result = (rr & op.value) | (~rr & op.default)
-        vis_label = f"{name}~vis"
-        c = build_circuit(result, lambda r, v=vis_label: r.name if r.name == v else copied(r),
-                          prefix=f"{name}~")
+        c = build_circuit(plan.result, plan.label, prefix=f"{op.name}~")
         lay, par, nz, ex, wout = _circuit_cost(c, mode, out_w, R, keep=False)
         layers += lay
         params += par
@@ -176,11 +150,12 @@ def compiled_op_formulas(compiled: CompiledProgram) -> dict[str, OpCost]:
     return out
 
 
-def compiled_totals(compiled: CompiledProgram) -> dict[str, int]:
-    """Model totals from :func:`compiled_op_formulas` (plus embedding and readout)."""
-    program = compiled.program
-    n_sym = len(program.alphabet)
-    costs = compiled_op_formulas(compiled)
+def compiled_totals(compiled: CompiledProgram,
+                    costs: Mapping[str, OpCost] | None = None) -> dict[str, int]:
+    """Model totals from :func:`compiled_op_formulas` (``costs``, computed when not
+    given) plus the embedding (``|Σ|²`` entries, ``|Σ|`` non-zero) and the readout."""
+    n_sym = len(compiled.program.alphabet)
+    costs = compiled_op_formulas(compiled) if costs is None else costs
     width = n_sym
     total = {"layers": 0, "params": n_sym * n_sym, "nonzero": n_sym, "bits": 3 * n_sym * n_sym}
     for cost in costs.values():
@@ -194,34 +169,14 @@ def compiled_totals(compiled: CompiledProgram) -> dict[str, int]:
     return total
 
 
-def model_report(model: Any, compiled: CompiledProgram | None = None) -> dict[str, Any]:
-    """Counted sizes of a model plus its formulas as strings, for ``sizes --json``.
-
-    For a compiled program the totals are recomputed from :func:`compiled_op_formulas`
-    and reported next to the counted ones (``formula_totals``); they are equal.
-    """
-    rep = count(model)
-    out = rep.as_dict()
-    from succinct.models.uhat import UHAT
-
-    if isinstance(model, UHAT):
-        out["formulas"] = {
-            "attention layer params": str(ATTN_PARAMS),
-            "ffn block params": str(FFN_PARAMS),
-            "relu layer params": "0",
-            "bits": "Σ_entries (1 + ℓ(|p|) + ℓ(q)),  ℓ(m) = max(1, ⌊log2 m⌋ + 1)",
-        }
-        if compiled is not None:
-            costs = compiled_op_formulas(compiled)
-            out["formulas"]["per op (R = residual width before the op)"] = {
-                name: {"layers": str(c.layers), "params": str(sp.expand(c.params)),
-                       "nonzero": str(sp.expand(c.nonzero)), "bits": str(sp.expand(c.bits))}
-                for name, c in costs.items()
-            }
-            out["formula_totals"] = compiled_totals(compiled)
-    else:
-        out["formulas"] = {
-            "params": "D^2 + D|Σ| + 3D + 1  (W, U, b, h0, readout, readout bias)",
-            "bits": "Σ_entries (1 + ℓ(|p|) + ℓ(q)) + k  (precision charged in unary)",
-        }
-    return out
+def compiled_report(compiled: CompiledProgram) -> SizeReport:
+    """The compiled UHAT's counted sizes, with every op's cost formulas (in ``R``, the
+    residual width before the op) and the totals they give (``formula_totals``, equal
+    to the counts: the tests check it). The per-op formulas are computed once."""
+    costs = compiled_op_formulas(compiled)
+    per_op = {name: {"layers": c.layers, "params": sp.expand(c.params),
+                     "nonzero": sp.expand(c.nonzero), "bits": sp.expand(c.bits)}
+              for name, c in costs.items()}
+    return compiled.model.size_report().with_(
+        formulas={"per op (R = residual width before the op)": per_op},
+        formula_totals=compiled_totals(compiled, costs))

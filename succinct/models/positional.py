@@ -31,7 +31,7 @@ import numpy as np
 
 from succinct.models.render import describe_uhat
 from succinct.models.uhat import UHAT, UHATBuilder
-from succinct.sizes import SizeReport, count, count_array
+from succinct.sizes import POSITIONAL_UHAT, SizeReport, counted
 from succinct.words import Alphabet, SuccinctError, encode
 
 __all__ = ["PositionalUHAT", "PositionalBuilder", "OUTSIDE_PAPER", "product_symbol"]
@@ -123,11 +123,10 @@ class PositionalUHAT:
         return out
 
     def size_report(self) -> SizeReport:
-        """Counted sizes (kind ``uhat+pe``), the positional table included."""
-        comps = {path: count_array(arr) for path, arr in self.components().items()}
-        inner = count(self.inner)
-        return SizeReport("uhat+pe", inner.layers, inner.width, comps,
-                          formulas={"note": OUTSIDE_PAPER})
+        """Counted sizes (kind :data:`succinct.sizes.POSITIONAL_UHAT`), the positional
+        table included."""
+        return counted(POSITIONAL_UHAT, self.n_layers, self.width, self.components(),
+                       notes={"note": OUTSIDE_PAPER})
 
     def __str__(self) -> str:
         lines = describe_uhat(self.inner).splitlines()

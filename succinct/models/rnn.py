@@ -39,6 +39,7 @@ import numpy as np
 from flax import struct
 
 from succinct.coords import Matrix, Space
+from succinct.sizes import SizeReport, rnn_report
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["RNN", "RNNSpec", "RNNBuilder", "Activation"]
@@ -172,6 +173,10 @@ class RNN(struct.PyTreeNode):
         from succinct.models.render import describe_rnn
 
         return describe_rnn(self)
+
+    def size_report(self) -> SizeReport:
+        """Counted sizes (:func:`succinct.sizes.rnn_report`)."""
+        return rnn_report(self)
 
 
 def _cell(spec: RNNSpec, params: dict, h: jax.Array, x: jax.Array) -> jax.Array:

@@ -63,6 +63,7 @@ import numpy as np
 from flax import struct
 
 from succinct.coords import Matrix, Space
+from succinct.sizes import SizeReport, uhat_report
 from succinct.words import Alphabet, SuccinctError, check_batch, encode
 
 __all__ = [
@@ -428,6 +429,10 @@ class UHAT(struct.PyTreeNode):
         from succinct.models.render import describe_uhat
 
         return describe_uhat(self)
+
+    def size_report(self) -> SizeReport:
+        """Counted sizes (:func:`succinct.sizes.uhat_report`)."""
+        return uhat_report(self)
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
