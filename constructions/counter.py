@@ -1,8 +1,9 @@
 """The counter families: E_N (the paper's Example 2) and DC_n (the doubly exponential counter).
 
-Both are written with the paper's gadgets (§4.1, Lemma 8's Gadgets A and B), every
-attention op strict-future and rightmost (▶_j [j < i, …]) and in Lemma 9's special form,
-so the Lemma 9 compiler turns them into UHATs of size poly(n).
+Both are written with the paper's gadgets (§4.1, Lemma 8's Gadgets A and B, shared with
+``tiling`` in :mod:`constructions.gadgets`), every attention op strict-future and
+rightmost (▶_j [j < i, …]) and in Lemma 9's special form, so the Lemma 9 compiler turns
+them into UHATs of size poly(n).
 
 E_N, the N-bit counter (``counter``, ``-p N=…``)
 ================================================
@@ -105,7 +106,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,7 +135,7 @@ from succinct.sizes import N as n_big
 from succinct.sizes import SizeReport, dfa_report
 from succinct.sizes import n as n_sym
 from succinct.verdicts import Comparison, Verdict
-from succinct.words import Alphabet, SuccinctError, check_lengths
+from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = [
     "COUNTER_ALPHABET", "DC_ALPHABET", "H",
@@ -170,6 +171,15 @@ class IdsPredicate:
         for row, n in enumerate(check_lengths(lengths)):
             out[row] = bool(self.fn(tokens[row, :n]))
         return out
+
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
+        tokens, lengths = encode(words, self.alphabet)
+        return self.accepts_batch(tokens, lengths)
+
+    def size_report(self) -> SizeReport:
+        """No size: a Python function (the family's report gives the word length)."""
+        return SizeReport("predicate", notes={"sizes": f"{self.name}: a Python function, "
+                                                        "no size"})
 
     def __str__(self) -> str:
         return f"{self.name} over {{{', '.join(self.alphabet)}}}"

@@ -165,14 +165,6 @@ class SizeReport:
             if getattr(self, size) is not None and size not in self.measures:
                 raise ValueError(f"{self.kind}: size {size} names no measure")
 
-    @property
-    def total(self) -> Size:
-        """The sum of the components."""
-        out = Size(0, 0, 0)
-        for s in self.components.values():
-            out = out + s
-        return out
-
     def with_(self, **changes: Any) -> SizeReport:
         """A copy with some fields replaced; mappings (formulas, notes, …) are merged
         into the old ones."""
