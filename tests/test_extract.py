@@ -143,5 +143,5 @@ def test_extraction_reproduces_dyck_sizes(k, depth):
     """Dyck-(k, D) on non-empty words: one state per stack of height ≤ D (Σ_h k^h), a sink,
     and a start state that rejects ε."""
     dfa_model, _ = family_model("dyck", "dfa", k=k, D=depth)
-    auto = extract_rnn(dfa_to_rnn(dfa_model.dfa))
+    auto = extract_rnn(dfa_to_rnn(dfa_model))
     assert auto.minimal.n_states == sum(k**h for h in range(depth + 1)) + 2
