@@ -1,8 +1,9 @@
 """The counter families: E_N (the paper's Example 2) and DC_n (the doubly exponential counter).
 
-Both are written with the paper's gadgets (§4.1, Lemma 8's Gadgets A and B), every
-attention op strict-future and rightmost (▶_j [j < i, …]) and in Lemma 9's special form,
-so the Lemma 9 compiler turns them into UHATs of size poly(n).
+Both are written with the paper's gadgets (§4.1, Lemma 8's Gadgets A and B, shared with
+``tiling`` in :mod:`constructions.gadgets`), every attention op strict-future and
+rightmost (▶_j [j < i, …]) and in Lemma 9's special form, so the Lemma 9 compiler turns
+them into UHATs of size poly(n).
 
 E_N, the N-bit counter (``counter``, ``-p N=…``)
 ================================================
@@ -105,24 +106,36 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from constructions.gadgets import (
+    K_OP,
+    address,
+    attn_shape,
+    circuit_shapes,
+    ffn_shape,
+    gadget_a,
+    gadget_a_shapes,
+    gadget_b,
+    plus_one,
+)
 from succinct.automata.dfa import DFA
-from succinct.compiler.brasp_to_uhat import compile_program
-from succinct.compiler.dfa_to_rnn import DFARecognizer, dfa_to_rnn
+from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
+from succinct.compiler.costs import compiled_report
+from succinct.compiler.dfa_to_rnn import dfa_to_rnn
 from succinct.models.rnn import RNN, RNNBuilder
-from succinct.programs.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
+from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of, any_of
 from succinct.registry import Family, Param, register
 from succinct.sizes import N as n_big
-from succinct.sizes import model_report
+from succinct.sizes import SizeReport, dfa_report
 from succinct.sizes import n as n_sym
 from succinct.verdicts import Comparison, Verdict
-from succinct.words import Alphabet, SuccinctError, check_lengths
+from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = [
     "COUNTER_ALPHABET", "DC_ALPHABET", "H",
@@ -158,6 +171,15 @@ class IdsPredicate:
         for row, n in enumerate(check_lengths(lengths)):
             out[row] = bool(self.fn(tokens[row, :n]))
         return out
+
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
+        tokens, lengths = encode(words, self.alphabet)
+        return self.accepts_batch(tokens, lengths)
+
+    def size_report(self) -> SizeReport:
+        """No size: a Python function (the family's report gives the word length)."""
+        return SizeReport("predicate", notes={"sizes": f"{self.name}: a Python function, "
+                                                        "no size"})
 
     def __str__(self) -> str:
         return f"{self.name} over {{{', '.join(self.alphabet)}}}"
@@ -271,55 +293,17 @@ def dc_reference(n: int) -> IdsPredicate:
 
 
 # ====================================================================== B-RASP programs
-def _gadget_a(p: ProgramBuilder, tiles: tuple[str, ...], bits: int) -> Ref:
-    """Lemma 8's Gadget A: ``A(i)`` iff ``a_1 … a_i`` is a prefix-wise well-shaped word of
-    ``({0,1}^bits T #)^*`` (every # after a tile, every tile after ``bits`` bits that
-    follow a # or the start)."""
-    qbit = p.Q("0") | p.Q("1")
-    qtile = any_of([p.Q(t) for t in tiles])
-    prev = {"mask": "future", "tie": "right", "score": TRUE}
-    a_t = p.attend("A_T", **prev, value=qtile.j, default=FALSE)
-    a_bit = [p.attend("A_bit_1", **prev, value=qbit.j, default=FALSE)]
-    for k in range(2, bits + 1):
-        a_bit.append(p.attend(f"A_bit_{k}", **prev, value=a_bit[-1].j, default=FALSE))
-    a_hash = [p.attend("A_hash_1", **prev, value=p.Q("#").j, default=TRUE)]
-    for k in range(2, bits + 2):
-        a_hash.append(p.attend(f"A_hash_{k}", **prev, value=a_hash[-1].j, default=TRUE))
-    enc = p.local("A_enc", p.Q("#").implies(a_t)
-                  & qtile.implies(all_of([*a_bit, a_hash[-1]])))
-    return p.attend("A", mask="future", tie="right", score=~enc.j, value=FALSE, default=enc)
-
-
-def _address(p: ProgramBuilder, bits: int) -> list[Ref]:
-    """``B_1 … B_bits``: ``B_k(i)`` is the k-th most recent bit before ``i``."""
-    qbit = p.Q("0") | p.Q("1")
-    out = [p.attend("B_1", mask="future", tie="right", score=qbit.j, value=p.Q("1").j,
-                    default=FALSE)]
-    for k in range(2, bits + 1):
-        out.append(p.attend(f"B_{k}", mask="future", tie="right", score=qbit.j,
-                            value=out[-1].j, default=FALSE))
-    return out
-
-
-def _plus_one(b: list[Ref]) -> Expr:
-    """Address at ``i`` = address at ``j`` + 1 (``b[0]`` the LSB)."""
-    terms = []
-    for k in range(len(b)):
-        terms.append(all_of([~b[r] & b[r].j for r in range(k)] + [b[k] & ~b[k].j]
-                            + [b[r].iff(b[r].j) for r in range(k + 1, len(b))]))
-    return any_of(terms)
-
-
+@functools.cache  # built once for the sizes and the models
 def counter_program(N: int) -> Program:  # noqa: N803
     """The B-RASP program of E_N (module docstring): ``3N + 17`` predicates."""
     p = ProgramBuilder(COUNTER_ALPHABET)
     q_hash = p.Q("#")
     tile = any_of([p.Q(t) for t in TILES])
-    a = _gadget_a(p, TILES, N)
-    b = _address(p, N)
+    a = gadget_a(p, TILES, N)
+    b = address(p, N)
     first = p.local("First", all_of([~x for x in b]))
     last = p.local("Last", all_of(b))
-    inc = p.attend("B_inc", mask="future", tie="right", score=q_hash.j, value=_plus_one(b),
+    inc = p.attend("B_inc", mask="future", tie="right", score=q_hash.j, value=plus_one(b),
                    default=first)
     bb = p.attend("B", mask="future", tie="right", score=(q_hash & ~inc).j, value=FALSE,
                   default=inc)
@@ -331,18 +315,15 @@ def counter_program(N: int) -> Program:  # noqa: N803
     return p.build(y)
 
 
+@functools.cache  # built once for the sizes and the models
 def dc_program(n: int) -> Program:
     """The B-RASP program of DC_n (module docstring): ``3n + 25`` predicates."""
     p = ProgramBuilder(DC_ALPHABET)
     q_hash = p.Q("#")
     fut = {"mask": "future", "tie": "right"}
-    a = _gadget_a(p, ("a", "b"), n)
-    b = _address(p, n)
-    inc = p.attend("B_inc", **fut, score=q_hash.j, value=_plus_one(b), default=FALSE)
-    wrap = p.attend("B_wrap", **fut, score=q_hash.j, value=all_of([~x & x.j for x in b]),
-                    default=all_of([~x for x in b]))
-    bb = p.attend("B", **fut, score=(q_hash & ~wrap & ~inc).j, value=FALSE,
-                  default=wrap | inc)
+    a = gadget_a(p, ("a", "b"), n)
+    b = address(p, n)
+    bb = gadget_b(p, b)
     first = p.local("First", all_of([~x for x in b]))
     last = p.local("Last", all_of(b))
     x = p.attend("X", **fut, score=(p.Q("a") | p.Q("b")).j, value=p.Q("b").j, default=FALSE)
@@ -363,6 +344,7 @@ def dc_program(n: int) -> Program:
 
 
 # ====================================================================== automata
+@functools.cache  # built once for the sizes and the models
 def counter_dfa(N: int) -> DFA:  # noqa: N803
     """The minimal DFA of E_N, by minimizing a DFA read off the definition.
 
@@ -398,6 +380,7 @@ def counter_dfa(N: int) -> DFA:  # noqa: N803
     return DFA(a.symbols, delta, sid(0, None), accepting).minimize()
 
 
+@functools.cache  # built once for the sizes and the models
 def dc_dfa(n: int) -> DFA:
     """The minimal DFA of DC_n = {w_n}: the chain of w_n's prefixes plus a dead state,
     minimized (``|w_n| + 2`` states; refused for n > 3, where that is 6 291 458+)."""
@@ -430,6 +413,7 @@ def dc_rnn_units(n: int) -> int:
 ERROR_UNITS = ("bad_addr", "bad_content", "bad_hash", "bad_first", "overflow")
 
 
+@functools.cache  # built once for the sizes and the models
 def dc_rnn(n: int) -> RNN:
     """The single-layer 1-bit step RNN of DC_n (module docstring, "RNNs")."""
     ring = ring_length(n)
@@ -498,6 +482,7 @@ def dc_rnn(n: int) -> RNN:
 
 
 # ====================================================================== models
+@functools.cache  # built once for the sizes and the models
 def _counter_rnn(N: int) -> RNN:  # noqa: N803
     if N > MAX_COUNTER_RNN:
         raise SuccinctError(
@@ -517,52 +502,6 @@ def _params_big_n(p: Mapping[str, Any]) -> int:
 
 
 # ====================================================================== size formulas
-# Parameter counts of the two layer kinds of :mod:`succinct.models.uhat` (as in succinct.sizes):
-# attention R → S with score width Q: A_w, A_b, B_w, B_b, C_v, C_a, C_b; FFN R → S with H
-# hidden units: W_1, b_1, W_2, W_r, b_2.
-def _attn(r: Any, q: Any, s: Any) -> tuple[str, Any, Any, Any]:
-    return ("attn", 2 * q * r + 2 * q + 2 * s * r + s, r, s)
-
-
-def _ffn(r: Any, h: Any, s: Any) -> tuple[str, Any, Any, Any]:
-    return ("ffn", h * r + h + s * h + s * r + s, r, s)
-
-
-_k = sp.Symbol("k", positive=True, integer=True)
-
-
-def _gadget_a_shapes(r0: Any, tiles: int, bits: Any) -> list[tuple[Any, Any, Any, Any]]:
-    """Compiled layers of Gadget A, as ``(R at the op, k-range or None, shapes(R))``.
-
-    Each attention op compiles to [materialize a compound score S (one FFN per circuit
-    level)], one attention layer (query width 2|K| + 1; appends the copied predicates
-    ``a.x`` and, when S alone cannot tell a real position from the zero vector, ``vis``),
-    then one FFN per level of the circuit of ``(R ∧ V) ∨ (¬R ∧ D)``, the last one
-    dropping the scratch (width back to R + 1). A_T (value ⋁_t Q_t(j), default 0) has
-    the circuit ``vis ∧ ¬NOR(a.Q_t)``: 2 levels; A_bit_k (k ≥ 2): ``vis ∧ a.x``, 1 level;
-    A_hash_k (default 1): ``(vis ∧ a.x) ∨ ¬vis``, 2 levels; A_enc: 3 gates (¬Q_# ∨ A_T,
-    ⋀_t ¬Q_t, the big AND), then their OR, then the root AND; A: ``(¬vis ∨ a.A_enc) ∧
-    A_enc``, 2 levels.
-    """
-    return [
-        (r0, None, lambda r: [_attn(r, 1, r + tiles + 1), _ffn(r + tiles + 1, 1, r + tiles + 2),
-                              _ffn(r + tiles + 2, 1, r + 1)]),
-        (r0 + 1, None, lambda r: [_attn(r, 1, r + 3), _ffn(r + 3, 1, r + 4),
-                                  _ffn(r + 4, 1, r + 1)]),
-        (r0 + _k, (2, bits), lambda r: [_attn(r, 1, r + 2), _ffn(r + 2, 1, r + 1)]),
-        (r0 + bits + _k, (1, bits + 1), lambda r: [_attn(r, 1, r + 2), _ffn(r + 2, 1, r + 3),
-                                                   _ffn(r + 3, 1, r + 1)]),
-        (r0 + 2 * bits + 2, None, lambda r: [_ffn(r, 3, r + 3), _ffn(r + 3, 1, r + 4),
-                                             _ffn(r + 4, 1, r + 1)]),
-        (r0 + 2 * bits + 3, None, lambda r: [_attn(r, 1, r + 2), _ffn(r + 2, 1, r + 3),
-                                             _ffn(r + 3, 1, r + 1)]),
-        # B_k: score Q_0 ∨ Q_1 (one OR, materialized), copies {B_{k−1} or Q_1, S},
-        # circuit a.S ∧ a.x.
-        (r0 + 2 * bits + 3 + _k, (1, bits), lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 3),
-                                                        _ffn(r + 3, 1, r + 1)]),
-    ]
-
-
 def _plus_one_levels(bits: Any, one_bit: bool) -> list[Any]:
     """Gates per circuit level of ``a.Q_# ∧ B_{+1}`` (n ≥ 2): level 1 the 2(n−1) ANDs of
     the equivalences B_r ↔ a.B_r (r ≥ 2) and the term T_n, level 2 their n − 1 ORs,
@@ -571,70 +510,60 @@ def _plus_one_levels(bits: Any, one_bit: bool) -> list[Any]:
     return [1] if one_bit else [2 * bits - 1, bits - 1, bits - 1, 1, 1]
 
 
-def _circuit(r: Any, start: Any, levels: list[Any]) -> list[tuple[str, Any, Any, Any]]:
-    """FFN blocks of a circuit with ``levels[ℓ]`` gates at level ℓ, starting at width
-    ``start``; the last block drops the scratch and leaves width ``r + 1``."""
-    out, width = [], start
-    for g in levels[:-1]:
-        out.append(_ffn(width, g, width + g))
-        width = width + g
-    out.append(_ffn(width, levels[-1], r + 1))
-    return out
-
-
 def _dc_shapes(one_bit: bool) -> list[tuple[Any, Any, Any]]:
     rb = 3 * n_sym + 9  # R after Gadgets A and the B_k: 5 + (2n + 4) + n
     nn = n_sym
-    conj = (lambda r: [_ffn(r, 0, r + 1)]) if one_bit else (lambda r: [_ffn(r, 1, r + 1)])
+    conj = (lambda r: [ffn_shape(r, 0, r + 1)]) if one_bit else (lambda r: [ffn_shape(r, 1, r + 1)])
     vertical = [2 * nn, nn, 1]  # the 2n ANDs and n ORs of the n equivalences, the root AND
-    return _gadget_a_shapes(5, 2, nn) + [
-        (rb, None, lambda r: [_attn(r, 1, r + nn + 1)]
-         + _circuit(r, r + nn + 1, _plus_one_levels(nn, one_bit))),            # B_inc
-        (rb + 1, None, lambda r: [_attn(r, 1, r + nn + 1)]
-         + _circuit(r, r + nn + 1, [2, 1])),                                    # B_wrap
-        (rb + 2, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 2)]
-         + _circuit(r, r + 2, [1, 1])),                                         # B
+    return gadget_a_shapes(5, 2, nn) + [
+        (rb, None, lambda r: [attn_shape(r, 1, r + nn + 1)]
+         + circuit_shapes(r, r + nn + 1, _plus_one_levels(nn, one_bit))),            # B_inc
+        (rb + 1, None, lambda r: [attn_shape(r, 1, r + nn + 1)]
+         + circuit_shapes(r, r + nn + 1, [2, 1])),                                    # B_wrap
+        (rb + 2, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 2)]
+         + circuit_shapes(r, r + 2, [1, 1])),                                         # B
         (rb + 3, None, conj),                                                   # First
         (rb + 4, None, conj),                                                   # Last
-        (rb + 5, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 3),
-                                  _ffn(r + 3, 1, r + 1)]),                      # X
-        (rb + 6, None, lambda r: [_ffn(r, 1, r + 1), _ffn(r + 1, 1, r + 2),
-                                  _attn(r + 2, 1, r + 5), _ffn(r + 5, 1, r + 1)]),  # W
-        (rb + 7, None, lambda r: _circuit(r, r, [1, 1])),                       # Pref
-        (rb + 8, None, lambda r: [_attn(r, 1, r + 2)] + _circuit(r, r + 2, [1, 1])),  # HP
-        (rb + 9, None, lambda r: [_ffn(r, 1, r + 1)]),                          # K
-        (rb + 10, None, lambda r: [_attn(r, 2 * nn + 1, r + nn + 2)]
-         + _circuit(r, r + nn + 2, vertical)),                                  # PrevX
-        (rb + 11, None, lambda r: [_attn(r, 2 * nn + 1, r + nn + 2)]
-         + _circuit(r, r + nn + 2, vertical)),                                  # Carry
-        (rb + 12, None, lambda r: [_attn(r, 2 * nn + 1, r + nn + 1)]
-         + _circuit(r, r + nn + 1, vertical)),                                  # HasAbove
-        (rb + 13, None, lambda r: _circuit(r, r, [6, 2, 2, 1, 1, 1, 1, 1])),    # Loc
-        (rb + 14, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 2),
-                                   _ffn(r + 2, 1, r + 1)]),                     # G
-        (rb + 15, None, lambda r: [_ffn(r, 1, r + 1)]),                         # Y
+        (rb + 5, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 3),
+                                  ffn_shape(r + 3, 1, r + 1)]),                      # X
+        (rb + 6, None, lambda r: [ffn_shape(r, 1, r + 1), ffn_shape(r + 1, 1, r + 2),
+                                  attn_shape(r + 2, 1, r + 5), ffn_shape(r + 5, 1, r + 1)]),  # W
+        (rb + 7, None, lambda r: circuit_shapes(r, r, [1, 1])),                       # Pref
+        (rb + 8, None, lambda r: [attn_shape(r, 1, r + 2)]
+         + circuit_shapes(r, r + 2, [1, 1])),                                   # HP
+        (rb + 9, None, lambda r: [ffn_shape(r, 1, r + 1)]),                          # K
+        (rb + 10, None, lambda r: [attn_shape(r, 2 * nn + 1, r + nn + 2)]
+         + circuit_shapes(r, r + nn + 2, vertical)),                                  # PrevX
+        (rb + 11, None, lambda r: [attn_shape(r, 2 * nn + 1, r + nn + 2)]
+         + circuit_shapes(r, r + nn + 2, vertical)),                                  # Carry
+        (rb + 12, None, lambda r: [attn_shape(r, 2 * nn + 1, r + nn + 1)]
+         + circuit_shapes(r, r + nn + 1, vertical)),                                  # HasAbove
+        (rb + 13, None, lambda r: circuit_shapes(r, r, [6, 2, 2, 1, 1, 1, 1, 1])),    # Loc
+        (rb + 14, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 2),
+                                   ffn_shape(r + 2, 1, r + 1)]),                     # G
+        (rb + 15, None, lambda r: [ffn_shape(r, 1, r + 1)]),                         # Y
     ]
 
 
 def _counter_shapes(one_bit: bool) -> list[tuple[Any, Any, Any]]:
     rb = 3 * n_big + 10  # R after Gadget A and the B_k: 6 + (2N + 4) + N
     nn = n_big
-    conj = (lambda r: [_ffn(r, 0, r + 1)]) if one_bit else (lambda r: [_ffn(r, 1, r + 1)])
+    conj = (lambda r: [ffn_shape(r, 0, r + 1)]) if one_bit else (lambda r: [ffn_shape(r, 1, r + 1)])
     # B_inc's default First adds the gate ¬a.Q_# ∧ First at level 1 and a root OR.
     inc = [2, 1] if one_bit else [2 * nn, nn - 1, nn - 1, 1, 1, 1]
-    return _gadget_a_shapes(6, 3, nn) + [
+    return gadget_a_shapes(6, 3, nn) + [
         (rb, None, conj),                                                       # First
         (rb + 1, None, conj),                                                   # Last
-        (rb + 2, None, lambda r: [_attn(r, 1, r + nn + 1)]
-         + _circuit(r, r + nn + 1, inc)),                                       # B_inc
-        (rb + 3, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 2),
-                                  _ffn(r + 2, 1, r + 1)]),                      # B
-        (rb + 4, None, lambda r: [_ffn(r, 1, r + 1), _attn(r + 1, 1, r + 5)]
-         + _circuit(r, r + 5, [4, 1, 1, 1])),                                   # M_left
-        (rb + 5, None, lambda r: [_ffn(r, 1, r + 1), _ffn(r + 1, 1, r + 2),
-                                  _attn(r + 2, 1, r + 3)]
-         + _circuit(r, r + 3, [1, 1, 1])),                                      # M
-        (rb + 6, None, lambda r: [_ffn(r, 1, r + 1)]),                          # Y
+        (rb + 2, None, lambda r: [attn_shape(r, 1, r + nn + 1)]
+         + circuit_shapes(r, r + nn + 1, inc)),                                       # B_inc
+        (rb + 3, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 2),
+                                  ffn_shape(r + 2, 1, r + 1)]),                      # B
+        (rb + 4, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 5)]
+         + circuit_shapes(r, r + 5, [4, 1, 1, 1])),                                   # M_left
+        (rb + 5, None, lambda r: [ffn_shape(r, 1, r + 1), ffn_shape(r + 1, 1, r + 2),
+                                  attn_shape(r + 2, 1, r + 3)]
+         + circuit_shapes(r, r + 3, [1, 1, 1])),                                      # M
+        (rb + 6, None, lambda r: [ffn_shape(r, 1, r + 1)]),                          # Y
     ]
 
 
@@ -652,8 +581,8 @@ def _sum_shapes(shapes: list[tuple[Any, Any, Any]], n_symbols: int,
             params += op_params
         else:
             lo, hi = krange
-            layers += sp.summation(op_layers, (_k, lo, hi))
-            params += sp.summation(op_params, (_k, lo, hi))
+            layers += sp.summation(op_layers, (K_OP, lo, hi))
+            params += sp.summation(op_params, (K_OP, lo, hi))
     return sp.expand(layers), sp.expand(params)
 
 
@@ -738,87 +667,78 @@ def _lower_bound_kd(word_length: int) -> int:
     return (word_length + 1).bit_length()
 
 
-def _formula_report(formulas: Mapping[str, Any], names: list[str], var: sp.Symbol,
-                    value: int) -> dict[str, Any]:
-    return {"formulas": {k: str(formulas[k]) for k in names},
-            "formula_values": {k: int(sp.Integer(formulas[k].subs(var, value))) for k in names}}
+def _closed(formulas: Mapping[str, Any], names: list[str], var: sp.Symbol,
+            value: int) -> dict[str, Any]:
+    """The closed forms ``names`` and their values at ``var = value``, for
+    :meth:`succinct.sizes.SizeReport.with_`."""
+    return {"formulas": {k: formulas[k] for k in names},
+            "formula_values": {k: int(sp.Integer(formulas[k].subs(var, value)))
+                               for k in names}}
 
 
 def _uhat_report(program: Program, mode: str, formulas: Mapping[str, Any], var: sp.Symbol,
-                 value: int) -> dict[str, Any]:
-    compiled = compile_program(program, mode)
-    out = model_report(compiled.model, compiled)
-    if mode == "ffn":
-        closed = _formula_report(formulas, ["uhat_layers", "uhat_width", "uhat_params"], var,
-                                 value)
-        out["formulas"]["closed form (ffn mode)"] = closed["formulas"]
-        out["formula_values"] = closed["formula_values"]
-    return out
+                 value: int) -> SizeReport:
+    rep = compiled_report(_compiled(program, mode))
+    if mode != "ffn":
+        return rep
+    closed = _closed(formulas, ["uhat_layers", "uhat_width", "uhat_params"], var, value)
+    return rep.with_(formulas={"closed form (ffn mode)": closed["formulas"]},
+                     formula_values=closed["formula_values"])
 
 
-def _brasp_report(program: Program, formulas: Mapping[str, Any], var: sp.Symbol,
-                  value: int) -> dict[str, Any]:
-    names = ["brasp_predicates", "brasp_attention_ops", "brasp_local_ops",
-             "brasp_attention_depth"]
-    return {"kind": "brasp", "params": len(program.ops), "layers": program.attention_depth(),
-            "width": len(program.ops), "bits": program.bits(),
-            "predicates": len(program.ops), "attention_ops": len(program.attention_ops),
-            "description_size": program.description_size(),
-            **_formula_report(formulas, names, var, value)}
+BRASP_NAMES = ["brasp_predicates", "brasp_attention_ops", "brasp_local_ops",
+               "brasp_attention_depth"]
 
 
-def _rnn_report(model: RNN | None, formulas: Mapping[str, Any], names: list[str],
-                var: sp.Symbol, value: int, why: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = model_report(model) if model is not None else \
-        {"kind": "rnn", "not_built": why}
-    closed = _formula_report(formulas, names, var, value)
-    out["formulas"] = {**out.get("formulas", {}), **closed["formulas"]}
-    out["formula_values"] = closed["formula_values"]
-    return out
-
-
-def dc_sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def dc_sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
     """Sizes of every model of DC_n: counted where built, and the closed forms in n."""
     nn = _params_n(p)
     f = dc_formulas()
     length = dc_length(nn)
     lower = _lower_bound_kd(length)
     units = dc_rnn_units(nn)
-    report = {
-        "reference": {"kind": "language", "word_length": length,
-                      **_formula_report(f, ["word_length"], n_sym, nn)},
-        "brasp": _brasp_report(dc_program(nn), f, n_sym, nn),
+    rnn_names = ["rnn_ring", "rnn_units", "rnn_kD", "rnn_params", "rnn_bits",
+                 "rnn_kD_lower_bound", "rnn_kD_minus_lower_bound"]
+    return {
+        "reference": SizeReport("language", extra={"word_length": length},
+                                **_closed(f, ["word_length"], n_sym, nn)),
+        "brasp": dc_program(nn).size_report().with_(**_closed(f, BRASP_NAMES, n_sym, nn)),
         "uhat": _uhat_report(dc_program(nn), p["mode"], f, n_sym, nn),
-        "rnn": {**_rnn_report(dc_rnn(nn), f, ["rnn_ring", "rnn_units", "rnn_kD", "rnn_params",
-                                                "rnn_bits", "rnn_kD_lower_bound",
-                                                "rnn_kD_minus_lower_bound"], n_sym, nn),
-                "kD": units, "kD_lower_bound": lower, "kD_minus_lower_bound": units - lower},
-        "dfa": {"kind": "dfa", "dfa_states": length + 2, "nfa_states": length + 1,
-                "minimized_states": dc_dfa(nn).n_states if nn <= MAX_DC_DFA else None,
-                **_formula_report(f, ["dfa_states", "nfa_states"], n_sym, nn)},
+        "rnn": dc_rnn(nn).size_report().with_(
+            **_closed(f, rnn_names, n_sym, nn),
+            extra={"kD_lower_bound": lower, "kD_minus_lower_bound": units - lower}),
+        # the states by the formula (the DFA is built for n ≤ MAX_DC_DFA only)
+        "dfa": dfa_report(length + 2, len(DC_ALPHABET)).with_(
+            **_closed(f, ["dfa_states", "nfa_states"], n_sym, nn),
+            extra={"nfa_states": length + 1,
+                   "minimized_states": dc_dfa(nn).n_states if nn <= MAX_DC_DFA else None}),
     }
-    return report
 
 
-def counter_sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def counter_sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
     """Sizes of every model of E_N: counted where built, and the closed forms in N."""
     nn = _params_big_n(p)
     f = counter_formulas()
-    rnn_names = ["rnn_units", "rnn_kD", "rnn_params", "rnn_bits"]
+    closed_rnn = _closed(f, ["rnn_units", "rnn_kD", "rnn_params", "rnn_bits"], n_big, nn)
     try:
-        rnn, why = _counter_rnn(nn), ""
+        rnn = _counter_rnn(nn).size_report().with_(**closed_rnn)
     except SuccinctError as e:
-        rnn, why = None, str(e)
+        rnn = SizeReport("rnn", extra={"not_built": str(e)}, **closed_rnn)
     return {
-        "reference": {"kind": "language", "word_length": counter_length(nn),
-                      "members": 2 ** (2 ** (nn - 1) + 1),
-                      **_formula_report(f, ["word_length", "members"], n_big, nn)},
-        "brasp": _brasp_report(counter_program(nn), f, n_big, nn),
+        "reference": SizeReport("language", extra={"word_length": counter_length(nn),
+                                                   "members": 2 ** (2 ** (nn - 1) + 1)},
+                                **_closed(f, ["word_length", "members"], n_big, nn)),
+        "brasp": counter_program(nn).size_report().with_(
+            **_closed(f, BRASP_NAMES, n_big, nn)),
         "uhat": _uhat_report(counter_program(nn), p["mode"], f, n_big, nn),
-        "rnn": _rnn_report(rnn, f, rnn_names, n_big, nn, why),
-        "dfa": {"kind": "dfa", "dfa_states": counter_dfa(nn).n_states,
-                **_formula_report(f, ["dfa_states"], n_big, nn)},
+        "rnn": rnn,
+        "dfa": counter_dfa(nn).size_report().with_(**_closed(f, ["dfa_states"], n_big, nn)),
     }
+
+
+@functools.cache
+def _compiled(program: Program, mode: str) -> CompiledProgram:
+    return compile_program(program, mode)
 
 
 # ====================================================================== registration
@@ -857,9 +777,9 @@ register(Family(
     models={
         "reference": lambda p: counter_reference(_params_big_n(p)),
         "brasp": lambda p: counter_program(_params_big_n(p)),
-        "uhat": lambda p: compile_program(counter_program(_params_big_n(p)), p["mode"]).model,
+        "uhat": lambda p: _compiled(counter_program(_params_big_n(p)), p["mode"]).model,
         "rnn": lambda p: _counter_rnn(_params_big_n(p)),
-        "dfa": lambda p: DFARecognizer(counter_dfa(_params_big_n(p))),
+        "dfa": lambda p: counter_dfa(_params_big_n(p)),
     },
     members=lambda p: counter_members(_params_big_n(p)),
     sizes=counter_sizes,
@@ -878,9 +798,9 @@ register(Family(
     models={
         "reference": lambda p: dc_reference(_params_n(p)),
         "brasp": lambda p: dc_program(_params_n(p)),
-        "uhat": lambda p: compile_program(dc_program(_params_n(p)), p["mode"]).model,
+        "uhat": lambda p: _compiled(dc_program(_params_n(p)), p["mode"]).model,
         "rnn": lambda p: dc_rnn(_params_n(p)),
-        "dfa": lambda p: DFARecognizer(dc_dfa(_params_n(p))),
+        "dfa": lambda p: dc_dfa(_params_n(p)),
     },
     members=lambda p: iter([dc_word(_params_n(p))]),
     sizes=dc_sizes,

@@ -56,7 +56,7 @@ Models (research notes §8.1):
   has one more state, a non-accepting copy of the start.)
 
 Size formulas (sympy, in k and D with ``b = ⌈log₂ k⌉``) come from the compiled program's
-per-op costs (:func:`succinct.sizes.compiled_op_formulas`) summed over the ops; the tests
+per-op costs (:func:`succinct.compiler.costs.compiled_op_formulas`) summed over the ops; the tests
 check them against the counted arrays. Hypothesis strategies for members and near-miss
 non-members are :func:`members` and :func:`near_misses`.
 """
@@ -72,12 +72,12 @@ from hypothesis import strategies as st
 
 from succinct.automata.dfa import DFA
 from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
-from succinct.compiler.dfa_to_rnn import DFARecognizer
+from succinct.compiler.costs import compiled_report
 from succinct.models.rnn import RNN, RNNBuilder
 from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of, any_of
 from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
-from succinct.sizes import D, R, k, model_report
+from succinct.sizes import D, R, SizeReport, dfa_report, k
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
@@ -153,6 +153,7 @@ def is_member(word: tuple[str, ...] | list[str], n_types: int, depth: int) -> bo
 
 
 # ====================================================================== UHAT
+@cache  # built once for the sizes and the models
 def program(n_types: int, depth: int) -> Program:
     """The cancellation-rounds B-RASP program (2D + 1 attention ops)."""
     op, cl = brackets(n_types)
@@ -177,6 +178,7 @@ def program(n_types: int, depth: int) -> Program:
     return p.build(z)
 
 
+@cache  # built once for the sizes and the models
 def compiled(n_types: int, depth: int) -> CompiledProgram:
     """The program compiled to a UHAT (FFN lowering of the Boolean parts).
 
@@ -206,6 +208,7 @@ def _enc(n_types: int, t: int) -> dict[str, int]:
     return code | {f"one{r}": 1 for r in range(b - 1)}
 
 
+@cache  # built once for the sizes and the models
 def hewitt_rnn(n_types: int, depth: int) -> RNN:
     """Hewitt et al.'s stack RNN with latching violation units (see the module docstring)."""
     op, cl = brackets(n_types)
@@ -267,6 +270,7 @@ def hewitt_rnn(n_types: int, depth: int) -> RNN:
 
 
 # ====================================================================== DFA
+@cache  # built once for the sizes and the models
 def minimal_dfa(n_types: int, depth: int) -> DFA:
     """The reference's own automaton, minimized: BFS over the stacks that
     :func:`stack_step` reaches from the empty one (and its dead state ``None``)."""
@@ -472,29 +476,20 @@ def _members(p: Mapping[str, Any]) -> Iterator[str]:
             yield a.to_word([a.index(op[t])] * d + [a.index(cl[t])] * d)
 
 
-def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Counted sizes of the UHAT and RNN (with their formulas) and the DFA's state count."""
+def sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
+    """Counted sizes of the UHAT and RNN (with their formulas) and the DFA's state count
+    (by the formula: the DFA is built only up to :data:`MAX_DFA_STATES` states)."""
     nt, depth = p["k"], p["D"]
     comp = compiled(nt, depth)
-    uhat = model_report(comp.model, comp)
-    uhat["formulas"]["closed form in k, D"] = {
-        key: str(f) for key, f in uhat_formulas().items()}
-    uhat["attention_ops"] = len(comp.program.attention_ops)
-    rnn = model_report(hewitt_rnn(nt, depth))
-    rnn["formulas"]["units"] = str(rnn_units_formula())
-    rnn["formulas"]["params"] = str(rnn_params_formula())
-    rnn["activation"] = f"sigmoid(β·z), β = {BETA:g}"
-    n_states = dfa_states_value(nt, depth)
-    return {
-        "uhat": uhat,
-        "rnn": rnn,
-        "dfa": {"kind": "dfa", "dfa_states": n_states, "params": n_states * 2 * nt,
-                "layers": 1, "width": n_states,
-                "bits": n_states * 2 * nt * max(1, (n_states - 1).bit_length()),
-                "formulas": {"dfa_states": str(dfa_states_formula()),
-                             "params": "dfa_states · |Σ| (transition table)",
-                             "bits": "params · ⌈log2 dfa_states⌉"}},
-    }
+    uhat = compiled_report(comp).with_(
+        formulas={"closed form in k, D": uhat_formulas()},
+        extra={"attention_ops": len(comp.program.attention_ops)})
+    rnn = hewitt_rnn(nt, depth).size_report().with_(
+        formulas={"units": rnn_units_formula(), "params": rnn_params_formula()},
+        extra={"activation": f"sigmoid(β·z), β = {BETA:g}"})
+    dfa = dfa_report(dfa_states_value(nt, depth), 2 * nt).with_(
+        formulas={"dfa_states": dfa_states_formula()})
+    return {"uhat": uhat, "rnn": rnn, "dfa": dfa}
 
 
 def verdict() -> Verdict:
@@ -534,7 +529,7 @@ register(Family(
         "brasp": lambda p: program(p["k"], p["D"]),
         "uhat": lambda p: compiled(p["k"], p["D"]).model,
         "rnn": lambda p: hewitt_rnn(p["k"], p["D"]),
-        "dfa": lambda p: DFARecognizer(minimal_dfa(p["k"], p["D"])),
+        "dfa": lambda p: minimal_dfa(p["k"], p["D"]),
     },
     members=_members,
     sizes=sizes,

@@ -47,25 +47,26 @@ Models:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from succinct.models.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
+from succinct.models.positional import PositionalBuilder, PositionalUHAT
 from succinct.models.rnn import RNN, RNNBuilder
 from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
-from succinct.sizes import model_report
+from succinct.sizes import ATTN_PARAMS, FFN_PARAMS, H, Q, R, S, SizeReport
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["alphabet", "word_length", "threshold", "parse", "is_member", "transformer",
            "rnn", "transformer_formulas", "rnn_units_formula", "rnn_params_formula",
-           "sample_words", "verdict", "m_sym", "k_sym"]
+           "sample_words", "verdict", "m_sym"]
 
-m_sym, k_sym = sp.symbols("m k", positive=True, integer=True)
+m_sym = sp.Symbol("m", positive=True, integer=True)  # the table size
 PAD = "#"
 
 
@@ -107,6 +108,7 @@ def is_member(word: tuple[str, ...] | list[str], m: int, k: int) -> bool:
 
 
 # ====================================================================== transformer
+@functools.cache  # built once for the sizes and the models
 def transformer(m: int, k: int) -> PositionalUHAT:
     """Pointer doubling with positional encodings (see the module docstring)."""
     a = alphabet(m)
@@ -178,6 +180,7 @@ def transformer(m: int, k: int) -> PositionalUHAT:
 
 
 # ====================================================================== RNN
+@functools.cache  # built once for the sizes and the models
 def rnn(m: int, k: int) -> RNN:
     """The table-holding 1-bit step RNN (see the module docstring)."""
     a = alphabet(m)
@@ -245,10 +248,10 @@ def transformer_formulas(k: int) -> dict[str, sp.Expr]:
     m, t_len = m_sym, m_sym + 1 + 2 * k
 
     def ffn(h: int, r: int, s: int) -> int:
-        return h * r + h + s * h + s * r + s
+        return int(FFN_PARAMS.subs({H: h, R: r, S: s}))
 
     def attn(q: int, r: int, s: int) -> int:
-        return 2 * q * r + 2 * q + 2 * s * r + s
+        return int(ATTN_PARAMS.subs({Q: q, R: r, S: s}))
 
     body = ffn(5, 4, 8) + ffn(2, 8, 9) + attn(1, 9, 10) \
         + (levels - zeros) * attn(2, 10, 10) + zeros * (attn(2, 10, 11) + ffn(2, 11, 10)) \
@@ -295,19 +298,18 @@ def sample_words(m: int, k: int, count: int, rng: np.random.Generator) -> list[l
     return out
 
 
-def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Counted sizes of both models next to their formulas."""
+def sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
+    """Counted sizes of both models next to their formulas. The transformer (model
+    ``uhat``) is a positional UHAT: its report's kind says it is outside the paper's
+    model."""
     m, k = p["m"], p["k"]
-    tr = transformer(m, k)
-    rep = tr.size_report().as_dict()
-    rep["formulas"] = {key: str(f) for key, f in transformer_formulas(k).items()}
-    rep["body_params"] = int(transformer_formulas(k)["body_params"])
-    rep["note"] = OUTSIDE_PAPER
-    rn = model_report(rnn(m, k))
-    rn["formulas"]["units"] = str(rnn_units_formula(k))
-    rn["formulas"]["params"] = str(rnn_params_formula(k))
-    rep["word_length"] = word_length(m, k)
-    return {"uhat": rep, "rnn": rn}
+    f = transformer_formulas(k)
+    uhat = transformer(m, k).size_report().with_(
+        formulas=f, extra={"body_params": int(f["body_params"]),
+                           "word_length": word_length(m, k)})
+    rn = rnn(m, k).size_report().with_(formulas={"units": rnn_units_formula(k),
+                                                 "params": rnn_params_formula(k)})
+    return {"uhat": uhat, "rnn": rn}
 
 
 def verdict() -> Verdict:

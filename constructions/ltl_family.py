@@ -13,21 +13,21 @@ Example: the paper's Example 1, ``(ab)+``::
 
 Sizes: the formula's ``|φ|`` (nodes), the program's predicates and description size,
 and the compiled UHAT's counted sizes with the per-op formulas of
-:func:`succinct.sizes.compiled_op_formulas`.
+:func:`succinct.compiler.costs.compiled_op_formulas`.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
-from succinct.compiler.brasp_to_uhat import compile_program
-from succinct.programs.ltl import Binary, Language, Unary, parse, to_brasp
+from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
+from succinct.compiler.costs import compiled_report
+from succinct.programs.ltl import Language, parse, to_brasp
 from succinct.registry import Family, Param, register
-from succinct.sizes import model_report
+from succinct.sizes import SizeReport
 from succinct.words import Alphabet
-
-TEMPORAL = {"S", "U", "Y", "P", "H", "X", "F", "G"}
 
 
 def _alphabet(p: Mapping[str, Any]) -> Alphabet:
@@ -38,39 +38,20 @@ def _formula(p: Mapping[str, Any]):
     return parse(p["formula"], _alphabet(p))
 
 
-def _temporal_depth(f) -> int:
-    kids = [_temporal_depth(c) for c in f.children()]
-    here = 1 if isinstance(f, Unary | Binary) and f.op in TEMPORAL else 0
-    return here + max(kids, default=0)
+@functools.cache  # compiled once for the sizes and the models
+def _compiled(formula: str, alphabet: str, mode: str) -> CompiledProgram:
+    a = Alphabet.of(alphabet)
+    return compile_program(to_brasp(parse(formula, a), a), mode)
 
 
-def _compiled(p: Mapping[str, Any]):
-    return compile_program(to_brasp(_formula(p), _alphabet(p)), p["mode"])
-
-
-def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
     """Sizes of every model of ``L(φ)``."""
-    phi = _formula(p)
-    alphabet = _alphabet(p)
-    program = to_brasp(phi, alphabet)
-    compiled = compile_program(program, p["mode"])
-    code_bits = max(1, (len(alphabet) + 12).bit_length())
+    compiled = _compiled(p["formula"], p["alphabet"], p["mode"])
     return {
-        "reference": {
-            "kind": "ltl", "params": phi.size(), "layers": _temporal_depth(phi),
-            "width": len(phi.subformulas()), "bits": phi.size() * code_bits,
-            "formulas": {"params": "|φ| (syntax-tree nodes)",
-                         "layers": "temporal nesting depth",
-                         "bits": f"|φ|·⌈log2(|Σ| + 13)⌉ = |φ|·{code_bits}"},
-        },
-        "brasp": {
-            "kind": "brasp", "params": len(program.ops), "layers": program.attention_depth(),
-            "width": len(program.ops), "bits": program.bits(),
-            "attention_ops": len(program.attention_ops),
-            "formulas": {"params": "Π = |Σ| + (subformulas that are not atoms)",
-                         "bits": "(description size + Π)·⌈log2(Π + 8)⌉ + 3·(attention ops)"},
-        },
-        "uhat": model_report(compiled.model, compiled),
+        "reference": Language(_formula(p), _alphabet(p)).size_report(),
+        "brasp": compiled.program.size_report().with_(
+            notes={"params": "Π = |Σ| + (subformulas that are not atoms)"}),
+        "uhat": compiled_report(compiled),
     }
 
 
@@ -87,7 +68,7 @@ register(Family(
     models={
         "reference": lambda p: Language(_formula(p), _alphabet(p)),
         "brasp": lambda p: to_brasp(_formula(p), _alphabet(p)),
-        "uhat": lambda p: _compiled(p).model,
+        "uhat": lambda p: _compiled(p["formula"], p["alphabet"], p["mode"]).model,
     },
     # Y^n a: the (n+1)-th symbol from the end is a: |φ| = n + 1, DFA 2^(n+1) states.
     atlas=lambda full: [{"formula": "Y " * n + "a"} for n in range(9 if full else 5)],

@@ -97,7 +97,8 @@ D_right, Y``); predicates ``Π = 3N + 2K + 20``; attention depth ``N + 2`` (``B_
 chains ``N`` hops, then ``B_inc``, then ``B``). The largest formula is ``B_inc``'s value
 (``Θ(N²)`` nodes); ``E_left``/``E_down`` have ``O(K²)``. The compiled UHAT's sizes are
 counted on its arrays and recomputed from the compiler's per-op formulas
-(:func:`succinct.sizes.compiled_totals`); the tests check the two agree.
+(:func:`succinct.compiler.costs.compiled_totals`); the tests check the two agree.
+Gadgets A and B are the shared ones of :mod:`constructions.gadgets`.
 
 **Oracle.** :func:`solve` searches rows: a row is a horizontally valid sequence of
 ``2^N`` tiles (rules 3, 4); a breadth-first search from the bottom rows (rule 2, downs)
@@ -120,14 +121,15 @@ from typing import Any, Literal
 
 import sympy as sp
 
+from constructions.gadgets import address, gadget_a, gadget_b
 from succinct.automata.dfa import DFA, dfa_from_transition_function
 from succinct.compiler.brasp_to_uhat import CompiledProgram, Mode, compile_program
-from succinct.compiler.dfa_to_rnn import DFARecognizer
+from succinct.compiler.costs import compiled_report
 from succinct.programs.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
 from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
 from succinct.sizes import N as N_sym
-from succinct.sizes import model_report
+from succinct.sizes import SizeReport
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = [
@@ -509,14 +511,14 @@ def tiling_dfa(instance: Instance, max_states: int = 200_000) -> DFA:
 
 # ====================================================================== B-RASP
 def brasp_program(instance: Instance) -> Program:
-    """The Lemma 8 program of Gadgets A–E (module docstring), all ops strict-future and
-    rightmost, in Lemma 9's special form."""
+    """The Lemma 8 program of Gadgets A–E (module docstring; A and B are
+    :mod:`constructions.gadgets`), all ops strict-future and rightmost, in Lemma 9's
+    special form."""
     p = ProgramBuilder(instance.alphabet)
     n = instance.N
     tiles = instance.tiles
-    sep, q0, q1 = p.Q("#"), p.Q("0"), p.Q("1")
+    sep = p.Q("#")
     q = {t.name: p.Q(t.name) for t in tiles}
-    bit = q0 | q1
     any_tile = any_of(q.values())
 
     def attend(name: str, score: Expr | bool, value: Expr | bool, default: Expr | bool,
@@ -524,31 +526,12 @@ def brasp_program(instance: Instance) -> Program:
         return p.attend(name, mask="future", tie="right", score=score, value=value,
                         default=default, keys=keys)
 
-    # Gadget A: the shape ({0,1}^N T #)^*.
-    a_t = attend("A_T", TRUE, any_tile.j, FALSE)
-    a_bit = [attend("A_bit_1", TRUE, bit.j, FALSE)]
-    for k in range(2, n + 1):
-        a_bit.append(attend(f"A_bit_{k}", TRUE, a_bit[-1].j, FALSE))
-    a_hash = [attend("A_hash_1", TRUE, sep.j, TRUE)]
-    for k in range(2, n + 2):
-        a_hash.append(attend(f"A_hash_{k}", TRUE, a_hash[-1].j, TRUE))
-    a_enc = p.local("A_enc", sep.implies(a_t) & any_tile.implies(all_of(a_bit) & a_hash[-1]))
-    a_ok = attend("A", ~a_enc.j, FALSE, a_enc)
-
-    # Gadget B: the address counter (default of B is ∨, not the conversions' ∧).
-    b = [attend("B_1", bit.j, q1.j, FALSE)]
-    for k in range(2, n + 1):
-        b.append(attend(f"B_{k}", bit.j, b[-1].j, FALSE))
+    # Gadget A: the shape ({0,1}^N T #)^*; Gadget B: the address counter.
+    a_ok = gadget_a(p, tuple(t.name for t in tiles), n)
+    b = address(p, n)
     first = all_of(~x for x in b)
     last = all_of(b)
-    plus_one = any_of(
-        all_of([~b[r] & b[r].j for r in range(k)] + [b[k] & ~b[k].j]
-               + [b[r].iff(b[r].j) for r in range(k + 1, n)])
-        for k in range(n)
-    )
-    b_inc = attend("B_inc", sep.j, plus_one, FALSE)
-    b_wrap = attend("B_wrap", sep.j, all_of(~x & x.j for x in b), first)
-    b_ok = attend("B", sep.j & ~b_wrap.j & ~b_inc.j, FALSE, b_wrap | b_inc)
+    b_ok = gadget_b(p, b)
 
     # Gadget C: the cell's tile, and the final tile in the last column.
     tt = {t.name: attend(f"T_{t.name}", any_tile.j, q[t.name].j, FALSE) for t in tiles}
@@ -608,7 +591,7 @@ def _compiled(p: Mapping[str, Any]) -> CompiledProgram:
 
 @cache
 def _compiled_cached(spec: str, mode: Mode) -> CompiledProgram:
-    return compiled(_instance(spec), mode)
+    return compile_program(_program(spec), mode)
 
 
 def members(p: Mapping[str, Any]) -> Iterator[str]:
@@ -622,28 +605,30 @@ def members(p: Mapping[str, Any]) -> Iterator[str]:
         yield encode_tiling(inst, result.rows)
 
 
-def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
     """Sizes of every model: formulas in N and K = |T| for the program, counted ones
-    (with the compiler's per-op formulas) for the UHAT."""
+    (with the compiler's per-op formulas) for the UHAT, the minimal DFA's states."""
     inst = _instance(p["instance"])
-    program = brasp_program(inst)
     subs = {N_sym: inst.N, K: len(inst.tiles)}
     formulas = program_formulas()
     values = {key: int(f.subs(subs)) for key, f in formulas.items()}
-    comp = _compiled(p)
     return {
-        "brasp": {
-            "kind": "brasp", "params": len(program.ops), "layers": program.attention_depth(),
-            "width": len(program.ops), "bits": program.bits(),
-            "attention_ops": len(program.attention_ops),
-            "description_size": program.description_size(),
-            "formula_values": values,
-            "formulas": {key: str(f) for key, f in formulas.items()},
-        },
-        "uhat": model_report(comp.model, comp),
-        "dfa": {"kind": "dfa", "states": tiling_dfa(inst).n_states,
-                "formulas": {"states": "counted after minimization (complete DFA)"}},
+        "brasp": _program(p["instance"]).size_report().with_(formulas=formulas,
+                                                             formula_values=values),
+        "uhat": compiled_report(_compiled(p)),
+        "dfa": _dfa(p["instance"]).size_report().with_(
+            notes={"dfa_states": "counted after minimization (complete DFA)"}),
     }
+
+
+@cache  # built once for the sizes and the models
+def _program(spec: str) -> Program:
+    return brasp_program(_instance(spec))
+
+
+@cache  # built once for the sizes and the models
+def _dfa(spec: str) -> DFA:
+    return tiling_dfa(_instance(spec))
 
 
 register(Family(
@@ -660,9 +645,9 @@ register(Family(
     alphabet=lambda p: _instance(p["instance"]).alphabet,
     models={
         "reference": lambda p: reference(_instance(p["instance"])),
-        "brasp": lambda p: brasp_program(_instance(p["instance"])),
+        "brasp": lambda p: _program(p["instance"]),
         "uhat": lambda p: _compiled(p).model,
-        "dfa": lambda p: DFARecognizer(tiling_dfa(_instance(p["instance"]))),
+        "dfa": lambda p: _dfa(p["instance"]),
     },
     members=members,
     sizes=sizes,

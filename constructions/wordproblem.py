@@ -87,21 +87,36 @@ import sympy as sp
 from succinct.automata.dfa import DFA
 from succinct.automata.monoid import is_aperiodic, is_group, syntactic_monoid
 from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
-from succinct.compiler.dfa_to_rnn import DFARecognizer, dfa_to_rnn
-from succinct.models.positional import OUTSIDE_PAPER, PositionalBuilder, PositionalUHAT
-from succinct.models.rnn2 import from_dfa
+from succinct.compiler.costs import compiled_report
+from succinct.compiler.dfa_to_rnn import dfa_to_rnn
+from succinct.models.positional import PositionalBuilder, PositionalUHAT
+from succinct.models.rnn import RNN
+from succinct.models.rnn2 import SecondOrderRNN, from_dfa
 from succinct.models.uhat import ExactRangeError
 from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, any_of
 from succinct.programs.cascade import Cascade, parse_cascade
 from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
-from succinct.sizes import FFN_PARAMS, H, Q, R, S, Sigma, count, model_report, n
+from succinct.sizes import (
+    ATTN_PARAMS,
+    FFN_PARAMS,
+    RNN_PARAMS,
+    D,
+    H,
+    Q,
+    R,
+    S,
+    Sigma,
+    SizeReport,
+    count,
+    n,
+)
 from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["Table", "BUILTIN", "load_table", "minimal_dfa", "uhat_program", "uhat",
            "table_from_cascade", "LASTTWO",
-           "scan", "scan_formulas", "rnn_units_formula", "rnn2_units_formula", "NoUHATError",
+           "scan", "scan_formulas", "rnn_units_formula", "NoUHATError",
            "verdict", "T"]
 
 T = sp.Symbol("T", positive=True, integer=True)  # longest word the scan covers
@@ -265,7 +280,7 @@ def uhat_program(table: Table) -> Program:
             "syntactic monoids are aperiodic. Use --model scan (positional encodings, "
             "outside the paper's model) or rnn / rnn2 / dfa"
         )
-    a = Alphabet(dfa.alphabet)
+    a = dfa.alphabet
     kinds: dict[str, int | None] = {}  # symbol -> reset target (None: identity)
     for sym, m in zip(a, _maps(dfa), strict=True):
         if m == tuple(range(dfa.n_states)):
@@ -294,6 +309,7 @@ def uhat_program(table: Table) -> Program:
     return p.build(acc)
 
 
+@functools.cache  # built once for the sizes and the models
 def uhat(table: Table) -> CompiledProgram:
     """The compiled program (see :func:`uhat_program`)."""
     return compile_program(uhat_program(table), "ffn")
@@ -305,13 +321,14 @@ def _levels(max_len: int) -> int:
     return math.ceil(math.log2(max_len))
 
 
+@functools.cache  # built once for the sizes and the models
 def scan(table: Table, max_len: int) -> PositionalUHAT:
     """The log-depth scan with positional encodings (outside the paper's UHAT model)."""
     if max_len < 2:
         raise SuccinctError(f"the scan needs T ≥ 2, got T={max_len}")
     dfa = minimal_dfa(table)
     nq = dfa.n_states
-    a = Alphabet(dfa.alphabet)
+    a = dfa.alphabet
     maps = dict(zip(a.symbols, _maps(dfa), strict=True))
     states = range(nq)
 
@@ -377,7 +394,7 @@ def scan_formulas() -> dict[str, sp.Expr]:
     """
     levels = sp.ceiling(sp.log(T, 2))
     r0 = n**2 + 2 + levels
-    attn = (2 * Q * R + 2 * Q + 2 * S * R + S).subs({Q: 2, R: r0, S: r0 + n**2})
+    attn = ATTN_PARAMS.subs({Q: 2, R: r0, S: r0 + n**2})
     compose = FFN_PARAMS.subs({H: n**3 + n**2, R: r0 + n**2, S: r0})
     params = r0 * Sigma + (2 + levels) * T + levels * (attn + compose) + r0
     width = sp.Max(n**3 + n**2, 2 * n**2 + 2 + levels)  # compose FFN hidden, or residual
@@ -390,18 +407,8 @@ def rnn_units_formula() -> sp.Expr:
 
 
 def rnn_params_formula() -> sp.Expr:
-    """``u² + u|Σ| + 3u + 1`` for ``u`` units."""
-    u = rnn_units_formula()
-    return u**2 + u * Sigma + 3 * u + 1
-
-
-def rnn2_units_formula() -> sp.Expr:
-    return n
-
-
-def rnn2_params_formula() -> sp.Expr:
-    """``|Σ|·n² + 2n + 1`` (M, h0, readout, readout bias)."""
-    return Sigma * n**2 + 2 * n + 1
+    """``u² + u|Σ| + 3u + 1`` for ``u`` units (:data:`succinct.sizes.RNN_PARAMS`)."""
+    return RNN_PARAMS.subs(D, rnn_units_formula())
 
 
 # ====================================================================== registry
@@ -422,37 +429,35 @@ def _table_subs(table: Table) -> dict[sp.Symbol, int]:
     return {n: minimal_dfa(table).n_states, Sigma: len(table.generators)}
 
 
-def sizes(p: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
     """Counted sizes of every model (the UHAT where one exists) and the DFA's states."""
     table = load_table(p["monoid"])
     subs = _table_subs(table) | {T: p["T"]}
     dfa = minimal_dfa(table)
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, SizeReport] = {}
     try:
-        comp = uhat(table)
-        out["uhat"] = model_report(comp.model, comp)
+        out["uhat"] = compiled_report(uhat(table))
     except NoUHATError as e:
-        out["uhat"] = {"kind": "none", "exists": "no", "reason": str(e), "params": None,
-                       "layers": None, "width": None, "bits": None, "formulas": {}}
-    sc = scan(table, p["T"])
-    rep = sc.size_report().as_dict()
-    rep["formulas"] = {key: str(f) for key, f in scan_formulas().items()}
-    rep["formula_values"] = {key: int(f.subs(subs)) for key, f in scan_formulas().items()}
-    rep["note"] = OUTSIDE_PAPER
-    out["scan"] = rep
-    rnn = model_report(dfa_to_rnn(dfa))
-    rnn["formulas"]["units"] = str(rnn_units_formula())
-    out["rnn"] = rnn
-    r2 = from_dfa(dfa).size_report().as_dict()
-    r2["formulas"]["units"] = "n = |Q|"
-    out["rnn2"] = r2
-    out["dfa"] = {"kind": "dfa", "dfa_states": dfa.n_states,
-                  "params": dfa.n_states * dfa.n_symbols, "layers": 1, "width": dfa.n_states,
-                  "bits": dfa.n_states * dfa.n_symbols * max(1, (dfa.n_states - 1).bit_length()),
-                  "formulas": {"params": "dfa_states · |Σ|", "bits": "params · ⌈log2 states⌉"},
-                  "monoid_size": len(syntactic_monoid(dfa)),
-                  "aperiodic": "yes" if is_aperiodic(syntactic_monoid(dfa)) else "no"}
+        out["uhat"] = SizeReport("none", extra={"exists": "no", "reason": str(e)})
+    scan_f = scan_formulas()
+    out["scan"] = scan(table, p["T"]).size_report().with_(
+        formulas=scan_f, formula_values={key: int(f.subs(subs)) for key, f in scan_f.items()})
+    out["rnn"] = _rnn(table).size_report().with_(formulas={"units": rnn_units_formula()})
+    out["rnn2"] = _rnn2(table).size_report().with_(notes={"units": "n = |Q|"})
+    mono = syntactic_monoid(dfa)
+    out["dfa"] = dfa.size_report().with_(extra={
+        "monoid_size": len(mono), "aperiodic": "yes" if is_aperiodic(mono) else "no"})
     return out
+
+
+@functools.cache  # built once for the sizes and the models
+def _rnn(table: Table) -> RNN:
+    return dfa_to_rnn(minimal_dfa(table))
+
+
+@functools.cache  # built once for the sizes and the models
+def _rnn2(table: Table) -> SecondOrderRNN:
+    return from_dfa(minimal_dfa(table))
 
 
 def verdict() -> Verdict:
@@ -501,9 +506,9 @@ register(Family(
         "reference": lambda p: load_table(p["monoid"]).reference(),
         "uhat": _uhat_model,
         "scan": lambda p: scan(load_table(p["monoid"]), p["T"]),
-        "rnn": lambda p: dfa_to_rnn(minimal_dfa(load_table(p["monoid"]))),
-        "rnn2": lambda p: from_dfa(minimal_dfa(load_table(p["monoid"]))),
-        "dfa": lambda p: DFARecognizer(minimal_dfa(load_table(p["monoid"]))),
+        "rnn": lambda p: _rnn(load_table(p["monoid"])),
+        "rnn2": lambda p: _rnn2(load_table(p["monoid"])),
+        "dfa": lambda p: minimal_dfa(load_table(p["monoid"])),
     },
     members=_members,
     sizes=sizes,

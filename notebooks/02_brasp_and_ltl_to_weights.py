@@ -40,7 +40,7 @@ from succinct import (
     parse_ltl,
     to_brasp,
 )
-from succinct.sizes import compiled_totals
+from succinct.compiler.costs import compiled_totals
 from succinct.viz import layer_heatmaps
 
 p = ProgramBuilder("ab")

@@ -50,9 +50,9 @@ def check() -> list[dict]:
     rows = []
     for name, (order, group) in EXPECTED.items():
         params = {"monoid": name}
-        dfa = fam.build("dfa", params).dfa
+        dfa = fam.build("dfa", params)
         ref = fam.build("reference", params)
-        symbols = dfa.alphabet
+        symbols = dfa.alphabet.symbols
         mono = syntactic_monoid(dfa)
         aperiodic = is_aperiodic(mono)
         assert len(mono) == order, f"{name}: monoid has {len(mono)} elements, expected {order}"

@@ -36,7 +36,7 @@ def check() -> list[dict]:
     for family, param, size in CASES:
         fam = get_family(family)
         rnn = fam.build("rnn", {param: size})
-        target = fam.build("dfa", {param: size}).dfa
+        target = fam.build("dfa", {param: size})
         auto = extract_rnn(rnn, max_states=200_000)
         k, d = rnn.spec.bits, rnn.units
         assert auto.explored <= 2 ** (k * d), (family, size, auto.explored)

@@ -4,10 +4,11 @@ For every registered family (:func:`succinct.registry.families`) and every param
 of ``family.atlas(full)`` (the family's default parameters when it declares no range),
 the atlas builds the family's models and records one :class:`Row`:
 
-* **UHAT** — parameters, layers, width and bits counted on the built weights
-  (:func:`succinct.sizes.count`); ``formula`` compares them with the closed forms of the
-  family's size report (its ``formula_totals`` and ``formula_values``): ``✓`` when every
-  formula the report gives equals the count;
+* **UHAT** — parameters, layers, width and bits counted on the built weights (the
+  family's :class:`succinct.sizes.SizeReport` for the model, else the model's
+  ``size_report()``); ``formula`` compares them with the closed forms of the family's
+  report (its ``formula_totals`` and ``formula_values``): ``✓`` when every formula the
+  report gives equals the count;
 * **RNN** — units ``D``, precision ``k`` (k-bit models only), ``k·D``, parameters, bits,
   and the same formula comparison;
 * **DFA** — states of the minimal complete DFA: *computed* (the family's ``dfa`` model
@@ -46,7 +47,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from succinct.automata.dfa import DFA
+from succinct.exact.dispatch import exact_dfa, exact_support
+from succinct.models.rnn import RNN
 from succinct.registry import Family, families
+from succinct.sizes import POSITIONAL_UHAT, UHAT, SizeReport
 from succinct.words import SuccinctError
 
 __all__ = ["Row", "Atlas", "plan", "compute_row", "build_atlas", "write", "COLUMNS",
@@ -174,15 +179,19 @@ def compute_row(fam: Family, raw: Mapping[str, Any], *, check: bool = True,
                 samples: int = DEFAULT_SAMPLES, seed: int = 0,
                 max_member_len: int = MAX_MEMBER_LEN,
                 step: Step | None = None) -> Row:
-    """Builds the models of ``fam`` at ``raw`` and fills one :class:`Row` (module doc)."""
+    """Builds the models of ``fam`` at ``raw`` and fills one :class:`Row` (module doc).
+
+    Each model is built once (:meth:`Family.build` caches); its sizes are the family's
+    report for it when the family has one, else the model's own ``size_report()``.
+    """
     step = step or (lambda _: None)
     t0 = time.perf_counter()
     row = Row(fam.name, dict(raw), fam.resolve(raw))
-    report: dict[str, dict[str, Any]] = {}
+    report: dict[str, SizeReport] = {}
     if fam.sizes is not None:
         step("size report")
         try:
-            report = fam.sizes(row.params)
+            report = dict(fam.sizes(row.params))
         except SuccinctError as e:
             row.notes.append(f"size report: {e}")
     built: dict[str, Any] = {}
@@ -204,12 +213,12 @@ def compute_row(fam: Family, raw: Mapping[str, Any], *, check: bool = True,
     return row
 
 
-def _compare(counted: Mapping[str, Any], entry: Mapping[str, Any] | None, model: str) -> str:
+def _compare(counted: Mapping[str, Any], entry: SizeReport | None, model: str) -> str:
     """``✓ (params, bits)`` when the report's formula values equal the counted ones."""
-    if not entry:
+    if entry is None:
         return ""
-    claims: dict[str, Any] = dict(entry.get("formula_totals") or {})
-    for key, value in (entry.get("formula_values") or {}).items():
+    claims: dict[str, Any] = dict(entry.formula_totals)
+    for key, value in entry.formula_values.items():
         metric = key[len(model) + 1:] if key.startswith(model + "_") else key
         if metric in counted:
             claims[metric] = value
@@ -224,56 +233,50 @@ def _compare(counted: Mapping[str, Any], entry: Mapping[str, Any] | None, model:
     return f"✓ ({', '.join(sorted(claims))})"
 
 
-def _counted(model: Any) -> Any:
-    """The counted :class:`succinct.sizes.SizeReport` of a model (None if it has none)."""
-    from succinct.models.rnn import RNN
-    from succinct.models.uhat import UHAT
-    from succinct.sizes import count
-
-    if hasattr(model, "size_report"):
-        return model.size_report()
-    return count(model) if isinstance(model, UHAT | RNN) else None
+def _sizes(name: str, built: Mapping[str, Any], report: Mapping[str, SizeReport]
+           ) -> SizeReport | None:
+    """The sizes of model ``name``: the family's report for it, else the model's own."""
+    if name in report and report[name].params is not None:
+        return report[name]
+    return built[name].size_report() if name in built else None
 
 
-def _uhat_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, Any]) -> None:
-    rep = _counted(built["uhat"]) if "uhat" in built else None
-    if rep is None or not rep.kind.startswith("uhat"):
+def _uhat_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, SizeReport]
+                  ) -> None:
+    rep = _sizes("uhat", built, report)
+    if rep is None or rep.kind not in (UHAT, POSITIONAL_UHAT):
         return
     row.uhat = {"params": rep.params, "layers": rep.layers, "width": rep.width,
                 "bits": rep.bits, "nonzero": rep.nonzero}
-    if rep.kind != "uhat":  # e.g. "uhat+pe": positional encodings, outside the paper
-        row.notes.append(f"the UHAT is of kind {rep.kind}: {rep.formulas.get('note', '')}"
+    if rep.kind != UHAT:  # positional encodings, outside the paper
+        row.notes.append(f"the UHAT is a {rep.kind}: {rep.notes.get('note', '')}"
                          .rstrip(": "))
     row.uhat_formula = _compare(row.uhat, report.get("uhat"), "uhat")
 
 
-def _rnn_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, Any]) -> None:
-    from succinct.models.rnn import RNN
-
+def _rnn_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, SizeReport]
+                 ) -> None:
     model = built.get("rnn")
     if not isinstance(model, RNN):
         return
-    rep = _counted(model)
-    k = model.spec.bits
-    row.rnn = {"units": model.units, "k": k, "kD": None if k is None else k * model.units,
+    rep = _sizes("rnn", built, report)
+    assert rep is not None
+    row.rnn = {"units": rep.width, "k": model.spec.bits, "kD": rep.state_bits,
                "params": rep.params, "bits": rep.bits, "nonzero": rep.nonzero}
     row.rnn_formula = _compare(row.rnn, report.get("rnn"), "rnn")
 
 
-def _dfa_formula(report: Mapping[str, Any]) -> int | None:
+def _dfa_formula(report: Mapping[str, SizeReport]) -> int | None:
     for entry in report.values():
-        if isinstance(entry, Mapping) and entry.get("kind") == "dfa":
-            value = (entry.get("formula_values") or {}).get("dfa_states",
-                                                            entry.get("dfa_states"))
+        if entry.kind == "dfa":
+            value = entry.formula_values.get("dfa_states", entry.dfa_states)
             if value is not None:
                 return int(value)
     return None
 
 
-def _dfa_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, Any]) -> None:
-    from succinct.compiler.dfa_to_rnn import DFARecognizer
-    from succinct.exact.dispatch import exact_dfa, exact_support
-
+def _dfa_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, SizeReport]
+                 ) -> None:
     formula = _dfa_formula(report)
     computed = None
     # The family's own automaton first, then any model with an exact construction
@@ -283,8 +286,8 @@ def _dfa_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, Any]) 
     if sources and (formula is None or formula <= MAX_DFA_STATES):
         source = sources[0]
         try:
-            if isinstance(source, DFARecognizer):  # the family's own automaton, as given
-                computed = source.dfa.minimize().n_states
+            if isinstance(source, DFA):  # the family's own automaton, as given
+                computed = source.minimize().n_states
             else:  # of the language restricted to non-empty words
                 computed = exact_dfa(source, max_states=MAX_DFA_STATES).minimal.n_states
         except SuccinctError as e:
@@ -301,15 +304,13 @@ def _dfa_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, Any]) 
         row.kd_lower_bound = max(1, math.ceil(math.log2(row.dfa_states)))
 
 
-def _ltl_columns(row: Row, report: Mapping[str, Any]) -> None:
+def _ltl_columns(row: Row, report: Mapping[str, SizeReport]) -> None:
     for entry in report.values():
-        if not isinstance(entry, Mapping):
-            continue
-        if entry.get("kind") == "ltl" and entry.get("params") is not None:
-            row.ltl, row.ltl_source = int(entry["params"]), "|φ|"
+        if entry.kind == "ltl" and entry.params is not None:
+            row.ltl, row.ltl_source = int(entry.params), "|φ|"
             return
-        bound = entry.get("ltl_lower_bound",
-                          (entry.get("formula_values") or {}).get("ltl_lower_bound"))
+        bound = entry.extra.get("ltl_lower_bound",
+                                entry.formula_values.get("ltl_lower_bound"))
         if bound is not None:
             row.ltl, row.ltl_source = int(bound), "lower bound"
             return

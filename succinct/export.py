@@ -36,7 +36,6 @@ from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
 from succinct.automata.dfa import DFA
-from succinct.compiler.dfa_to_rnn import DFARecognizer
 from succinct.coords import Space
 from succinct.models.positional import PositionalUHAT
 from succinct.models.rnn import RNN
@@ -44,7 +43,6 @@ from succinct.models.rnn2 import SecondOrderRNN, SecondOrderSpec
 from succinct.models.specs import FFN, Attention, ReLU, RNNSpec, UHATSpec
 from succinct.models.uhat import UHAT
 from succinct.programs.brasp import And, Attend, Const, Iff, Input, Local, Not, Or, Program, Ref
-from succinct.sizes import model_report
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["save", "load", "flat_weights", "params_from_flat", "paths", "FORMAT", "VERSION",
@@ -265,12 +263,11 @@ def _dfa_manifest(dfa: DFA) -> dict[str, Any]:
             "states": int(dfa.n_states)}
 
 
-def _dfa_from(manifest: Mapping[str, Any]) -> DFARecognizer:
+def _dfa_from(manifest: Mapping[str, Any]) -> DFA:
     accepting = np.zeros(int(manifest["states"]), bool)
     accepting[list(manifest["accepting"])] = True
-    dfa = DFA(tuple(manifest["alphabet"]), np.asarray(manifest["delta"], np.int64),
-              int(manifest["start"]), accepting)
-    return DFARecognizer(dfa)
+    return DFA(tuple(manifest["alphabet"]), np.asarray(manifest["delta"], np.int64),
+               int(manifest["start"]), accepting)
 
 
 # ====================================================================== files
@@ -284,7 +281,7 @@ def paths(path: str | Path) -> tuple[Path, Path]:
 def _kind(model: Any) -> str:
     for cls, name in ((UHAT, "uhat"), (RNN, "rnn"), (PositionalUHAT, "uhat+pe"),
                       (SecondOrderRNN, "rnn2"), (Program, "brasp"),
-                      (DFA | DFARecognizer, "dfa")):
+                      (DFA, "dfa")):
         if isinstance(model, cls):
             return name
     raise SuccinctError(f"cannot export a {type(model).__name__}: export supports UHATs "
@@ -296,7 +293,7 @@ def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None)
     """Writes ``model`` (module docstring) and returns the files written.
 
     Args:
-        model: A UHAT, an RNN, a B-RASP program, a DFA or a DFA recognizer.
+        model: A UHAT, an RNN, a B-RASP program or a DFA.
         path: Stem of the files (a ``.json`` or ``.safetensors`` suffix is dropped).
         info: Extra manifest entries (e.g. ``{"family": "dc", "params": {...}}``).
     """
@@ -306,14 +303,13 @@ def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None)
     manifest: dict[str, Any] = {"format": FORMAT, "version": VERSION, "kind": kind}
     written = []
     if kind in ("uhat", "rnn", "uhat+pe", "rnn2"):
+        report = model.size_report().as_dict()
         if kind in ("uhat", "rnn"):
             weights = _weights_for_file(model)
-            report = model_report(model)
             manifest.update(_uhat_manifest(model) if kind == "uhat" else _rnn_manifest(model))
         else:
             weights, extra = (_positional_weights(model) if kind == "uhat+pe"
                               else _rnn2_weights(model))
-            report = model.size_report().as_dict()
             manifest.update(extra)
         save_file(weights, str(weights_path),
                   metadata={"format": FORMAT, "kind": kind, "manifest": manifest_path.name})
@@ -326,8 +322,7 @@ def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None)
         manifest["sizes"] = {"predicates": len(model.ops), "bits": model.bits(),
                              "attention_ops": len(model.attention_ops)}
     else:
-        dfa = model.dfa if hasattr(model, "dfa") else model
-        manifest.update(_dfa_manifest(dfa))
+        manifest.update(_dfa_manifest(model))
     for key, value in (info or {}).items():
         manifest.setdefault(key, value)
     manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str))

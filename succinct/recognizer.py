@@ -1,9 +1,19 @@
 """The one interface everything downstream consumes.
 
-A *recognizer* has an ``alphabet`` and ``accepts_batch(tokens[B, N], lengths[B]) ->
-bool[B]``. UHATs, RNNs, B-RASP programs, LTL languages, DFAs and plain Python
-predicates all are recognizers, so verification, sizes, the atlas and the CLI never
-ask which kind they hold.
+A *recognizer* has
+
+* ``alphabet``: an :class:`succinct.words.Alphabet`;
+* ``accepts(words) -> bool[B]`` and ``accepts_batch(tokens[B, N], lengths[B]) ->
+  bool[B]``, which agree and refuse the empty word with a :class:`SuccinctError`
+  (:func:`succinct.words.check_lengths`): languages here are sets of non-empty words;
+* ``size_report() -> SizeReport`` (:mod:`succinct.sizes`), every size under a named
+  measure;
+* a ``__str__`` that prints it (models through :mod:`succinct.models.render`).
+
+UHATs, positional UHATs, RNNs, second-order RNNs, B-RASP programs, LTL languages, DFAs
+and plain Python predicates all are recognizers, so verification, sizes, the atlas and
+the CLI never ask which kind they hold. A Python function has no size: the report of a
+:class:`Predicate` or :class:`StepMachine` names its kind and no measure.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from succinct.automata.dfa import DFA, dfa_from_transition_function
+from succinct.sizes import SizeReport
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["Recognizer", "Predicate", "StepMachine", "accepts", "check_alphabets"]
@@ -22,12 +33,17 @@ __all__ = ["Recognizer", "Predicate", "StepMachine", "accepts", "check_alphabets
 
 @runtime_checkable
 class Recognizer(Protocol):
-    """Anything with an alphabet that decides membership of a padded batch of words."""
+    """Anything with an alphabet that decides membership of non-empty words and reports
+    its sizes (module docstring)."""
 
     @property
     def alphabet(self) -> Alphabet: ...
 
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray: ...
+
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray: ...
+
+    def size_report(self) -> SizeReport: ...
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,14 @@ class Predicate:
     def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
+
+    def size_report(self) -> SizeReport:
+        """No size: a Python function is not a model (the report names the kind only)."""
+        return SizeReport("predicate", notes={"sizes": f"{self.name}: a Python function, "
+                                                        "no size"})
+
+    def __str__(self) -> str:
+        return f"{self.name} over {{{', '.join(self.alphabet)}}} (a Python predicate)"
 
 
 @dataclass(frozen=True)
@@ -79,6 +103,15 @@ class StepMachine:
     def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
+
+    def size_report(self) -> SizeReport:
+        """No size: the machine is Python code (its states are those of
+        :meth:`automaton`, whose ``size_report`` counts them)."""
+        return SizeReport("state machine", notes={"sizes": f"{self.name}: Python code, no "
+                                                            "size; see automaton()"})
+
+    def __str__(self) -> str:
+        return f"{self.name} over {{{', '.join(self.alphabet)}}} (a Python state machine)"
 
     def automaton(self, max_states: int = 1_000_000) -> DFA:
         """The DFA of the reachable states (breadth-first, not minimized)."""

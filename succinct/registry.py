@@ -3,8 +3,8 @@
 Each module of the ``constructions`` package registers one :class:`Family` with
 :func:`register`: its name, typed parameters (with ranges), alphabet, model builders
 (``reference``, ``brasp``, ``uhat``, ``rnn``, ``dfa``, …), an optional member generator
-and an optional size report. The CLI, the atlas and the tests read the registry; adding
-a family touches one file.
+and optional size reports (a :class:`succinct.sizes.SizeReport` per model). The CLI, the
+atlas and the tests read the registry; adding a family touches one file.
 
 ``succinct`` never imports ``constructions`` statically: families are discovered
 through the ``succinct.families`` entry-point group (the ``constructions`` package
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
+from succinct.sizes import SizeReport
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["Param", "Family", "register", "get_family", "families", "parse_params"]
@@ -72,7 +73,8 @@ class Family:
     alphabet: Callable[[Mapping[str, Any]], Alphabet]
     models: dict[str, Callable[[Mapping[str, Any]], Any]]
     members: Callable[[Mapping[str, Any]], Iterable[str]] | None = None
-    sizes: Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]] | None = None
+    # Typed size reports, one per model name (``succinct sizes``, the atlas).
+    sizes: Callable[[Mapping[str, Any]], Mapping[str, SizeReport]] | None = None
     model_help: dict[str, str] = field(default_factory=dict)
     reference: str = "reference"
     # Optional size comparison (``succinct verdict``): returns a

@@ -1,4 +1,4 @@
-"""Sizes of models: counted on the built arrays, and as sympy formulas.
+"""Sizes of recognizers: one typed report, counted on the built arrays, with sympy formulas.
 
 **Encoding (the paper's |·| is "a minimal binary encoding"; we fix one).** A weight
 ``p/q`` in lowest terms costs ``1 + ℓ(|p|) + ℓ(q)`` bits (a sign bit, then numerator and
@@ -7,41 +7,83 @@ bits, ``±2`` and ``±3`` cost 4. A model's ``bits`` is the sum over every entry
 weight array (dense: zeros are paid for). For an RNN in k-bit mode the precision is
 also charged in unary, as in the paper: ``k`` more bits.
 
-Reported quantities, per component (pytree path such as ``layers/3/attn/C_v``) and in
-total: ``params`` (entries), ``nonzero`` (non-zero entries), ``bits``; per model also
-``layers`` (UHAT layers; RNN: 1) and ``width`` (largest residual, score or hidden
-space; RNN: units D).
+**Reports.** Every recognizer's ``size_report()`` is a :class:`SizeReport`: a kind, the
+sizes ``params``, ``nonzero``, ``bits``, ``layers``, ``width``, ``state_bits`` and
+``dfa_states`` (those that apply), and for each reported size the name of its *measure*
+(:data:`MEASURES`): a UHAT's ``params`` are weight entries, a B-RASP program's are
+predicates, a formula's are ``|φ|``, a DFA's are transition-table entries; an RNN's
+``state_bits`` are ``k·D``, a DFA's ``⌈log₂ states⌉``. Counted reports keep their
+per-component counts (pytree paths such as ``layers/3/attn/C_v``). The definitions live
+here once: :func:`uhat_report`, :func:`rnn_report`, :func:`dfa_report`; models,
+programs and automata delegate to them.
 
-Formulas. :func:`layer_formulas` gives, for every UHAT layer, its parameter count as a
-sympy expression in the layer's shape symbols (``R`` input width, ``S`` output width,
-``Q`` score width, ``H`` hidden units); :func:`compiled_op_formulas` gives, for every op
-of a compiled B-RASP program, layers/params/nonzero/bits as expressions in ``R`` (the
-residual width before the op) and the op's circuit statistics. Both are computed from
-the *program and the shapes*, not from the arrays, and the tests check them equal to
-:func:`count`.
+**Formulas** are sympy objects. :func:`layer_formulas` gives, for every UHAT layer, its
+parameter count in the layer's shape symbols (``R`` input width, ``S`` output width,
+``Q`` score width, ``H`` hidden units); :mod:`succinct.compiler.costs` gives, for every
+op of a compiled B-RASP program, layers/params/nonzero/bits in ``R`` (the residual width
+before the op). Both are computed from the *program and the shapes*, not from the
+arrays, and the tests check them equal to the counts. :meth:`SizeReport.as_dict`
+turns them into strings, in one place, for ``succinct sizes --json``.
+
+This module is a base module: it imports numpy and sympy only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
-if TYPE_CHECKING:
-    from succinct.compiler.brasp_to_uhat import CompiledProgram
-
 __all__ = [
-    "entry_bits", "Size", "SizeReport", "count", "layer_formulas", "compiled_op_formulas",
-    "R", "S", "Q", "H", "n", "N", "k", "D", "Sigma",
+    "entry_bits", "Size", "SizeReport", "Formula", "MEASURES", "SIZE_FIELDS", "count",
+    "count_array", "counted", "uhat_report", "rnn_report", "dfa_report", "state_bits_of",
+    "layer_formulas", "ATTN_PARAMS", "FFN_PARAMS", "RNN_PARAMS", "UHAT", "POSITIONAL_UHAT",
+    "R", "S", "Q", "H", "n", "N", "k", "D", "Sigma", "States",
 ]
 
 # Shape symbols of one layer.
 R, S, Q, H = sp.symbols("R S Q H", positive=True, integer=True)
-# Family parameters used across the project (documented where used).
+# Family parameters used across the project (documented where used): n, N bits of a
+# counter's addresses; k, D the kinds and depth of Dyck (and an RNN's precision k and
+# units D, as in the paper's k·D); Sigma the alphabet size |Σ|.
 n, N, k, D, Sigma = sp.symbols("n N k D Sigma", positive=True, integer=True)
+States = sp.Symbol("dfa_states", positive=True, integer=True)  # states of a DFA
+
+Formula = sp.Basic | Mapping[str, "Formula"]  # an expression, or named sub-formulas
+
+# The measures a size can be under: ``SizeReport.measures`` maps each reported size
+# (one of SIZE_FIELDS) to one of these names.
+MEASURES: dict[str, str] = {
+    "params": "weight entries (dense: zeros are paid for)",
+    "nonzero": "non-zero weight entries",
+    "bits": "description length in bits (the encoding of succinct.sizes)",
+    "layers": "layers (UHAT: attention, FFN and ReLU layers; RNN: 1)",
+    "width": "largest residual, score or hidden space",
+    "units": "hidden units D",
+    "kD": "state bits k·D of a k-bit RNN with D units (Prop 1: at most 2^(kD) states)",
+    "predicates": "predicates of a B-RASP program, the inputs included",
+    "attention_depth": "longest chain of attention ops of a B-RASP program",
+    "program_bits": "(description size + predicates)·⌈log2(predicates + 8)⌉ "
+                    "+ 3·(attention ops)",
+    "formula_size": "|φ|, syntax-tree nodes of an LTL formula",
+    "temporal_depth": "nesting depth of temporal operators",
+    "subformulas": "distinct subformulas",
+    "formula_bits": "|φ|·⌈log2(|Σ| + 13)⌉, one code per node",
+    "dfa_states": "states of a complete DFA",
+    "transitions": "transition-table entries dfa_states·|Σ|",
+    "table_bits": "transitions·⌈log2 dfa_states⌉",
+    "log2_states": "⌈log2 dfa_states⌉ (at least 1): the bits of one state",
+}
+SIZE_FIELDS = ("params", "nonzero", "bits", "layers", "width", "state_bits", "dfa_states")
+_MAPPINGS = ("measures", "formulas", "notes", "formula_values", "formula_totals", "extra")
+
+UHAT = "uhat"
+POSITIONAL_UHAT = "positional UHAT (outside the paper's model)"
+BITS_NOTE = "Σ_entries (1 + ℓ(|p|) + ℓ(q)),  ℓ(m) = max(1, ⌊log2 m⌋ + 1)"
 
 
 def _ell(m: int) -> int:
@@ -78,279 +120,153 @@ def count_array(x: np.ndarray) -> Size:
     return Size(int(a.size), int(np.count_nonzero(a)), int(bits))
 
 
-@dataclass
+def _json_formula(f: Formula) -> Any:
+    if isinstance(f, Mapping):
+        return {key: _json_formula(value) for key, value in f.items()}
+    return str(f)
+
+
+@dataclass(frozen=True)
 class SizeReport:
-    """Counted sizes of one model, per component and in total."""
+    """The sizes of one recognizer, each under a named measure (module docstring).
+
+    ``measures`` maps every reported size (one of :data:`SIZE_FIELDS`) to its measure
+    (a key of :data:`MEASURES`); a size that is not in ``measures`` is not reported, and a
+    report with no measures (a plain Python predicate) says only its kind. ``formulas``
+    are sympy expressions (or named groups of them); ``formula_values`` are closed forms
+    evaluated at a family's parameters and ``formula_totals`` the totals recomputed from
+    per-op formulas (the tests and the atlas compare both with the counts). ``notes``
+    explain in words; ``extra`` holds a family's further numbers (word length, …).
+    """
 
     kind: str
-    layers: int
-    width: int
-    components: dict[str, Size]
-    extra_bits: int = 0  # e.g. the RNN precision k, charged in unary
-    formulas: dict[str, str] = field(default_factory=dict)
+    measures: Mapping[str, str] = field(default_factory=dict)
+    params: int | None = None
+    nonzero: int | None = None
+    bits: int | None = None
+    layers: int | None = None
+    width: int | None = None
+    state_bits: int | None = None
+    dfa_states: int | None = None
+    components: Mapping[str, Size] = field(default_factory=dict)
+    formulas: Mapping[str, Formula] = field(default_factory=dict)
+    notes: Mapping[str, str] = field(default_factory=dict)
+    formula_values: Mapping[str, int] = field(default_factory=dict)
+    formula_totals: Mapping[str, int] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
-    def total(self) -> Size:
-        out = Size(0, 0, 0)
-        for s in self.components.values():
-            out = out + s
-        return out
+    def __post_init__(self) -> None:
+        for size, measure in self.measures.items():
+            if size not in SIZE_FIELDS or measure not in MEASURES:
+                raise ValueError(f"{self.kind}: unknown size {size!r} or measure {measure!r}")
+            if getattr(self, size) is None:
+                raise ValueError(f"{self.kind}: size {size} ({measure}) has no value")
+        for size in SIZE_FIELDS:
+            if getattr(self, size) is not None and size not in self.measures:
+                raise ValueError(f"{self.kind}: size {size} names no measure")
 
-    @property
-    def params(self) -> int:
-        return self.total.params
-
-    @property
-    def nonzero(self) -> int:
-        return self.total.nonzero
-
-    @property
-    def bits(self) -> int:
-        return self.total.bits + self.extra_bits
+    def with_(self, **changes: Any) -> SizeReport:
+        """A copy with some fields replaced; mappings (formulas, notes, …) are merged
+        into the old ones."""
+        merged = {key: {**getattr(self, key), **value} if key in _MAPPINGS else value
+                  for key, value in changes.items()}
+        return replace(self, **merged)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "layers": self.layers, "width": self.width,
-                "params": self.params, "nonzero": self.nonzero, "bits": self.bits,
-                "formulas": dict(self.formulas)}
+        """JSON-ready: sizes by name (``params``, ``layers``, ``width`` and ``bits``
+        always, the others when reported), the measures, and the formulas as strings
+        with the notes merged in."""
+        out: dict[str, Any] = {"kind": self.kind}
+        for size in ("layers", "width", "params", "nonzero", "bits", "state_bits",
+                     "dfa_states"):
+            value = getattr(self, size)
+            if size in ("layers", "width", "params", "bits") or value is not None:
+                out[size] = value
+        out["measures"] = dict(self.measures)
+        out["formulas"] = {**_json_formula(dict(self.formulas)), **self.notes}
+        if self.formula_values:
+            out["formula_values"] = dict(self.formula_values)
+        if self.formula_totals:
+            out["formula_totals"] = dict(self.formula_totals)
+        return {**out, **self.extra}
+
+
+def counted(kind: str, layers: int, width: int, arrays: Mapping[str, Any], *,
+            extra_bits: int = 0, **fields: Any) -> SizeReport:
+    """A model's report counted on its weight arrays; ``extra_bits`` are added to the
+    bits (the RNN precision ``k``, charged in unary)."""
+    comps = {path: count_array(arr) for path, arr in arrays.items()}
+    total = Size(0, 0, 0)
+    for s in comps.values():
+        total = total + s
+    measures = {"params": "params", "nonzero": "nonzero", "bits": "bits", "layers": "layers",
+                "width": "width", **fields.pop("measures", {})}
+    return SizeReport(kind, measures, params=total.params, nonzero=total.nonzero,
+                      bits=total.bits + extra_bits, layers=layers, width=width,
+                      components=comps, **fields)
 
 
 def count(model: Any) -> SizeReport:
-    """Counts the sizes of a UHAT or an RNN from its arrays."""
-    from succinct.models.rnn import RNN
-    from succinct.models.uhat import UHAT
-
-    comps = {path: count_array(arr) for path, arr in model.components().items()}
-    if isinstance(model, UHAT):
-        return SizeReport("uhat", model.n_layers, model.width, comps)
-    if isinstance(model, RNN):
-        extra = model.spec.bits or 0
-        return SizeReport("rnn", 1, model.units, comps, extra_bits=extra)
-    raise TypeError(f"cannot count the size of {type(model).__name__}")
+    """The sizes of any recognizer: its ``size_report()``."""
+    return model.size_report()
 
 
-# ====================================================================== formulas
+# ====================================================================== definitions
 ATTN_PARAMS = 2 * Q * R + 2 * Q + 2 * S * R + S  # A_w, A_b, B_w, B_b, C_v, C_a, C_b
 FFN_PARAMS = H * R + H + S * H + S * R + S  # W_1, b_1, W_2, W_r, b_2
+RNN_PARAMS = D**2 + D * Sigma + 3 * D + 1  # W, U, b, h0, readout, readout bias
+
+
+def uhat_report(model: Any, kind: str = UHAT, **fields: Any) -> SizeReport:
+    """Counted sizes of a UHAT (its ``components()``, ``n_layers`` and ``width``), with
+    the parameter counts of its layer kinds as formulas."""
+    formulas = {"attention layer params": ATTN_PARAMS, "ffn block params": FFN_PARAMS,
+                "relu layer params": sp.Integer(0), **fields.pop("formulas", {})}
+    notes = {"bits": BITS_NOTE, **fields.pop("notes", {})}
+    return counted(kind, model.n_layers, model.width, model.components(), formulas=formulas,
+                   notes=notes, **fields)
+
+
+def rnn_report(model: Any) -> SizeReport:
+    """Counted sizes of an Elman RNN (``components()``, ``units``, ``spec.bits``): width
+    = units D; a k-bit RNN also has state bits k·D and pays k more bits (unary)."""
+    k_bits = model.spec.bits
+    kd = None if k_bits is None else k_bits * model.units
+    measures = {"width": "units"} | ({} if kd is None else {"state_bits": "kD"})
+    return counted("rnn", 1, model.units, model.components(), extra_bits=k_bits or 0,
+                   state_bits=kd, measures=measures, formulas={"params": RNN_PARAMS},
+                   notes={"bits": BITS_NOTE + " + k  (precision charged in unary)"})
+
+
+def state_bits_of(n_states: int) -> int:
+    """``⌈log₂ n_states⌉``, at least 1: the bits of one state id."""
+    return max(1, (n_states - 1).bit_length())
+
+
+def dfa_report(n_states: int, n_symbols: int) -> SizeReport:
+    """A complete DFA's sizes: ``dfa_states``, its transition table (``params`` =
+    states·|Σ| entries of ``state_bits`` = ⌈log₂ states⌉ bits each, so ``bits`` =
+    params·state_bits), one layer and width = states."""
+    sb = state_bits_of(n_states)
+    params = n_states * n_symbols
+    return SizeReport(
+        "dfa", {"dfa_states": "dfa_states", "params": "transitions", "bits": "table_bits",
+                "state_bits": "log2_states", "layers": "layers", "width": "dfa_states"},
+        params=params, bits=params * sb, layers=1, width=n_states, state_bits=sb,
+        dfa_states=n_states,
+        formulas={"params": States * Sigma,
+                  "bits": States * Sigma * sp.ceiling(sp.log(States, 2))})
 
 
 def layer_formulas(model: Any) -> list[tuple[str, sp.Expr, dict]]:
     """``(path, params formula, shape substitution)`` for every UHAT layer."""
-    from succinct.models.specs import FFN, Attention
-
     out = []
     for i, layer in enumerate(model.spec.layers):
         r, s = len(layer.source), len(layer.target)
-        if isinstance(layer, Attention):
+        if layer.kind == "attention":
             out.append((f"layers/{i}/attn", ATTN_PARAMS, {R: r, S: s, Q: len(layer.query)}))
-        elif isinstance(layer, FFN):
+        elif layer.kind == "ffn":
             out.append((f"layers/{i}/ffn", FFN_PARAMS, {R: r, S: s, H: len(layer.hidden)}))
         else:
             out.append((f"layers/{i}/relu", sp.Integer(0), {}))
-    return out
-
-
-@dataclass
-class OpCost:
-    """Symbolic cost of one compiled op, in ``R`` (residual width before the op)."""
-
-    layers: sp.Expr
-    params: sp.Expr
-    nonzero: sp.Expr
-    bits: sp.Expr
-    width_after: sp.Expr  # residual width after the op (R + 1)
-
-    def at(self, r: int) -> dict[str, int]:
-        return {k: int(getattr(self, k).subs(R, r)) for k in
-                ("layers", "params", "nonzero", "bits")}
-
-
-def _circuit_cost(circuit, mode: str, r_in: sp.Expr, r_pred: sp.Expr, keep: bool):
-    """Layers, params, nonzero, extra bits and output width of one Boolean circuit.
-
-    ``r_in`` is the width when the circuit starts; ``r_pred`` the width the op's last
-    layer keeps (without scratch) when ``keep`` is false.
-    """
-    layers = sp.Integer(0)
-    params = sp.Integer(0)
-    nonzero = sp.Integer(0)
-    extra = sp.Integer(0)  # Σ over non-zero entries of (ℓ(|x|) − 1)
-    done = sp.Integer(0)  # gate coordinates added so far
-    depth = circuit.depth
-    for level in range(1, depth + 1):
-        gates = [circuit.gates[i] for i in circuit.level(level)]
-        g = len(gates)
-        width = r_in + done
-        supports = sum(sum(1 for c in gt.affine()[0].values() if c) for gt in gates)
-        biases = [gt.affine()[1] for gt in gates]
-        n_bias = sum(1 for b in biases if b)
-        extra += sum(_ell(abs(b)) - 1 for b in biases if b)
-        last = level == depth
-        if mode == "ffn":
-            # One FFN block, one hidden unit per gate.
-            if last:
-                out_w = (width + 1) if keep else (r_pred + 1)
-                kept = width if keep else r_pred
-                or_root = 0 if gates[0].stores_positive else 1
-            else:
-                out_w, kept, or_root = width + g, width, 0
-            layers += 1
-            params += g * width + g + out_w * g + out_w * width + out_w
-            nonzero += supports + n_bias + g + kept + or_root
-        else:
-            # One unused-head layer appending the pre-activations, one ReLU per gate.
-            out_w = width + g
-            layers += 1 + g
-            params += 2 * width + 2 + 2 * out_w * width + out_w
-            nonzero += width + supports + n_bias
-        done += g if (mode == "lemma9" or not last) else 0
-    root_w, root_b = circuit.root_affine()
-    width = r_in + done
-    if mode == "lemma9" or depth == 0:
-        # Final affine layer writing the value (lemma9: unused head; ffn: 0-unit block).
-        out_w = (width + 1) if keep else (r_pred + 1)
-        kept = width if keep else r_pred
-        support = sum(1 for c in root_w.values() if c)
-        layers += 1
-        if mode == "lemma9":
-            params += 2 * width + 2 + 2 * out_w * width + out_w
-        else:
-            params += out_w * width + out_w
-        nonzero += kept + support + (1 if root_b else 0)
-        extra += _ell(abs(root_b)) - 1 if root_b else 0
-        final_w = out_w
-    else:
-        final_w = (width + 1) if keep else (r_pred + 1)
-    return layers, params, nonzero, extra, final_w
-
-
-def compiled_op_formulas(compiled: CompiledProgram) -> dict[str, OpCost]:
-    """Symbolic cost (in ``R``) of every op of a compiled B-RASP program."""
-    from succinct.compiler.circuits import build_circuit
-    from succinct.programs.brasp import (
-        TRUE,
-        Attend,
-        Const,
-        Input,
-        Local,
-        Not,
-        Ref,
-        shift,
-        special_form,
-    )
-
-    mode = compiled.mode
-    program = compiled.program
-    n_sym = len(program.alphabet)
-    out: dict[str, OpCost] = {}
-    for op in program.ops:
-        if isinstance(op, Input):
-            continue
-        if isinstance(op, Local):
-            c = build_circuit(op.expr, lambda r: r.name, prefix=f"{op.name}~")
-            lay, par, nz, ex, wout = _circuit_cost(c, mode, R, R, keep=False)
-            out[op.name] = OpCost(lay, par, nz, 3 * par + ex, wout)
-            continue
-        assert isinstance(op, Attend)
-        s, keys = special_form(op)
-        if isinstance(s, Const) and not s.value:
-            c = build_circuit(op.default, lambda r: r.name, prefix=f"{op.name}~")
-            lay, par, nz, ex, wout = _circuit_cost(c, mode, R, R, keep=False)
-            out[op.name] = OpCost(lay, par, nz, 3 * par + ex, wout)
-            continue
-        layers = params = nonzero = extra = sp.Integer(0)
-        s_i = shift(s, "i")
-        width = R
-        if isinstance(s_i, Ref):
-            s_lit = (s_i.name, True)
-        elif isinstance(s_i, Not) and isinstance(s_i.x, Ref):
-            s_lit = (s_i.x.name, False)
-        elif s == TRUE:
-            s_lit = None
-        else:
-            c = build_circuit(s_i, lambda r: r.name, prefix=f"{op.name}~S~")
-            lay, par, nz, ex, width = _circuit_cost(c, mode, R, R, keep=True)
-            layers, params, nonzero, extra = lay, par, nz, ex
-            s_lit = (f"{op.name}~S", True)
-        vis = 1 if (s_lit is None or not s_lit[1]) else 0
-        copies = len({x for x, at in op.value.refs() if at == "j"} | set(keys)
-                     | ({s_lit[0]} if s_lit else set()))
-        kk = len(keys)
-        q = 2 * kk + 1
-        out_w = width + copies + vis
-        layers += 1
-        params += 2 * q * width + 2 * q + 2 * out_w * width + out_w
-        nonzero += (2 * kk) + (kk + 1) + (2 * kk + (1 if s_lit else 0)) \
-            + (kk + (1 if s_lit and s_lit[1] else 0)) + width + copies + n_sym * vis
-        name = op.name
-
-        def copied(r, name=name):
-            return r.name if r.at == "i" else f"{name}~a.{r.name}"
-
-        s_copy = TRUE if s_lit is None else (
-            Ref(s_lit[0], "j") if s_lit[1] else Not(Ref(s_lit[0], "j")))
-        from succinct.programs.brasp import all_of
-
-        rr = all_of(([Ref(f"{name}~vis")] if vis else []) + [s_copy]
-                    + [Ref(k_, "i").iff(Ref(k_, "j")) for k_ in keys])
-        result = (rr & op.value) | (~rr & op.default)
-        vis_label = f"{name}~vis"
-        c = build_circuit(result, lambda r, v=vis_label: r.name if r.name == v else copied(r),
-                          prefix=f"{name}~")
-        lay, par, nz, ex, wout = _circuit_cost(c, mode, out_w, R, keep=False)
-        layers += lay
-        params += par
-        nonzero += nz
-        extra += ex
-        out[op.name] = OpCost(layers, params, nonzero, 3 * params + extra, wout)
-    return out
-
-
-def compiled_totals(compiled: CompiledProgram) -> dict[str, int]:
-    """Model totals from :func:`compiled_op_formulas` (plus embedding and readout)."""
-    program = compiled.program
-    n_sym = len(program.alphabet)
-    costs = compiled_op_formulas(compiled)
-    width = n_sym
-    total = {"layers": 0, "params": n_sym * n_sym, "nonzero": n_sym, "bits": 3 * n_sym * n_sym}
-    for cost in costs.values():
-        got = cost.at(width)
-        for key in total:
-            total[key] += got[key]
-        width = int(cost.width_after.subs(R, width))
-    total["params"] += width
-    total["nonzero"] += 1
-    total["bits"] += 3 * width
-    return total
-
-
-def model_report(model: Any, compiled: CompiledProgram | None = None) -> dict[str, Any]:
-    """Counted sizes of a model plus its formulas as strings, for ``sizes --json``.
-
-    For a compiled program the totals are recomputed from :func:`compiled_op_formulas`
-    and reported next to the counted ones (``formula_totals``); they are equal.
-    """
-    rep = count(model)
-    out = rep.as_dict()
-    from succinct.models.uhat import UHAT
-
-    if isinstance(model, UHAT):
-        out["formulas"] = {
-            "attention layer params": str(ATTN_PARAMS),
-            "ffn block params": str(FFN_PARAMS),
-            "relu layer params": "0",
-            "bits": "Σ_entries (1 + ℓ(|p|) + ℓ(q)),  ℓ(m) = max(1, ⌊log2 m⌋ + 1)",
-        }
-        if compiled is not None:
-            costs = compiled_op_formulas(compiled)
-            out["formulas"]["per op (R = residual width before the op)"] = {
-                name: {"layers": str(c.layers), "params": str(sp.expand(c.params)),
-                       "nonzero": str(sp.expand(c.nonzero)), "bits": str(sp.expand(c.bits))}
-                for name, c in costs.items()
-            }
-            out["formula_totals"] = compiled_totals(compiled)
-    else:
-        out["formulas"] = {
-            "params": "D^2 + D|Σ| + 3D + 1  (W, U, b, h0, readout, readout bias)",
-            "bits": "Σ_entries (1 + ℓ(|p|) + ℓ(q)) + k  (precision charged in unary)",
-        }
     return out

@@ -69,8 +69,7 @@ from jax.experimental import multihost_utils
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from succinct.automata.dfa import DFA, StateLimitExceeded
-from succinct.compiler.dfa_to_rnn import DFARecognizer
-from succinct.exact.dispatch import Automaton, as_recognizer, exact_dfa, exact_support
+from succinct.exact.dispatch import Automaton, exact_dfa, exact_support
 from succinct.exact.future import DEFAULT_MAX_STATES
 from succinct.models.dfa_run import dfa_run
 from succinct.models.rnn import RNN
@@ -329,9 +328,9 @@ class _Model:
         self.seconds = 0.0
         self.dense = False  # UHAT: Boolean coordinates left {0, 1}; use the dense path
         self.on_device = (isinstance(recognizer, UHAT) and recognizer.exact) or \
-            isinstance(recognizer, RNN | DFARecognizer)
-        if isinstance(recognizer, DFARecognizer):
-            dfa = recognizer.dfa
+            isinstance(recognizer, RNN | DFA)
+        if isinstance(recognizer, DFA):
+            dfa = recognizer
             self.tables = (jnp.asarray(dfa.delta), jnp.asarray(dfa.accepting),
                            jnp.int32(dfa.start))
 
@@ -481,7 +480,7 @@ def verify(
             exceeded (with the predicted count), or a model with no exact automaton
             under ``unbounded``.
     """
-    recs = {name: as_recognizer(r) for name, r in recognizers.items()}
+    recs = dict(recognizers)
     if len(recs) < 2:
         raise SuccinctError(f"verify compares two or more recognizers, got {len(recs)}")
     alphabet = check_alphabets(recs)

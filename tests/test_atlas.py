@@ -119,7 +119,8 @@ def test_a_wrong_model_fails_its_row(monkeypatch):
 def test_a_wrong_formula_fails_its_row(monkeypatch):
     def report(model):
         real = count(model)
-        return {"uhat": {"formula_totals": {"params": real.params + 1, "layers": real.layers}}}
+        return {"uhat": real.with_(formula_totals={"params": real.params + 1,
+                                                   "layers": real.layers})}
 
     fam = _example_family(monkeypatch, lambda w: w == "ab" * (len(w) // 2), report)
     row = compute_row(fam, {}, check=False)

@@ -102,7 +102,7 @@ def test_length_mod_m(m, method):
     mini = dfa.minimize(method)
     assert mini.n_states == m
     for n in range(2 * big):
-        assert mini.accepts("a" * n) == (n % m == 0)
+        assert mini.accepts_word("a" * n) == (n % m == 0)
 
 
 def test_ab_plus_has_four_states():
@@ -119,9 +119,9 @@ def test_ab_plus_has_four_states():
     mini = dfa.minimize()
     assert mini.n_states == 4
     for w in ["ab", "abab", "ababab"]:
-        assert mini.accepts(w)
+        assert mini.accepts_word(w)
     for w in ["", "a", "ba", "aba", "abb", "abba"]:
-        assert not mini.accepts(w)
+        assert not mini.accepts_word(w)
 
 
 def contains_aba(word: str) -> bool:
@@ -140,7 +140,7 @@ def test_contains_aba_has_four_states():
     mini = dfa.minimize()
     assert mini.n_states == 4
     for w in ("".join(p) for n in range(9) for p in itertools.product("ab", repeat=n)):
-        assert mini.accepts(w) == contains_aba(w)
+        assert mini.accepts_word(w) == contains_aba(w)
     assert mini.shortest_word() == (0, 1, 0)
     assert mini.decode(mini.shortest_word()) == "aba"
 
@@ -158,7 +158,7 @@ def test_singleton_language(w):
     dfa = dfa_from_transition_function(alphabet, "", step, lambda p: p == w)
     mini = dfa.minimize()
     assert mini.n_states == len(w) + 2
-    assert mini.accepts(w) and not mini.accepts(w + "a") and not mini.accepts(w[:-1])
+    assert mini.accepts_word(w) and not mini.accepts_word(w + "a") and not mini.accepts_word(w[:-1])
 
 
 # ---- minimization vs brute force ------------------------------------------------------
@@ -221,7 +221,7 @@ def test_large_blown_up_dfa_methods_agree():
         mini = big.minimize(method)
         assert mini.n_states == m
         for w in ["", "a" * 60, "b" * 30, "ab" * 20 + "c", "a" * 59, "cab"]:
-            assert mini.accepts(w) == ((w.count("a") + 2 * w.count("b")) % m == 0)
+            assert mini.accepts_word(w) == ((w.count("a") + 2 * w.count("b")) % m == 0)
 
 
 # ---- equivalence ------------------------------------------------------------------------
@@ -328,7 +328,7 @@ def test_run_matches_simulation(spec, seed):
     assert got.tolist() == want
     for i in range(5):
         word = "".join(SYMBOLS[a] for a in tokens[i, : lengths[i]])
-        assert dfa.accepts(word) == want[i]
+        assert dfa.accepts_word(word) == want[i]
 
 
 def test_run_edge_cases():
@@ -423,7 +423,7 @@ def test_membership_contains_aba_converges():
 
     dfa = dfa_from_membership("ab", accepts_batch, 12)
     for w in ("".join(p) for n in range(15) for p in itertools.product("ab", repeat=n)):
-        assert dfa.accepts(w) == (1 <= len(w) <= 12 and "aba" in w)
+        assert dfa.accepts_word(w) == (1 <= len(w) <= 12 and "aba" in w)
 
 
 # ---- exploration -----------------------------------------------------------------------
@@ -455,7 +455,7 @@ def test_explore_counter():
     assert dfa == ref
     assert dfa.minimize().n_states == 12
     for w in ("".join(p) for n in range(8) for p in itertools.product("ab", repeat=n)):
-        assert dfa.accepts(w) == (w.count("a") % 3 == 0 and w.count("b") % 4 == 0)
+        assert dfa.accepts_word(w) == (w.count("a") % 3 == 0 and w.count("b") % 4 == 0)
     small, _ = explore(
         np.array([0, 0]),
         counter_step,
@@ -549,7 +549,7 @@ def test_bad_inputs_raise_value_errors():
         DFA("ab", [[0, 0]], 3, [False])
     dfa = DFA("ab", [[0, 0]], 0, [True])
     with pytest.raises(ValueError, match=re.escape("'z'") + r".*\{a, b\}"):
-        dfa.accepts("abz")
+        dfa.accepts_word("abz")
     with pytest.raises(ValueError, match=r"\{a, b\} vs \{a, c\}"):
         dfa.product(DFA("ac", [[0, 0]], 0, [True]), "and")
     with pytest.raises(ValueError, match=r"\{a, b\} vs \{b, a\}"):
@@ -574,7 +574,7 @@ def test_multichar_symbols_and_dot():
         ["q"],
         alphabet=["open", "close"],
     )
-    assert dfa.accepts("open close") and not dfa.accepts(["close", "open"])
+    assert dfa.accepts_word("open close") and not dfa.accepts_word(["close", "open"])
     assert dfa.decode([0, 1]) == "open close"
     dot = dfa.to_dot()
     assert dot.startswith('digraph "DFA" {')

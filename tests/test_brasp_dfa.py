@@ -30,7 +30,7 @@ TOKENS, LENGTHS = encode(ALL_AB_7, AB)
 
 
 def runs(dfa, words=ALL_AB_7):
-    return np.array([dfa.accepts(w) for w in words])
+    return np.array([dfa.accepts_word(w) for w in words])
 
 
 @given(program=programs("ab", max_ops=5, future_only=True))

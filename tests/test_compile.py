@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.compiler.costs import compiled_op_formulas, compiled_totals
 from succinct.programs.brasp import BRASPError, ProgramBuilder
-from succinct.sizes import R, compiled_op_formulas, compiled_totals, count
+from succinct.sizes import R, count
 from succinct.testing.strategies import programs, selective_programs, word_lists
 from succinct.words import encode
 

@@ -196,14 +196,14 @@ def test_program_is_exactly_the_language(family, param, size):
     """Unbounded: the B-RASP program's automaton equals the definition's minimal DFA."""
     fam = get_family(family)
     auto, _ = program_dfa(fam.build("brasp", {param: size}), max_states=400_000)
-    target = fam.build("dfa", {param: size}).dfa
+    target = fam.build("dfa", {param: size})
     same, witness = reject_empty(auto).minimize().equivalent(target)
     assert same, witness
 
 
 def test_compiled_uhat_of_dc1_is_exactly_dc1():
     auto, _ = uhat_dfa(DC.build("uhat", {"n": 1}), max_states=100_000)
-    same, witness = reject_empty(auto).minimize().equivalent(DC.build("dfa", {"n": 1}).dfa)
+    same, witness = reject_empty(auto).minimize().equivalent(DC.build("dfa", {"n": 1}))
     assert same, witness
 
 
@@ -246,15 +246,15 @@ def test_dc_formulas_equal_counted_sizes(n):
     report = DC.sizes(DC.resolve({"n": n}))
     f = evaluate(dc_formulas(), n_sym, n)
     uhat, rnn, brasp, dfa = (report[k] for k in ("uhat", "rnn", "brasp", "dfa"))
-    assert (uhat["layers"], uhat["width"], uhat["params"]) == \
+    assert (uhat.layers, uhat.width, uhat.params) == \
         (f["uhat_layers"], f["uhat_width"], f["uhat_params"])
-    assert (brasp["predicates"], brasp["attention_ops"], brasp["layers"]) == \
+    assert (brasp.params, brasp.extra["attention_ops"], brasp.layers) == \
         (3 * n + 25, 3 * n + 13, n + 4)
-    assert (rnn["width"], rnn["params"], rnn["bits"], rnn["kD"]) == \
+    assert (rnn.width, rnn.params, rnn.bits, rnn.state_bits) == \
         (f["rnn_units"], f["rnn_params"], f["rnn_bits"], f["rnn_kD"])
-    assert dfa["minimized_states"] == dfa["dfa_states"] == dc_length(n) + 2
-    assert rnn["kD_lower_bound"] == int(np.ceil(np.log2(dc_length(n) + 2)))
-    assert rnn["kD_minus_lower_bound"] == f["rnn_kD_minus_lower_bound"]
+    assert dfa.extra["minimized_states"] == dfa.dfa_states == dc_length(n) + 2
+    assert rnn.extra["kD_lower_bound"] == int(np.ceil(np.log2(dc_length(n) + 2)))
+    assert rnn.extra["kD_minus_lower_bound"] == f["rnn_kD_minus_lower_bound"]
 
 
 @pytest.mark.parametrize("big_n", [1, 2, 3, 4])
@@ -262,22 +262,22 @@ def test_counter_formulas_equal_counted_sizes(big_n):
     report = COUNTER.sizes(COUNTER.resolve({"N": big_n}))
     f = evaluate(counter_formulas(), N_SYM, big_n)
     uhat, rnn, brasp = report["uhat"], report["rnn"], report["brasp"]
-    assert (uhat["layers"], uhat["width"], uhat["params"]) == \
+    assert (uhat.layers, uhat.width, uhat.params) == \
         (f["uhat_layers"], f["uhat_width"], f["uhat_params"])
-    assert (brasp["predicates"], brasp["attention_ops"], brasp["layers"]) == \
+    assert (brasp.params, brasp.extra["attention_ops"], brasp.layers) == \
         (3 * big_n + 17, 3 * big_n + 7, big_n + 2)
-    assert (rnn["width"], rnn["params"], rnn["bits"]) == \
+    assert (rnn.width, rnn.params, rnn.bits) == \
         (f["rnn_units"], f["rnn_params"], f["rnn_bits"])
-    assert report["dfa"]["dfa_states"] == 2 ** (big_n + 1) * (big_n + 2) - big_n
+    assert report["dfa"].dfa_states == 2 ** (big_n + 1) * (big_n + 2) - big_n
 
 
 def test_symbolic_sizes_print_beyond_materializable_words():
     report = DC.sizes(DC.resolve({"n": 6}))
     length = 8 * 2**6 * 2**64
-    assert report["reference"]["word_length"] == length
-    assert report["dfa"]["dfa_states"] == length + 2
-    assert report["rnn"]["kD_lower_bound"] == (length + 1).bit_length()
-    assert report["uhat"]["params"] == report["uhat"]["formula_values"]["uhat_params"]
+    assert report["reference"].extra["word_length"] == length
+    assert report["dfa"].dfa_states == length + 2
+    assert report["rnn"].extra["kD_lower_bound"] == (length + 1).bit_length()
+    assert report["uhat"].params == report["uhat"].formula_values["uhat_params"]
 
 
 # ---------------------------------------------------------------------- CLI

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from succinct.automata.dfa import DFA
-from succinct.compiler.dfa_to_rnn import DFARecognizer, dfa_to_rnn, unit_label
+from succinct.compiler.dfa_to_rnn import dfa_to_rnn, unit_label
 from succinct.exact.dispatch import extract_rnn
 from succinct.words import encode
 
@@ -26,7 +26,7 @@ def test_rnn_accepts_like_the_dfa(dfa, words):
     rnn = dfa_to_rnn(dfa)
     tokens, lengths = encode(words, rnn.alphabet)
     assert (rnn.accepts_batch(tokens, lengths) == dfa.run(tokens, lengths)).all()
-    assert (DFARecognizer(dfa).accepts_batch(tokens, lengths) == dfa.run(tokens, lengths)).all()
+    assert (dfa.accepts_batch(tokens, lengths) == dfa.run(tokens, lengths)).all()
 
 
 @given(dfa=dfas(max_states=4, alphabet="ab"))

@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 
 from constructions import dyck
 from succinct.automata.dfa import words_of_length
+from succinct.compiler.costs import compiled_op_formulas
 from succinct.exact.dispatch import extract_rnn, reject_empty
 from succinct.recognizer import accepts
 from succinct.registry import get_family
-from succinct.sizes import D, compiled_op_formulas, count, k
+from succinct.sizes import D, count, k
 from succinct.verify import verify
 from succinct.words import SuccinctError, encode
 

@@ -11,7 +11,6 @@ import succinct.cli.commands  # noqa: F401  (registers the later commands)
 from succinct import RNNBuilder, UHATBuilder, compile_program, parse_ltl, to_brasp
 from succinct.automata.dfa import DFA
 from succinct.cli.app import app
-from succinct.compiler.dfa_to_rnn import DFARecognizer
 from succinct.export import load, paths, save
 from succinct.recognizer import accepts
 from succinct.sizes import count
@@ -95,12 +94,11 @@ def test_dfa_round_trip(tmp_path):
     # (ab)+ as a DFA: 0 -a-> 1 -b-> 2 -a-> 1, everything else to the sink 3.
     delta = np.array([[1, 3], [3, 2], [1, 3], [3, 3]])
     dfa = DFA(("a", "b"), delta, 0, np.array([False, False, True, False]))
-    for model in (dfa, DFARecognizer(dfa)):
-        back = _round_trip(model, tmp_path)
-        assert back.dfa == dfa
-        words = _words(AB)
-        want = [len(w) % 2 == 0 and w == "ab" * (len(w) // 2) for w in words]
-        assert (accepts(back, words) == np.array(want)).all()
+    back = _round_trip(dfa, tmp_path)
+    assert back == dfa
+    words = _words(AB)
+    want = [len(w) % 2 == 0 and w == "ab" * (len(w) // 2) for w in words]
+    assert (accepts(back, words) == np.array(want)).all()
 
 
 def test_family_models_round_trip(tmp_path):

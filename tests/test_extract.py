@@ -68,7 +68,7 @@ def test_extraction_of_random_dfas_matches_brute_force():
             q = 0
             for s in w:
                 q = delta[q, "abc".index(s)]
-            assert auto.minimal.accepts(w) == bool(acc[q]), w
+            assert auto.minimal.accepts_word(w) == bool(acc[q]), w
 
 
 def saturating_counter(bits: int, threshold: float):
@@ -86,7 +86,7 @@ def test_multi_bit_extraction_meets_the_bound():
     assert auto.explored == auto.bound == 8  # codes 0..7, all reachable
     assert auto.minimal.n_states == 4  # 0, 1, 2, ≥ 3 a's
     for w in words("ab", 7):
-        assert auto.minimal.accepts(w) == (w.count("a") >= 3)
+        assert auto.minimal.accepts_word(w) == (w.count("a") >= 3)
 
 
 def test_state_limit_and_bad_input():
@@ -105,7 +105,7 @@ def test_state_limit_and_bad_input():
 def test_reject_empty_and_exact_dfa_of_a_dfa():
     all_words = DFA("ab", np.zeros((1, 2), int), 0, [True])  # Σ*, accepts ε
     plus = reject_empty(all_words)
-    assert not plus.accepts("") and plus.accepts("ab")
+    assert not plus.accepts_word("") and plus.accepts_word("ab")
     assert exact_dfa(all_words).minimal.n_states == 2  # Σ⁺: start and accept
 
 
@@ -114,10 +114,10 @@ def test_bounded_dfa_matches_membership():
     auto = bounded_dfa(pred, 6)
     assert not auto.exact and auto.max_len == 6 and auto.explored == 2**7 - 2
     for w in words("ab", 6):
-        assert auto.minimal.accepts(w) == (w.count("a") % 3 == 0 and w[-1] == "b")
+        assert auto.minimal.accepts_word(w) == (w.count("a") % 3 == 0 and w[-1] == "b")
     for w in words("ab", 8):
         if len(w) > 6:
-            assert not auto.minimal.accepts(w)
+            assert not auto.minimal.accepts_word(w)
 
 
 # ---- the paper's families ----------------------------------------------------------------
@@ -143,5 +143,5 @@ def test_extraction_reproduces_dyck_sizes(k, depth):
     """Dyck-(k, D) on non-empty words: one state per stack of height ≤ D (Σ_h k^h), a sink,
     and a start state that rejects ε."""
     dfa_model, _ = family_model("dyck", "dfa", k=k, D=depth)
-    auto = extract_rnn(dfa_to_rnn(dfa_model.dfa))
+    auto = extract_rnn(dfa_to_rnn(dfa_model))
     assert auto.minimal.n_states == sum(k**h for h in range(depth + 1)) + 2

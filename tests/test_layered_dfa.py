@@ -37,7 +37,7 @@ TOKENS3, LENGTHS3 = encode(ALL_ABC_5, ABC)
 
 def runs(dfa, words=ALL_AB_7):
     tokens, lengths = (TOKENS, LENGTHS) if words is ALL_AB_7 else \
-        (TOKENS3, LENGTHS3) if words is ALL_ABC_5 else encode(words, Alphabet(dfa.alphabet))
+        (TOKENS3, LENGTHS3) if words is ALL_ABC_5 else encode(words, dfa.alphabet)
     return dfa.run(tokens, lengths)
 
 

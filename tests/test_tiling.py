@@ -240,10 +240,10 @@ def test_uhat_size_formulas_equal_counted(bundle):
     fam = get_family("tiling")
     report = fam.sizes(fam.resolve({"instance": inst.name}))
     counted = count(fam.build("uhat", {"instance": inst.name}))
-    assert report["uhat"]["formula_totals"] == {
+    assert report["uhat"].formula_totals == {
         "layers": counted.layers, "params": counted.params, "nonzero": counted.nonzero,
         "bits": counted.bits}
-    assert report["brasp"]["formula_values"]["predicates"] == report["brasp"]["params"]
+    assert report["brasp"].formula_values["predicates"] == report["brasp"].params
 
 
 # ---------------------------------------------------------------------- agreement

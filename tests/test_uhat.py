@@ -337,7 +337,7 @@ def test_guard_and_declarations_nothing_reads(mask):
     want = [mask == "future" and (("a" in w[:-1]) if w[-1] == "a" else w[-2:] == "ab")
             for w in words]
     automaton = exact_dfa(model).minimal
-    assert [automaton.accepts(w) for w in words] == want
+    assert [automaton.accepts_word(w) for w in words] == want
 
 
 def test_pattern_path_ignores_padding():

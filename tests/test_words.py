@@ -28,7 +28,7 @@ def test_errors_name_the_problem():
 
 def test_every_recognizer_refuses_the_empty_word():
     """One message for every model kind (``succinct.words.EMPTY_WORD``); ``dfa`` is a
-    DFARecognizer (a bare ``DFA.run`` takes ε: it is a plain automaton)."""
+    DFA (its ``accepts_batch`` refuses ε; a bare ``DFA.run`` takes it: a plain automaton)."""
     import numpy as np
 
     from succinct.registry import get_family

@@ -65,11 +65,14 @@ import math
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from succinct.words import SuccinctError
+from succinct.words import Alphabet, SuccinctError, check_lengths, encode
+
+if TYPE_CHECKING:
+    from succinct.sizes import SizeReport
 
 __all__ = [
     "DFA",
@@ -553,7 +556,8 @@ def _hopcroft(delta: np.ndarray, cls: np.ndarray, n_cls: int) -> tuple[np.ndarra
 
 @dataclass(frozen=True, eq=False)
 class DFA:
-    """A complete deterministic finite automaton over an ordered alphabet.
+    """A complete deterministic finite automaton over an ordered alphabet; a recognizer
+    (:class:`succinct.recognizer.Recognizer`) of its language's non-empty words.
 
     Instances are immutable: the arrays are copied on construction and made read-only.
     Equality and hashing are by content (alphabet, start, transition table, accepting
@@ -561,14 +565,15 @@ class DFA:
     :meth:`equivalent` for the latter, or compare ``a.minimize() == b.minimize()``.
 
     Attributes:
-        alphabet: Distinct non-empty symbol strings; column ``a`` of ``delta`` is symbol
-            ``alphabet[a]``.
+        alphabet: An :class:`succinct.words.Alphabet` (given as one, or as any iterable of
+            distinct non-empty symbol strings); column ``a`` of ``delta`` is symbol
+            ``alphabet.symbols[a]``.
         delta: int32 ``[n_states, n_symbols]``, ``delta[q, a]`` is the successor of ``q``.
         start: Start state.
         accepting: bool ``[n_states]``.
     """
 
-    alphabet: tuple[str, ...]
+    alphabet: Alphabet
     delta: np.ndarray
     start: int
     accepting: np.ndarray
@@ -623,7 +628,7 @@ class DFA:
         if start != self.start or not 0 <= start < n:
             raise SuccinctError(f"start state {self.start!r} is not in 0..{n - 1}")
 
-        object.__setattr__(self, "alphabet", alphabet)
+        object.__setattr__(self, "alphabet", Alphabet(alphabet))
         object.__setattr__(self, "delta", delta)
         object.__setattr__(self, "accepting", accepting)
         object.__setattr__(self, "start", start)
@@ -657,7 +662,7 @@ class DFA:
 
     def __repr__(self) -> str:
         return (
-            f"DFA(n_states={self.n_states}, alphabet={self.alphabet}, start={self.start}, "
+            f"DFA(n_states={self.n_states}, alphabet={self.alphabet.symbols}, start={self.start}, "
             f"n_accepting={int(self.accepting.sum())})"
         )
 
@@ -803,14 +808,41 @@ class DFA:
     def decode(self, indices: Iterable[int]) -> str:
         """The word with these symbol indices (letters joined, or space-separated)."""
         sep = "" if all(len(s) == 1 for s in self.alphabet) else " "
-        return sep.join(self.alphabet[int(i)] for i in indices)
+        return sep.join(self.alphabet.symbols[int(i)] for i in indices)
 
-    def accepts(self, word: str | Sequence[str]) -> bool:
-        """Whether the DFA accepts one word (the empty word is allowed here)."""
+    def accepts_word(self, word: str | Sequence[str]) -> bool:
+        """Whether the DFA accepts one word (the empty word is allowed here: a plain
+        automaton; :meth:`accepts` is the recognizer's, which refuses it)."""
         q = self.start
         for a in self.encode(word).tolist():
             q = int(self.delta[q, a])
         return bool(self.accepting[q])
+
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
+        """Acceptance of each word, as every recognizer: the empty word is refused."""
+        tokens, lengths = encode(words, self.alphabet)
+        return self.accepts_batch(tokens, lengths)
+
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+        """Acceptance of a padded batch of non-empty words (:meth:`run` also takes ε)."""
+        return self.run(np.asarray(tokens), check_lengths(lengths))
+
+    def size_report(self) -> SizeReport:
+        """States, transition table and its bits (:func:`succinct.sizes.dfa_report`)."""
+        from succinct.sizes import dfa_report  # lazy: sizes (sympy) sits above automata/
+
+        return dfa_report(self.n_states, self.n_symbols)
+
+    def __str__(self) -> str:
+        final = ", ".join(map(str, np.flatnonzero(self.accepting)))
+        lines = [f"DFA over {_fmt_alphabet(self.alphabet)}: {self.n_states} states, start "
+                 f"{self.start}, accepting {{{final}}}"]
+        lines += [f"  {q}: " + ", ".join(f"{a} → {int(t)}" for a, t in
+                                         zip(self.alphabet, self.delta[q], strict=True))
+                  for q in range(min(self.n_states, 64))]
+        if self.n_states > 64:
+            lines.append(f"  … {self.n_states - 64} more states")
+        return "\n".join(lines)
 
     def run(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
         """Batched acceptance.
@@ -1102,7 +1134,7 @@ class DFA:
             labels: dict[int, list[str]] = {}
             for a, t in enumerate(self.delta[q].tolist()):
                 if shown[t]:
-                    labels.setdefault(t, []).append(self.alphabet[a])
+                    labels.setdefault(t, []).append(self.alphabet.symbols[a])
             for t, syms in labels.items():
                 lines.append(f"  {q} -> {t} [label={quote(','.join(syms))}];")
         lines.append("}")

@@ -124,7 +124,7 @@ def sizes(
     if fam.sizes is None:
         raise SuccinctError(f"family {family} reports no sizes")
     resolved = fam.resolve(parse_params(params))
-    report = fam.sizes(resolved)
+    report = {name: r.as_dict() for name, r in fam.sizes(resolved).items()}
     if as_json:
         typer.echo(json.dumps({"family": family, "params": resolved, "models": report},
                               indent=2, default=str, ensure_ascii=False))

@@ -59,7 +59,7 @@ from succinct.programs.brasp import (
     special_form,
 )
 
-__all__ = ["compile_program", "CompiledProgram", "Mode"]
+__all__ = ["compile_program", "CompiledProgram", "Mode", "AttendPlan", "plan_attend"]
 
 Mode = Lit["ffn", "lemma9"]
 
@@ -72,6 +72,62 @@ class CompiledProgram:
     program: Program
     mode: Mode
     op_layers: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AttendPlan:
+    """What Lemma 9 makes of one attention op ``P`` (module docstring, steps 1–3), shared
+    by the compiler and the per-op size formulas (:mod:`succinct.compiler.costs`).
+
+    ``score`` is the formula ``S(i)`` to materialise as ``P~S`` (None when ``S`` is a
+    literal or ``TRUE``); ``s_lit`` the score's literal ``(coordinate, positive)`` after
+    that (None for ``TRUE``); ``vis`` whether ``P~vis`` is needed; ``copies`` the
+    predicates copied to ``P~a.x``; ``result`` the formula ``(R ∧ V) ∨ (¬R ∧ D)`` over
+    the copies, whose circuit ends the op (coordinates named by :meth:`label`).
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    score: Expr | None
+    s_lit: tuple[str, bool] | None
+    vis: bool
+    copies: tuple[str, ...]
+    result: Expr
+
+    def label(self, ref: Ref) -> str:
+        """The coordinate of a reference in :attr:`result`: ``P~vis``, a predicate at
+        ``i``, or the copy ``P~a.x`` of one at ``j``."""
+        if ref.name == f"{self.name}~vis" or ref.at == "i":
+            return ref.name
+        return f"{self.name}~a.{ref.name}"
+
+
+def plan_attend(op: Attend) -> AttendPlan | None:
+    """The :class:`AttendPlan` of an attention op in special form, or None when its score
+    is constantly false (the op is then its default everywhere)."""
+    s, keys = special_form(op)
+    name = op.name
+    if isinstance(s, Const) and not s.value:
+        return None
+    s_i = shift(s, "i")
+    score: Expr | None = None
+    if isinstance(s_i, Ref):
+        s_lit: tuple[str, bool] | None = (s_i.name, True)
+    elif isinstance(s_i, Not) and isinstance(s_i.x, Ref):
+        s_lit = (s_i.x.name, False)
+    elif s == TRUE:
+        s_lit = None
+    else:
+        score, s_lit = s_i, (f"{name}~S", True)
+    vis = s_lit is None or not s_lit[1]
+    copies = tuple(sorted({x for x, at in op.value.refs() if at == "j"} | set(keys)
+                          | ({s_lit[0]} if s_lit else set())))
+    s_copy = TRUE if s_lit is None else (
+        Ref(s_lit[0], "j") if s_lit[1] else Not(Ref(s_lit[0], "j")))
+    r = all_of(([Ref(f"{name}~vis")] if vis else []) + [s_copy]
+               + [Ref(k, "i").iff(Ref(k, "j")) for k in keys])
+    result = (r & op.value) | (~r & op.default)
+    return AttendPlan(name, tuple(keys), score, s_lit, vis, copies, result)
 
 
 class _Compiler:
@@ -183,25 +239,15 @@ class _Compiler:
 
     # ------------------------------------------------------------ attention ops
     def attend(self, op: Attend) -> None:
-        s, keys = special_form(op)
+        plan = plan_attend(op)
         name = op.name
-        if isinstance(s, Const) and not s.value:
+        if plan is None:
             # No position can ever be selected: the op is its default everywhere.
             self.formula(name, op.default, lambda r: r.name)
             return
-        s_i = shift(s, "i")
-        if isinstance(s_i, Ref):
-            s_lit: tuple[str, bool] | None = (s_i.name, True)
-        elif isinstance(s_i, Not) and isinstance(s_i.x, Ref):
-            s_lit = (s_i.x.name, False)
-        elif s == TRUE:
-            s_lit = None
-        else:
-            self.formula(f"{name}~S", s_i, lambda r: r.name, keep_scratch=True)
-            s_lit = (f"{name}~S", True)
-        need_vis = s_lit is None or not s_lit[1]
-        copies = sorted({x for x, at in op.value.refs() if at == "j"} | set(keys)
-                        | ({s_lit[0]} if s_lit else set()))
+        if plan.score is not None:
+            self.formula(f"{name}~S", plan.score, lambda r: r.name, keep_scratch=True)
+        keys, s_lit, need_vis, copies = plan.keys, plan.s_lit, plan.vis, plan.copies
         query = [f"{name}~q:{k}" for k in keys] + [f"{name}~q:¬{k}" for k in keys] \
             + [f"{name}~q:S"]
         new = [f"{name}~a.{x}" for x in copies] + ([f"{name}~vis"] if need_vis else [])
@@ -224,22 +270,7 @@ class _Compiler:
         if need_vis:
             for a in self.program.alphabet:
                 rules.C_a[(f"{name}~vis", f"Q_{a}")] = 1
-
-        def copied(r: Ref) -> str:
-            return r.name if r.at == "i" else f"{name}~a.{r.name}"
-
-        s_copy = TRUE if s_lit is None else (
-            Ref(s_lit[0], "j") if s_lit[1] else Not(Ref(s_lit[0], "j")))
-        r = all_of(([Ref(f"{name}~vis")] if need_vis else []) + [s_copy]
-                   + [Ref(k, "i").iff(Ref(k, "j")) for k in keys])
-        result = (r & op.value) | (~r & op.default)
-
-        def label(ref: Ref) -> str:
-            if ref.name == f"{name}~vis":
-                return ref.name
-            return copied(ref)
-
-        self.formula(name, result, label)
+        self.formula(name, plan.result, plan.label)
 
 
 def compile_program(program: Program, mode: Mode = "ffn") -> CompiledProgram:

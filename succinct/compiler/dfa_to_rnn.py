@@ -1,4 +1,4 @@
-"""Any DFA as a 1-bit Elman RNN (the converse of Prop 1), and DFAs as recognizers.
+"""Any DFA as a 1-bit Elman RNN (the converse of Prop 1).
 
 Construction (the classic Minsky simulation; research notes §6.2a). For a complete DFA
 ``(Q, Σ, δ, q_0, F)`` the RNN has one unit ``q{q}/{σ}`` per pair ``(q, σ) ∈ Q × Σ`` plus
@@ -25,15 +25,10 @@ is 0, ±1. Prop 1 gives the converse bound ``|Q_min| ≤ 2^{kD}``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
 from succinct.automata.dfa import DFA
 from succinct.models.rnn import RNN, RNNBuilder
-from succinct.words import Alphabet, check_lengths
 
-__all__ = ["dfa_to_rnn", "unit_label", "DFARecognizer"]
+__all__ = ["dfa_to_rnn", "unit_label"]
 
 
 def unit_label(state: int, symbol: str) -> str:
@@ -43,7 +38,7 @@ def unit_label(state: int, symbol: str) -> str:
 
 def dfa_to_rnn(dfa: DFA) -> RNN:
     """The 1-bit step RNN with ``|Q|·|Σ| + 1`` units that accepts exactly ``L(dfa)``."""
-    alphabet = Alphabet(dfa.alphabet)
+    alphabet = dfa.alphabet
     states = range(dfa.n_states)
     pairs = [(q, a) for q in states for a in alphabet]
     units = ["start"] + [unit_label(q, a) for q, a in pairs]
@@ -65,25 +60,3 @@ def dfa_to_rnn(dfa: DFA) -> RNN:
         for a in alphabet:
             b.W[(unit_label(q, a), unit_label(q_prev, a_prev))] = 1
     return b.build()
-
-
-@dataclass(frozen=True)
-class DFARecognizer:
-    """A :class:`succinct.automata.DFA` seen as a recognizer (``alphabet``,
-    ``accepts_batch``); ``n_states`` is the automaton's."""
-
-    dfa: DFA
-
-    @property
-    def alphabet(self) -> Alphabet:
-        return Alphabet(self.dfa.alphabet)
-
-    @property
-    def n_states(self) -> int:
-        return self.dfa.n_states
-
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
-        return self.dfa.run(np.asarray(tokens), check_lengths(lengths))
-
-    def __str__(self) -> str:
-        return repr(self.dfa)

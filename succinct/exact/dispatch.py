@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 
 from succinct.automata.dfa import DFA, dfa_from_membership, explore
-from succinct.compiler.dfa_to_rnn import DFARecognizer
 from succinct.exact.future import DEFAULT_MAX_STATES, check_future_only, program_dfa, uhat_dfa
 from succinct.exact.two_sided import check_strict_masks, program_two_sided_dfa, two_sided_dfa
 from succinct.models.rnn import RNN
@@ -44,7 +43,7 @@ from succinct.recognizer import Recognizer, StepMachine
 from succinct.words import SuccinctError, bucket_length
 
 __all__ = ["Automaton", "extract_rnn", "exact_dfa", "exact_support",
-           "bounded_dfa", "reject_empty", "as_recognizer"]
+           "bounded_dfa", "reject_empty"]
 
 
 @dataclass(frozen=True)
@@ -90,11 +89,6 @@ def reject_empty(dfa: DFA) -> DFA:
     delta = np.concatenate([dfa.delta, dfa.delta[dfa.start][None, :]])
     accepting = np.concatenate([dfa.accepting, [False]])
     return DFA(dfa.alphabet, delta, dfa.n_states, accepting)
-
-
-def as_recognizer(obj: Any) -> Recognizer:
-    """``obj`` itself, or a :class:`succinct.compiler.dfa_to_rnn.DFARecognizer` for a DFA."""
-    return DFARecognizer(obj) if isinstance(obj, DFA) else obj
 
 
 MIN_ROWS = 4096  # smallest batch of the jitted RNN step: few shapes, few compiles
@@ -143,7 +137,7 @@ def extract_rnn(rnn: RNN, *, max_states: int = DEFAULT_MAX_STATES,
 
 def exact_support(recognizer: Any) -> str | None:
     """None if :func:`exact_dfa` can build the automaton of ``recognizer``, else why not."""
-    if isinstance(recognizer, DFA | DFARecognizer | StepMachine):
+    if isinstance(recognizer, DFA | StepMachine):
         return None
     if isinstance(recognizer, RNN):
         return None if recognizer.spec.bits is not None else \
@@ -186,8 +180,6 @@ def exact_dfa(recognizer: Any, *, max_states: int = DEFAULT_MAX_STATES) -> Autom
     if reason is not None:
         raise SuccinctError(reason)
     t0 = time.perf_counter()
-    if isinstance(recognizer, DFARecognizer):
-        recognizer = recognizer.dfa
     if isinstance(recognizer, DFA):
         return Automaton(reject_empty(recognizer).minimize(), "dfa", recognizer.n_states,
                          True, seconds=time.perf_counter() - t0)
@@ -221,7 +213,6 @@ def bounded_dfa(recognizer: Recognizer, max_len: int, *, max_words: int = 2_000_
     """The minimal DFA of ``L ∩ Σ^{≤max_len}`` from membership of every word up to there."""
     if max_len < 1:
         raise SuccinctError(f"max_len must be at least 1, got {max_len}")
-    recognizer = as_recognizer(recognizer)
     t0 = time.perf_counter()
     k = len(recognizer.alphabet)
     minimal = dfa_from_membership(recognizer.alphabet.symbols, recognizer.accepts_batch,

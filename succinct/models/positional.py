@@ -33,7 +33,7 @@ from succinct.coords import Space
 from succinct.models.render import describe_positional
 from succinct.models.specs import PositionalSpec
 from succinct.models.uhat import UHAT, Evaluator, UHATBuilder
-from succinct.sizes import SizeReport, count, count_array
+from succinct.sizes import POSITIONAL_UHAT, SizeReport, counted
 from succinct.words import Alphabet, SuccinctError, encode
 
 __all__ = ["PositionalUHAT", "PositionalBuilder", "OUTSIDE_PAPER", "product_symbol"]
@@ -152,11 +152,10 @@ class PositionalUHAT(struct.PyTreeNode):
         return out
 
     def size_report(self) -> SizeReport:
-        """Counted sizes (kind ``uhat+pe``), the positional table included."""
-        comps = {path: count_array(arr) for path, arr in self.components().items()}
-        inner = count(self.inner)
-        return SizeReport("uhat+pe", inner.layers, inner.width, comps,
-                          formulas={"note": OUTSIDE_PAPER})
+        """Counted sizes (kind :data:`succinct.sizes.POSITIONAL_UHAT`), the positional
+        table included."""
+        return counted(POSITIONAL_UHAT, self.n_layers, self.width, self.components(),
+                       notes={"note": OUTSIDE_PAPER})
 
     def __str__(self) -> str:
         return describe_positional(self.spec, self.inner.spec, self.inner.params,

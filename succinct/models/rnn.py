@@ -42,6 +42,7 @@ from succinct.coords import Matrix, Space
 from succinct.models.layers import quantize, rnn_cell, rnn_final_state, rnn_readout
 from succinct.models.render import describe_rnn
 from succinct.models.specs import Activation, RNNSpec
+from succinct.sizes import SizeReport, rnn_report
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["RNN", "RNNSpec", "RNNBuilder", "Activation"]
@@ -144,6 +145,10 @@ class RNN(struct.PyTreeNode):
 
     def __str__(self) -> str:
         return describe_rnn(self.spec, self.params)
+
+    def size_report(self) -> SizeReport:
+        """Counted sizes (:func:`succinct.sizes.rnn_report`)."""
+        return rnn_report(self)
 
 
 _forward_jit = jax.jit(RNN.forward)

@@ -34,7 +34,7 @@ from flax import struct
 
 from succinct.automata.dfa import DFA
 from succinct.coords import Space
-from succinct.sizes import SizeReport, count_array
+from succinct.sizes import D, Sigma, SizeReport, counted
 from succinct.words import Alphabet, SuccinctError, check_batch, encode
 
 __all__ = ["SecondOrderSpec", "SecondOrderRNN", "from_dfa"]
@@ -115,9 +115,8 @@ class SecondOrderRNN(struct.PyTreeNode):
 
     def size_report(self) -> SizeReport:
         """Counted sizes (kind ``rnn2``; width = units)."""
-        comps = {k: count_array(v) for k, v in self.components().items()}
-        return SizeReport("rnn2", 1, self.units, comps, formulas={
-            "params": "|Σ|·D² + 2D + 1  (M, h0, readout, readout bias)"})
+        return counted("rnn2", 1, self.units, self.components(), measures={"width": "units"},
+                       formulas={"params": Sigma * D**2 + 2 * D + 1})  # M, h0, readout, bias
 
     def __str__(self) -> str:
         labels = self.spec.hidden.labels
@@ -154,7 +153,7 @@ def _forward(spec: SecondOrderSpec, params: dict, tokens: jax.Array, lengths: ja
 
 def from_dfa(dfa: DFA) -> SecondOrderRNN:
     """The ``|Q|``-unit linear second-order RNN of a complete DFA (one-hot states)."""
-    alphabet = Alphabet(dfa.alphabet)
+    alphabet = dfa.alphabet
     n, s = dfa.n_states, dfa.n_symbols
     m = np.zeros((s, n, n), np.int64)
     q = np.arange(n)

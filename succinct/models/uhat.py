@@ -72,6 +72,7 @@ from succinct.models.specs import (
     guard_columns,
     guard_message,
 )
+from succinct.sizes import SizeReport, uhat_report
 from succinct.words import Alphabet, SuccinctError, check_batch, encode
 
 __all__ = [
@@ -355,6 +356,10 @@ class UHAT(struct.PyTreeNode):
 
     def __str__(self) -> str:
         return describe_uhat(self.spec, self.params)
+
+    def size_report(self) -> SizeReport:
+        """Counted sizes (:func:`succinct.sizes.uhat_report`)."""
+        return uhat_report(self)
 
 
 def _replace(obj: Any, **changes: Any) -> Any:

@@ -41,6 +41,7 @@ from typing import Literal
 
 import numpy as np
 
+from succinct.sizes import SizeReport
 from succinct.words import EMPTY_WORD, Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = [
@@ -410,6 +411,17 @@ class Program:
             values = evaluate(self, np.asarray(tokens[b, :n]))[self.output]
             out[b] = values[-1] if self.accept_at == "last" else values[0]
         return out
+
+    def size_report(self) -> SizeReport:
+        """Sizes: ``params`` and ``width`` are the predicates Π, ``layers`` the attention
+        depth, ``bits`` the encoding length (:meth:`bits`); ``extra`` the attention ops
+        and the description size."""
+        return SizeReport(
+            "brasp", {"params": "predicates", "layers": "attention_depth",
+                      "width": "predicates", "bits": "program_bits"},
+            params=len(self.ops), layers=self.attention_depth(), width=len(self.ops),
+            bits=self.bits(), extra={"attention_ops": len(self.attention_ops),
+                                     "description_size": self.description_size()})
 
 
 def _check_refs(owner: str, e: Expr, defined: set[str], *, allow_j: bool,

@@ -35,13 +35,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, Ref
+from succinct.sizes import SizeReport
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["Formula", "Atom", "Top", "Bottom", "Unary", "Binary", "parse", "LTLError",
-           "evaluate_batch", "to_brasp", "Language"]
+           "evaluate_batch", "to_brasp", "Language", "temporal_depth"]
 
 UNARY = ("!", "Y", "P", "H", "X", "F", "G")
 KEYWORDS = {"true", "false", "S", "U", "Y", "P", "H", "X", "F", "G"}
+TEMPORAL = {"S", "U", "Y", "P", "H", "X", "F", "G"}
 
 
 class LTLError(SuccinctError):
@@ -328,6 +330,27 @@ class Language:
     def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
+
+    def size_report(self) -> SizeReport:
+        """Sizes: ``params`` = |φ|, ``layers`` = temporal depth, ``width`` = distinct
+        subformulas, ``bits`` = |φ|·⌈log₂(|Σ| + 13)⌉ (one code per node: a symbol, an
+        operator or a constant)."""
+        size = self.formula.size()
+        code_bits = max(1, (len(self.alphabet) + 12).bit_length())
+        return SizeReport(
+            "ltl", {"params": "formula_size", "layers": "temporal_depth",
+                    "width": "subformulas", "bits": "formula_bits"},
+            params=size, layers=temporal_depth(self.formula),
+            width=len(self.formula.subformulas()), bits=size * code_bits)
+
+    def __str__(self) -> str:
+        return f"L({self.formula}) over {{{', '.join(self.alphabet)}}}"
+
+
+def temporal_depth(f: Formula) -> int:
+    """Nesting depth of the temporal operators (S, U, Y, P, H, X, F, G) in ``f``."""
+    here = 1 if isinstance(f, Unary | Binary) and f.op in TEMPORAL else 0
+    return here + max((temporal_depth(c) for c in f.children()), default=0)
 
 
 # ====================================================================== Prop 16

@@ -1,0 +1,119 @@
+"""One recognizer protocol: every kind has an alphabet, accepts = accepts_batch, refuses ε,
+reports typed sizes under named measures, and prints."""
+
+import json
+
+import numpy as np
+import pytest
+
+from succinct.automata.dfa import DFA
+from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.compiler.dfa_to_rnn import dfa_to_rnn
+from succinct.models.rnn2 import from_dfa
+from succinct.programs.ltl import Language, parse, to_brasp
+from succinct.recognizer import Predicate, Recognizer, StepMachine
+from succinct.registry import families
+from succinct.sizes import MEASURES, SIZE_FIELDS, SizeReport
+from succinct.words import Alphabet, SuccinctError, encode
+
+AB = Alphabet.of("ab")
+# Small parameters of every family (models build in seconds).
+SMALL = {"counter": {"N": 1}, "dc": {"n": 1}, "dyck": {"k": 1, "D": 2},
+         "khop": {"m": 4, "k": 1}, "ltl": {"formula": "a S b"}, "tiling": {},
+         "wordproblem": {"monoid": "flipflop", "T": 8}}
+UNSIZED = {"predicate", "state machine"}  # Python code: a kind and no measure
+
+
+def _hand_built() -> dict[str, object]:
+    phi = parse("a S b", AB)
+    program = to_brasp(phi, AB)
+    # words with an even number of a's: 0 -a-> 1 -a-> 0, b stays
+    dfa = DFA(AB, np.array([[1, 0], [0, 1]]), 0, np.array([True, False]))
+    return {
+        "uhat": compile_program(program, "ffn").model,
+        "brasp": program,
+        "ltl": Language(phi, AB),
+        "dfa": dfa,
+        "rnn": dfa_to_rnn(dfa),
+        "rnn2": from_dfa(dfa),
+        "predicate": Predicate(AB, lambda w: w.count("a") % 2 == 0, "even a"),
+        "state machine": StepMachine(AB, 0, lambda q, s: q ^ (s == "a"), lambda q: q == 0,
+                                     "even a"),
+    }
+
+
+def _all() -> list[tuple[str, object]]:
+    out = list(_hand_built().items())
+    fams = families()
+    for fam_name, raw in SMALL.items():
+        fam = fams[fam_name]
+        out += [(f"{fam_name}/{m}", fam.build(m, raw)) for m in fam.models]
+    return out
+
+
+RECOGNIZERS = _all()
+
+
+def _words(alphabet: Alphabet, count: int = 64, seed: int = 0) -> list[list[str]]:
+    rng = np.random.default_rng(seed)
+    return [[alphabet.symbols[int(i)] for i in rng.integers(0, len(alphabet), size=length)]
+            for length in rng.integers(1, 7, size=count)]
+
+
+def test_every_kind_is_covered():
+    kinds = {type(r).__name__ for _, r in RECOGNIZERS}
+    assert {"UHAT", "PositionalUHAT", "RNN", "SecondOrderRNN", "Program", "Language", "DFA",
+            "Predicate", "StepMachine"} <= kinds
+
+
+@pytest.mark.parametrize("name,recognizer", RECOGNIZERS, ids=[n for n, _ in RECOGNIZERS])
+def test_protocol(name, recognizer):
+    assert isinstance(recognizer, Recognizer), name
+    alphabet = recognizer.alphabet
+    assert isinstance(alphabet, Alphabet)
+    words = _words(alphabet)
+    tokens, lengths = encode(words, alphabet)
+    got = np.asarray(recognizer.accepts(words))
+    assert got.dtype == bool and got.shape == (len(words),)
+    assert (got == np.asarray(recognizer.accepts_batch(tokens, lengths))).all()
+    # ε is refused, by both entry points
+    with pytest.raises(SuccinctError):
+        recognizer.accepts([""])
+    with pytest.raises(SuccinctError):
+        recognizer.accepts_batch(np.zeros((2, 3), np.int32), np.array([3, 0]))
+    assert str(recognizer).strip()
+
+
+@pytest.mark.parametrize("name,recognizer", RECOGNIZERS, ids=[n for n, _ in RECOGNIZERS])
+def test_size_report_names_its_measures(name, recognizer):
+    rep = recognizer.size_report()
+    assert isinstance(rep, SizeReport)
+    assert rep.kind
+    if rep.kind in UNSIZED:
+        assert not rep.measures and all(getattr(rep, s) is None for s in SIZE_FIELDS)
+        return
+    assert rep.measures, name
+    for size, measure in rep.measures.items():
+        assert measure in MEASURES and isinstance(getattr(rep, size), int), (name, size)
+    json.dumps(rep.as_dict())  # formulas are stringified in one place
+
+
+def test_a_dfa_is_a_recognizer_of_non_empty_words():
+    dfa = _hand_built()["dfa"]
+    assert dfa.accepts_word("")  # the plain automaton accepts ε (no a's) …
+    assert dfa.accepts(["aa", "a", "b"]).tolist() == [True, False, True]  # … ε is refused
+    rep = dfa.size_report()
+    assert (rep.dfa_states, rep.params, rep.state_bits, rep.bits) == (2, 4, 1, 4)
+
+
+@pytest.mark.parametrize("fam_name", sorted(SMALL))
+def test_family_sizes_are_typed(fam_name):
+    fam = families()[fam_name]
+    report = fam.sizes(fam.resolve(SMALL[fam_name]))
+    assert report and all(isinstance(r, SizeReport) for r in report.values())
+    for model, rep in report.items():
+        if rep.kind == "dfa":  # every family's DFA reports its states under one name
+            assert rep.measures["dfa_states"] == "dfa_states" and rep.dfa_states > 0, model
+        d = rep.as_dict()
+        assert {"params", "layers", "width", "bits", "formulas"} <= set(d), model
+        json.dumps(d, default=str)
