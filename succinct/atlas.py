@@ -52,6 +52,7 @@ from succinct.exact.dispatch import exact_dfa, exact_support
 from succinct.models.rnn import RNN
 from succinct.registry import Family, families
 from succinct.sizes import POSITIONAL_UHAT, UHAT, SizeReport
+from succinct.verify import verify
 from succinct.words import SuccinctError
 
 __all__ = ["Row", "Atlas", "plan", "compute_row", "build_atlas", "write", "COLUMNS",
@@ -318,8 +319,6 @@ def _ltl_columns(row: Row, report: Mapping[str, SizeReport]) -> None:
 
 def _check(row: Row, fam: Family, built: Mapping[str, Any], *, samples: int, seed: int,
            max_member_len: int) -> None:
-    from succinct.verify import verify
-
     names = [fam.reference] if fam.reference in built else []
     names += [n for n in built if n != fam.reference]
     if len(names) < 2:
@@ -514,7 +513,7 @@ def panels(atlas: Atlas) -> list[tuple[Any, ...]]:
     """One ``(title, xlabel, curves[, xticklabels])`` per family, for
     :func:`succinct.viz.sizes_figure` (rows without an integer size parameter are placed
     at 0, 1, … and named by their parameters)."""
-    from succinct.viz import Curve
+    from succinct.viz import Curve  # lazy: viz loads matplotlib, which the CLI needs only here
 
     out = []
     for name, group in atlas.by_family().items():
@@ -557,7 +556,7 @@ def _short(label: str, width: int = 18) -> str:
 
 def write(atlas: Atlas, out_dir: str | Path, *, plots: bool = True) -> list[Path]:
     """Writes ``atlas.md``, ``atlas.csv``, ``atlas.json`` and the PNGs; returns the paths."""
-    from succinct.viz import sizes_figure
+    from succinct.viz import sizes_figure  # lazy: matplotlib, as in panels()
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

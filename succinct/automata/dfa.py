@@ -65,14 +65,12 @@ import math
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from succinct.sizes import SizeReport, dfa_report
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
-
-if TYPE_CHECKING:
-    from succinct.sizes import SizeReport
 
 __all__ = [
     "DFA",
@@ -829,8 +827,6 @@ class DFA:
 
     def size_report(self) -> SizeReport:
         """States, transition table and its bits (:func:`succinct.sizes.dfa_report`)."""
-        from succinct.sizes import dfa_report  # lazy: sizes (sympy) sits above automata/
-
         return dfa_report(self.n_states, self.n_symbols)
 
     def __str__(self) -> str:
