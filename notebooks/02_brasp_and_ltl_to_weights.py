@@ -58,7 +58,7 @@ print(program)
 
 # %%
 word = "abbab"
-values = program.run(word)
+values = program.trace(word)
 print("     " + "  ".join(word))
 for name in ("prev_a", "bad", "bad_before", "ok"):
     print(f"{name:>10} " + "  ".join("1" if v else "0" for v in values[name]))

@@ -91,14 +91,16 @@ class StepMachine:
     accept: Callable[[Any], bool]
     name: str = "state machine"
 
-    def run(self, word: Sequence[str]) -> bool:
+    def accepts_word(self, word: Sequence[str]) -> bool:
+        """The decision on one word (ε included): fold ``step``, then ``accept``."""
         state = self.start
         for s in word:
             state = self.step(state, s)
         return bool(self.accept(state))
 
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
-        return Predicate(self.alphabet, self.run, self.name).accepts_batch(tokens, lengths)
+        decide = Predicate(self.alphabet, self.accepts_word, self.name)
+        return decide.accepts_batch(tokens, lengths)
 
     def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)

@@ -64,6 +64,6 @@ def test_defaults_apply_when_nothing_is_selected():
     p = ProgramBuilder("ab")
     qa = p.Q("a")
     x = p.attend("x", mask="future", tie="right", score=qa.j, value=False, default=~qa)
-    env = p.build(x).run("bbab")
+    env = p.build(x).trace("bbab")
     # Positions 0,1,2 see no earlier 'a' (position 2 is the 'a' itself): default ¬Q_a.
     assert env["x"].tolist() == [True, True, False, False]

@@ -395,8 +395,9 @@ class Program:
         return "\n".join(lines)
 
     # --------------------------------------------------------------- interpreter
-    def run(self, word: str | Sequence[str]) -> dict[str, np.ndarray]:
-        """Every predicate's values on ``word`` (a dict of bool arrays)."""
+    def trace(self, word: str | Sequence[str]) -> dict[str, np.ndarray]:
+        """Every predicate's values at every position of ``word`` (a dict of bool
+        arrays); :meth:`accepts` is the decision alone."""
         return evaluate(self, self.alphabet.to_ids(word))
 
     def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
