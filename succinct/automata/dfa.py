@@ -778,30 +778,16 @@ class DFA:
     # ---- words ------------------------------------------------------------------------
 
     def encode(self, word: str | Sequence[str]) -> np.ndarray:
-        """Symbol indices of ``word``.
-
-        A string is read letter by letter when every symbol is one character, otherwise
-        as space-separated symbols; a sequence of symbols is taken as is.
+        """Symbol indices of ``word`` (:meth:`succinct.words.Alphabet.to_ids`: letters, or
+        space-separated symbols when some symbol is longer than one character); unlike a
+        recognizer's words, ε is allowed and gives the empty vector.
 
         Raises:
-            ValueError: on a symbol outside the alphabet (named in the message).
+            SuccinctError: on a symbol outside the alphabet (named in the message).
         """
-        if isinstance(word, str):
-            single = all(len(s) == 1 for s in self.alphabet)
-            parts: Sequence[str] = list(word) if single else word.split()
-        else:
-            parts = list(word)
-        lookup = {s: i for i, s in enumerate(self.alphabet)}
-        out = np.empty(len(parts), dtype=np.int32)
-        for pos, s in enumerate(parts):
-            i = lookup.get(s)
-            if i is None:
-                raise SuccinctError(
-                    f"unknown symbol {s!r} at position {pos + 1}: the alphabet is "
-                    f"{_fmt_alphabet(self.alphabet)}"
-                )
-            out[pos] = i
-        return out
+        if len(word) == 0:
+            return np.empty(0, dtype=np.int32)
+        return self.alphabet.to_ids(word)
 
     def decode(self, indices: Iterable[int]) -> str:
         """The word with these symbol indices (letters joined, or space-separated)."""
