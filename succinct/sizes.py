@@ -173,14 +173,13 @@ class SizeReport:
         return replace(self, **merged)
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: sizes by name (``params``, ``layers``, ``width`` and ``bits``
-        always, the others when reported), the measures, and the formulas as strings
-        with the notes merged in."""
+        """JSON-ready: the sizes it reports, by name, the measures, and the formulas as
+        strings with the notes merged in."""
         out: dict[str, Any] = {"kind": self.kind}
         for size in ("layers", "width", "params", "nonzero", "bits", "state_bits",
                      "dfa_states"):
             value = getattr(self, size)
-            if size in ("layers", "width", "params", "bits") or value is not None:
+            if value is not None:
                 out[size] = value
         out["measures"] = dict(self.measures)
         out["formulas"] = {**_json_formula(dict(self.formulas)), **self.notes}

@@ -138,8 +138,8 @@ def test_scan_is_labelled_outside_the_paper():
     text = str(scan)
     assert text.startswith("UHAT WITH POSITIONAL ENCODINGS")
     assert "OUTSIDE the paper's UHAT model" in text
-    assert "OUTSIDE" in scan.size_report().notes["note"]
-    assert "OUTSIDE" in wp.sizes({"monoid": "parity", "T": 8})["scan"].notes["note"]
+    assert "OUTSIDE" in scan.size_report().extra["note"]
+    assert "OUTSIDE" in wp.sizes({"monoid": "parity", "T": 8})["scan"].extra["note"]
     with pytest.raises(SuccinctError, match="longer than T=8"):
         wp.scan(wp.BUILTIN["parity"], 8).accepts(["a" * 9])
     # S5 at T = 512: interval bounds exceed int32; certified with Boolean entries ≤ 1.

@@ -155,7 +155,7 @@ class PositionalUHAT(struct.PyTreeNode):
         """Counted sizes (kind :data:`succinct.sizes.POSITIONAL_UHAT`), the positional
         table included."""
         return counted(POSITIONAL_UHAT, self.n_layers, self.width, self.components(),
-                       notes={"note": OUTSIDE_PAPER})
+                       extra={"note": OUTSIDE_PAPER})
 
     def __str__(self) -> str:
         return describe_positional(self.spec, self.inner.spec, self.inner.params,
