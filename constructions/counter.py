@@ -165,7 +165,7 @@ class IdsPredicate:
     fn: Callable[[np.ndarray], bool]
     name: str = "reference"
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         tokens = np.asarray(tokens)
         out = np.zeros(len(lengths), bool)
         for row, n in enumerate(check_lengths(lengths)):

@@ -150,7 +150,7 @@ class Table:
         acc[list(self.accepting)] = True
         return DFA(tuple(g for g, _ in self.generators), delta, self.initial, acc)
 
-    def accepts(self, word: tuple[str, ...]) -> bool:
+    def accepts_word(self, word: tuple[str, ...]) -> bool:
         """Composes the maps (the reference semantics)."""
         maps = dict(self.generators)
         q = self.initial
@@ -420,7 +420,7 @@ def _members(p: Mapping[str, Any]) -> Iterator[str]:
     for _ in range(12):
         frontier = [w + (s,) for w in frontier for s in a.symbols]
         for w in frontier:
-            if table.accepts(w):
+            if table.accepts_word(w):
                 yield a.to_word([a.index(s) for s in w])
         frontier = frontier[:4096]
 

@@ -54,7 +54,7 @@ class Predicate:
     fn: Callable[[tuple[str, ...]], bool]
     name: str = "predicate"
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         tokens = np.asarray(tokens)
         out = np.zeros(len(lengths), bool)
         symbols = self.alphabet.symbols
@@ -98,7 +98,7 @@ class StepMachine:
             state = self.step(state, s)
         return bool(self.accept(state))
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         decide = Predicate(self.alphabet, self.accepts_word, self.name)
         return decide.accepts_batch(tokens, lengths)
 

@@ -38,9 +38,11 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from succinct.words import SuccinctError
+
 __all__ = [
-    "entry_bits", "Size", "SizeReport", "Formula", "MEASURES", "SIZE_FIELDS", "count",
-    "count_array", "counted", "uhat_report", "rnn_report", "dfa_report", "state_bits_of",
+    "entry_bits", "binary_length", "Size", "SizeReport", "Formula", "MEASURES", "SIZE_FIELDS",
+    "count", "count_array", "counted", "uhat_report", "rnn_report", "dfa_report", "state_bits_of",
     "layer_formulas", "ATTN_PARAMS", "FFN_PARAMS", "RNN_PARAMS", "UHAT", "POSITIONAL_UHAT",
     "R", "S", "Q", "H", "n", "N", "k", "D", "Sigma", "States",
 ]
@@ -82,18 +84,19 @@ SIZE_FIELDS = ("params", "nonzero", "bits", "layers", "width", "state_bits", "df
 _MAPPINGS = ("measures", "formulas", "notes", "formula_values", "formula_totals", "extra")
 
 UHAT = "uhat"
-POSITIONAL_UHAT = "positional UHAT (outside the paper's model)"
+POSITIONAL_UHAT = "uhat+pe"  # a UHAT with positional encodings: outside the paper's model
 BITS_NOTE = "Σ_entries (1 + ℓ(|p|) + ℓ(q)),  ℓ(m) = max(1, ⌊log2 m⌋ + 1)"
 
 
-def _ell(m: int) -> int:
+def binary_length(m: int) -> int:
+    """``ℓ(m) = max(1, ⌊log₂ m⌋ + 1)``: the binary digits of a natural number ``m``."""
     return max(1, int(m).bit_length())
 
 
 def entry_bits(x: float | int | Fraction) -> int:
     """Bits of one weight in the encoding above."""
     f = Fraction(x).limit_denominator(2**32) if not isinstance(x, int) else Fraction(x)
-    return 1 + _ell(abs(f.numerator)) + _ell(f.denominator)
+    return 1 + binary_length(abs(f.numerator)) + binary_length(f.denominator)
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,11 @@ def counted(kind: str, layers: int, width: int, arrays: Mapping[str, Any], *,
 
 def count(model: Any) -> SizeReport:
     """The sizes of any recognizer: its ``size_report()``."""
+    if not callable(getattr(model, "size_report", None)):
+        raise SuccinctError(
+            f"a {type(model).__name__} is not a recognizer, so it has no size report"
+            + (" (an LTL formula is one as Language(formula, alphabet))"
+               if type(model).__module__.endswith(".ltl") else ""))
     return model.size_report()
 
 

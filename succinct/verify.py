@@ -24,7 +24,7 @@ compares rejections.
 **Unbounded** (``unbounded=True``): the exact automaton of every model
 (:func:`succinct.exact.dispatch.exact_dfa`: DFAs, k-bit RNNs by extraction, strict-future
 programs and UHATs, past-time LTL), minimized; equal languages have identical canonical
-minimal DFAs (the certificate), and otherwise :meth:`succinct.automata.DFA.equivalent`
+minimal DFAs (the certificate), and otherwise :meth:`succinct.automata.dfa.DFA.equivalent`
 yields the shortest word on which two models differ.
 
 Evaluation. UHATs (:meth:`~succinct.models.uhat.UHAT.forward` with its fast

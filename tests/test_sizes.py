@@ -46,3 +46,13 @@ def test_rnn_parameter_formula():
         assert rep.params == formula.subs({d_sym: units, s_sym: 3})
         assert rep.width == units and rep.layers == 1
         assert rep.bits == 3 * rep.params + 2  # all zeros (3 bits each) + k = 2 in unary
+
+
+def test_count_refuses_what_is_not_a_recognizer():
+    from succinct import Alphabet, Language, count_sizes, parse_ltl
+    from succinct.words import SuccinctError
+
+    phi = parse_ltl("a S b", Alphabet.of("ab"))
+    with pytest.raises(SuccinctError, match=r"not a recognizer.*Language\(formula, alphabet\)"):
+        count_sizes(phi)
+    assert count_sizes(Language(phi, Alphabet.of("ab"))).params == 3  # |a S b| = 3 nodes

@@ -146,7 +146,7 @@ def test_scan_is_labelled_outside_the_paper():
     big = wp.scan(wp.BUILTIN["s5"], 512)
     assert big.inner.spec.boolean_guard
     words = ["t" * 512, "t" * 511 + "c", "c" * 510 + "tt"]  # t² = 1, c⁵ = 1
-    assert big.accepts(words).tolist() == [wp.BUILTIN["s5"].accepts(tuple(w)) for w in words] \
+    assert big.accepts(words).tolist() == [wp.BUILTIN["s5"].accepts_word(tuple(w)) for w in words] \
         == [True, False, True]
 
 

@@ -46,3 +46,18 @@ def test_every_recognizer_refuses_the_empty_word():
             with pytest.raises(SuccinctError) as err:
                 model.accepts_batch(tokens, np.array([2, 0], np.int32))
             assert EMPTY_WORD in str(err.value), (family, name)
+
+
+def test_a_bare_string_is_refused_not_split_into_letters():
+    """``accepts("ab")`` once decided "a" and "b" separately: a silent wrong answer."""
+    import numpy as np
+
+    from succinct.automata.dfa import DFA
+
+    ab = Alphabet.of("ab")
+    with pytest.raises(SuccinctError, match=r"single string 'ab'; pass \['ab'\]"):
+        encode("ab", ab)
+    ends_in_b = DFA(ab, np.array([[0, 1], [0, 1]]), 0, np.array([False, True]))
+    with pytest.raises(SuccinctError, match="single string"):
+        ends_in_b.accepts("ab")
+    assert ends_in_b.accepts(["ab", "ba"]).tolist() == [True, False]

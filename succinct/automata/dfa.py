@@ -807,7 +807,7 @@ class DFA:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Acceptance of a padded batch of non-empty words (:meth:`run` also takes ε)."""
         return self.run(np.asarray(tokens), check_lengths(lengths))
 

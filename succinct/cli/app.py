@@ -131,8 +131,11 @@ def sizes(
         return
     typer.echo(f"{family} {resolved}")
     for name, r in report.items():
-        scalars = {k: v for k, v in r.items() if isinstance(v, int | float | str)}
-        typer.echo(f"  {name}: " + ", ".join(f"{k}={v}" for k, v in scalars.items()))
+        # every size names its measure where the field name alone does not say it
+        measures = r.get("measures", {})
+        typer.echo(f"  {name}: " + ", ".join(
+            f"{k}={v}" + (f" ({measures[k]})" if measures.get(k, k) != k else "")
+            for k, v in r.items() if isinstance(v, int | float | str)))
 
 
 @app.command()

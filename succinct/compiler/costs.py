@@ -18,7 +18,7 @@ import sympy as sp
 from succinct.compiler.brasp_to_uhat import CompiledProgram, plan_attend
 from succinct.compiler.circuits import Circuit, build_circuit
 from succinct.programs.brasp import Input, Local
-from succinct.sizes import R, SizeReport, _ell
+from succinct.sizes import R, SizeReport, binary_length
 
 __all__ = ["OpCost", "compiled_op_formulas", "compiled_totals", "compiled_report"]
 
@@ -57,7 +57,7 @@ def _circuit_cost(circuit: Circuit, mode: str, r_in: sp.Expr, r_pred: sp.Expr, k
         supports = sum(sum(1 for c in gt.affine()[0].values() if c) for gt in gates)
         biases = [gt.affine()[1] for gt in gates]
         n_bias = sum(1 for b in biases if b)
-        extra += sum(_ell(abs(b)) - 1 for b in biases if b)
+        extra += sum(binary_length(abs(b)) - 1 for b in biases if b)
         last = level == depth
         if mode == "ffn":
             # One FFN block, one hidden unit per gate.
@@ -90,7 +90,7 @@ def _circuit_cost(circuit: Circuit, mode: str, r_in: sp.Expr, r_pred: sp.Expr, k
         else:
             params += out_w * width + out_w
         nonzero += kept + support + (1 if root_b else 0)
-        extra += _ell(abs(root_b)) - 1 if root_b else 0
+        extra += binary_length(abs(root_b)) - 1 if root_b else 0
         final_w = out_w
     else:
         final_w = (width + 1) if keep else (r_pred + 1)

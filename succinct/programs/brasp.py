@@ -405,7 +405,7 @@ class Program:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Acceptance of a padded batch (one interpreter run per word)."""
         out = np.zeros(len(lengths), bool)
         for b, n in enumerate(check_lengths(lengths)):
@@ -421,7 +421,9 @@ class Program:
             "brasp", {"params": "predicates", "layers": "attention_depth",
                       "width": "predicates", "bits": "program_bits"},
             params=len(self.ops), layers=self.attention_depth(), width=len(self.ops),
-            bits=self.bits(), extra={"attention_ops": len(self.attention_ops),
+            bits=self.bits(),
+            notes={"bits": "(description size + Π)·⌈log2(Π + 8)⌉ + 3·(attention ops)"},
+            extra={"attention_ops": len(self.attention_ops),
                                      "description_size": self.description_size()})
 
 

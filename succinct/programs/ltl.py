@@ -321,7 +321,7 @@ class Language:
     formula: Formula
     alphabet: Alphabet
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: object) -> np.ndarray:
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         tokens = np.asarray(tokens)
         lengths = check_lengths(lengths)
         val = evaluate_batch(self.formula, tokens, lengths, self.alphabet)[self.formula]
@@ -341,7 +341,10 @@ class Language:
             "ltl", {"params": "formula_size", "layers": "temporal_depth",
                     "width": "subformulas", "bits": "formula_bits"},
             params=size, layers=temporal_depth(self.formula),
-            width=len(self.formula.subformulas()), bits=size * code_bits)
+            width=len(self.formula.subformulas()), bits=size * code_bits,
+            notes={"params": "|φ| (syntax-tree nodes)", "layers": "temporal nesting depth",
+                   "width": "distinct subformulas",
+                   "bits": f"|φ|·⌈log2(|Σ| + 13)⌉ = |φ|·{code_bits}"})
 
     def __str__(self) -> str:
         return f"L({self.formula}) over {{{', '.join(self.alphabet)}}}"
