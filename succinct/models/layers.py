@@ -37,7 +37,7 @@ with σ ∈ {relu, step, satlin, sigmoid(β·)} and ``q(h) = clip(⌊h·2^f + ½
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -51,7 +51,7 @@ __all__ = ["namespace", "lowest", "affine", "ffn", "relu_one", "query", "key", "
            "visible", "hard_select", "gather_attended", "attention_output",
            "dense_selection", "dense_attention", "positionwise", "apply", "embed",
            "final_vector", "readout_score", "activate", "quantize", "rnn_cell",
-           "rnn_final_state", "rnn_readout"]
+           "rnn_final_state", "rnn_states", "rnn_readout"]
 
 Array = Any  # np.ndarray or jax.Array
 Params = Mapping[str, Array]
@@ -230,18 +230,41 @@ def rnn_cell(spec: RNNSpec, params: Params, h: Array, x: Array) -> Array:
     return quantize(spec, activate(spec, z))
 
 
+def _scan_states(cell: Callable[[Array, Array], Array], h0: Array, tokens: Array,
+                 lengths: Array, every: bool) -> tuple[Array, Array | None]:
+    """The recurrence along time, written once for every RNN kind: ``h_t = cell(h_{t−1},
+    x_t)`` from ``h0[B, D]`` over a padded batch ``tokens[B, N]`` (``lax.scan``); positions
+    at or past a word's length (``lengths[B]``) keep its state. Returns ``h_N`` and, with
+    ``every``, the states ``h_1..h_N`` as ``[N, B, D]`` (else ``None``, nothing stored)."""
+
+    def step(h: Array, xt: tuple[Array, Array]) -> tuple[Array, Array | None]:
+        x, t = xt
+        h = jnp.where((t < lengths)[:, None], cell(h, x), h)
+        return h, (h if every else None)
+
+    return jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
+
+
+def _rnn_h0(spec: RNNSpec, params: Params, batch: int) -> Array:
+    return jnp.broadcast_to(quantize(spec, params["h0"]), (batch, len(spec.hidden)))
+
+
 def rnn_final_state(spec: RNNSpec, params: Params, tokens: Array, lengths: Array) -> Array:
     """``h_N`` of every word of a padded batch (``tokens[B, N]``, ``lengths[B]``):
-    ``h_0 = q(h0)``, then :func:`rnn_cell` along time (``lax.scan``); positions at or past
-    a word's length keep its state."""
-    h0 = jnp.broadcast_to(quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
-
-    def step(h: Array, xt: tuple[Array, Array]) -> tuple[Array, None]:
-        x, t = xt
-        return jnp.where((t < lengths)[:, None], rnn_cell(spec, params, h, x), h), None
-
-    h, _ = jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
+    ``h_0 = q(h0)``, then :func:`rnn_cell` along time; positions at or past a word's
+    length keep its state."""
+    h, _ = _scan_states(lambda h, x: rnn_cell(spec, params, h, x),
+                        _rnn_h0(spec, params, tokens.shape[0]), tokens, lengths, every=False)
     return h
+
+
+def rnn_states(spec: RNNSpec, params: Params, tokens: Array, lengths: Array) -> Array:
+    """All states ``h_0..h_N`` (``[B, N + 1, D]``) of the recurrence of
+    :func:`rnn_final_state` (the same scan)."""
+    h0 = _rnn_h0(spec, params, tokens.shape[0])
+    _, hs = _scan_states(lambda h, x: rnn_cell(spec, params, h, x), h0, tokens, lengths,
+                         every=True)
+    return jnp.concatenate([h0[:, None], jnp.moveaxis(hs, 0, 1)], axis=1)
 
 
 def rnn_readout(params: Params, h: Array) -> Array:
