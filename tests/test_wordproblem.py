@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from constructions import wordproblem as wp
 from succinct.automata.dfa import DFA, words_of_length
 from succinct.automata.monoid import is_aperiodic, is_group, syntactic_monoid, transition_monoid
-from succinct.models.rnn2 import SecondOrderRNN, SecondOrderSpec, from_dfa
+from succinct.models.rnn2 import SecondOrderRNN, from_dfa
+from succinct.models.specs import SecondOrderSpec
 from succinct.recognizer import accepts
 from succinct.registry import get_family
 from succinct.sizes import Sigma, n

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -34,21 +33,13 @@ from flax import struct
 
 from succinct.automata.dfa import DFA
 from succinct.coords import Space
+from succinct.models.specs import SecondOrderSpec
 from succinct.sizes import D, Sigma, SizeReport, counted
 from succinct.words import Alphabet, SuccinctError, check_batch, encode
 
-__all__ = ["SecondOrderSpec", "SecondOrderRNN", "from_dfa"]
+__all__ = ["SecondOrderRNN", "from_dfa"]
 
 INT32_MAX = 2**31 - 1
-
-
-@dataclass(frozen=True)
-class SecondOrderSpec:
-    """Static part: alphabet, labelled units, activation."""
-
-    alphabet: Alphabet
-    hidden: Space
-    activation: Literal["linear", "step"] = "linear"
 
 
 class SecondOrderRNN(struct.PyTreeNode):
