@@ -33,6 +33,16 @@ RNN cell (:class:`succinct.models.specs.RNNSpec`)::
     q: k-bit rounding (the identity without ``bits``)
 
 with σ ∈ {relu, step, satlin, sigmoid(β·)} and ``q(h) = clip(⌊h·2^f + ½⌋, 0, 2^k − 1) / 2^f``.
+
+Second-order RNN cell (:class:`succinct.models.specs.SecondOrderSpec`)::
+
+    h_t = φ(M[x_t] h_{t−1}),   accept iff ⟨r, h_N⟩ + c > 0,   φ ∈ {identity, step [z > 0]}
+
+the classic second-order (multiplicative) recurrence ``h_t^i = φ(Σ_{j,k} W_{ijk}
+h_{t−1}^j x_t^k)`` of Giles et al., "Learning and extracting finite state automata with
+second-order recurrent neural networks" (Neural Computation 4(3), 1992), with one-hot
+``x_t``, so ``M[σ] = W[:, :, σ]``: the symbol selects the recurrent matrix. Both RNN
+kinds share the time scan and the readout.
 """
 
 from __future__ import annotations
@@ -45,13 +55,23 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from succinct.models.specs import FFN, Attention, Layer, Mask, ReLU, RNNSpec, Tie
+from succinct.models.specs import (
+    FFN,
+    Attention,
+    Layer,
+    Mask,
+    ReLU,
+    RNNSpec,
+    SecondOrderSpec,
+    Tie,
+)
 
 __all__ = ["namespace", "lowest", "affine", "ffn", "relu_one", "query", "key", "scores",
            "visible", "hard_select", "gather_attended", "attention_output",
            "dense_selection", "dense_attention", "positionwise", "apply", "embed",
            "final_vector", "readout_score", "activate", "quantize", "rnn_cell",
-           "rnn_final_state", "rnn_states", "rnn_readout"]
+           "rnn_final_state", "rnn_states", "rnn_readout", "second_order_cell",
+           "second_order_final_state"]
 
 Array = Any  # np.ndarray or jax.Array
 Params = Mapping[str, Array]
@@ -268,5 +288,23 @@ def rnn_states(spec: RNNSpec, params: Params, tokens: Array, lengths: Array) -> 
 
 
 def rnn_readout(params: Params, h: Array) -> Array:
-    """``⟨r, h⟩ + c`` (accepted iff > 0)."""
+    """``⟨r, h⟩ + c`` (accepted iff > 0), of either RNN kind."""
     return h @ params["readout"] + params["readout_bias"]
+
+
+# ====================================================================== second-order RNN cell
+def second_order_cell(spec: SecondOrderSpec, params: Params, h: Array, x: Array) -> Array:
+    """``h_t = φ(M[x_t] h_{t−1})`` for ``h[B, D]`` and symbol ids ``x[B]`` (``M[Σ, D, D]``);
+    φ is the identity (``linear``) or the step ``[z > 0]`` in the dtype of ``z``."""
+    z = namespace(params["M"], h, x).einsum("bij,bj->bi", params["M"][x], h)
+    return (z > 0).astype(z.dtype) if spec.activation == "step" else z
+
+
+def second_order_final_state(spec: SecondOrderSpec, params: Params, tokens: Array,
+                             lengths: Array) -> Array:
+    """``h_N`` of every word of a padded batch: ``h_0 = h0``, then
+    :func:`second_order_cell` along time (the scan of :func:`rnn_final_state`)."""
+    h0 = jnp.broadcast_to(params["h0"], (tokens.shape[0], len(spec.hidden)))
+    h, _ = _scan_states(lambda h, x: second_order_cell(spec, params, h, x), h0, tokens,
+                        lengths, every=False)
+    return h
