@@ -365,3 +365,25 @@ def test_pattern_path_ignores_padding():
     want = model.accepts(words).tolist()  # the numpy definition
     assert model.accepts(words, evaluator="fast").tolist() == want == \
         model.accepts(words, evaluator="dense").tolist()
+
+
+def test_the_declared_boolean_check_in_numpy_and_jax():
+    """``layers.booleans_hold``, the one check every evaluator and automaton construction
+    calls: only the given columns, only inside the words (padding may hold anything)."""
+    import jax
+    import jax.numpy as jnp
+
+    from succinct.models import layers
+
+    v = np.zeros((2, 3, 4), np.int64)  # [B, N, R]
+    v[:, :, 1] = 1
+    v[0, 2, 1] = 5  # word 0 has length 2: padding
+    v[:, :, 3] = 7  # a coordinate nobody declared
+    in_word = np.arange(3)[None, :] < np.array([2, 3])[:, None]
+    for xp, f in ((np, lambda *a: layers.booleans_hold(*a)),
+                  (jnp, jax.jit(lambda *a: layers.booleans_hold(*a)))):
+        cols = xp.asarray([0, 1])
+        assert bool(f(xp.asarray(v), cols, xp.asarray(in_word)))
+        assert not bool(f(xp.asarray(v), cols, xp.asarray(np.ones((2, 3), bool))))
+        assert not bool(f(xp.asarray(v), xp.asarray([1, 3]), xp.asarray(in_word)))
+    assert layers.booleans_hold(v[1], [0, 1]) and not layers.booleans_hold(v[0], [0, 1])

@@ -298,8 +298,8 @@ def _uhat_step(model: UHAT, params: list[dict[str, np.ndarray]], embed: np.ndarr
         out = states.copy()
         v = layers.embed(embed, symbols)  # [B, R0]
         for i, (layer, p) in enumerate(zip(model.spec.layers, params, strict=True)):
-            if (cols := guard_cols[i]) and not np.isin(v[:, cols], (0, 1)).all():
-                raise SuccinctError(guard_message(model.spec))  # (layered_dfa's docstring)
+            if (cols := guard_cols[i]) and not layers.booleans_hold(v, cols):
+                raise SuccinctError(guard_message(model.spec))  # (exact/two_sided.py's docstring)
             if i not in by_layer:  # FFN, ReLU, attention whose attended vector is unused
                 v = layers.positionwise(layer, p, v)
             else:

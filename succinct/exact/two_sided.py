@@ -468,7 +468,7 @@ def _check_guard(model: UHAT, labels: list[Label], cols: list[int]) -> None:
     """A guarded model's live declared-Boolean inputs of an attention layer, on every
     residual vector that occurs (the labels); see the module docstring."""
     v = np.array([lab[1:] for lab in labels], np.int64).reshape(len(labels), -1)
-    if not np.isin(v[:, cols], (0, 1)).all():
+    if not layers.booleans_hold(v, cols):
         raise SuccinctError(guard_message(model.spec))
 
 

@@ -70,7 +70,7 @@ __all__ = ["namespace", "lowest", "affine", "ffn", "relu_one", "query", "key", "
            "visible", "hard_select", "gather_attended", "attention_output",
            "dense_selection", "dense_attention", "positionwise", "apply", "embed",
            "final_vector", "readout_score", "activate", "quantize", "rnn_cell",
-           "rnn_final_state", "rnn_states", "rnn_readout", "second_order_cell",
+           "booleans_hold", "rnn_final_state", "rnn_states", "rnn_readout", "second_order_cell",
            "second_order_final_state"]
 
 Array = Any  # np.ndarray or jax.Array
@@ -200,6 +200,18 @@ def apply(layer: Layer, p: Params, v: Array, lengths: Array) -> Array:
     if isinstance(layer, Attention):
         return dense_attention(layer, p, v, lengths)
     return positionwise(layer, p, v)
+
+
+def booleans_hold(v: Array, cols: Array, in_word: Array | None = None) -> Array:
+    """The declared-Boolean check: every coordinate in ``cols`` (declared 0/1, e.g. the
+    inputs an attention layer's fast path or a ``boolean_guard`` certificate relies on) is
+    0 or 1, at every vector of ``v[..., R]`` where ``in_word[...]`` holds (everywhere if
+    ``None``; padding is never checked). A Boolean scalar (a JAX one when traced)."""
+    bits = v[..., cols]
+    holds = (bits == 0) | (bits == 1)
+    if in_word is not None:
+        holds = holds | ~in_word[..., None]
+    return namespace(v, cols, holds).all(holds)
 
 
 # ====================================================================== embedding, readout

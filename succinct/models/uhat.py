@@ -383,7 +383,7 @@ def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
     outs = [v]
     for layer, p in zip(model.spec.layers, params["layers"], strict=True):
         if isinstance(layer, Attention) and (cols := guard_columns(model.spec, layer)):
-            if not np.isin(v[:, :, cols][in_word], (0, 1)).all():
+            if not layers.booleans_hold(v, cols, in_word):
                 raise SuccinctError(guard_message(model.spec))
         v = layers.apply(layer, p, v, lengths)
         outs.append(v)
