@@ -76,6 +76,15 @@ def test_states_are_the_scan_of_forward():
     assert np.isin(last, (0, 1)).all() and (last.sum(axis=1) == 1).all()
 
 
+def test_rnn_takes_no_evaluator():
+    """One evaluator, so no ``evaluator`` keyword is silently swallowed."""
+    rnn = _parity_rnn()
+    with pytest.raises(TypeError, match="evaluator"):
+        rnn.accepts(["ab"], evaluator="fast")
+    with pytest.raises(TypeError, match="evaluator"):
+        rnn.accepts_batch(np.zeros((1, 2), np.int32), np.ones(1, np.int32), evaluator="fast")
+
+
 def test_errors():
     with pytest.raises(SuccinctError, match="bits"):
         RNNBuilder(AB, ["x"], bits=40).build()

@@ -167,6 +167,29 @@ def test_unknown_evaluator_is_refused():
         _pointer("future", "right", True).accepts(["ab"], evaluator="quick")
 
 
+@pytest.mark.parametrize("evaluator", ["bogus", "auto"])
+def test_residuals_refuse_what_they_cannot_run(evaluator):
+    """No silent fallback to the dense path: residuals take reference, dense or fast."""
+    with pytest.raises(SuccinctError, match=f"unknown evaluator '{evaluator}' for "
+                       "UHAT.residuals \\(one of reference, dense, fast\\)"):
+        _pointer("future", "right", True).residuals("ab", evaluator=evaluator)
+
+
+@pytest.mark.parametrize("evaluator", ["reference", "auto", "bogus"])
+def test_forward_refuses_what_it_cannot_trace(evaluator):
+    """The traceable pass is dense or fast; anything else is refused (also when traced)."""
+    import jax
+    import jax.numpy as jnp
+
+    model = _pointer("future", "right", True)
+    tokens, lengths = (jnp.asarray(x) for x in encode(["ab", "ba"], AB))
+    match = f"unknown evaluator '{evaluator}' for UHAT.forward \\(one of dense, fast\\)"
+    with pytest.raises(SuccinctError, match=match):
+        model.forward(tokens, lengths, evaluator=evaluator)
+    with pytest.raises(SuccinctError, match=match):
+        jax.jit(lambda m, t, n: m.forward(t, n, evaluator=evaluator))(model, tokens, lengths)
+
+
 def test_accept_at_first_position():
     b = UHATBuilder(AB, accept_at="first")
     b.attention(mask="past", tie="left", query=["s"])

@@ -223,6 +223,15 @@ def test_second_order_rnn_forward_is_traceable_and_matches_a_loop():
     assert any(want) and not all(want)
 
 
+def test_second_order_rnn_takes_no_evaluator():
+    """One evaluator, so no ``evaluator`` keyword is silently swallowed."""
+    with pytest.raises(TypeError, match="evaluator"):
+        _step_rnn2().accepts(["ab"], evaluator="fast")
+    with pytest.raises(TypeError, match="evaluator"):
+        _step_rnn2().accepts_batch(np.zeros((1, 2), np.int32), np.ones(1, np.int32),
+                                   evaluator="fast")
+
+
 def test_second_order_rnn_printout():
     assert str(_step_rnn2()) == "\n".join([
         "second-order RNN over {a, b}: 3 units, h_t = step(M[x_t] h_(t-1))",

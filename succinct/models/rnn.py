@@ -88,14 +88,14 @@ class RNN(struct.PyTreeNode):
     def units(self) -> int:
         return len(self.spec.hidden)
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: Any) -> np.ndarray:
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Acceptance of a padded batch (:meth:`forward`, jitted; there is one evaluator)."""
         tokens = np.asarray(tokens, np.int32)
         lengths = np.asarray(lengths, np.int32)
         check_lengths(lengths)
         return np.asarray(_forward_jit(self, jnp.asarray(tokens), jnp.asarray(lengths)))
 
-    def accepts(self, words: Iterable[str | Sequence[str]], **_: Any) -> np.ndarray:
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
 

@@ -87,6 +87,8 @@ __all__ = [
 
 # How a batch is evaluated (UHAT.accepts_batch): "auto" picks one of the other three.
 Evaluator = Literal["auto", "reference", "dense", "fast"]
+# The evaluators that compute every residual stream (UHAT.residuals).
+Stepwise = Literal["reference", "dense", "fast"]
 # "auto" evaluates batches with B·N² at most this with the numpy reference (no compile).
 AUTO_REFERENCE_LIMIT = 1 << 18
 
@@ -263,9 +265,7 @@ class UHAT(struct.PyTreeNode):
         verifier does; ``benchmarks/uhat_throughput.py`` compares the two).
         ``exact=False`` is needed for a model with non-integer weights (float32).
         """
-        if evaluator not in typing.get_args(Evaluator):
-            raise SuccinctError(f"unknown evaluator {evaluator!r} (one of "
-                                f"{', '.join(typing.get_args(Evaluator))})")
+        _check_evaluator(evaluator, Evaluator, "accepts")
         tokens = np.asarray(tokens, dtype=np.int32)
         lengths = np.asarray(lengths, dtype=np.int32)
         check_batch(tokens, lengths, len(self.alphabet))
@@ -302,9 +302,10 @@ class UHAT(struct.PyTreeNode):
         its whole pass (the verifier does, and shards the batch). ``evaluator`` is
         ``"fast"`` or ``"dense"`` (module docstring). ``ok`` is false when a coordinate
         declared Boolean left {0, 1}: the fast path's answer must then be discarded (the
-        dense one too, for a model certified with ``boolean_guard``). Inputs are not
-        validated here.
+        dense one too, for a model certified with ``boolean_guard``). The inputs are not
+        validated here (the evaluator name is).
         """
+        _check_evaluator(evaluator, kernels.Compiled, "forward")
         return kernels.forward(self.spec, evaluator, self.params, tokens, lengths)
 
     @functools.cached_property
@@ -319,10 +320,10 @@ class UHAT(struct.PyTreeNode):
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths, evaluator=evaluator, exact=exact)
 
-    def residuals(self, word: str | Sequence[str], *,
-                  evaluator: Literal["reference", "dense", "fast"] = "dense"
+    def residuals(self, word: str | Sequence[str], *, evaluator: Stepwise = "dense"
                   ) -> list[np.ndarray]:
         """The residual stream after the embedding and after every layer, for one word."""
+        _check_evaluator(evaluator, Stepwise, "residuals")
         tokens, lengths = encode([word], self.alphabet)
         if evaluator == "reference":
             outs = reference_forward(self, tokens, lengths, trace=True)
@@ -360,6 +361,15 @@ class UHAT(struct.PyTreeNode):
     def size_report(self) -> SizeReport:
         """Counted sizes (:func:`succinct.sizes.uhat_report`)."""
         return uhat_report(self)
+
+
+def _check_evaluator(evaluator: str, allowed: Any, method: str) -> None:
+    """The one refusal of an evaluator name that ``method`` does not take (``allowed``: a
+    ``Literal`` of names), before anything silently falls back to another path."""
+    names = typing.get_args(allowed)
+    if evaluator not in names:
+        raise SuccinctError(f"unknown evaluator {evaluator!r} for UHAT.{method} (one of "
+                            f"{', '.join(names)})")
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
