@@ -45,11 +45,9 @@ from succinct.models.specs import Activation, RNNSpec
 from succinct.sizes import SizeReport, rnn_report
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
-__all__ = ["RNN", "RNNSpec", "RNNBuilder", "Activation"]
+__all__ = ["RNN", "RNNBuilder"]
 
 FLOAT32_EXACT = 2**24
-
-
 
 
 class RNN(struct.PyTreeNode):

@@ -140,7 +140,6 @@ def guard_columns(spec: UHATSpec, layer: Attention) -> list[int]:
     return sorted(layer.source.index(c) for c in layer.boolean)
 
 
-
 Activation = Literal["relu", "step", "satlin", "sigmoid"]
 
 

@@ -102,7 +102,6 @@ class ExactRangeError(SuccinctError):
     """A model whose integer values could leave the exact (int32) range."""
 
 
-
 def _as_int_array(x: np.ndarray) -> np.ndarray:
     return np.asarray(x).astype(np.int64)
 
