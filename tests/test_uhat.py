@@ -162,6 +162,19 @@ def test_traceable_forward_jitted_whole(evaluator):
             model.accepts_batch(tokens, lengths, evaluator="reference").tolist()
 
 
+def test_builder_docstring_example_runs():
+    import doctest
+
+    from succinct.models import uhat
+
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner()
+    for test in finder.find(uhat.UHATBuilder, "UHATBuilder", globs=vars(uhat).copy()):
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted >= 6 and result.failed == 0
+
+
 def test_unknown_evaluator_is_refused():
     with pytest.raises(SuccinctError, match="unknown evaluator 'quick'"):
         _pointer("future", "right", True).accepts(["ab"], evaluator="quick")

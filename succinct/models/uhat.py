@@ -436,13 +436,15 @@ def _check_shapes(spec: UHATSpec, params: dict[str, Any]) -> None:
 class UHATBuilder:
     """Builds a UHAT layer by layer from rules over labels.
 
-    Example::
+    Example (an ``a`` occurs before the last position; run by ``tests/test_uhat.py``)::
 
-        b = UHATBuilder(Alphabet.of("ab"))              # embedding: one-hot Q_a, Q_b
-        attn = b.attention(mask="future", tie="right", query=["s"])
-        attn.B["s", "Q_a"] = 1; attn.A.set_bias("s", 1)  # score(n, m) = Q_a(m)
-        attn.C_a["prev_a", "Q_a"] = 1                   # copy Q_a of the attended position
-        ... ; model = b.build(readout={"prev_a": 1})
+        >>> b = UHATBuilder(Alphabet.of("ab"))  # embedding: one-hot Q_a, Q_b
+        >>> attn = b.attention(mask="future", tie="right", query=["s"], new=["prev_a"])
+        >>> attn.B["s", "Q_a"] = 1; attn.A.set_bias("s", 1)  # score(n, m) = Q_a(m)
+        >>> attn.C_a["prev_a", "Q_a"] = 1  # copy Q_a of the attended position
+        >>> model = b.build(readout={"prev_a": 1})
+        >>> model.accepts(["ab", "ba", "bb", "aab", "a"]).tolist()
+        [True, False, False, True, False]
     """
 
     alphabet: Alphabet
