@@ -1,4 +1,4 @@
-"""The semantics of every layer kind, written once (the paper's §2.3, and the RNN cell).
+"""The semantics of every layer kind, written once (the paper's §2.3, and the RNN cells).
 
 Every evaluator computes a layer by calling these functions: the numpy oracle
 (:func:`succinct.models.uhat.reference_forward`, int64), the jitted kernels
@@ -6,7 +6,8 @@ Every evaluator computes a layer by calling these functions: the numpy oracle
 *selection* of the attended position), the exact automata (:mod:`succinct.exact.future`
 and :mod:`succinct.exact.two_sided`, numpy int64 on one residual vector per state),
 :mod:`succinct.interop` (float32, differentiable) and the RNNs of
-:mod:`succinct.models.rnn`.
+:mod:`succinct.models.rnn` and :mod:`succinct.models.rnn2`. The declared-Boolean check
+(:func:`booleans_hold`) is here too, for the same callers.
 
 The functions are generic over the array namespace: given numpy arrays they compute in
 numpy, given JAX arrays (or tracers) in ``jax.numpy`` (:func:`namespace`). Vectors are
