@@ -28,9 +28,9 @@ For every maximum length N, one row per model:
 
 Exactness: every word up to a stated length plus random words of length N (half of them
 balanced), evaluated in float32 and in float64 (tracr: its Haiku forward with the
-parameters cast; ours: a plain numpy forward of the same arrays, written here
-independently of :mod:`succinct.models.uhat`, cast likewise; and, column "wrong exact", the
-package's own certified-exact forward). "wrong" counts disagreements with a stack-based
+parameters cast; ours: the dense definition of every layer, :mod:`succinct.models.layers`,
+run in numpy on the same arrays cast likewise; and, column "wrong exact", the package's
+own certified-exact forward). "wrong" counts disagreements with a stack-based
 reference.
 """
 
@@ -44,7 +44,7 @@ import time
 import numpy as np
 
 from constructions import dyck
-from succinct.models.specs import FFN, Attention
+from succinct.models import layers
 from succinct.sizes import count
 
 
@@ -89,11 +89,12 @@ def test_words(alphabet: str, pairs: dict[str, str], n: int, exhaustive: int,
 
 # ---------------------------------------------------------------------------- ours
 def numpy_readout(model, words: list[str], dtype) -> np.ndarray:
-    """⟨t, v_N⟩ of a UHAT by the O(N²) definition, in ``dtype``, batched over words of
-    equal length (written independently of the package's jitted forward)."""
+    """⟨t, v_N⟩ of a UHAT by its dense definition (:mod:`succinct.models.layers`) in numpy,
+    every weight cast to ``dtype`` (so every product and sum is rounded in ``dtype``),
+    batched over words of equal length."""
     spec, params = model.spec, model.params
-    layers = [{k: np.asarray(x, dtype) for k, x in p.items()} for p in params["layers"]]
     embed = np.asarray(params["embed"], dtype)
+    weights = [{k: np.asarray(x, dtype) for k, x in p.items()} for p in params["layers"]]
     readout = np.asarray(params["readout"], dtype)
     out = np.zeros(len(words), dtype)
     by_length: dict[int, list[int]] = {}
@@ -101,29 +102,12 @@ def numpy_readout(model, words: list[str], dtype) -> np.ndarray:
         by_length.setdefault(len(w), []).append(b)
     for n, rows in by_length.items():
         ids = np.array([spec.alphabet.to_ids(words[b]) for b in rows])  # [B, N]
-        v = np.moveaxis(embed[:, ids], 0, -1)  # [B, N, R]
-        pos = np.arange(n)
-        for layer, p in zip(spec.layers, layers, strict=True):
-            if isinstance(layer, Attention):
-                score = np.einsum("bnq,bmq->bnm", v @ p["A_w"].T + p["A_b"],
-                                  v @ p["B_w"].T + p["B_b"])
-                vis = {"none": np.ones((n, n), bool), "future": pos[:, None] > pos[None, :],
-                       "past": pos[:, None] < pos[None, :]}[layer.mask]
-                masked = np.where(vis, score, -np.inf)
-                best = masked == masked.max(axis=-1, keepdims=True)
-                pick = best.argmax(-1) if layer.tie == "left" \
-                    else n - 1 - best[..., ::-1].argmax(-1)
-                att = np.take_along_axis(v, pick[..., None], axis=1)
-                att = np.where(vis.any(-1)[None, :, None], att, 0)
-                v = v @ p["C_v"].T + p["C_b"] + att @ p["C_a"].T
-            elif isinstance(layer, FFN):
-                h = np.maximum(v @ p["W_1"].T + p["b_1"], 0)
-                v = v @ p["W_r"].T + p["b_2"] + h @ p["W_2"].T
-            else:
-                r = layer.source.index(layer.coord)
-                v[..., r] = np.maximum(v[..., r], 0)
-        at = n - 1 if spec.accept_at == "last" else 0
-        out[rows] = v[:, at] @ readout
+        lengths = np.full(len(rows), n)
+        v = layers.embed(embed, ids)  # [B, N, R0]
+        for layer, p in zip(spec.layers, weights, strict=True):
+            v = layers.apply(layer, p, v, lengths)
+        out[rows] = layers.readout_score(readout, layers.final_vector(v, lengths,
+                                                                      spec.accept_at))
     return out
 
 

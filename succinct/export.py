@@ -39,8 +39,8 @@ from succinct.automata.dfa import DFA
 from succinct.coords import Space
 from succinct.models.positional import PositionalUHAT
 from succinct.models.rnn import RNN
-from succinct.models.rnn2 import SecondOrderRNN, SecondOrderSpec
-from succinct.models.specs import FFN, Attention, ReLU, RNNSpec, UHATSpec
+from succinct.models.rnn2 import SecondOrderRNN
+from succinct.models.specs import FFN, Attention, ReLU, RNNSpec, SecondOrderSpec, UHATSpec
 from succinct.models.uhat import UHAT
 from succinct.programs.brasp import And, Attend, Const, Iff, Input, Local, Not, Or, Program, Ref
 from succinct.words import Alphabet, SuccinctError

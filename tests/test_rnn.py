@@ -65,6 +65,26 @@ def test_initial_code_and_accept_codes():
     assert rnn.accept_codes(code[None])[0]
 
 
+def test_states_are_the_scan_of_forward():
+    """``states`` (all h_t) and ``accepts`` (h_N only) are one scan: the readout of the
+    last state is the acceptance, and every state is a 1-bit code of the parity DFA."""
+    rnn = _parity_rnn()
+    words = ["".join(w) for n in range(1, 6) for w in itertools.product("ab", repeat=n)]
+    last = np.stack([rnn.states(w)[-1] for w in words])
+    assert [len(rnn.states(w)) for w in words] == [len(w) + 1 for w in words]
+    assert rnn.accept_codes(last.astype(np.int32)).tolist() == rnn.accepts(words).tolist()
+    assert np.isin(last, (0, 1)).all() and (last.sum(axis=1) == 1).all()
+
+
+def test_rnn_takes_no_evaluator():
+    """One evaluator, so no ``evaluator`` keyword is silently swallowed."""
+    rnn = _parity_rnn()
+    with pytest.raises(TypeError, match="evaluator"):
+        rnn.accepts(["ab"], evaluator="fast")
+    with pytest.raises(TypeError, match="evaluator"):
+        rnn.accepts_batch(np.zeros((1, 2), np.int32), np.ones(1, np.int32), evaluator="fast")
+
+
 def test_errors():
     with pytest.raises(SuccinctError, match="bits"):
         RNNBuilder(AB, ["x"], bits=40).build()

@@ -162,9 +162,45 @@ def test_traceable_forward_jitted_whole(evaluator):
             model.accepts_batch(tokens, lengths, evaluator="reference").tolist()
 
 
+def test_builder_docstring_example_runs():
+    import doctest
+
+    from succinct.models import uhat
+
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner()
+    for test in finder.find(uhat.UHATBuilder, "UHATBuilder", globs=vars(uhat).copy()):
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted >= 6 and result.failed == 0
+
+
 def test_unknown_evaluator_is_refused():
     with pytest.raises(SuccinctError, match="unknown evaluator 'quick'"):
         _pointer("future", "right", True).accepts(["ab"], evaluator="quick")
+
+
+@pytest.mark.parametrize("evaluator", ["bogus", "auto"])
+def test_residuals_refuse_what_they_cannot_run(evaluator):
+    """No silent fallback to the dense path: residuals take reference, dense or fast."""
+    with pytest.raises(SuccinctError, match=f"unknown evaluator '{evaluator}' for "
+                       "UHAT.residuals \\(one of reference, dense, fast\\)"):
+        _pointer("future", "right", True).residuals("ab", evaluator=evaluator)
+
+
+@pytest.mark.parametrize("evaluator", ["reference", "auto", "bogus"])
+def test_forward_refuses_what_it_cannot_trace(evaluator):
+    """The traceable pass is dense or fast; anything else is refused (also when traced)."""
+    import jax
+    import jax.numpy as jnp
+
+    model = _pointer("future", "right", True)
+    tokens, lengths = (jnp.asarray(x) for x in encode(["ab", "ba"], AB))
+    match = f"unknown evaluator '{evaluator}' for UHAT.forward \\(one of dense, fast\\)"
+    with pytest.raises(SuccinctError, match=match):
+        model.forward(tokens, lengths, evaluator=evaluator)
+    with pytest.raises(SuccinctError, match=match):
+        jax.jit(lambda m, t, n: m.forward(t, n, evaluator=evaluator))(model, tokens, lengths)
 
 
 def test_accept_at_first_position():
@@ -365,3 +401,25 @@ def test_pattern_path_ignores_padding():
     want = model.accepts(words).tolist()  # the numpy definition
     assert model.accepts(words, evaluator="fast").tolist() == want == \
         model.accepts(words, evaluator="dense").tolist()
+
+
+def test_the_declared_boolean_check_in_numpy_and_jax():
+    """``layers.booleans_hold``, the one check every evaluator and automaton construction
+    calls: only the given columns, only inside the words (padding may hold anything)."""
+    import jax
+    import jax.numpy as jnp
+
+    from succinct.models import layers
+
+    v = np.zeros((2, 3, 4), np.int64)  # [B, N, R]
+    v[:, :, 1] = 1
+    v[0, 2, 1] = 5  # word 0 has length 2: padding
+    v[:, :, 3] = 7  # a coordinate nobody declared
+    in_word = np.arange(3)[None, :] < np.array([2, 3])[:, None]
+    for xp, f in ((np, lambda *a: layers.booleans_hold(*a)),
+                  (jnp, jax.jit(lambda *a: layers.booleans_hold(*a)))):
+        cols = xp.asarray([0, 1])
+        assert bool(f(xp.asarray(v), cols, xp.asarray(in_word)))
+        assert not bool(f(xp.asarray(v), cols, xp.asarray(np.ones((2, 3), bool))))
+        assert not bool(f(xp.asarray(v), xp.asarray([1, 3]), xp.asarray(in_word)))
+    assert layers.booleans_hold(v[1], [0, 1]) and not layers.booleans_hold(v[0], [0, 1])

@@ -5,9 +5,12 @@ the scan's T = 256; aperiodicity classification; the UHAT refusal for groups; th
 size formulas and its "outside the paper's UHAT" label; JSON tables.
 """
 
+import itertools
 import json
 from functools import cache
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from hypothesis import given
@@ -16,11 +19,13 @@ from hypothesis import strategies as st
 from constructions import wordproblem as wp
 from succinct.automata.dfa import DFA, words_of_length
 from succinct.automata.monoid import is_aperiodic, is_group, syntactic_monoid, transition_monoid
-from succinct.models.rnn2 import SecondOrderRNN, SecondOrderSpec, from_dfa
+from succinct.coords import Space
+from succinct.models.rnn2 import SecondOrderRNN, from_dfa
+from succinct.models.specs import SecondOrderSpec
 from succinct.recognizer import accepts
 from succinct.registry import get_family
 from succinct.sizes import Sigma, n
-from succinct.words import SuccinctError, encode
+from succinct.words import Alphabet, SuccinctError, encode
 
 T_MAX = 256
 MODELS = ("scan", "rnn", "rnn2", "dfa")
@@ -191,6 +196,52 @@ def test_second_order_rnn_equals_its_dfa(n_states, n_sym, data):
                                max_size=16))
     tokens, lengths = encode(words, from_dfa(dfa).alphabet)
     assert (from_dfa(dfa).accepts_batch(tokens, lengths) == dfa.run(tokens, lengths)).all()
+
+
+def _step_rnn2(h0=(1, 0, 1), readout=(2, -1, 1), bias=-2) -> SecondOrderRNN:
+    m = np.array([[[0, 2, 0], [-1, 0, 1], [0, 0, 3]], [[1, 0, 0], [0, 0, 0], [0, 1, -2]]])
+    spec = SecondOrderSpec(Alphabet.of("ab"), Space.of(["x", "y", "z"]), "step")
+    return SecondOrderRNN.create(spec, {"M": m, "h0": np.array(h0),
+                                        "readout": np.array(readout), "readout_bias": bias})
+
+
+def test_second_order_rnn_forward_is_traceable_and_matches_a_loop():
+    """``forward`` under ``jax.jit`` (padded batch, step activation, negative weights)
+    equals the update written as a plain loop per word."""
+    rnn = _step_rnn2()
+    m, h0 = np.asarray(rnn.params["M"]), np.asarray(rnn.params["h0"])
+    words = ["".join(w) for k in range(1, 6) for w in itertools.product("ab", repeat=k)]
+    want = []
+    for w in words:
+        h = h0
+        for a in w:
+            h = (m["ab".index(a)] @ h > 0).astype(int)
+        want.append(bool(h @ np.array([2, -1, 1]) - 2 > 0))
+    tokens, lengths = encode(words, rnn.alphabet)
+    got = jax.jit(lambda r, t, n: r.forward(t, n))(rnn, jnp.asarray(tokens), jnp.asarray(lengths))
+    assert np.asarray(got).tolist() == want == rnn.accepts(words).tolist()
+    assert any(want) and not all(want)
+
+
+def test_second_order_rnn_takes_no_evaluator():
+    """One evaluator, so no ``evaluator`` keyword is silently swallowed."""
+    with pytest.raises(TypeError, match="evaluator"):
+        _step_rnn2().accepts(["ab"], evaluator="fast")
+    with pytest.raises(TypeError, match="evaluator"):
+        _step_rnn2().accepts_batch(np.zeros((1, 2), np.int32), np.ones(1, np.int32),
+                                   evaluator="fast")
+
+
+def test_second_order_rnn_printout():
+    assert str(_step_rnn2()) == "\n".join([
+        "second-order RNN over {a, b}: 3 units, h_t = step(M[x_t] h_(t-1))",
+        "h_0: x=1, z=1",
+        "  M[a]: x ← 2y; y ← -1x; y ← z; z ← 3z",
+        "  M[b]: x ← x; z ← y; z ← -2z",
+        "accept iff 2·x + -1·y + z + -2 > 0"])
+    assert str(_step_rnn2((0, 0, 0), (0, 0, 0), 0)).splitlines()[1:] == [
+        "h_0: ", "  M[a]: x ← 2y; y ← -1x; y ← z; z ← 3z", "  M[b]: x ← x; z ← y; z ← -2z",
+        "accept iff 0 + 0 > 0"]
 
 
 def test_second_order_rnn_refuses_inexact_linear_models():

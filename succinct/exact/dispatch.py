@@ -5,9 +5,9 @@
   ``2^{kD}`` states. :func:`extract_rnn` finds them exactly by breadth-first search from
   ``h_0``: each BFS frontier is expanded by one batched call of the jitted transition
   ``rnn.step_codes`` for all (state, symbol) pairs, and new states are recognized exactly
-  (hash index over the integer code vectors, :func:`succinct.automata.explore`). The
+  (hash index over the integer code vectors, :func:`succinct.automata.dfa.explore`). The
   state set reached is checked against the ``2^{kD}`` bound; a search that goes beyond
-  ``max_states`` stops with :class:`succinct.automata.StateLimitExceeded` carrying the
+  ``max_states`` stops with :class:`succinct.automata.dfa.StateLimitExceeded` carrying the
   count reached.
 * **strict-future B-RASP programs, UHATs and past-time LTL**: the constructions of
   :mod:`succinct.exact.future` (LTL through Prop 16's program).
@@ -17,7 +17,7 @@
   the automaton of their reachable states.
 * **anything else, bounded**: :func:`bounded_dfa` is the minimal DFA of ``L ∩ Σ^{≤L}``
   from membership queries on all words up to length ``L``
-  (:func:`succinct.automata.dfa_from_membership`).
+  (:func:`succinct.automata.dfa.dfa_from_membership`).
 
 Every language here is a subset of Σ⁺, so automata are normalized to reject the empty
 word (:func:`reject_empty`) before they are compared.
@@ -112,7 +112,7 @@ def extract_rnn(rnn: RNN, *, max_states: int = DEFAULT_MAX_STATES,
 
     Args:
         rnn: An RNN built with ``bits=k``.
-        max_states: Stop with :class:`succinct.automata.StateLimitExceeded` (which
+        max_states: Stop with :class:`succinct.automata.dfa.StateLimitExceeded` (which
             carries the number of states reached) beyond this many states.
         batch_size: Most (state, symbol) pairs per call of ``rnn.step_codes``.
 

@@ -5,7 +5,7 @@ value of every predicate at position ``t`` is a function of the symbol ``a_t`` a
 finite summary of the prefix ``a_1 … a_{t−1}``. That summary is a DFA state, so the
 program's language is regular and can be compared with any other automaton exactly:
 "equal on **all** words", with the two minimal DFAs as the certificate, or a shortest
-counterexample (:meth:`succinct.automata.DFA.equivalent`). This is how the paper's
+counterexample (:meth:`succinct.automata.dfa.DFA.equivalent`). This is how the paper's
 witness programs (Lemma 8's tiling program and the counter families built like it, all
 strict-future) and Prop 16's programs for past-time LTL are checked beyond any length
 bound. Equivalence of general
@@ -45,7 +45,7 @@ A record never depends on anything but the prefix, and every predicate at ``t`` 
 computed from it, so by induction on ``t`` the automaton accepts exactly the program's
 words; the start state (empty prefix) rejects, as the empty word is not in any language
 here. States are 0/1 vectors of width ``2 + Σ_P 2^{|I_P|}(1 + |J_P|)``; they are explored
-by the vectorized BFS of :func:`succinct.automata.explore` (one numpy evaluation of the
+by the vectorized BFS of :func:`succinct.automata.dfa.explore` (one numpy evaluation of the
 whole program per BFS batch), then minimized.
 
 UHATs (:func:`uhat_dfa`)
@@ -146,7 +146,7 @@ def program_dfa(program: Program, *, max_states: int = DEFAULT_MAX_STATES,
     Args:
         program: A program whose attention ops all use ``mask="future"`` (any tie-break,
             any Boolean score over ``i`` and ``j``).
-        max_states: Stop with :class:`succinct.automata.StateLimitExceeded` (carrying the
+        max_states: Stop with :class:`succinct.automata.dfa.StateLimitExceeded` (carrying the
             number of states reached) beyond this many states.
         batch_size: Most (state, symbol) pairs evaluated per numpy call.
 
@@ -251,7 +251,7 @@ def uhat_dfa(model: UHAT, *, max_states: int = DEFAULT_MAX_STATES, batch_size: i
     Args:
         model: An exact (integer-weight) UHAT; attention layers that use the attended
             vector (``C_a ≠ 0``) must have ``mask="future"``.
-        max_states: Stop with :class:`succinct.automata.StateLimitExceeded` beyond this.
+        max_states: Stop with :class:`succinct.automata.dfa.StateLimitExceeded` beyond this.
         batch_size: Most (state, symbol) pairs per numpy evaluation.
         capacity: Initial number of distinct keys each layer's record holds (grown as
             needed).
@@ -298,8 +298,8 @@ def _uhat_step(model: UHAT, params: list[dict[str, np.ndarray]], embed: np.ndarr
         out = states.copy()
         v = layers.embed(embed, symbols)  # [B, R0]
         for i, (layer, p) in enumerate(zip(model.spec.layers, params, strict=True)):
-            if (cols := guard_cols[i]) and not np.isin(v[:, cols], (0, 1)).all():
-                raise SuccinctError(guard_message(model.spec))  # (layered_dfa's docstring)
+            if (cols := guard_cols[i]) and not layers.booleans_hold(v, cols):
+                raise SuccinctError(guard_message(model.spec))  # (exact/two_sided.py's docstring)
             if i not in by_layer:  # FFN, ReLU, attention whose attended vector is unused
                 v = layers.positionwise(layer, p, v)
             else:

@@ -74,7 +74,7 @@ Label = tuple[int, ...]  # (letter index, *residual vector)
 class _Index:
     """Numbers hashable items in order of first appearance (iterating it while adding is a
     breadth-first queue); more than ``limit`` items raise
-    :class:`succinct.automata.StateLimitExceeded`."""
+    :class:`succinct.automata.dfa.StateLimitExceeded`."""
 
     def __init__(self, limit: float = float("inf")) -> None:
         self.items: list = []
@@ -162,7 +162,7 @@ def _deterministic(nfa: _NFA, max_states: int) -> _Auto:
 
 
 def _complete(auto: _Auto, columns: Sequence[int], names: Sequence[str]) -> DFA:
-    """The automaton as a complete :class:`succinct.automata.DFA` over the labels
+    """The automaton as a complete :class:`succinct.automata.dfa.DFA` over the labels
     ``columns`` (named ``names``), a sink (state ``n``) for the missing transitions."""
     col = {x: c for c, x in enumerate(columns)}
     n = auto.n_states
@@ -324,7 +324,7 @@ def two_sided_dfa(model: UHAT, *, max_states: int = 1_000_000) -> tuple[DFA, int
         model: An exact UHAT; every attention layer that uses its attended vector has
             mask ``"future"`` or ``"past"``.
         max_states: Bound on every intermediate automaton (raises
-            :class:`succinct.automata.StateLimitExceeded` beyond it).
+            :class:`succinct.automata.dfa.StateLimitExceeded` beyond it).
 
     Returns:
         ``(dfa, largest)``: the minimal complete DFA of the UHAT's language (rejecting ε)
@@ -468,7 +468,7 @@ def _check_guard(model: UHAT, labels: list[Label], cols: list[int]) -> None:
     """A guarded model's live declared-Boolean inputs of an attention layer, on every
     residual vector that occurs (the labels); see the module docstring."""
     v = np.array([lab[1:] for lab in labels], np.int64).reshape(len(labels), -1)
-    if not np.isin(v[:, cols], (0, 1)).all():
+    if not layers.booleans_hold(v, cols):
         raise SuccinctError(guard_message(model.spec))
 
 

@@ -116,15 +116,14 @@ def _pattern_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array,
     """
     bsz, n, _ = v.shape
     bits = v[:, :, cols]  # [B, N, k]
-    inside = (jnp.arange(n)[None, :] < lengths[:, None])[:, :, None]  # padding: anything
-    ok = jnp.all(~inside | (bits == 0) | (bits == 1))
+    valid = jnp.arange(n)[None, :] < lengths[:, None]
+    ok = layers.booleans_hold(v, cols, valid)  # the pattern ids below assume 0/1 bits
     k = cols.shape[0]
     n_pat = 1 << k
     chunk = min(PATTERN_CHUNK, n_pat)
     weights = (1 << jnp.arange(k, dtype=jnp.int32)).astype(v.dtype)
     pat = jnp.einsum("bnk,k->bn", bits, weights).astype(jnp.int32)  # [B, N]
     pos = jnp.arange(n, dtype=jnp.int32)[None, :]
-    valid = pos < lengths[:, None]
     # Every pattern's key vector: B_w restricted to the read columns, plus the bias.
     table = ((jnp.arange(n_pat)[:, None] >> jnp.arange(k)[None, :]) & 1).astype(v.dtype)
     keys = layers.affine(table, p["B_w"][:, cols], p["B_b"])  # [P, Q]
@@ -279,9 +278,8 @@ def layer_outputs(spec: UHATSpec, evaluator: Compiled, params: dict, tokens: jax
         if isinstance(layer, Attention):
             guard = ok
             if cols := guard_columns(spec, layer):
-                bits = v[:, :, jnp.asarray(cols)]
-                inside = (jnp.arange(v.shape[1])[None, :] < lengths[:, None])[:, :, None]
-                guard = jnp.all(~inside | (bits == 0) | (bits == 1))
+                in_word = jnp.arange(v.shape[1])[None, :] < lengths[:, None]
+                guard = layers.booleans_hold(v, jnp.asarray(cols), in_word)
             v, ok = _attention_step(_route(layer, evaluator), p, v, lengths, aux)
             ok = ok & guard
         elif isinstance(layer, ReLU):

@@ -1,4 +1,4 @@
-"""The semantics of every layer kind, written once (the paper's §2.3, and the RNN cell).
+"""The semantics of every layer kind, written once (the paper's §2.3, and the RNN cells).
 
 Every evaluator computes a layer by calling these functions: the numpy oracle
 (:func:`succinct.models.uhat.reference_forward`, int64), the jitted kernels
@@ -6,7 +6,8 @@ Every evaluator computes a layer by calling these functions: the numpy oracle
 *selection* of the attended position), the exact automata (:mod:`succinct.exact.future`
 and :mod:`succinct.exact.two_sided`, numpy int64 on one residual vector per state),
 :mod:`succinct.interop` (float32, differentiable) and the RNNs of
-:mod:`succinct.models.rnn`.
+:mod:`succinct.models.rnn` and :mod:`succinct.models.rnn2`. The declared-Boolean check
+(:func:`booleans_hold`) is here too, for the same callers.
 
 The functions are generic over the array namespace: given numpy arrays they compute in
 numpy, given JAX arrays (or tracers) in ``jax.numpy`` (:func:`namespace`). Vectors are
@@ -33,11 +34,21 @@ RNN cell (:class:`succinct.models.specs.RNNSpec`)::
     q: k-bit rounding (the identity without ``bits``)
 
 with σ ∈ {relu, step, satlin, sigmoid(β·)} and ``q(h) = clip(⌊h·2^f + ½⌋, 0, 2^k − 1) / 2^f``.
+
+Second-order RNN cell (:class:`succinct.models.specs.SecondOrderSpec`)::
+
+    h_t = φ(M[x_t] h_{t−1}),   accept iff ⟨r, h_N⟩ + c > 0,   φ ∈ {identity, step [z > 0]}
+
+the classic second-order (multiplicative) recurrence ``h_t^i = φ(Σ_{j,k} W_{ijk}
+h_{t−1}^j x_t^k)`` of Giles et al., "Learning and extracting finite state automata with
+second-order recurrent neural networks" (Neural Computation 4(3), 1992), with one-hot
+``x_t``, so ``M[σ] = W[:, :, σ]``: the symbol selects the recurrent matrix. Both RNN
+kinds share the time scan and the readout.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -45,13 +56,23 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from succinct.models.specs import FFN, Attention, Layer, Mask, ReLU, RNNSpec, Tie
+from succinct.models.specs import (
+    FFN,
+    Attention,
+    Layer,
+    Mask,
+    ReLU,
+    RNNSpec,
+    SecondOrderSpec,
+    Tie,
+)
 
 __all__ = ["namespace", "lowest", "affine", "ffn", "relu_one", "query", "key", "scores",
            "visible", "hard_select", "gather_attended", "attention_output",
            "dense_selection", "dense_attention", "positionwise", "apply", "embed",
            "final_vector", "readout_score", "activate", "quantize", "rnn_cell",
-           "rnn_final_state", "rnn_readout"]
+           "booleans_hold", "rnn_final_state", "rnn_states", "rnn_readout", "second_order_cell",
+           "second_order_final_state"]
 
 Array = Any  # np.ndarray or jax.Array
 Params = Mapping[str, Array]
@@ -182,6 +203,18 @@ def apply(layer: Layer, p: Params, v: Array, lengths: Array) -> Array:
     return positionwise(layer, p, v)
 
 
+def booleans_hold(v: Array, cols: Array, in_word: Array | None = None) -> Array:
+    """The declared-Boolean check: every coordinate in ``cols`` (declared 0/1, e.g. the
+    inputs an attention layer's fast path or a ``boolean_guard`` certificate relies on) is
+    0 or 1, at every vector of ``v[..., R]`` where ``in_word[...]`` holds (everywhere if
+    ``None``; padding is never checked). A Boolean scalar (a JAX one when traced)."""
+    bits = v[..., cols]
+    holds = (bits == 0) | (bits == 1)
+    if in_word is not None:
+        holds = holds | ~in_word[..., None]
+    return namespace(v, cols, holds).all(holds)
+
+
 # ====================================================================== embedding, readout
 def embed(e: Array, tokens: Array) -> Array:
     """``v = E[:, a]`` per token: ``e[R0, |Σ|]``, ``tokens[...]`` -> ``[..., R0]``."""
@@ -230,20 +263,61 @@ def rnn_cell(spec: RNNSpec, params: Params, h: Array, x: Array) -> Array:
     return quantize(spec, activate(spec, z))
 
 
+def _scan_states(cell: Callable[[Array, Array], Array], h0: Array, tokens: Array,
+                 lengths: Array, every: bool) -> tuple[Array, Array | None]:
+    """The recurrence along time, written once for every RNN kind: ``h_t = cell(h_{t−1},
+    x_t)`` from ``h0[B, D]`` over a padded batch ``tokens[B, N]`` (``lax.scan``); positions
+    at or past a word's length (``lengths[B]``) keep its state. Returns ``h_N`` and, with
+    ``every``, the states ``h_1..h_N`` as ``[N, B, D]`` (else ``None``, nothing stored)."""
+
+    def step(h: Array, xt: tuple[Array, Array]) -> tuple[Array, Array | None]:
+        x, t = xt
+        h = jnp.where((t < lengths)[:, None], cell(h, x), h)
+        return h, (h if every else None)
+
+    return jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
+
+
+def _rnn_h0(spec: RNNSpec, params: Params, batch: int) -> Array:
+    return jnp.broadcast_to(quantize(spec, params["h0"]), (batch, len(spec.hidden)))
+
+
 def rnn_final_state(spec: RNNSpec, params: Params, tokens: Array, lengths: Array) -> Array:
     """``h_N`` of every word of a padded batch (``tokens[B, N]``, ``lengths[B]``):
-    ``h_0 = q(h0)``, then :func:`rnn_cell` along time (``lax.scan``); positions at or past
-    a word's length keep its state."""
-    h0 = jnp.broadcast_to(quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
-
-    def step(h: Array, xt: tuple[Array, Array]) -> tuple[Array, None]:
-        x, t = xt
-        return jnp.where((t < lengths)[:, None], rnn_cell(spec, params, h, x), h), None
-
-    h, _ = jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
+    ``h_0 = q(h0)``, then :func:`rnn_cell` along time; positions at or past a word's
+    length keep its state."""
+    h, _ = _scan_states(lambda h, x: rnn_cell(spec, params, h, x),
+                        _rnn_h0(spec, params, tokens.shape[0]), tokens, lengths, every=False)
     return h
 
 
+def rnn_states(spec: RNNSpec, params: Params, tokens: Array, lengths: Array) -> Array:
+    """All states ``h_0..h_N`` (``[B, N + 1, D]``) of the recurrence of
+    :func:`rnn_final_state` (the same scan)."""
+    h0 = _rnn_h0(spec, params, tokens.shape[0])
+    _, hs = _scan_states(lambda h, x: rnn_cell(spec, params, h, x), h0, tokens, lengths,
+                         every=True)
+    return jnp.concatenate([h0[:, None], jnp.moveaxis(hs, 0, 1)], axis=1)
+
+
 def rnn_readout(params: Params, h: Array) -> Array:
-    """``⟨r, h⟩ + c`` (accepted iff > 0)."""
+    """``⟨r, h⟩ + c`` (accepted iff > 0), of either RNN kind."""
     return h @ params["readout"] + params["readout_bias"]
+
+
+# ====================================================================== second-order RNN cell
+def second_order_cell(spec: SecondOrderSpec, params: Params, h: Array, x: Array) -> Array:
+    """``h_t = φ(M[x_t] h_{t−1})`` for ``h[B, D]`` and symbol ids ``x[B]`` (``M[Σ, D, D]``);
+    φ is the identity (``linear``) or the step ``[z > 0]`` in the dtype of ``z``."""
+    z = namespace(params["M"], h, x).einsum("bij,bj->bi", params["M"][x], h)
+    return (z > 0).astype(z.dtype) if spec.activation == "step" else z
+
+
+def second_order_final_state(spec: SecondOrderSpec, params: Params, tokens: Array,
+                             lengths: Array) -> Array:
+    """``h_N`` of every word of a padded batch: ``h_0 = h0``, then
+    :func:`second_order_cell` along time (the scan of :func:`rnn_final_state`)."""
+    h0 = jnp.broadcast_to(params["h0"], (tokens.shape[0], len(spec.hidden)))
+    h, _ = _scan_states(lambda h, x: second_order_cell(spec, params, h, x), h0, tokens,
+                        lengths, every=False)
+    return h

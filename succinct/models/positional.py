@@ -10,9 +10,9 @@ length ≤ ``T`` is an ordinary exact :class:`succinct.models.uhat.UHAT` over th
 
 (features are integer functions of the 1-based position, e.g. ``p`` and ``p²``, so scores
 stay exact integers: ``⟨(2(p_i − c), −1), (p_j, p_j²)⟩ = 2p_j(p_i − c) − p_j²`` peaks
-exactly at ``p_j = p_i − c``). :meth:`PositionalUHAT.accepts_batch` maps each token to its
-``(symbol, position)`` id and runs the inner model, so evaluation, exactness checks and
-fast paths are the foundation's.
+exactly at ``p_j = p_i − c``). :meth:`PositionalUHAT.accepts_batch` (and the traceable
+:meth:`PositionalUHAT.forward`) map each token to its ``(symbol, position)`` id and run
+the inner model, so evaluation, exactness checks and fast paths are the foundation's.
 
 Sizes (:meth:`PositionalUHAT.size_report`) count the two factors, not the product table:
 ``embed`` (``E_tok``, ``R₀ × |Σ|``) and ``pos_embed`` (the feature rows of ``E_pos``,
@@ -26,10 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+import jax
 import numpy as np
 from flax import struct
 
 from succinct.coords import Space
+from succinct.models import layers
+from succinct.models.kernels import Compiled
 from succinct.models.render import describe_positional
 from succinct.models.specs import PositionalSpec
 from succinct.models.uhat import UHAT, Evaluator, UHATBuilder
@@ -91,22 +94,22 @@ class PositionalUHAT(struct.PyTreeNode):
     def longer(self) -> Literal["error", "reject"]:
         return self.spec.longer
 
-    def _product_tokens(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        tokens = np.asarray(tokens, np.int32)
-        lengths = np.asarray(lengths, np.int32)
-        if tokens.shape[0] and int(lengths.max()) > self.max_len:
-            raise SuccinctError(
-                f"a word of length {int(lengths.max())} is longer than T={self.max_len}: this "
-                f"model's positional encodings cover positions 1..{self.max_len} only"
-            )
-        n_sym = len(self.alphabet)
-        if tokens.size and (tokens.min() < 0 or tokens.max() >= n_sym):
-            raise SuccinctError(f"token ids must lie in [0, {n_sym})")
-        pos = np.arange(tokens.shape[1], dtype=np.int32)[None, :]
+    def _inner_batch(self, tokens: Any, lengths: Any) -> tuple[Any, Any, Any]:
+        """The inner UHAT's batch (numpy or JAX, :func:`succinct.models.layers.namespace`):
+        ``(ids[B, N], lengths[B], long[B])`` with ``ids`` the product symbols ``a@p`` (id
+        ``(p−1)|Σ| + a``) and ``long`` the words longer than T; with ``longer="reject"``
+        those become a one-symbol dummy word (their answer is then set to False)."""
+        xp = layers.namespace(tokens, lengths)
+        long = lengths > self.max_len
+        if self.longer == "reject":
+            tokens = xp.where(long[:, None], 0, tokens)
+            lengths = xp.where(long, 1, lengths)
+        pos = xp.arange(tokens.shape[1], dtype=xp.int32)[None, :]
         inside = pos < lengths[:, None]
         # Padding positions (≥ length, possibly > T) carry a valid dummy id; they are
         # never attended to and never read.
-        return np.where(inside, pos * n_sym + tokens, 0).astype(np.int32)
+        ids = xp.where(inside, pos * len(self.alphabet) + tokens, 0).astype(xp.int32)
+        return ids, lengths, long
 
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, *,
                       evaluator: Evaluator = "auto", exact: bool = True) -> np.ndarray:
@@ -114,13 +117,30 @@ class PositionalUHAT(struct.PyTreeNode):
         ``longer``), evaluated by the inner UHAT (:meth:`UHAT.accepts_batch`)."""
         tokens = np.asarray(tokens, np.int32)
         lengths = np.asarray(lengths, np.int32)
-        long = lengths > self.max_len
-        if self.longer == "reject" and long.any():
-            tokens = np.where(long[:, None], 0, tokens)
-            lengths = np.where(long, 1, lengths)
-        out = self.inner.accepts_batch(self._product_tokens(tokens, lengths), lengths,
-                                       evaluator=evaluator, exact=exact)
+        ids, inner_lengths, long = self._inner_batch(tokens, lengths)
+        if self.longer == "error" and long.any():
+            raise SuccinctError(
+                f"a word of length {int(lengths.max())} is longer than T={self.max_len}: this "
+                f"model's positional encodings cover positions 1..{self.max_len} only"
+            )
+        n_sym = len(self.alphabet)
+        checked = tokens[~long] if self.longer == "reject" else tokens
+        if checked.size and (checked.min() < 0 or checked.max() >= n_sym):
+            raise SuccinctError(f"token ids must lie in [0, {n_sym})")
+        out = self.inner.accepts_batch(ids, inner_lengths, evaluator=evaluator, exact=exact)
         return np.where(long, False, out) if self.longer == "reject" else out
+
+    def forward(self, tokens: jax.Array, lengths: jax.Array, *,
+                evaluator: Compiled = "fast") -> tuple[jax.Array, jax.Array]:
+        """Traceable forward pass ``(accepted[B], ok)`` of a padded batch of *word* tokens
+        ``tokens[B, N]`` (ids in Σ), ``lengths[B]``: the product symbols ``a@p`` are formed
+        in the trace, then the inner UHAT's :meth:`UHAT.forward` runs (``evaluator``
+        ``"fast"`` or ``"dense"``, ``ok`` as there). With ``longer="reject"`` words longer
+        than T are rejected; with ``longer="error"`` every length must be at most T
+        (inputs are not validated here; :meth:`accepts_batch` validates)."""
+        ids, inner_lengths, long = self._inner_batch(tokens, lengths)
+        accepted, ok = self.inner.forward(ids, inner_lengths, evaluator=evaluator)
+        return (accepted & ~long if self.longer == "reject" else accepted), ok
 
     def accepts(self, words: Iterable[str | Sequence[str]], *, evaluator: Evaluator = "auto",
                 exact: bool = True) -> np.ndarray:

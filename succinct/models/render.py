@@ -12,10 +12,17 @@ from typing import Any
 import numpy as np
 
 from succinct.coords import Space
-from succinct.models.specs import FFN, Attention, PositionalSpec, RNNSpec, UHATSpec
+from succinct.models.specs import (
+    FFN,
+    Attention,
+    PositionalSpec,
+    RNNSpec,
+    SecondOrderSpec,
+    UHATSpec,
+)
 from succinct.words import Alphabet
 
-__all__ = ["describe_uhat", "describe_positional", "describe_rnn", "rules"]
+__all__ = ["describe_uhat", "describe_positional", "describe_rnn", "describe_rnn2", "rules"]
 
 
 def _num(x: float) -> str:
@@ -141,6 +148,26 @@ def describe_rnn(spec: RNNSpec, params: Mapping[str, Any]) -> str:
     out += rules(np.concatenate([p["W"], p["U"]], axis=1), p["b"], spec.hidden, both)
     acc = rules(p["readout"][None, :], p["readout_bias"][None], _one("accept"), spec.hidden, "")
     out.append(f"accept iff {acc[0].split(' ← ', 1)[1] if acc else '0'} > 0")
+    return "\n".join(out)
+
+
+def describe_rnn2(spec: SecondOrderSpec, params: Mapping[str, Any]) -> str:
+    """A second-order RNN: ``h_0``, each symbol's matrix ``M[a]`` as one ``r ← q`` rule per
+    nonzero entry (``r ← 2q`` for weight 2), and the readout."""
+    labels = spec.hidden.labels
+    m = np.asarray(params["M"])
+    out = [f"second-order RNN over {{{', '.join(spec.alphabet)}}}: {len(spec.hidden)} units, "
+           f"h_t = {'step' if spec.activation == 'step' else 'id'}(M[x_t] h_(t-1))"]
+    h0 = np.asarray(params["h0"])
+    out.append("h_0: " + ", ".join(f"{labels[i]}={int(h0[i])}" for i in np.nonzero(h0)[0]))
+    for a_idx, a in enumerate(spec.alphabet):
+        terms = [f"{labels[r]} ← {'' if m[a_idx, r, q] == 1 else str(int(m[a_idx, r, q]))}"
+                 f"{labels[q]}" for r, q in zip(*np.nonzero(m[a_idx]), strict=True)]
+        out.append(f"  M[{a}]: " + "; ".join(terms))
+    r = np.asarray(params["readout"])
+    acc = " + ".join(f"{'' if r[i] == 1 else str(int(r[i])) + '·'}{labels[i]}"
+                     for i in np.nonzero(r)[0]) or "0"
+    out.append(f"accept iff {acc} + {int(params['readout_bias'])} > 0")
     return "\n".join(out)
 
 

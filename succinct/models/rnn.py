@@ -39,17 +39,15 @@ import numpy as np
 from flax import struct
 
 from succinct.coords import Matrix, Space
-from succinct.models.layers import quantize, rnn_cell, rnn_final_state, rnn_readout
+from succinct.models.layers import quantize, rnn_cell, rnn_final_state, rnn_readout, rnn_states
 from succinct.models.render import describe_rnn
 from succinct.models.specs import Activation, RNNSpec
 from succinct.sizes import SizeReport, rnn_report
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
-__all__ = ["RNN", "RNNSpec", "RNNBuilder", "Activation"]
+__all__ = ["RNN", "RNNBuilder"]
 
 FLOAT32_EXACT = 2**24
-
-
 
 
 class RNN(struct.PyTreeNode):
@@ -88,14 +86,14 @@ class RNN(struct.PyTreeNode):
     def units(self) -> int:
         return len(self.spec.hidden)
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: Any) -> np.ndarray:
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Acceptance of a padded batch (:meth:`forward`, jitted; there is one evaluator)."""
         tokens = np.asarray(tokens, np.int32)
         lengths = np.asarray(lengths, np.int32)
         check_lengths(lengths)
         return np.asarray(_forward_jit(self, jnp.asarray(tokens), jnp.asarray(lengths)))
 
-    def accepts(self, words: Iterable[str | Sequence[str]], **_: Any) -> np.ndarray:
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
 
@@ -111,7 +109,7 @@ class RNN(struct.PyTreeNode):
     def states(self, word: str | Sequence[str]) -> np.ndarray:
         """Hidden states h_0..h_N of one word, shape [N + 1, D]."""
         tokens, lengths = encode([word], self.alphabet)
-        hs = _rnn_states(self.spec, self.params, jnp.asarray(tokens))
+        hs = _states_jit(self.spec, self.params, jnp.asarray(tokens), jnp.asarray(lengths))
         return np.asarray(hs)[0, : int(lengths[0]) + 1]
 
     # ------------------------------------------------ k-bit automaton (Prop 1)
@@ -131,7 +129,7 @@ class RNN(struct.PyTreeNode):
         """Readout on integer state codes."""
         self._need_bits()
         h = jnp.asarray(codes, jnp.float32) / 2.0**self.spec.frac_bits
-        return np.asarray(h @ self.params["readout"] + self.params["readout_bias"] > 0)
+        return np.asarray(rnn_readout(self.params, h) > 0)
 
     def _encode(self, h: jax.Array) -> jax.Array:
         return jnp.round(h * 2.0**self.spec.frac_bits).astype(jnp.int32)
@@ -154,16 +152,7 @@ class RNN(struct.PyTreeNode):
 _forward_jit = jax.jit(RNN.forward)
 
 
-@functools.partial(jax.jit, static_argnums=0)
-def _rnn_states(spec: RNNSpec, params: dict, tokens: jax.Array) -> jax.Array:
-    h0 = jnp.broadcast_to(quantize(spec, params["h0"]), (tokens.shape[0], len(spec.hidden)))
-
-    def step(h, x):
-        h = rnn_cell(spec, params, h, x)
-        return h, h
-
-    _, hs = jax.lax.scan(step, h0, tokens.T)
-    return jnp.concatenate([h0[:, None], jnp.moveaxis(hs, 0, 1)], axis=1)
+_states_jit = jax.jit(rnn_states, static_argnums=0)
 
 
 @functools.partial(jax.jit, static_argnums=0)

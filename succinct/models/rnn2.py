@@ -16,16 +16,20 @@ adds). ``φ`` is
 * ``step``: ``[z > 0]``, so the state stays 0/1 and int32 is exact while
   ``D · max|M| < 2³¹``.
 
-:func:`from_dfa` is the classic construction: ``D = |Q|`` units, ``M[σ][r, q] = [δ(q, σ)
-= r]``, ``h_0 = e_{q₀}``, ``r = 1_F``, so ``h_t`` is the one-hot state after t symbols.
+The cell and the readout are defined once, in :mod:`succinct.models.layers`
+(:func:`~succinct.models.layers.second_order_cell`, the classic second-order recurrence of
+Giles et al. 1992); :meth:`SecondOrderRNN.forward` is the traceable pass.
+
+:func:`from_dfa` is the classic construction (Omlin and Giles, "Constructing deterministic
+finite-state automata in recurrent neural networks", J. ACM 43(6), 1996, here without
+their sigmoid): ``D = |Q|`` units, ``M[σ][r, q] = [δ(q, σ) = r]``, ``h_0 = e_{q₀}``,
+``r = 1_F``, so ``h_t`` is the one-hot state after t symbols.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -34,21 +38,15 @@ from flax import struct
 
 from succinct.automata.dfa import DFA
 from succinct.coords import Space
+from succinct.models import layers
+from succinct.models.render import describe_rnn2
+from succinct.models.specs import SecondOrderSpec
 from succinct.sizes import D, Sigma, SizeReport, counted
 from succinct.words import Alphabet, SuccinctError, check_batch, encode
 
-__all__ = ["SecondOrderSpec", "SecondOrderRNN", "from_dfa"]
+__all__ = ["SecondOrderRNN", "from_dfa"]
 
 INT32_MAX = 2**31 - 1
-
-
-@dataclass(frozen=True)
-class SecondOrderSpec:
-    """Static part: alphabet, labelled units, activation."""
-
-    alphabet: Alphabet
-    hidden: Space
-    activation: Literal["linear", "step"] = "linear"
 
 
 class SecondOrderRNN(struct.PyTreeNode):
@@ -98,15 +96,23 @@ class SecondOrderRNN(struct.PyTreeNode):
     def units(self) -> int:
         return len(self.spec.hidden)
 
-    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray, **_: Any) -> np.ndarray:
-        """Acceptance of a padded batch (``lax.scan`` over time, vectorized over words)."""
+    def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Acceptance of a padded batch (:meth:`forward`, jitted; there is one evaluator)."""
         tokens = np.asarray(tokens, np.int32)
         lengths = np.asarray(lengths, np.int32)
         check_batch(tokens, lengths, len(self.alphabet))
-        return np.asarray(_forward(self.spec, self.params, jnp.asarray(tokens),
-                                   jnp.asarray(lengths)))
+        return np.asarray(_forward_jit(self, jnp.asarray(tokens), jnp.asarray(lengths)))
 
-    def accepts(self, words: Iterable[str | Sequence[str]], **_: Any) -> np.ndarray:
+    def forward(self, tokens: jax.Array, lengths: jax.Array) -> jax.Array:
+        """Traceable acceptance ``accepted[B]`` of a padded batch ``tokens[B, N]``,
+        ``lengths[B]``: :func:`succinct.models.layers.second_order_final_state` (the cell
+        along time), then ``⟨r, h_N⟩ + c > 0`` (:func:`succinct.models.layers.rnn_readout`),
+        in int32. The model is a pytree: ``jax.jit(lambda m, t, n: m.forward(t, n))``
+        compiles it. Inputs are not validated here."""
+        h = layers.second_order_final_state(self.spec, self.params, tokens, lengths)
+        return layers.rnn_readout(self.params, h) > 0
+
+    def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths)
 
@@ -119,36 +125,10 @@ class SecondOrderRNN(struct.PyTreeNode):
                        formulas={"params": Sigma * D**2 + 2 * D + 1})  # M, h0, readout, bias
 
     def __str__(self) -> str:
-        labels = self.spec.hidden.labels
-        m = np.asarray(self.params["M"])
-        out = [f"second-order RNN over {{{', '.join(self.alphabet)}}}: {self.units} units, "
-               f"h_t = {'step' if self.spec.activation == 'step' else 'id'}(M[x_t] h_(t-1))"]
-        h0 = np.asarray(self.params["h0"])
-        out.append("h_0: " + ", ".join(f"{labels[i]}={int(h0[i])}" for i in np.nonzero(h0)[0]))
-        for a_idx, a in enumerate(self.alphabet):
-            terms = [f"{labels[r]} ← {'' if m[a_idx, r, q] == 1 else str(int(m[a_idx, r, q]))}"
-                     f"{labels[q]}" for r, q in zip(*np.nonzero(m[a_idx]), strict=True)]
-            out.append(f"  M[{a}]: " + "; ".join(terms))
-        r = np.asarray(self.params["readout"])
-        acc = " + ".join(f"{'' if r[i] == 1 else str(int(r[i])) + '·'}{labels[i]}"
-                         for i in np.nonzero(r)[0]) or "0"
-        out.append(f"accept iff {acc} + {int(self.params['readout_bias'])} > 0")
-        return "\n".join(out)
+        return describe_rnn2(self.spec, self.params)
 
 
-@functools.partial(jax.jit, static_argnums=0)
-def _forward(spec: SecondOrderSpec, params: dict, tokens: jax.Array, lengths: jax.Array):
-    h0 = jnp.broadcast_to(params["h0"], (tokens.shape[0], len(spec.hidden)))
-
-    def step(h, xt):
-        x, t = xt
-        new = jnp.einsum("bij,bj->bi", params["M"][x], h)
-        if spec.activation == "step":
-            new = (new > 0).astype(jnp.int32)
-        return jnp.where((t < lengths)[:, None], new, h), None
-
-    h, _ = jax.lax.scan(step, h0, (tokens.T, jnp.arange(tokens.shape[1])))
-    return h @ params["readout"] + params["readout_bias"] > 0
+_forward_jit = jax.jit(SecondOrderRNN.forward)
 
 
 def from_dfa(dfa: DFA) -> SecondOrderRNN:

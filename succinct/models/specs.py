@@ -14,7 +14,8 @@ from succinct.coords import Space
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["Attention", "ReLU", "FFN", "Layer", "UHATSpec", "RNNSpec", "Activation",
-           "PositionalSpec", "MAX_PATTERN_BITS", "guard_columns", "guard_message"]
+           "PositionalSpec", "SecondOrderSpec", "MAX_PATTERN_BITS", "guard_columns",
+           "guard_message"]
 
 Mask = Literal["none", "future", "past"]
 Tie = Literal["left", "right"]
@@ -139,7 +140,6 @@ def guard_columns(spec: UHATSpec, layer: Attention) -> list[int]:
     return sorted(layer.source.index(c) for c in layer.boolean)
 
 
-
 Activation = Literal["relu", "step", "satlin", "sigmoid"]
 
 
@@ -173,3 +173,13 @@ class PositionalSpec:
     max_len: int
     features: tuple[tuple[str, str], ...]
     longer: Literal["error", "reject"] = "error"
+
+
+@dataclass(frozen=True)
+class SecondOrderSpec:
+    """Static part of a second-order RNN (:mod:`succinct.models.rnn2`): alphabet,
+    labelled units, activation."""
+
+    alphabet: Alphabet
+    hidden: Space
+    activation: Literal["linear", "step"] = "linear"

@@ -87,6 +87,8 @@ __all__ = [
 
 # How a batch is evaluated (UHAT.accepts_batch): "auto" picks one of the other three.
 Evaluator = Literal["auto", "reference", "dense", "fast"]
+# The evaluators that compute every residual stream (UHAT.residuals).
+Stepwise = Literal["reference", "dense", "fast"]
 # "auto" evaluates batches with B·N² at most this with the numpy reference (no compile).
 AUTO_REFERENCE_LIMIT = 1 << 18
 
@@ -98,7 +100,6 @@ DENSE_MEMORY_LIMIT = 4 * 2**30
 
 class ExactRangeError(SuccinctError):
     """A model whose integer values could leave the exact (int32) range."""
-
 
 
 def _as_int_array(x: np.ndarray) -> np.ndarray:
@@ -263,9 +264,7 @@ class UHAT(struct.PyTreeNode):
         verifier does; ``benchmarks/uhat_throughput.py`` compares the two).
         ``exact=False`` is needed for a model with non-integer weights (float32).
         """
-        if evaluator not in typing.get_args(Evaluator):
-            raise SuccinctError(f"unknown evaluator {evaluator!r} (one of "
-                                f"{', '.join(typing.get_args(Evaluator))})")
+        _check_evaluator(evaluator, Evaluator, "accepts")
         tokens = np.asarray(tokens, dtype=np.int32)
         lengths = np.asarray(lengths, dtype=np.int32)
         check_batch(tokens, lengths, len(self.alphabet))
@@ -302,9 +301,10 @@ class UHAT(struct.PyTreeNode):
         its whole pass (the verifier does, and shards the batch). ``evaluator`` is
         ``"fast"`` or ``"dense"`` (module docstring). ``ok`` is false when a coordinate
         declared Boolean left {0, 1}: the fast path's answer must then be discarded (the
-        dense one too, for a model certified with ``boolean_guard``). Inputs are not
-        validated here.
+        dense one too, for a model certified with ``boolean_guard``). The inputs are not
+        validated here (the evaluator name is).
         """
+        _check_evaluator(evaluator, kernels.Compiled, "forward")
         return kernels.forward(self.spec, evaluator, self.params, tokens, lengths)
 
     @functools.cached_property
@@ -319,10 +319,10 @@ class UHAT(struct.PyTreeNode):
         tokens, lengths = encode(words, self.alphabet)
         return self.accepts_batch(tokens, lengths, evaluator=evaluator, exact=exact)
 
-    def residuals(self, word: str | Sequence[str], *,
-                  evaluator: Literal["reference", "dense", "fast"] = "dense"
+    def residuals(self, word: str | Sequence[str], *, evaluator: Stepwise = "dense"
                   ) -> list[np.ndarray]:
         """The residual stream after the embedding and after every layer, for one word."""
+        _check_evaluator(evaluator, Stepwise, "residuals")
         tokens, lengths = encode([word], self.alphabet)
         if evaluator == "reference":
             outs = reference_forward(self, tokens, lengths, trace=True)
@@ -362,6 +362,15 @@ class UHAT(struct.PyTreeNode):
         return uhat_report(self)
 
 
+def _check_evaluator(evaluator: str, allowed: Any, method: str) -> None:
+    """The one refusal of an evaluator name that ``method`` does not take (``allowed``: a
+    ``Literal`` of names), before anything silently falls back to another path."""
+    names = typing.get_args(allowed)
+    if evaluator not in names:
+        raise SuccinctError(f"unknown evaluator {evaluator!r} for UHAT.{method} (one of "
+                            f"{', '.join(names)})")
+
+
 def _replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **changes)
 
@@ -383,7 +392,7 @@ def reference_forward(model: UHAT, tokens: np.ndarray, lengths: np.ndarray,
     outs = [v]
     for layer, p in zip(model.spec.layers, params["layers"], strict=True):
         if isinstance(layer, Attention) and (cols := guard_columns(model.spec, layer)):
-            if not np.isin(v[:, :, cols][in_word], (0, 1)).all():
+            if not layers.booleans_hold(v, cols, in_word):
                 raise SuccinctError(guard_message(model.spec))
         v = layers.apply(layer, p, v, lengths)
         outs.append(v)
@@ -427,13 +436,15 @@ def _check_shapes(spec: UHATSpec, params: dict[str, Any]) -> None:
 class UHATBuilder:
     """Builds a UHAT layer by layer from rules over labels.
 
-    Example::
+    Example (an ``a`` occurs before the last position; run by ``tests/test_uhat.py``)::
 
-        b = UHATBuilder(Alphabet.of("ab"))              # embedding: one-hot Q_a, Q_b
-        attn = b.attention(mask="future", tie="right", query=["s"])
-        attn.B["s", "Q_a"] = 1; attn.A.set_bias("s", 1)  # score(n, m) = Q_a(m)
-        attn.C_a["prev_a", "Q_a"] = 1                   # copy Q_a of the attended position
-        ... ; model = b.build(readout={"prev_a": 1})
+        >>> b = UHATBuilder(Alphabet.of("ab"))  # embedding: one-hot Q_a, Q_b
+        >>> attn = b.attention(mask="future", tie="right", query=["s"], new=["prev_a"])
+        >>> attn.B["s", "Q_a"] = 1; attn.A.set_bias("s", 1)  # score(n, m) = Q_a(m)
+        >>> attn.C_a["prev_a", "Q_a"] = 1  # copy Q_a of the attended position
+        >>> model = b.build(readout={"prev_a": 1})
+        >>> model.accepts(["ab", "ba", "bb", "aab", "a"]).tolist()
+        [True, False, False, True, False]
     """
 
     alphabet: Alphabet
