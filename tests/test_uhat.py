@@ -1,5 +1,7 @@
 """The UHAT model itself: masks, tie-breaks, the zero vector, exact range, fast paths."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -143,6 +145,28 @@ def test_the_three_evaluators_agree(words, mask, tie, path):
             for ev in EVALUATORS}
     assert outs["reference"] == outs["dense"] == outs["fast"] == \
         [row[-1][0] == 1 for row in want]
+
+
+@pytest.mark.parametrize("path", ["scan", "pattern"])
+@pytest.mark.parametrize("evaluator", ["fast", "dense"])
+def test_large_batches_compile_the_whole_model_with_the_same_answers(evaluator, path,
+                                                                      monkeypatch):
+    """From ``WHOLE_MODEL_TOKENS`` tokens on, a jitted batch runs ``forward_whole``; it
+    answers as the definition does (the threshold is lowered so the batch stays small)."""
+    from succinct.models import kernels, uhat
+
+    calls = []
+    whole = kernels.forward_whole
+    monkeypatch.setattr(kernels, "forward_whole", lambda *a: calls.append(1) or whole(*a))
+    monkeypatch.setattr(uhat, "WHOLE_MODEL_TOKENS", 64)
+    words = ["".join(w) for w in itertools.product("ab", repeat=5)]  # 32 x 8 tokens
+    for mask, tie in itertools.product(("none", "future", "past"), ("left", "right")):
+        model = _pointer(mask, tie, True) if path == "scan" else _opposite(mask, tie)
+        want = ([_oracle(w, mask, tie, True)[-1][0] == 1 for w in words] if path == "scan"
+                else [_opposite_oracle(w, mask, tie)[-1][0] == 1 for w in words])
+        tokens, lengths = encode(words, AB)
+        assert model.accepts_batch(tokens, lengths, evaluator=evaluator).tolist() == want
+    assert len(calls) == 6
 
 
 @pytest.mark.parametrize("evaluator", ["fast", "dense"])

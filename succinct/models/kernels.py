@@ -43,7 +43,8 @@ from succinct.models import layers
 from succinct.models.layers import lowest
 from succinct.models.specs import FFN, Attention, Mask, ReLU, Tie, UHATSpec, guard_columns
 
-__all__ = ["Compiled", "forward", "layer_outputs", "pad_batch", "padded_params"]
+__all__ = ["Compiled", "forward", "forward_whole", "layer_outputs", "pad_batch",
+           "padded_params"]
 
 # The jitted evaluators: the dense definition, or the fast selection paths.
 Compiled = Literal["dense", "fast"]
@@ -299,3 +300,9 @@ def forward(spec: UHATSpec, evaluator: Compiled, params: dict, tokens: jax.Array
         v = out
         ok = ok & layer_ok
     return _readout_step(spec.accept_at == "first", params["readout"], v, lengths), ok
+
+
+# :func:`forward` compiled whole, once per spec, evaluator and batch shape: for large
+# batches, where one fused computation runs several times faster than the per-layer steps
+# and its compile is paid back (:meth:`succinct.models.uhat.UHAT.accepts_batch`).
+forward_whole = jax.jit(forward, static_argnums=(0, 1))

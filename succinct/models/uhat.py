@@ -91,6 +91,8 @@ Evaluator = Literal["auto", "reference", "dense", "fast"]
 Stepwise = Literal["reference", "dense", "fast"]
 # "auto" evaluates batches with B·N² at most this with the numpy reference (no compile).
 AUTO_REFERENCE_LIMIT = 1 << 18
+# Jitted batches of at least this many tokens (B·N) compile the whole model at once.
+WHOLE_MODEL_TOKENS = 1 << 18
 
 INT32_MAX = 2**31 - 1
 FLOAT32_EXACT = 2**24
@@ -257,11 +259,13 @@ class UHAT(struct.PyTreeNode):
         * ``"auto"``: ``"reference"`` when ``B·N² ≤ 2^18`` (``AUTO_REFERENCE_LIMIT``:
           compiling would cost more than it saves), else ``"fast"``.
 
-        The jitted evaluators always run one compiled step per layer, shared by all
-        models with the same padded shapes (:mod:`succinct.models.kernels`), so a new
-        model compiles little. Many large batches of one model run faster as one
-        compiled computation: ``jax.jit(lambda m, t, n: m.forward(t, n))`` (what the
-        verifier does; ``benchmarks/uhat_throughput.py`` compares the two).
+        How the jitted evaluators compile depends on the batch alone: a batch of fewer
+        than ``2^18`` tokens (``B·N < WHOLE_MODEL_TOKENS``) runs one compiled step per
+        layer, shared by all models with the same padded shapes
+        (:mod:`succinct.models.kernels`), so a new model compiles little; a larger batch
+        runs the whole model as one compiled computation (``kernels.forward_whole``,
+        cached per model structure and shape), which is several times faster once
+        compiled (``benchmarks/uhat_throughput.py``). Both compute the same values.
         ``exact=False`` is needed for a model with non-integer weights (float32).
         """
         _check_evaluator(evaluator, Evaluator, "accepts")
@@ -287,8 +291,9 @@ class UHAT(struct.PyTreeNode):
                     f"{DENSE_MEMORY_LIMIT / 2**30:.0f} GiB); use the fast path"
                 )
         tokens, lengths, real = kernels.pad_batch(tokens, lengths)
-        acc, ok = kernels.forward(self.spec, evaluator, self.padded, jnp.asarray(tokens),
-                                  jnp.asarray(lengths))
+        run = kernels.forward_whole if b * n >= WHOLE_MODEL_TOKENS else kernels.forward
+        acc, ok = run(self.spec, evaluator, self.padded, jnp.asarray(tokens),
+                      jnp.asarray(lengths))
         if not bool(ok):
             raise SuccinctError(guard_message(self.spec))
         return np.asarray(acc)[:real]
