@@ -250,7 +250,7 @@ def _uhat_columns(row: Row, built: Mapping[str, Any], report: Mapping[str, SizeR
     row.uhat = {"params": rep.params, "layers": rep.layers, "width": rep.width,
                 "bits": rep.bits, "nonzero": rep.nonzero}
     if rep.kind != UHAT:  # positional encodings, outside the paper
-        row.notes.append(f"the UHAT is a {rep.kind}: {rep.notes.get('note', '')}"
+        row.notes.append(f"the UHAT is of kind {rep.kind}: {rep.extra.get('note', '')}"
                          .rstrip(": "))
     row.uhat_formula = _compare(row.uhat, report.get("uhat"), "uhat")
 

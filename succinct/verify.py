@@ -281,9 +281,10 @@ def mutate(tokens: np.ndarray, lengths: np.ndarray, n_symbols: int, rng: np.rand
 # computation per model and batch shape): verification runs many large batches of one
 # shape, so compiling once per model pays for itself.
 @functools.partial(jax.jit, static_argnames="evaluator")
-def _uhat_forward(model: UHAT, tokens: jax.Array, lengths: jax.Array, *,
+def _uhat_forward(model: UHAT, padded: dict, tokens: jax.Array, lengths: jax.Array, *,
                   evaluator: str) -> tuple[jax.Array, jax.Array]:
-    return model.forward(tokens, lengths, evaluator=evaluator)
+    # The zero-padded weights (UHAT.padded) compile about twice as fast as the model's own.
+    return model.forward(tokens, lengths, evaluator=evaluator, params=padded)
 
 
 @jax.jit
@@ -338,10 +339,10 @@ class _Model:
         r = self.recognizer
         if isinstance(r, UHAT):
             evaluator = "dense" if self.dense else "fast"
-            acc, ok = _uhat_forward(r, tokens, lengths, evaluator=evaluator)
+            acc, ok = _uhat_forward(r, r.padded, tokens, lengths, evaluator=evaluator)
             if not self.dense and not bool(_to_host(ok)):
                 self.dense = True
-                acc, ok = _uhat_forward(r, tokens, lengths, evaluator="dense")
+                acc, ok = _uhat_forward(r, r.padded, tokens, lengths, evaluator="dense")
             if self.dense and r.spec.boolean_guard and not bool(_to_host(ok)):
                 raise SuccinctError(f"{self.name}: {guard_message(r.spec)}")
             return acc

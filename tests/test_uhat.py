@@ -170,17 +170,20 @@ def test_large_batches_compile_the_whole_model_with_the_same_answers(evaluator, 
 
 
 @pytest.mark.parametrize("evaluator", ["fast", "dense"])
-def test_traceable_forward_jitted_whole(evaluator):
-    """``UHAT.forward`` on the model as a pytree argument of one ``jax.jit`` (how the
-    verifier runs it, on the unpadded weights) equals the numpy reference."""
+@pytest.mark.parametrize("padded", [False, True])
+def test_traceable_forward_jitted_whole(evaluator, padded):
+    """``UHAT.forward`` on the model as a pytree argument of one ``jax.jit``, on its own
+    weights or the zero-padded ones (how the verifier runs it), equals the numpy
+    reference."""
     import jax
     import jax.numpy as jnp
 
     words = ["a", "ab", "ba", "abba", "babab", "bbbba", "aab"]
     tokens, lengths = encode(words, AB)
-    run = jax.jit(lambda m, t, n: m.forward(t, n, evaluator=evaluator))
+    run = jax.jit(lambda m, p, t, n: m.forward(t, n, evaluator=evaluator, params=p))
     for model in (_pointer("past", "left", True), _opposite("future", "right")):
-        acc, ok = run(model, jnp.asarray(tokens), jnp.asarray(lengths))
+        weights = model.padded if padded else None
+        acc, ok = run(model, weights, jnp.asarray(tokens), jnp.asarray(lengths))
         assert bool(ok)
         assert np.asarray(acc).tolist() == \
             model.accepts_batch(tokens, lengths, evaluator="reference").tolist()

@@ -299,7 +299,8 @@ class UHAT(struct.PyTreeNode):
         return np.asarray(acc)[:real]
 
     def forward(self, tokens: jax.Array, lengths: jax.Array, *,
-                evaluator: kernels.Compiled = "fast") -> tuple[jax.Array, jax.Array]:
+                evaluator: kernels.Compiled = "fast",
+                params: dict | None = None) -> tuple[jax.Array, jax.Array]:
         """Traceable forward pass: ``(accepted[B], ok)`` as jax arrays.
 
         The model is a pytree, so ``jax.jit(lambda m, t, n: m.forward(t, n))`` compiles
@@ -307,10 +308,14 @@ class UHAT(struct.PyTreeNode):
         ``"fast"`` or ``"dense"`` (module docstring). ``ok`` is false when a coordinate
         declared Boolean left {0, 1}: the fast path's answer must then be discarded (the
         dense one too, for a model certified with ``boolean_guard``). The inputs are not
-        validated here (the evaluator name is).
+        validated here (the evaluator name is). ``params`` are the weights to run: the
+        model's own by default, or :attr:`padded` (zero-padded to power-of-two widths: the
+        same values, and XLA compiles the whole pass about twice as fast, so the verifier
+        passes them).
         """
         _check_evaluator(evaluator, kernels.Compiled, "forward")
-        return kernels.forward(self.spec, evaluator, self.params, tokens, lengths)
+        return kernels.forward(self.spec, evaluator, self.params if params is None else params,
+                               tokens, lengths)
 
     @functools.cached_property
     def padded(self) -> dict:
