@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -174,8 +174,11 @@ class Not(Expr):
 
 
 @dataclass(frozen=True, eq=True)
-class And(Expr):
+class _Junction(Expr):
+    """An n-ary conjunction or disjunction; the subclass names the connective."""
+
     xs: tuple[Expr, ...]
+    symbol: ClassVar[str] = ""
 
     def refs(self) -> set[tuple[str, str]]:
         return set().union(*(x.refs() for x in self.xs))
@@ -184,21 +187,17 @@ class And(Expr):
         return 1 + sum(x.size() for x in self.xs)
 
     def __str__(self) -> str:
-        return "(" + " ∧ ".join(map(str, self.xs)) + ")"
+        return "(" + f" {self.symbol} ".join(map(str, self.xs)) + ")"
 
 
 @dataclass(frozen=True, eq=True)
-class Or(Expr):
-    xs: tuple[Expr, ...]
+class And(_Junction):
+    symbol: ClassVar[str] = "∧"
 
-    def refs(self) -> set[tuple[str, str]]:
-        return set().union(*(x.refs() for x in self.xs))
 
-    def size(self) -> int:
-        return 1 + sum(x.size() for x in self.xs)
-
-    def __str__(self) -> str:
-        return "(" + " ∨ ".join(map(str, self.xs)) + ")"
+@dataclass(frozen=True, eq=True)
+class Or(_Junction):
+    symbol: ClassVar[str] = "∨"
 
 
 @dataclass(frozen=True, eq=True)
