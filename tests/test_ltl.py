@@ -1,17 +1,36 @@
-"""LTL: parser, evaluator, Prop 16 compiler."""
+"""LTL: parser, evaluator, Prop 16 compiler, and where acceptance is read."""
 
+import functools
 import itertools
 import re
+from typing import get_args
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from succinct.compiler.brasp_to_uhat import compile_program
-from succinct.programs.ltl import Language, LTLError, parse, to_brasp
+from succinct.compiler.brasp_to_uhat import Mode, compile_program
+from succinct.exact.dispatch import exact_dfa
+from succinct.programs.ltl import (
+    Atom,
+    Binary,
+    Bottom,
+    Formula,
+    Language,
+    LTLError,
+    Top,
+    Unary,
+    accept_position,
+    evaluate_batch,
+    parse,
+    to_brasp,
+)
 from succinct.testing.strategies import formulas, word_lists
 from succinct.words import Alphabet, encode
 
 AB = Alphabet.of("ab")
+MODES = get_args(Mode)  # every compile mode the compiler has
 EXAMPLE_1 = "b & H(b -> Y a) & H((a & Y true) -> Y b)"
 
 
@@ -20,7 +39,7 @@ def _all_words(max_len: int, alphabet: str = "ab") -> list[str]:
             for w in itertools.product(alphabet, repeat=n)]
 
 
-@pytest.mark.parametrize("mode", ["ffn", "lemma9"])
+@pytest.mark.parametrize("mode", MODES)
 def test_example_1_is_ab_plus_on_all_words_up_to_12(mode):
     words = _all_words(12)
     want = [bool(re.fullmatch("(ab)+", w)) for w in words]
@@ -32,52 +51,177 @@ def test_example_1_is_ab_plus_on_all_words_up_to_12(mode):
     assert model.accepts(words).tolist() == want
 
 
-def _brute(phi_text: str, word: str, pos: int) -> bool:
-    """Direct semantics by quantifiers, for a few operators (an oracle independent of
-    the evaluator's recursive unfolding)."""
+PAST_OPS = {"S", "Y", "P", "H"}
+FUTURE_OPS = {"U", "X", "F", "G"}
+
+
+def _holds(phi: Formula, word: str, pos: int) -> bool:
+    """``word, pos ⊨ φ`` (0-indexed) by the quantifiers of §2.2, strict S and U: an oracle
+    independent of the evaluator's recursive unfolding and of the B-RASP route."""
     n = len(word)
-    if phi_text == "a S b":
-        return any(word[j] == "b" and all(word[k] == "a" for k in range(j + 1, pos))
-                   for j in range(pos))
-    if phi_text == "a U b":
-        return any(word[j] == "b" and all(word[k] == "a" for k in range(pos + 1, j))
-                   for j in range(pos + 1, n))
-    if phi_text == "Y a":
-        return pos > 0 and word[pos - 1] == "a"
-    if phi_text == "H a":
-        return all(word[k] == "a" for k in range(pos + 1))
-    if phi_text == "P b":
-        return any(word[k] == "b" for k in range(pos))
-    if phi_text == "F b":
-        return any(word[k] == "b" for k in range(pos + 1, n))
-    if phi_text == "X a":
-        return pos + 1 < n and word[pos + 1] == "a"
-    if phi_text == "G a":
-        return all(word[k] == "a" for k in range(pos, n))
-    raise KeyError(phi_text)
+
+    @functools.cache
+    def at(f: Formula, i: int) -> bool:
+        match f:
+            case Atom(s):
+                return word[i] == s
+            case Top():
+                return True
+            case Bottom():
+                return False
+            case Unary("!", x):
+                return not at(x, i)
+            case Unary("Y", x):
+                return i > 0 and at(x, i - 1)
+            case Unary("X", x):
+                return i + 1 < n and at(x, i + 1)
+            case Unary("P", x):
+                return any(at(x, j) for j in range(i))
+            case Unary("F", x):
+                return any(at(x, j) for j in range(i + 1, n))
+            case Unary("H", x):
+                return all(at(x, j) for j in range(i + 1))
+            case Unary("G", x):
+                return all(at(x, j) for j in range(i, n))
+            case Binary("S", a, b):
+                return any(at(b, j) and all(at(a, k) for k in range(j + 1, i))
+                           for j in range(i))
+            case Binary("U", a, b):
+                return any(at(b, j) and all(at(a, k) for k in range(i + 1, j))
+                           for j in range(i + 1, n))
+            case Binary(op, a, b):
+                x, y = at(a, i), at(b, i)
+                return {"&": x and y, "|": x or y, "->": not x or y, "<->": x == y}[op]
+        raise TypeError(f)
+
+    return at(phi, pos)
 
 
-@pytest.mark.parametrize("text", ["a S b", "a U b", "Y a", "H a", "P b", "F b", "X a", "G a"])
+def _ops(phi: Formula) -> set[str]:
+    return {f.op for f in phi.subformulas() if isinstance(f, Unary | Binary)}
+
+
+def _in_language(phi: Formula, word: str) -> bool:
+    """Paper §2.2: position 1 for formulas with future and no past operators, else N."""
+    ops = _ops(phi)
+    first = bool(ops & FUTURE_OPS) and not ops & PAST_OPS
+    return _holds(phi, word, 0 if first else len(word) - 1)
+
+
+@pytest.mark.parametrize("text", ["a S b", "a U b", "Y a", "H a", "P b", "F b", "X a", "G a",
+                                  "(a S b) & F (b U Y a) & G (P b -> H a)"])
 def test_operator_semantics_are_strict(text):
-    from succinct.programs.ltl import evaluate_batch
-
     phi = parse(text, AB)
     words = _all_words(6)
     tokens, lengths = encode(words, AB)
     val = evaluate_batch(phi, tokens, lengths, AB)[phi]
     for b, w in enumerate(words):
         for pos in range(len(w)):
-            assert val[b, pos] == _brute(text, w, pos), (text, w, pos)
+            assert val[b, pos] == _holds(phi, w, pos), (text, w, pos)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_F_b_is_read_at_position_1(mode):
+    """``F b``: some b after position 1. Planted bug: reading it at the last position
+    (where ``F b`` never holds) rejects ``ab``."""
+    phi = parse("F b", AB)
+    program = to_brasp(phi, AB)
+    model = compile_program(program, mode).model
+    assert model.spec.accept_at == program.accept_at == "first"
+    for r in (Language(phi, AB), program, model):
+        assert r.accepts(["ab", "ba", "b", "aab", "bbb"]).tolist() == [
+            True, False, False, True, True]
+
+
+@pytest.mark.parametrize("text,where", [
+    ("F b", "first"), ("a U b", "first"), ("X a", "first"), ("G a", "first"),
+    ("a & !F b", "first"), ("P a", "last"), ("a S b", "last"), ("F b & P a", "last"),
+    ("X (a S b)", "last"), ("a", "last"), ("true", "last"), ("!a | b", "last"),
+])
+def test_acceptance_position(text, where):
+    """One rule for the evaluator, the program and the UHAT; the witness word tells the
+    two readings apart. Planted bug: a mixed formula read at position 1 fails the
+    ``F b & P a`` and ``X (a S b)`` rows."""
+    phi = parse(text, AB)
+    assert accept_position(phi) == Language(phi, AB).accept_at == where
+    assert to_brasp(phi, AB).accept_at == where
+    words = _all_words(5)
+    want = [_in_language(phi, w) for w in words]
+    assert Language(phi, AB).accepts(words).tolist() == want
+
+
+def _reads_first(phi: Formula) -> bool:
+    ops = _ops(phi)
+    return bool(ops & FUTURE_OPS) and not ops & PAST_OPS
+
+
+def future_formulas(max_leaves: int = 8) -> st.SearchStrategy[Formula]:
+    """Random formulas over U, X, F, G and the Boolean connectives, with a future op."""
+    leaf = st.one_of(st.sampled_from([Atom("a"), Atom("b")]), st.just(Top()),
+                     st.just(Bottom()))
+
+    def extend(children: st.SearchStrategy[Formula]) -> st.SearchStrategy[Formula]:
+        return st.one_of(
+            st.builds(Unary, st.sampled_from(["!", "X", "F", "G"]), children),
+            st.builds(Binary, st.sampled_from(["&", "|", "->", "<->", "U"]), children,
+                      children),
+        )
+
+    return st.recursive(leaf, extend, max_leaves=max_leaves).filter(_reads_first)
+
+
+@given(phi=future_formulas(), words=word_lists("ab", max_len=9, max_size=24))
+def test_future_only_formulas_against_brute_force(phi, words):
+    """Evaluator = Prop 16 program = compiled UHAT (every compile mode) = the quantifier
+    oracle read at position 1. Planted bug: ``accept_position`` returning ``"last"``
+    fails here (and so does reading ``Language`` alone at the last position)."""
+    tokens, lengths = encode(words, AB)
+    want = np.array([_in_language(phi, w) for w in words])
+    assert (Language(phi, AB).accepts_batch(tokens, lengths) == want).all()
+    program = to_brasp(phi, AB)
+    assert (program.accepts_batch(tokens, lengths) == want).all()
+    for mode in MODES:
+        model = compile_program(program, mode).model
+        assert (model.accepts_batch(tokens, lengths) == want).all(), mode
 
 
 @given(phi=formulas("ab"), words=word_lists("ab", max_len=9, max_size=24))
 def test_evaluator_equals_compiled_uhat(phi, words):
+    """Every operator, past, future and mixed: the same four-way agreement (default mode).
+    Planted bug: formulas that mix past and future operators read at position 1."""
     tokens, lengths = encode(words, AB)
-    want = Language(phi, AB).accepts_batch(tokens, lengths)
+    want = np.array([_in_language(phi, w) for w in words])
+    assert (Language(phi, AB).accepts_batch(tokens, lengths) == want).all()
     program = to_brasp(phi, AB)
     assert (program.accepts_batch(tokens, lengths) == want).all()
-    model = compile_program(program, "ffn").model
+    model = compile_program(program).model
     assert (model.accepts_batch(tokens, lengths) == want).all()
+
+
+@settings(max_examples=30)
+@given(phi=future_formulas(max_leaves=5))
+def test_exact_automata_of_future_only_formulas(phi):
+    """``exact_dfa`` of the formula, its program and its UHAT (the layer-by-layer
+    construction, acceptance at the first position) all accept exactly the oracle's words
+    up to length 7, and are one minimal DFA. Planted bug: ``two_sided_dfa`` reading the
+    UHAT at its last position (``accept_at`` ignored)."""
+    words = _all_words(7)
+    tokens, lengths = encode(words, AB)
+    want = np.array([_in_language(phi, w) for w in words])
+    program = to_brasp(phi, AB)
+    autos = [exact_dfa(r) for r in (Language(phi, AB), program,
+                                    compile_program(program).model)]
+    for auto in autos:
+        assert auto.exact and (auto.minimal.accepts_batch(tokens, lengths) == want).all()
+    assert autos[0].minimal == autos[1].minimal == autos[2].minimal
+
+
+def test_exact_automaton_of_F_b():
+    """``F b`` = Σ Σ* b Σ*: start, "one symbol read, no b since", accept (a sink)."""
+    auto = exact_dfa(Language(parse("F b", AB), AB))
+    assert auto.minimal.n_states == 3
+    assert auto.minimal.accepts(["ab", "ba", "b", "aaab"]).tolist() == [True, False, False,
+                                                                       True]
 
 
 @given(phi=formulas("ab"))

@@ -17,13 +17,21 @@ Semantics at position n of a = a_1 … a_N (both temporal operators are strict):
 * ``Y φ = false S φ``, ``P φ = true S φ``, ``H φ = φ ∧ ¬P¬φ``;
 * ``X φ = false U φ``, ``F φ = true U φ``, ``G φ = φ ∧ ¬F¬φ``.
 
-``L(φ)`` is the set of non-empty words whose **last** position satisfies φ.
+Acceptance (paper §2.2), one rule, :func:`accept_position`: ``L(φ)`` is the set of
+non-empty words ``a`` with ``a, 1 ⊨ φ`` when φ is *future-only* (it contains a future
+operator ``U``, ``X``, ``F`` or ``G`` and no past operator ``S``, ``Y``, ``P``, ``H``),
+and with ``a, N ⊨ φ`` (the last position) otherwise: for past-only formulas, for formulas
+that mix past and future operators, and for formulas without temporal operators (there
+both readings are defensible; the last position keeps them in the past fragment).
+So ``F b`` accepts ``ab`` and rejects ``ba`` and ``b``.
 
 Prop 16 (LTL → B-RASP → UHAT, polynomial): one predicate per subformula; ``S`` is an
 attention op with strict-future masking and rightmost tie-break,
 ``(φ S ψ)(i) := ▶_j[j<i, ¬φ(j) ∨ ψ(j)] ψ(j) : 0``, and ``U`` its mirror with strict-past
 masking and leftmost tie-break. All scores depend on ``j`` only, so every op is in
-Lemma 9's special form with ``K = ∅``.
+Lemma 9's special form with ``K = ∅``. The program is read at the position
+:func:`accept_position` names (``Program.accept``), and so is its compiled UHAT
+(``UHATSpec.accept_at``).
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -39,11 +48,13 @@ from succinct.sizes import SizeReport
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["Formula", "Atom", "Top", "Bottom", "Unary", "Binary", "parse", "LTLError",
-           "evaluate_batch", "to_brasp", "Language", "temporal_depth"]
+           "evaluate_batch", "to_brasp", "Language", "temporal_depth", "accept_position"]
 
 UNARY = ("!", "Y", "P", "H", "X", "F", "G")
 KEYWORDS = {"true", "false", "S", "U", "Y", "P", "H", "X", "F", "G"}
-TEMPORAL = {"S", "U", "Y", "P", "H", "X", "F", "G"}
+PAST = frozenset({"S", "Y", "P", "H"})
+FUTURE = frozenset({"U", "X", "F", "G"})
+TEMPORAL = PAST | FUTURE
 
 
 class LTLError(SuccinctError):
@@ -245,6 +256,13 @@ def parse(text: str, alphabet: Alphabet | str | None = None) -> Formula:
     return _Parser(text, alphabet).parse()
 
 
+def accept_position(phi: Formula) -> Literal["first", "last"]:
+    """Where ``L(φ)`` reads φ (paper §2.2): ``"first"`` (position 1) iff φ contains a
+    future operator (U, X, F, G) and no past operator (S, Y, P, H); else ``"last"``."""
+    ops = {f.op for f in phi.subformulas() if isinstance(f, Unary | Binary)}
+    return "first" if ops & FUTURE and not ops & PAST else "last"
+
+
 # ====================================================================== evaluator
 def evaluate_batch(phi: Formula, tokens: np.ndarray, lengths: np.ndarray,
                    alphabet: Alphabet) -> dict[Formula, np.ndarray]:
@@ -316,16 +334,22 @@ def evaluate_batch(phi: Formula, tokens: np.ndarray, lengths: np.ndarray,
 
 @dataclass(frozen=True)
 class Language:
-    """``L(φ)`` over an alphabet, as a recognizer (the reference evaluator)."""
+    """``L(φ)`` over an alphabet, as a recognizer (the reference evaluator), read at the
+    position :func:`accept_position` names."""
 
     formula: Formula
     alphabet: Alphabet
+
+    @property
+    def accept_at(self) -> Literal["first", "last"]:
+        return accept_position(self.formula)
 
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         tokens = np.asarray(tokens)
         lengths = check_lengths(lengths)
         val = evaluate_batch(self.formula, tokens, lengths, self.alphabet)[self.formula]
-        return val[np.arange(len(lengths)), lengths - 1]
+        at = np.zeros_like(lengths) if self.accept_at == "first" else lengths - 1
+        return val[np.arange(len(lengths)), at]
 
     def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)
@@ -347,7 +371,8 @@ class Language:
                    "bits": f"|φ|·⌈log2(|Σ| + 13)⌉ = |φ|·{code_bits}"})
 
     def __str__(self) -> str:
-        return f"L({self.formula}) over {{{', '.join(self.alphabet)}}}"
+        return (f"L({self.formula}) over {{{', '.join(self.alphabet)}}}, read at the "
+                f"{self.accept_at} position")
 
 
 def temporal_depth(f: Formula) -> int:
@@ -358,7 +383,8 @@ def temporal_depth(f: Formula) -> int:
 
 # ====================================================================== Prop 16
 def to_brasp(phi: Formula, alphabet: Alphabet | str) -> Program:
-    """The B-RASP program of Prop 16: one predicate per subformula, output = φ."""
+    """The B-RASP program of Prop 16: one predicate per subformula, output = φ, read at
+    :func:`accept_position` (position 1 for future-only formulas, else the last)."""
     if isinstance(alphabet, str):
         alphabet = Alphabet.of(alphabet)
     p = ProgramBuilder(alphabet)
@@ -379,7 +405,7 @@ def to_brasp(phi: Formula, alphabet: Alphabet | str) -> Program:
         name[f] = ref
         out = ref
     assert out is not None
-    return p.build(out, accept="last")
+    return p.build(out, accept=accept_position(phi))
 
 
 def _unary_op(p: ProgramBuilder, label: str, op: str, x: Ref) -> Ref:
