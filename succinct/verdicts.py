@@ -145,16 +145,16 @@ def rnn_bits_relaxation(ell: sp.Expr) -> sp.Expr:
     return sp.cbrt(sp.Rational(81, 4) * ell**2)
 
 
-def dfa_table_bits(states: sp.Expr, n_symbols: int) -> sp.Expr:
+def dfa_table_bits(states: sp.Expr, n_symbols: int | sp.Expr) -> sp.Expr:
     """``states·|Σ|·max(1, ⌈log₂ states⌉)``: the transition table's bits (sizes.dfa_report);
     increasing in ``states``, so the minimal DFA's value bounds every DFA's."""
     return states * n_symbols * log2_ceil(states)
 
 
-def every_rnn_params(n_symbols: int) -> sp.Expr:
+def every_rnn_params(n_symbols: int | sp.Expr) -> sp.Expr:
     """``|Σ| + 5``: the dense params of a one-unit RNN (``D² + D|Σ| + 3D + 1`` at D = 1),
     the only bound on params valid for every k-bit RNN (precision is free there)."""
-    return sp.Integer(n_symbols + 5)
+    return sp.sympify(n_symbols) + 5
 
 
 def exact_value(expr: sp.Expr, var: sp.Symbol, x: int) -> int:

@@ -110,8 +110,8 @@ def test_exact_value_agrees_with_sympy_on_the_family_formulas():
 
 
 def test_exact_value_refuses_huge_and_irrational_values():
-    """Planted bug: evaluating with sympy's subs builds 2^(2^40) (128 GiB); the
-    evaluator must refuse before building it."""
+    """Planted bug: without the size check before a power, 2^(2^40) (128 GiB) is built
+    (under a 6 GB ulimit: MemoryError instead of TooLarge)."""
     with pytest.raises(TooLarge):
         exact_value(2 ** (2**x) + 1, x, 40)
     assert exact_value(2 ** (2**x), x, 19).bit_length() == 2**19 + 1
