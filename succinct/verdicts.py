@@ -269,7 +269,7 @@ def _finite(x: sp.Expr) -> bool:
 def _power(base: sp.Expr, x: sp.Symbol) -> str:
     """``base^x`` for the detail column (4 digits where the base has no short form)."""
     base = sp.simplify(base)
-    shown = str(base) if not base.has(sp.Float) and len(str(base)) < 20 \
+    shown = str(base).replace("**", "^") if not base.has(sp.Float) and len(str(base)) < 20 \
         else str(sp.N(base, 4))
     return f"{shown}^{x}" if base.is_Integer or base.is_Float else f"({shown})^{x}"
 

@@ -64,6 +64,7 @@ def test_growth_classes():
     a = cmp(x**3, 2**x).analysis
     assert (a.smaller, a.growth, a.detail) == ("A", "exponential", "ratio ~ 2^x")
     assert cmp(x**x, 2**x).analysis.growth == "super-exponential"
+    assert cmp(x**5, sp.cbrt(4**x)).analysis.detail == "ratio ~ (2^(2/3))^x"
     a = cmp(x, 2 ** (2**x)).analysis
     assert (a.growth, a.detail) == ("doubly exponential", "log(ratio) ~ 2^x")
     a = cmp(sp.oo, x).analysis
