@@ -34,8 +34,10 @@ of the minimal complete DFA and ``L = ⌈log₂ m⌉``:
 
 **Conclusions** (:meth:`Verdict.conclusions`) are computed from the rows. A *gap* is
 stated only from a row whose opponent is ``"every"`` and whose built left side is
-asymptotically below the bound; a row whose bound is below the built left side says "no
-gap shown"; a row against ``"built"`` is only a comparison of constructions.
+asymptotically below the bound by a growing factor and strictly below it from an exact
+crossover within the horizon (or whose right side cannot exist at all); a row whose bound
+is below the built left side says "no gap shown"; a row against ``"built"`` is only a
+comparison of constructions.
 """
 
 from __future__ import annotations
