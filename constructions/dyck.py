@@ -368,9 +368,10 @@ def _compact_totals(one: bool, d1: bool) -> dict[str, sp.Expr]:
     p0 = 2 * k + 2 + b
     fields = ("layers", "params", "nonzero", "extra_bits")
 
+    k1 = {"bracket": "literal", "match_first": "match_first_1", "match": "match_1"}
+
     def op(kind: str, width: sp.Expr, drops: sp.Expr, times: sp.Expr = 1) -> dict:
-        kind = {"bracket": "literal"}.get(kind, kind + "_1") if one and kind in (
-            "bracket", "match_first", "match") else kind
+        kind = k1.get(kind, kind) if one else kind  # k = 1: no type bits
         return {f: times * costs[kind][f].subs({R: width, X: drops}) for f in fields}
 
     ops = [op("bracket", 2 * k, 0), op("bracket", 2 * k + 1, 0)]
