@@ -24,8 +24,11 @@
 # default $D(i)$ when there is none. The paper's Lemma 9 compiles every op of this kind
 # (in its *special form*) to a few UHAT layers: one hard-attention layer and small
 # Boolean circuits as FFN blocks (`mode="ffn"`) or as the paper's single-coordinate ReLU
-# layers (`mode="lemma9"`). Every residual coordinate is labelled with the predicate it
-# holds.
+# layers (`mode="lemma9"`). Both keep every predicate in the residual stream to the end.
+# The default, `mode="compact"`, lowers each op as `ffn` does but drops a predicate's
+# coordinate after the last op that reads it (and skips ops the output never reads), so
+# the residual is only as wide as the alphabet plus the predicates still live. Every
+# residual coordinate is labelled with the predicate it holds.
 #
 # The program below accepts the words in which every $b$ comes right after an $a$.
 
@@ -64,12 +67,15 @@ for name in ("prev_a", "bad", "bad_before", "ok"):
     print(f"{name:>10} " + "  ".join("1" if v else "0" for v in values[name]))
 
 # %% [markdown]
-# Compiled (FFN mode). `op_layers` says which layers implement which op.
+# Compiled (compact mode, the default). `op_layers` says which layers implement which op,
+# and `schedule()` gives each op's residual width before it and how many dead predicates
+# its last layer drops.
 
 # %%
-compiled = compile_program(program, mode="ffn")
+compiled = compile_program(program)
 model = compiled.model
 print(compiled.op_layers)
+print(compiled.schedule())
 words = ["ab", "abab", "abb", "b", "aab", "abbab", "aaaab"]
 print(dict(zip(words, model.accepts(words).tolist(), strict=True)))
 print(dict(zip(words, program.accepts(words).tolist(), strict=True)))
@@ -90,18 +96,18 @@ layer_heatmaps(model, attention)
 # The paper's Example 1, $(ab)^+$, as a formula with strict past operators ($Y$:
 # yesterday, $H$: historically). Prop 16 turns each temporal operator into one attention
 # op; Lemma 9 compiles them. The sizes counted on the weights equal the compiler's
-# formulas (`compiled_totals`), in both modes.
+# formulas (`compiled_totals`), in all three modes.
 
 # %%
 ab = Alphabet.of("ab")
 phi = parse_ltl("b & H(b -> Y a) & H((a & Y true) -> Y b)", ab)
 ltl_program = to_brasp(phi, ab)
 print(ltl_program)
-for mode in ("ffn", "lemma9"):
+for mode in ("compact", "ffn", "lemma9"):
     c = compile_program(ltl_program, mode=mode)
     counted = count_sizes(c.model)
     formula = compiled_totals(c)
-    print(f"{mode:>6}: layers {counted.layers} (formula {formula['layers']}), params "
+    print(f"{mode:>7}: layers {counted.layers} (formula {formula['layers']}), params "
           f"{counted.params} (formula {formula['params']}), bits {counted.bits} "
           f"(formula {formula['bits']})")
 
@@ -109,7 +115,7 @@ for mode in ("ffn", "lemma9"):
 # The first attention layer of the Example 1 UHAT:
 
 # %%
-ltl_model = compile_program(ltl_program, mode="ffn").model
+ltl_model = compile_program(ltl_program).model
 first_attention = next(i for i, layer in enumerate(ltl_model.spec.layers)
                        if layer.kind == "attention")
 layer_heatmaps(ltl_model, first_attention)

@@ -20,7 +20,7 @@ def main() -> None:
     print(f"LTL formula (the paper's Example 1, the language (ab)+):\n  {phi}\n")
     program = to_brasp(phi, alphabet)
     print(f"B-RASP program (Prop 16), {len(program.ops)} predicates:\n{program}\n")
-    compiled = compile_program(program, "ffn")
+    compiled = compile_program(program)  # mode "compact", the default
     model = compiled.model
     print(model)
     words = ["".join(w) for n in range(1, 11) for w in itertools.product("ab", repeat=n)]
@@ -30,9 +30,9 @@ def main() -> None:
     agree = (got == want).all() and (ref == want).all()
     print(f"\nall {len(words)} words up to length 10: UHAT = LTL evaluator = regex (ab)+: "
           f"{agree}")
-    for mode in ("ffn", "lemma9"):
+    for mode in ("compact", "ffn", "lemma9"):
         rep = count(compile_program(program, mode).model)
-        print(f"sizes ({mode:6}): layers={rep.layers} width={rep.width} params={rep.params} "
+        print(f"sizes ({mode:7}): layers={rep.layers} width={rep.width} params={rep.params} "
               f"nonzero={rep.nonzero} bits={rep.bits}")
     if not agree:
         raise SystemExit(1)
