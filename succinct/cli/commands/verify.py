@@ -146,7 +146,8 @@ def dfa_command(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Minimal DFA of one model: exact (k-bit RNN extraction, B-RASP programs and
-    UHATs with strict masks, LTL with past and future operators) or, with --max-len, of the words up to that length.
+    UHATs with strict masks, LTL with past and future operators) or, with --max-len, of
+    the words up to that length.
 
     Example: succinct dfa ltl -p "formula=b & H(b -> Y a)" --model uhat --dot out.dot
     """
