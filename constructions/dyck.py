@@ -78,7 +78,7 @@ from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of
 from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
 from succinct.sizes import D, R, SizeReport, dfa_report, k
-from succinct.verdicts import Comparison, Verdict
+from succinct.verdicts import Comparison, Verdict, log2_ceil, rnn_bits_bound
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = [
@@ -492,28 +492,40 @@ def sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
     return {"uhat": uhat, "rnn": rnn, "dfa": dfa}
 
 
+@cache
 def verdict() -> Verdict:
-    """UHAT vs RNN vs DFA parameters as D → ∞ (k = 2) and as k → ∞ (D = 2).
+    """The built UHAT against every k-bit RNN and every DFA (lower bounds) and against the
+    built RNN, as D grows (k = 2) and as k grows (D = 2).
 
-    ``⌈log₂ k⌉`` is replaced by ``log₂ k`` for the limits in k (their ratio tends to 1).
+    With ``m`` = :func:`dfa_states_formula` and ``L = ⌈log₂ m⌉``: every k-bit RNN has
+    ``bits ≥ rnn_bits_bound(L)`` and every DFA ``m·2k·⌈log₂ m⌉`` table bits (under
+    ``bits`` when :func:`uhat_formulas` has ``bits``; otherwise under dense ``params``,
+    where every RNN is bounded only by a one-unit RNN and every DFA by its ``m·2k``
+    transitions). The built RNN (sigmoid units) is compared under ``params``.
     """
-    uh, rn = uhat_formulas()["params"], rnn_params_formula()
-    dfa = dfa_states_formula() * 2 * k
-
-    def general(e: sp.Expr) -> sp.Expr:  # the k ≥ 2 branch of every Piecewise
-        return e.replace(lambda x: isinstance(x, sp.Piecewise), lambda x: x.args[-1][0])
-
-    def in_k(e: sp.Expr) -> sp.Expr:
-        return general(e).subs(sp.ceiling(sp.log(k, 2)), sp.log(k, 2)).subs(D, 2)
-
+    uh = uhat_formulas()
+    states, n_symbols = dfa_states_formula(), 2 * k
+    if "bits" in uh:
+        measure, left = "bits", uh["bits"]
+        every_rnn = rnn_bits_bound(log2_ceil(states))
+        every_dfa = states * n_symbols * log2_ceil(states)
+    else:
+        measure, left = "params", uh["params"]
+        every_rnn, every_dfa = n_symbols + 5, states * n_symbols
     rows = []
-    for left, right, lname, rname in [(uh, rn, "UHAT", "RNN"), (rn, dfa, "RNN", "DFA"),
-                                      (uh, dfa, "UHAT", "DFA")]:
-        rows.append(Comparison(lname, rname, general(left).subs(k, 2),
-                               general(right).subs(k, 2), D, note="k = 2"))
-        rows.append(Comparison(lname, rname, in_k(left), in_k(right), k, note="D = 2"))
-    return Verdict(family="dyck", subject="Dyck", comparisons=tuple(rows),
-                   statements=(("gap", "UHAT", "RNN"),))
+    for var, fixed in ((D, {k: 2}), (k, {D: 2})):
+        where = ", ".join(f"{s} = {v}" for s, v in fixed.items())
+        rows += [
+            Comparison("UHAT", "RNN", left.subs(fixed), sp.sympify(every_rnn).subs(fixed),
+                       var, measure=measure, opponent="every",
+                       note=f"{where}; k-bit RNNs, Prop 1"),
+            Comparison("UHAT", "DFA", left.subs(fixed), every_dfa.subs(fixed), var,
+                       measure=measure, opponent="every", note=f"{where}; minimal DFA"),
+            Comparison("UHAT", "RNN", uh["params"].subs(fixed),
+                       rnn_params_formula().subs(fixed), var, measure="params",
+                       opponent="built", note=where),
+        ]
+    return Verdict(family="dyck", subject="Dyck", comparisons=tuple(rows))
 
 
 register(Family(

@@ -312,22 +312,21 @@ def sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
     return {"uhat": uhat, "rnn": rn}
 
 
+OUTSIDE = "outside the paper's model (positional encodings)"
+
+
+@functools.cache
 def verdict() -> Verdict:
-    """Transformer (with positional encodings) vs RNN as m → ∞, for k = 1 and k = 8."""
-    rows = []
-    for k in (1, 8):
-        tr = transformer_formulas(k)["params"]
-        rn = rnn_params_formula(k).subs(sp.ceiling(sp.log(m_sym, 2)), sp.log(m_sym, 2))
-        rows.append(Comparison("UHAT+PE", "RNN", tr, rn, m_sym, note=f"k = {k}",
-                               tags=frozenset({"khop"})))
-        body = transformer_formulas(k)["body_params"]
-        rn_body = rn - (rnn_units_formula(k) * (m_sym + 1)).subs(
-            sp.ceiling(sp.log(m_sym, 2)), sp.log(m_sym, 2))
-        rows.append(Comparison("UHAT+PE", "RNN", body, rn_body, m_sym, note=f"k = {k}",
-                               measure="params − token/PE tables", tags=frozenset({"khop"})))
-    return Verdict(family="khop", subject="pointer chasing", comparisons=tuple(rows),
-                   statements=(("winner", "pointer chasing (positional encodings, outside "
-                                "the paper's UHAT)", "khop"),))
+    """The positional transformer against the built RNN as m grows, for k = 1 and k = 8:
+    a comparison of constructions, outside the paper's model (positional encodings)."""
+    rows = tuple(
+        Comparison("UHAT+PE", "RNN", transformer_formulas(hops)["params"],
+                   rnn_params_formula(hops), m_sym, measure="params", opponent="built",
+                   note=f"k = {hops}; {OUTSIDE}", start=2)
+        for hops in (1, 8))
+    return Verdict(family="khop", subject="pointer chasing", comparisons=rows,
+                   notes=(f"pointer chasing is {OUTSIDE}: the UHAT here reads positions, "
+                          "so no statement of the paper applies to it",))
 
 
 def _members(p: Mapping[str, Any]) -> Iterator[str]:

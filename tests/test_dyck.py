@@ -278,12 +278,15 @@ def test_token_syntax_beyond_four_types():
 
 
 def test_verdict_is_computed():
+    """No gap against every RNN (Prop 1 grows only like D log k), one against every DFA
+    in D; the built-vs-built rows are comparisons of constructions only."""
     v = dyck.verdict()
-    assert v.conclusions() == ["no exponential gap for Dyck under the paper's size measure"]
-    rows = {(r["left"], r["right"], r["grows"]): r for r in v.rows()}
-    assert rows[("UHAT", "RNN", "D")]["growth"] == "polynomial"
-    assert rows[("RNN", "DFA", "D")]["growth"] == "exponential"
-    assert rows[("RNN", "DFA", "D")]["smaller"] == "RNN"
+    rows = {(r["right"], r["opponent"], r["grows"]): r for r in v.rows()}
+    assert rows[("RNN", "every", "D")]["side"] == "right"
+    assert rows[("DFA", "every", "D")]["growth"] == "exponential"
+    assert rows[("DFA", "every", "D")]["side"] == "left"
+    assert isinstance(rows[("DFA", "every", "D")]["crossover"], int)
+    assert [c.right for c in v.gaps()] == ["DFA"]
 
 
 def test_cli_sizes_include_dfa_states():

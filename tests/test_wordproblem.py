@@ -253,12 +253,14 @@ def test_second_order_rnn_refuses_inexact_linear_models():
                                      "readout_bias": 0})
 
 
-def test_verdict_says_rnn_wins_on_groups():
+def test_verdict_states_only_nonexistence_on_groups():
+    """No UHAT exists for parity, S₃, S₅ (not star-free): a gap against every UHAT; no
+    UHAT-vs-RNN claim on the fixed aperiodic tables."""
     v = wp.verdict()
-    assert "RNN wins on group word problems" in v.conclusions()
-    rows = [r for r in v.rows() if r["where"] in ("parity", "s3", "s5")]
-    assert {r["smaller"] for r in rows} == {"RNN"}
-    assert {r["growth"] for r in rows if r["left"] == "UHAT"} == {"infinite"}
+    assert {c.note for c in v.gaps()} == {"parity", "s3", "s5"}
+    assert {r["growth"] for r in v.rows() if r["opponent"] == "every"} == {"infinite"}
+    assert not any("wins" in s for s in v.conclusions())
+    assert not [r for r in v.rows() if r["left"] == "UHAT"]
 
 
 def _cascade_json(**changes) -> dict:
