@@ -51,7 +51,7 @@ every crossover is marked with its parameter value.
 every RNN (Prop 1) and every DFA (the minimal DFA), all in bits.
 
 :func:`write` stores the rows as Markdown, CSV and JSON, and the curves as PNGs: one per
-family, ``atlas.png`` with all of them, and ``headline.png`` when ``dc`` is in the atlas.
+family (``atlas_FAMILY.png``), and ``headline.png`` when ``dc`` is in the atlas.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ if TYPE_CHECKING:  # the figures' types; succinct.viz loads matplotlib
 __all__ = ["Row", "Atlas", "plan", "compute_row", "build_atlas", "write", "COLUMNS",
            "MAX_DFA_STATES", "MAX_MEMBER_LEN", "log2", "log2log2", "FormulaCurve",
            "Crossover", "FormulaPanel", "formula_panels", "headline_panels",
-           "write_headline", "HEADLINE_FAMILY"]
+           "write_headline", "HEADLINE_FAMILY", "crossover_lines", "figure_panels",
+           "markdown", "to_csv", "to_json", "rows_from_json"]
 
 MAX_DFA_STATES = 200_000  # beyond this the DFA column is the family's formula
 MEMBERS_CHECKED = 32  # members of the family mutated by the sampled check
@@ -686,8 +687,10 @@ def _check(row: Row, fam: Family, built: Mapping[str, Any], *, samples: int, see
     row.checked_words, row.accepted_words, row.agree = rep.checked, rep.accepted, rep.agree
     counts = f"{rep.checked:,} words checked, {rep.accepted:,} accepted"
     if rep.agree:
-        vacuous = rep.accepted in (0, rep.checked)
-        row.agreement = counts + (" (vacuous: one answer for all)" if vacuous else "")
+        vacuous = rep.accepted in (0, rep.checked)  # nothing told members apart
+        row.agreement = counts + (f" (vacuous: every checked word "
+                                  f"{'rejected' if rep.accepted == 0 else 'accepted'})"
+                                  if vacuous else "")
     else:
         cex = rep.counterexample
         word = cex.word if len(cex.word) <= 40 else cex.word[:37] + "…"
@@ -819,8 +822,6 @@ def markdown(atlas: Atlas, images: Mapping[str, str] | None = None) -> str:
            "mark crossovers.", ""]
     if "headline" in images:
         out += [f"![DC_n: the UHAT against every RNN and every DFA]({images['headline']})", ""]
-    if "atlas" in images:
-        out += [f"![all families]({images['atlas']})", ""]
     header = ["params", "UHAT params", "layers", "width", "UHAT bits", "RNN D", "k", "k·D",
               "RNN params", "RNN bits", "k·D ≥", "DFA states", "DFA from", "LTL",
               "formulas = counted", "agreement", "status"]
@@ -830,10 +831,12 @@ def markdown(atlas: Atlas, images: Mapping[str, str] | None = None) -> str:
         if verdict:
             out += ["**Verdict:** " + "; ".join(verdict["conclusions"]), ""]
             for c in verdict["comparisons"]:
-                against = f" ({c['opponent']})" if c.get("opponent") else ""
-                out.append(f"- {c['left']} vs {c['right']}{against} in {c['measure']} as "
+                right = c["right"] if c["opponent"] == "built" else f"every {c['right']}"
+                cross = f"from {c['grows']} = {c['crossover']}" if c["crossover"] is not None \
+                    else f"no crossover up to {c['grows']} = {c['horizon']}"
+                out.append(f"- {c['left']} (built) vs {right} in {c['measure']} as "
                            f"{c['grows']} grows{' (' + c['where'] + ')' if c['where'] else ''}"
-                           f": {c['smaller']} smaller, {c['growth']} ({c['detail']})")
+                           f": {c['smaller']} smaller, {c['growth']} ({c['detail']}); {cross}")
             out.append("")
         lines = crossover_lines(atlas.panels.get(name, []))
         if lines:
@@ -971,7 +974,9 @@ def write_headline(path: str | Path, rows: Sequence[Row] | None = None) -> Path:
 
 
 def write(atlas: Atlas, out_dir: str | Path, *, plots: bool = True) -> list[Path]:
-    """Writes ``atlas.md``, ``atlas.csv``, ``atlas.json`` and the PNGs; returns the paths."""
+    """Writes ``atlas.md``, ``atlas.csv``, ``atlas.json``, ``headline.png`` (when the
+    atlas has the headline family) and one ``atlas_FAMILY.png`` per family; returns the
+    paths."""
     from succinct.viz import formula_figure  # lazy: matplotlib, only for the figures
 
     out = Path(out_dir)
@@ -985,12 +990,7 @@ def write(atlas: Atlas, out_dir: str | Path, *, plots: bool = True) -> list[Path
                 images["headline"] = "headline.png"
             except SuccinctError as e:
                 atlas.skipped.setdefault("headline", str(e))
-        specs = figure_panels(atlas)
-        formula_figure([s for group in specs.values() for s in group]).savefig(
-            out / "atlas.png")
-        images["atlas"] = "atlas.png"
-        written.append(out / "atlas.png")
-        for name, group in specs.items():
+        for name, group in figure_panels(atlas).items():
             path = out / f"atlas_{name}.png"
             formula_figure(group, columns=min(2, len(group)),
                            panel_size=(5.5, 4.0)).savefig(path)
