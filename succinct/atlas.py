@@ -238,6 +238,11 @@ class FormulaCurve:
     detail: str = ""  # what the lower bound is (the comparison's note)
 
     @property
+    def name(self) -> str:
+        """``UHAT`` for a construction, ``every RNN`` for a lower bound."""
+        return self.side if self.opponent == "built" else f"every {self.side}"
+
+    @property
     def label(self) -> str:
         if self.opponent == "built":
             return f"{self.side} (built)"
@@ -275,6 +280,10 @@ class FormulaPanel:
     @property
     def ylabel(self) -> str:
         return f"{'log₂ log₂' if self.scale == 'log2 log2' else 'log₂'} {self.measure}"
+
+    def name(self, label: str) -> str:
+        """The short name of the curve labelled ``label``."""
+        return next(c.name for c in self.curves if c.label == label)
 
     def y(self, value: int) -> float | None:
         """A size on this panel's axis (None where the axis has no point for it)."""
@@ -422,7 +431,7 @@ def _panels(fam: Family, variable: str, measure: str, pinned: Mapping[str, str],
         x0 = c.crossover
         if x0 is None or x0 <= c.start:
             continue
-        small, large = (left, right) if c.analysis.smaller == c.left else (right, left)
+        small, large = (left, right) if c.analysis.side == "left" else (right, left)
         marks.append(Crossover(x0, small.label, large.label))
     pairs = [(left.label, right.label) for _, left, right in sides]
     panel = FormulaPanel(fam.name, variable, measure, note, list(curves.values()),
@@ -796,8 +805,8 @@ def crossover_lines(panels: Sequence[FormulaPanel]) -> list[str]:
     seen, out = set(), []
     for p in panels:
         for m in p.crossovers:
-            line = (f"{m.smaller} < {m.larger} ({p.measure}) from {p.variable} = {m.x}" +
-                    (f" ({p.note})" if p.note else ""))
+            line = (f"{p.name(m.smaller)} < {p.name(m.larger)} in {p.measure} from "
+                    f"{p.variable} = {m.x}" + (f" ({p.note})" if p.note else ""))
             if line not in seen:
                 seen.add(line)
                 out.append(line)
@@ -935,8 +944,7 @@ def _panel(p: FormulaPanel) -> Panel:
             series.append(Series(f"{c.side} (built, counted)", c.side,
                                  [(x, y) for x, v in c.measured if (y := p.y(v)) is not None],
                                  line=False))
-    short = {c.label: c.side if c.opponent == "built" else f"every {c.side}" for c in p.curves}
-    markers = [(m.x, f"{p.variable} = {m.x}: {short[m.smaller]} < {short[m.larger]}")
+    markers = [(m.x, f"{p.variable} = {m.x}: {p.name(m.smaller)} < {p.name(m.larger)}")
                for m in p.crossovers]
     return Panel(p.title, p.variable, p.ylabel, series, markers)
 
