@@ -78,7 +78,14 @@ from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of
 from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
 from succinct.sizes import D, R, SizeReport, dfa_report, k
-from succinct.verdicts import Comparison, Verdict, log2_ceil, rnn_bits_bound
+from succinct.verdicts import (
+    Comparison,
+    Verdict,
+    dfa_table_bits,
+    every_rnn_params,
+    log2_ceil,
+    rnn_bits_bound,
+)
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = [
@@ -508,15 +515,15 @@ def verdict() -> Verdict:
     if "bits" in uh:
         measure, left = "bits", uh["bits"]
         every_rnn = rnn_bits_bound(log2_ceil(states))
-        every_dfa = states * n_symbols * log2_ceil(states)
+        every_dfa = dfa_table_bits(states, n_symbols)
     else:
         measure, left = "params", uh["params"]
-        every_rnn, every_dfa = n_symbols + 5, states * n_symbols
+        every_rnn, every_dfa = every_rnn_params(n_symbols), states * n_symbols
     rows = []
     for var, fixed in ((D, {k: 2}), (k, {D: 2})):
         where = ", ".join(f"{s} = {v}" for s, v in fixed.items())
         rows += [
-            Comparison("UHAT", "RNN", left.subs(fixed), sp.sympify(every_rnn).subs(fixed),
+            Comparison("UHAT", "RNN", left.subs(fixed), every_rnn.subs(fixed),
                        var, measure=measure, opponent="every",
                        note=f"{where}; k-bit RNNs, Prop 1"),
             Comparison("UHAT", "DFA", left.subs(fixed), every_dfa.subs(fixed), var,

@@ -34,8 +34,10 @@ of the minimal complete DFA and ``L = ⌈log₂ m⌉``:
 
 **Conclusions** (:meth:`Verdict.conclusions`) are computed from the rows. A *gap* is
 stated only from a row whose opponent is ``"every"`` and whose built left side is
-asymptotically below the bound; a row whose bound is below the built left side says "no
-gap shown"; a row against ``"built"`` is only a comparison of constructions.
+asymptotically below the bound by a growing factor and strictly below it from an exact
+crossover within the horizon (or whose right side cannot exist at all); a row whose bound
+is below the built left side says "no gap shown"; a row against ``"built"`` is only a
+comparison of constructions.
 """
 
 from __future__ import annotations
@@ -145,16 +147,16 @@ def rnn_bits_relaxation(ell: sp.Expr) -> sp.Expr:
     return sp.cbrt(sp.Rational(81, 4) * ell**2)
 
 
-def dfa_table_bits(states: sp.Expr, n_symbols: int) -> sp.Expr:
+def dfa_table_bits(states: sp.Expr, n_symbols: int | sp.Expr) -> sp.Expr:
     """``states·|Σ|·max(1, ⌈log₂ states⌉)``: the transition table's bits (sizes.dfa_report);
     increasing in ``states``, so the minimal DFA's value bounds every DFA's."""
     return states * n_symbols * log2_ceil(states)
 
 
-def every_rnn_params(n_symbols: int) -> sp.Expr:
+def every_rnn_params(n_symbols: int | sp.Expr) -> sp.Expr:
     """``|Σ| + 5``: the dense params of a one-unit RNN (``D² + D|Σ| + 3D + 1`` at D = 1),
     the only bound on params valid for every k-bit RNN (precision is free there)."""
-    return sp.Integer(n_symbols + 5)
+    return sp.sympify(n_symbols) + 5
 
 
 def exact_value(expr: sp.Expr, var: sp.Symbol, x: int) -> int:
@@ -269,7 +271,7 @@ def _finite(x: sp.Expr) -> bool:
 def _power(base: sp.Expr, x: sp.Symbol) -> str:
     """``base^x`` for the detail column (4 digits where the base has no short form)."""
     base = sp.simplify(base)
-    shown = str(base) if not base.has(sp.Float) and len(str(base)) < 20 \
+    shown = str(base).replace("**", "^") if not base.has(sp.Float) and len(str(base)) < 20 \
         else str(sp.N(base, 4))
     return f"{shown}^{x}" if base.is_Integer or base.is_Float else f"({shown})^{x}"
 
