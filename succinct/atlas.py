@@ -76,7 +76,7 @@ from succinct.exact.dispatch import exact_dfa, exact_support
 from succinct.models.rnn import RNN
 from succinct.registry import Family, families, get_family
 from succinct.sizes import POSITIONAL_UHAT, UHAT, SizeReport, dfa_report, state_bits_of
-from succinct.verdicts import Comparison, TooLarge, Verdict
+from succinct.verdicts import EXACT_BITS, Comparison, TooLarge, Verdict
 from succinct.verify import verify
 from succinct.words import SuccinctError
 
@@ -399,14 +399,16 @@ def _panels(fam: Family, variable: str, measure: str, pinned: Mapping[str, str],
             pair.append(curves[key])
         sides.append((c, pair[0], pair[1]))
     note = "; ".join(titles)
-    limits = []
+    # (left, right, why the pair's curves stop); ("", "", why) for all curves
+    stops: list[tuple[str, str, str]] = []
     for c, left, right in sides:
         for x in range(max(start, c.start), min(end, c.horizon) + 1):
             try:
                 a, b = c.values(x)
-            except TooLarge as e:
-                limits.append(f"{left.label} vs {right.label} stops at {variable} = "
-                              f"{x - 1}: {e}")
+            except TooLarge:
+                stops.append((left.label, right.label, f"{left.name} vs {right.name}: "
+                              f"not evaluated beyond {variable} = {x - 1} (a size of more "
+                              f"than 2^{EXACT_BITS.bit_length() - 1} bits)"))
                 break
             for curve, v in ((left, a), (right, b)):
                 if x not in curve.xs:
@@ -422,8 +424,9 @@ def _panels(fam: Family, variable: str, measure: str, pinned: Mapping[str, str],
     beyond = sorted({r.params[variable] for r in points} - set(range(
         min(shown, default=0), max(shown, default=-1) + 1)))
     if beyond:
-        limits.append(f"counted sizes at {variable} = {', '.join(map(str, beyond))} lie "
-                      "beyond the formulas' horizon and are not drawn")
+        stops.append(("", "", f"counted sizes at {variable} = "
+                      f"{', '.join(map(str, beyond))} lie beyond the formulas' horizon and "
+                      "are not drawn"))
         for curve in curves.values():
             curve.measured = [(x, v) for x, v in curve.measured if x not in beyond]
     marks = []
@@ -435,7 +438,7 @@ def _panels(fam: Family, variable: str, measure: str, pinned: Mapping[str, str],
         marks.append(Crossover(x0, small.label, large.label))
     pairs = [(left.label, right.label) for _, left, right in sides]
     panel = FormulaPanel(fam.name, variable, measure, note, list(curves.values()),
-                         marks, "log2", limits, pairs)
+                         marks, "log2", [why for _, _, why in stops], pairs)
     top = max((log2(v) for cv in panel.curves for v in cv.values if v >= 1), default=0.0)
     if top <= LOGLOG_ABOVE:
         return [panel]
@@ -446,7 +449,8 @@ def _panels(fam: Family, variable: str, measure: str, pinned: Mapping[str, str],
         return [panel]
     labels = {cv.label for cv in modest}
     near = FormulaPanel(fam.name, variable, measure, note, modest,
-                        [m for m in marks if {m.smaller, m.larger} <= labels], "log2", limits,
+                        [m for m in marks if {m.smaller, m.larger} <= labels], "log2",
+                        [why for left, right, why in stops if {left, right} <= labels | {""}],
                         [pair for pair in pairs if set(pair) <= labels])
     return [panel, near]
 
@@ -946,7 +950,7 @@ def _panel(p: FormulaPanel) -> Panel:
                                  line=False))
     markers = [(m.x, f"{p.variable} = {m.x}: {p.name(m.smaller)} < {p.name(m.larger)}")
                for m in p.crossovers]
-    return Panel(p.title, p.variable, p.ylabel, series, markers)
+    return Panel(p.title, p.variable, p.ylabel, series, markers, footnote="\n".join(p.limits))
 
 
 def figure_panels(atlas: Atlas) -> dict[str, list[Panel]]:

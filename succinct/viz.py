@@ -160,6 +160,7 @@ class Panel:
     series: Sequence[Series]
     markers: Sequence[tuple[float, str]] = ()
     xticklabels: Sequence[str] | None = None  # points x = 0, 1, … named
+    footnote: str = ""  # e.g. where a curve stops, and why
 
 
 def formula_axes(ax: Axes, panel: Panel, *, legend: bool = True) -> Axes:
@@ -184,6 +185,9 @@ def formula_axes(ax: Axes, panel: Panel, *, legend: bool = True) -> Axes:
         ax.text(0.5, 0.5, "no sizes", ha="center", va="center", transform=ax.transAxes)
     elif legend:
         ax.legend(fontsize=7, loc="upper left", frameon=False)
+    if panel.footnote:
+        ax.text(0.99, 0.01, panel.footnote, transform=ax.transAxes, ha="right", va="bottom",
+                fontsize=6, color="0.3")
     ax.set_xlabel(panel.xlabel)
     ax.set_ylabel(panel.ylabel)
     ax.set_title(textwrap.fill(panel.title, 56), fontsize=9)
