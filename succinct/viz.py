@@ -160,7 +160,7 @@ class Panel:
     series: Sequence[Series]
     markers: Sequence[tuple[float, str]] = ()
     xticklabels: Sequence[str] | None = None  # points x = 0, 1, … named
-    footnote: str = ""  # e.g. where a curve stops, and why
+    footnote: str = ""  # under the title: e.g. where a curve stops, and why
 
 
 def formula_axes(ax: Axes, panel: Panel, *, legend: bool = True) -> Axes:
@@ -185,12 +185,10 @@ def formula_axes(ax: Axes, panel: Panel, *, legend: bool = True) -> Axes:
         ax.text(0.5, 0.5, "no sizes", ha="center", va="center", transform=ax.transAxes)
     elif legend:
         ax.legend(fontsize=7, loc="upper left", frameon=False)
-    if panel.footnote:
-        ax.text(0.99, 0.01, panel.footnote, transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=6, color="0.3")
     ax.set_xlabel(panel.xlabel)
     ax.set_ylabel(panel.ylabel)
-    ax.set_title(textwrap.fill(panel.title, 56), fontsize=9)
+    ax.set_title("\n".join(textwrap.fill(t, 64) for t in (panel.title, panel.footnote) if t),
+                 fontsize=9)
     ax.grid(True, which="major", alpha=0.3)
     if panel.xticklabels is not None:
         ax.set_xticks(range(len(panel.xticklabels)), labels=list(panel.xticklabels),
@@ -223,8 +221,9 @@ def formula_figure(panels: Sequence[Panel], *, columns: int = 3,
         for ax in axes.flat:
             for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
                 handles.setdefault(label, h)
-        fig.legend(handles.values(), handles.keys(), loc="outside lower center",
-                   ncols=min(len(handles), 3), fontsize=8, frameon=False)
+        fig.legend(handles.values(), [textwrap.fill(label, 46) for label in handles],
+                   loc="outside lower center", ncols=min(len(handles), cols + 1), fontsize=8,
+                   frameon=False)
     return fig
 
 
