@@ -129,6 +129,7 @@ class Report:
     Attributes:
         models: The names compared (the first is the one others are compared with).
         checked: Words evaluated by every model (``exhaustive + sampled``).
+        accepted: Checked words the first model accepts (0: the check saw no member).
         exhaustive: Words of length ``1..max_len`` (all of them).
         sampled: Sampled words (uniform, mutated members, and the members).
         disagreements: Checked words on which not all models agree.
@@ -155,6 +156,7 @@ class Report:
     model_seconds: Mapping[str, float] = field(default_factory=dict)
     devices: int = 1
     certificate: Certificate | None = None
+    accepted: int = 0
 
     @property
     def agree(self) -> bool:
@@ -164,7 +166,8 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         return {
             "models": list(self.models), "alphabet": list(self.alphabet),
-            "max_len": self.max_len, "checked": self.checked, "exhaustive": self.exhaustive,
+            "max_len": self.max_len, "checked": self.checked, "accepted": self.accepted,
+            "exhaustive": self.exhaustive,
             "sampled": self.sampled, "disagreements": self.disagreements,
             "counterexample": None if self.counterexample is None
             else self.counterexample.as_dict(),
@@ -297,9 +300,10 @@ _dfa_forward = jax.jit(dfa_run)
 
 @jax.jit
 def _compare(accs: jax.Array, valid: jax.Array):
-    """Disagreements of ``accs[M, rows]`` on valid rows: (count, first row, mask)."""
+    """Disagreements of ``accs[M, rows]`` on valid rows: (count, words the first model
+    accepts, mask)."""
     dis = jnp.any(accs != accs[:1], axis=0) & valid
-    return jnp.sum(dis), jnp.argmax(dis), dis
+    return jnp.sum(dis), jnp.sum(accs[0] & valid), dis
 
 
 @functools.cache
@@ -370,6 +374,7 @@ class _Found:
     count: int
     word: np.ndarray | None = None
     accepted: np.ndarray | None = None  # per model
+    n_accepted: int = 0  # words of the batch the first model accepts
 
 
 class _Engine:
@@ -408,26 +413,26 @@ class _Engine:
             host = (_to_host(tokens)[:n_valid], _to_host(lengths)[:n_valid])
         accs = [m.run(tokens, lengths, host) for m in self.models]
         if host is None:
-            count, first, dis = _compare(jnp.stack(accs), valid)
-            count = int(_to_host(count))
+            count, n_acc, dis = _compare(jnp.stack(accs), valid)
+            count, n_acc = int(_to_host(count)), int(_to_host(n_acc))
             if not count:
-                return _Found(0)
+                return _Found(0, n_accepted=n_acc)
             dis_h = _to_host(dis)
             acc_h = np.stack([_to_host(a) for a in accs])
         else:
             acc_h = np.stack([a[:n_valid] if isinstance(a, np.ndarray) else _to_host(a)[:n_valid]
                               for a in accs])
             dis_h = np.any(acc_h != acc_h[:1], axis=0)
-            count = int(dis_h.sum())
+            count, n_acc = int(dis_h.sum()), int(acc_h[0].sum())
             if not count:
-                return _Found(0)
+                return _Found(0, n_accepted=n_acc)
         idx = np.flatnonzero(dis_h[:n_valid])
         tok_h = host[0] if host is not None else _to_host(tokens)
         len_h = host[1] if host is not None else _to_host(lengths)
         if shortest_of_all:
             idx = [min(idx, key=lambda i: (len_h[i], tuple(tok_h[i, : len_h[i]])))]
         row = int(idx[0])
-        return _Found(count, tok_h[row, : len_h[row]].copy(), acc_h[:, row].copy())
+        return _Found(count, tok_h[row, : len_h[row]].copy(), acc_h[:, row].copy(), n_acc)
 
 
 def _shortlex(ids: np.ndarray) -> tuple[int, tuple[int, ...]]:
@@ -519,7 +524,7 @@ def verify(
             counterexample=state.counterexample(engine, alphabet),
             seconds=seconds, words_per_second=checked / seconds if seconds > 0 else 0.0,
             model_seconds={m.name: m.seconds for m in engine.models},
-            devices=engine.n_devices,
+            devices=engine.n_devices, accepted=state.accepted,
         )
 
     def tick(n: int) -> None:
@@ -566,6 +571,7 @@ class _RunState:
     exhaustive: int = 0
     sampled: int = 0
     disagreements: int = 0
+    accepted: int = 0
     best: tuple[tuple[int, tuple[int, ...]], np.ndarray, np.ndarray, str] | None = None
 
     def advance(self, n: int) -> None:
@@ -575,6 +581,7 @@ class _RunState:
 
     def record(self, found: _Found, how: str) -> None:
         self.disagreements += found.count
+        self.accepted += found.n_accepted
         if found.word is None:
             return
         key = _shortlex(found.word)

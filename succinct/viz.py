@@ -7,7 +7,12 @@ PNG from a terminal, and a notebook shows them by leaving the figure as a cell's
 
 * :func:`size_curves` — one axis of sizes against a size parameter, ``log`` y; points
   that come from a formula rather than a count are drawn hollow.
-* :func:`sizes_figure` — one such axis per group (the atlas: one per family).
+* :func:`sizes_figure` — one such axis per group.
+* :func:`formula_axes` — one :class:`Panel` of the atlas: values already on the
+  panel's scale (log₂ or log₂ log₂ of one measure, named on the y axis), lines for
+  formulas (dashed: lower bounds for every model of a kind), filled markers for counted
+  sizes, dotted vertical lines at crossovers with their parameter value.
+* :func:`formula_figure` — several such panels, one legend.
 * :func:`heatmap` — one weight matrix with its row and column labels.
 * :func:`layer_heatmaps` — every matrix of one UHAT layer (or an RNN's ``W`` and
   ``U``), labelled with the coordinate names of the spaces it maps between.
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,13 +37,16 @@ from succinct.models.rnn import RNN
 from succinct.models.specs import FFN, Attention
 from succinct.models.uhat import UHAT
 
-__all__ = ["PngFigure", "Curve", "size_curves", "sizes_figure", "heatmap", "layer_heatmaps",
-           "score_bars"]
+__all__ = ["PngFigure", "Curve", "size_curves", "sizes_figure", "Series", "Panel",
+           "formula_axes", "formula_figure", "heatmap", "layer_heatmaps", "score_bars"]
 
 # One colour per quantity, so that every panel of the atlas reads the same way.
 COLORS = {"UHAT params": "tab:blue", "UHAT bits": "tab:cyan", "RNN params": "tab:orange",
           "RNN k·D": "tab:red", "k·D lower bound (Prop 1)": "tab:pink",
           "DFA states": "tab:green", "LTL |φ|": "tab:purple"}
+# One colour per kind of model in the atlas's formula panels (by the comparison's side).
+SIDE_COLORS = {"UHAT": "tab:blue", "UHAT+PE": "tab:cyan", "UHAT+PE scan": "tab:cyan",
+               "RNN": "tab:orange", "DFA": "tab:green", "LTL": "tab:purple"}
 
 
 class PngFigure(Figure):
@@ -127,6 +136,94 @@ def sizes_figure(panels: Sequence[tuple[Any, ...]], *, columns: int = 3,
                 handles.setdefault(label.split(" [")[0], h)
         fig.legend(handles.values(), handles.keys(), loc="outside lower center",
                    ncols=min(len(handles), 4), fontsize=8, frameon=False)
+    return fig
+
+
+@dataclass
+class Series:
+    """Points ``(x, y)`` of one quantity, ``y`` already on its panel's scale."""
+
+    label: str
+    side: str  # the kind of model (a key of SIDE_COLORS), for the colour
+    points: Sequence[tuple[float, float]]
+    dashed: bool = False  # a lower bound for every model of the kind
+    line: bool = True  # False: markers only (counted sizes)
+
+
+@dataclass
+class Panel:
+    """One axis: its series, and vertical markers ``(x, text)``."""
+
+    title: str
+    xlabel: str
+    ylabel: str  # names the scale and the one measure of the axis
+    series: Sequence[Series]
+    markers: Sequence[tuple[float, str]] = ()
+    xticklabels: Sequence[str] | None = None  # points x = 0, 1, … named
+    footnote: str = ""  # under the title: e.g. where a curve stops, and why
+
+
+def formula_axes(ax: Axes, panel: Panel, *, legend: bool = True) -> Axes:
+    """Draws ``panel`` on ``ax`` (linear axes: the values are already logarithms)."""
+    for i, s in enumerate(panel.series):
+        if not s.points:
+            continue
+        color = SIDE_COLORS.get(s.side, f"C{i % 10}")
+        xs, ys = [p[0] for p in s.points], [p[1] for p in s.points]
+        if s.line:
+            ax.plot(xs, ys, linestyle="--" if s.dashed else "-", color=color, label=s.label,
+                    linewidth=1.5, marker=".", markersize=4)
+        else:
+            ax.plot(xs, ys, linestyle="none", color=color, label=s.label, marker="o",
+                    markersize=8, markeredgecolor="black", markeredgewidth=0.8, zorder=3)
+    for x, text in panel.markers:
+        ax.axvline(x, color="0.35", linestyle=":", linewidth=1.2)
+        ax.annotate(text, (x, 0.02), xycoords=("data", "axes fraction"), rotation=90,
+                    fontsize=7, ha="right", va="bottom", xytext=(-2, 0),
+                    textcoords="offset points")
+    if not any(s.points for s in panel.series):
+        ax.text(0.5, 0.5, "no sizes", ha="center", va="center", transform=ax.transAxes)
+    elif legend:
+        ax.legend(fontsize=7, loc="upper left", frameon=False)
+    ax.set_xlabel(panel.xlabel)
+    ax.set_ylabel(panel.ylabel)
+    ax.set_title("\n".join(textwrap.fill(t, 64) for t in (panel.title, panel.footnote) if t),
+                 fontsize=9)
+    ax.grid(True, which="major", alpha=0.3)
+    if panel.xticklabels is not None:
+        ax.set_xticks(range(len(panel.xticklabels)), labels=list(panel.xticklabels),
+                      rotation=20, fontsize=7, ha="right")
+        ax.set_xlim(-0.5, len(panel.xticklabels) - 0.5)
+    else:
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    return ax
+
+
+def formula_figure(panels: Sequence[Panel], *, columns: int = 3,
+                   panel_size: tuple[float, float] = (4.6, 3.4), dpi: int = 80,
+                   title: str = "") -> Figure:
+    """One :func:`formula_axes` per panel; several panels share one legend."""
+    n = max(1, len(panels))
+    cols = min(columns, n)
+    rows = math.ceil(n / cols)
+    shared = len(panels) > 1
+    fig = PngFigure(figsize=(panel_size[0] * cols, panel_size[1] * rows + (0.8 if shared else 0)),
+                    dpi=dpi, layout="constrained")
+    if title:
+        fig.suptitle(title, fontsize=11)
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax, panel in zip(axes.flat, panels, strict=False):
+        formula_axes(ax, panel, legend=not shared)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    if shared:
+        handles: dict[str, Any] = {}
+        for ax in axes.flat:
+            for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                handles.setdefault(label, h)
+        fig.legend(handles.values(), [textwrap.fill(label, 46) for label in handles],
+                   loc="outside lower center", ncols=min(len(handles), cols + 1), fontsize=8,
+                   frameon=False)
     return fig
 
 

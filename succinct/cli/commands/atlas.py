@@ -4,11 +4,13 @@
 
     succinct atlas [--full] [--out atlas_out] [--family NAME ...] [--samples N]
         [--no-check] [--no-plots] [--seed S]
+    succinct atlas --headline docs/headline.png
 
 Writes ``atlas.md``, ``atlas.csv``, ``atlas.json`` and PNG plots into the output folder
 (:mod:`succinct.atlas`), shows progress on standard error, prints a summary table, and
-exits with status 1 when a row fails (models disagree, a check errs, or a formula does
-not match a count).
+exits with status 1 when a row fails (a formula differs from a count, the models
+disagree, or a check errs), naming the failing rows on one line. ``--headline PATH``
+writes only the headline figure (DC_n's UHAT against every RNN and every DFA, in bits).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from succinct.atlas import build_atlas, write
+from succinct.atlas import build_atlas, crossover_lines, write, write_headline
 from succinct.cli.app import _friendly, app
 
 
@@ -34,23 +36,30 @@ def atlas_command(
     no_check: bool = typer.Option(False, "--no-check", help="skip the agreement checks"),
     no_plots: bool = typer.Option(False, "--no-plots", help="skip the PNG plots"),
     seed: int = typer.Option(0, "--seed", help="seed of the sampled words"),
+    headline: str = typer.Option(None, "--headline", metavar="PATH",
+                                 help="write only the headline figure (DC_n's UHAT against "
+                                      "every RNN and every DFA, bits) to PATH"),
 ) -> None:
     """Sizes of every family's UHAT, RNN and DFA over a range of its size parameter.
 
-    Writes a table (Markdown, CSV, JSON) and log-scale plots into --out. The default
-    ranges finish in about two minutes on two cores; --full goes further.
+    Writes a table (Markdown, CSV, JSON) and plots into --out: the families' size
+    formulas, exact, on log2 axes of one measure each, counted sizes of the built models
+    on them, crossovers marked. Exits with status 1 when a row fails. The default ranges
+    finish in about two minutes on two cores; --full goes further.
 
     Example: succinct atlas --family dc --family dyck --out atlas_out
     """
+    if headline:
+        typer.echo(f"wrote {write_headline(headline)}")
+        return
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as progress:
         task = progress.add_task("atlas", total=None)
 
         def on_row(row) -> None:
-            mark = "✗" if row.failed else "✓"
-            progress.console.print(f"{mark} {row.family} {row.label}: {row.check or 'built'} "
-                                   f"({row.seconds:.1f} s)")
+            progress.console.print(f"{row.status} {row.family} {row.label}: "
+                                   f"{row.failure or row.agreement} ({row.seconds:.1f} s)")
             progress.advance(task)
 
         atlas = build_atlas(
@@ -63,20 +72,24 @@ def atlas_command(
     typer.echo(f"wrote {', '.join(str(p) for p in paths)}")
     for name, why in sorted(atlas.skipped.items()):
         typer.echo(f"skipped {name}: {why}", err=True)
+    for name, panels in atlas.panels.items():
+        for line in crossover_lines(panels):
+            typer.echo(f"crossover {name}: {line}")
     if atlas.failed:
-        typer.echo(f"error: {len(atlas.failed)} row(s) failed: " + ", ".join(
-            f"{r.family} {r.label}" for r in atlas.failed), err=True)
+        typer.echo(f"error: {len(atlas.failed)} atlas row(s) failed: " + "; ".join(
+            f"{r.family} {r.label} ({r.failure})" for r in atlas.failed), err=True)
         raise typer.Exit(1)
 
 
 def _summary(atlas) -> None:
     table = Table(title=f"succinct atlas ({atlas.seconds:.0f} s); full table in atlas.md",
-                  caption="k·D: the RNN's (≥ the Prop 1 lower bound); "
-                          "DFA states: f = from the formula")
-    for col in ("family", "params", "UHAT params", "RNN params", "k·D", "DFA states",
-                "check"):
+                  caption="k·D: the RNN's (≥ the Prop 1 lower bound); DFA states: f = from "
+                          "the formula; formulas: closed forms = counted sizes; agreement: "
+                          "K words checked, A accepted")
+    for col in ("family", "params", "UHAT bits", "RNN bits", "k·D", "DFA states",
+                "formulas", "agreement", "status"):
         table.add_column(col, overflow="fold", justify="left" if col in (
-            "family", "params", "check") else "right")
+            "family", "params", "formulas", "agreement", "status") else "right")
 
     def fmt(v) -> str:
         return "—" if v is None else f"{v:,}" if isinstance(v, int) else str(v)
@@ -85,8 +98,8 @@ def _summary(atlas) -> None:
         f = row.flat()
         kd = fmt(f["rnn_kD"]) + (f" (≥ {f['kD_lower_bound']:,})" if f["kD_lower_bound"] else "")
         dfa = fmt(f["dfa_states"]) + (" f" if row.dfa_source == "formula" else "")
-        check = "✓" if row.agree else "✗ " + row.check if row.agree is False else \
-            row.check or "—"
-        table.add_row(row.family, row.label, fmt(f["uhat_params"]), fmt(f["rnn_params"]), kd,
-                      dfa, check)
-    Console(width=None if sys.stdout.isatty() else 120).print(table)
+        formulas = "✗" if row.formula_errors else "✓" if row.formulas_checked else "—"
+        agreement = row.agreement if row.agree is not False else "✗ disagree"
+        table.add_row(row.family, row.label, fmt(f["uhat_bits"]), fmt(f["rnn_bits"]), kd, dfa,
+                      formulas, agreement, row.status)
+    Console(width=None if sys.stdout.isatty() else 140).print(table)
