@@ -23,7 +23,8 @@ dropped when ``P`` is done.
 3. position-wise: ``R = [vis] ∧ S(a) ∧ ⋀_k (P_k ↔ a.P_k)`` and
    ``P = (R ∧ V(i, a)) ∨ (¬R ∧ D(i))``. The empty-mask zero vector gives ``R = 0``.
 
-Two lowerings of the Boolean circuits (``mode``):
+Three modes (``mode``); ``"lemma9"`` and ``"ffn"`` are the paper's literal recipes, which
+keep every predicate in the residual, and differ in how they lower the Boolean circuits:
 
 * ``"lemma9"`` — the paper's literal recipe: only UHA and single-coordinate ReLU layers.
   Per circuit level, one attention layer with an unused head (``A = B = 0``) appends
@@ -31,6 +32,31 @@ Two lowerings of the Boolean circuits (``mode``):
   writes ``P`` and drops the scratch coordinates.
 * ``"ffn"`` — the cheaper variant (§4.4 of our notes): one FFN block per circuit level,
   one hidden unit per gate; the last block writes ``P`` and drops the scratch.
+* ``"compact"`` (the default) — the ``"ffn"`` lowering plus a liveness analysis
+  (:func:`liveness`) over the program, below.
+
+**Compact mode.** Write ``P ⊲ P'`` when op ``P'`` reads ``P`` (at ``i`` or ``j``: in its
+expression, or in its score, value or default). The *live* ops are the output ``O`` and,
+backwards, every op some live op reads; the others are not compiled
+(:attr:`CompiledProgram.removed`). For a live non-input ``P ≠ O`` its *last reader* is
+``last(P) = max{P' live : P ⊲ P'}`` (in program order). Op ``t`` is lowered exactly as in
+``"ffn"`` mode, except that its last layer (the one that drops its scratch) also drops::
+
+    X_t = {P : last(P) = t}          (never an input Q_a; O has no live reader)
+
+Kept coordinates keep their order and ``t`` is appended, so with ``L_t`` the non-input
+predicates in the residual before op ``t`` (computed, and read by ``t`` or later, or
+``O``)::
+
+    R_t = |Σ| + |L_t|,      R_{t+1} = R_t + 1 − |X_t|
+
+and the model's width is ``max_t (R_t + s_t) ≤ |Σ| + max_t |L_t| + max_t s_t``, where the
+scratch ``s_t`` is how far op ``t``'s widest space (a residual holding its gates, copies
+and ``P~S``, an FFN hidden layer, a score space) exceeds ``R_t``. A predicate is read at
+the latest by its last reader's last layer (an FFN block reads its input space before
+writing), so dropping it there changes no value: compact, ``"ffn"`` and the interpreter
+agree on every word (``tests/test_compile.py``).
+:meth:`CompiledProgram.schedule` lists ``(op, R_t, X_t)``.
 
 Scores lie in ``[−1, |K|]`` and every coordinate in ``{0, 1}`` (gate pre-activations in
 ``[−m, 1]``), so int32 is exact; :class:`succinct.models.uhat.UHAT` re-checks the bounds.
@@ -52,6 +78,7 @@ from succinct.programs.brasp import (
     Input,
     Local,
     Not,
+    Op,
     Program,
     Ref,
     all_of,
@@ -59,19 +86,79 @@ from succinct.programs.brasp import (
     special_form,
 )
 
-__all__ = ["compile_program", "CompiledProgram", "Mode", "AttendPlan", "plan_attend"]
+__all__ = ["compile_program", "CompiledProgram", "Mode", "MODES", "AttendPlan", "plan_attend",
+           "Liveness", "liveness", "reads"]
 
-Mode = Lit["ffn", "lemma9"]
+Mode = Lit["compact", "ffn", "lemma9"]
+MODES: tuple[Mode, ...] = ("compact", "ffn", "lemma9")
+
+
+def reads(op: Op) -> set[str]:
+    """The predicates op ``op`` reads (at ``i`` or ``j``; an input reads none)."""
+    if isinstance(op, Local):
+        return {x for x, _ in op.expr.refs()}
+    if isinstance(op, Attend):
+        return {x for e in (op.score, op.value, op.default) for x, _ in e.refs()}
+    return set()
+
+
+@dataclass(frozen=True)
+class Liveness:
+    """The liveness analysis of compact mode (module docstring).
+
+    ``removed``: the non-input ops the output does not depend on, in program order;
+    ``dropped[P]``: the predicates ``X_P`` whose last reader is the live op ``P``, in
+    residual order (empty for an op that is the last reader of none).
+    """
+
+    removed: tuple[str, ...]
+    dropped: dict[str, tuple[str, ...]]
+
+
+def liveness(program: Program) -> Liveness:
+    """Live ops (the output and, backwards, what live ops read) and last readers."""
+    live = {program.output}
+    for op in reversed(program.ops):
+        if op.name in live:
+            live |= reads(op)
+    inputs = {op.name for op in program.ops if isinstance(op, Input)}
+    last: dict[str, str] = {}
+    for op in program.ops:
+        if op.name in live:
+            for x in reads(op):
+                last[x] = op.name
+    order = [op.name for op in program.ops]
+    dropped: dict[str, tuple[str, ...]] = {}
+    for op in program.ops:
+        if op.name in live and op.name not in inputs:
+            dropped[op.name] = tuple(x for x in order if last.get(x) == op.name
+                                     and x not in inputs)
+    removed = tuple(x for x in order if x not in live and x not in inputs)
+    return Liveness(removed, dropped)
 
 
 @dataclass
 class CompiledProgram:
-    """The compiled UHAT plus which layers implement which B-RASP op."""
+    """The compiled UHAT plus which layers implement which B-RASP op.
+
+    ``op_layers[P] = (first, end)``: the layers of op ``P``; ``removed``: the ops compact
+    mode skipped (the output does not depend on them); ``dropped[P]``: the predicates
+    dropped in the last layer of ``P`` (compact mode; empty otherwise).
+    """
 
     model: UHAT
     program: Program
     mode: Mode
     op_layers: dict[str, tuple[int, int]] = field(default_factory=dict)
+    removed: tuple[str, ...] = ()
+    dropped: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def schedule(self) -> list[tuple[str, int, int]]:
+        """``(P, R_P, |X_P|)`` for every compiled op in order: its residual width before
+        the op and the number of predicates its last layer drops."""
+        layers = self.model.spec.layers  # every compiled op has at least one layer
+        return [(name, len(layers[lo].source), len(self.dropped.get(name, ())))
+                for name, (lo, _) in self.op_layers.items()]
 
 
 @dataclass(frozen=True)
@@ -132,10 +219,12 @@ def plan_attend(op: Attend) -> AttendPlan | None:
 
 class _Compiler:
     def __init__(self, program: Program, mode: Mode) -> None:
-        if mode not in ("ffn", "lemma9"):
-            raise BRASPError(f"unknown compile mode {mode!r} (use 'ffn' or 'lemma9')")
+        if mode not in MODES:
+            raise BRASPError(f"unknown compile mode {mode!r} (use 'compact', 'ffn' or "
+                             "'lemma9')")
         self.program = program
         self.mode = mode
+        self.live = liveness(program) if mode == "compact" else Liveness((), {})
         inputs = [op.name for op in program.ops if isinstance(op, Input)]
         self.b = UHATBuilder(program.alphabet, accept_at=program.accept_at)
         if inputs != list(self.b.space.labels):
@@ -148,6 +237,8 @@ class _Compiler:
 
     def run(self) -> CompiledProgram:
         for op in self.program.ops:
+            if op.name in self.live.removed:
+                continue
             start = self.n_layers
             if isinstance(op, Local):
                 self.formula(op.name, op.expr, lambda r: r.name)
@@ -156,7 +247,9 @@ class _Compiler:
             if not isinstance(op, Input):
                 self.op_layers[op.name] = (start, self.n_layers)
         model = self.b.build(readout={self.program.output: 1})
-        return CompiledProgram(model, self.program, self.mode, self.op_layers)
+        dropped = {name: self.live.dropped.get(name, ()) for name in self.op_layers}
+        return CompiledProgram(model, self.program, self.mode, self.op_layers,
+                               self.live.removed, dropped)
 
     # ------------------------------------------------------------ Boolean parts
     def formula(self, target: str, e: Expr, label, *, keep_scratch: bool = False) -> None:
@@ -167,14 +260,19 @@ class _Compiler:
         """
         op = target.split("~", 1)[0]
         circuit = build_circuit(e, label, prefix=f"{target}~")
-        if self.mode == "ffn":
+        if self.mode in ("compact", "ffn"):
             self._ffn_circuit(op, target, circuit, keep_scratch)
         else:
             self._lemma9_circuit(op, target, circuit, keep_scratch)
 
     def _kept(self, op: str, keep_scratch: bool) -> list[str]:
+        """The coordinates the op's current layer keeps: all (``keep_scratch``), else all
+        but the op's scratch and, in its last layer, the predicates ``X_op`` it drops."""
         labels = list(self.b.space.labels)
-        return labels if keep_scratch else [x for x in labels if not x.startswith(f"{op}~")]
+        if keep_scratch:
+            return labels
+        drop = set(self.live.dropped.get(op, ()))
+        return [x for x in labels if not x.startswith(f"{op}~") and x not in drop]
 
     def _ffn_circuit(self, op: str, target: str, c: Circuit, keep_scratch: bool) -> None:
         depth = c.depth
@@ -273,11 +371,13 @@ class _Compiler:
         self.formula(name, plan.result, plan.label)
 
 
-def compile_program(program: Program, mode: Mode = "ffn") -> CompiledProgram:
-    """Compiles a special-form B-RASP program to an equivalent UHAT (Lemma 9).
+def compile_program(program: Program, mode: Mode = "compact") -> CompiledProgram:
+    """Compiles a special-form B-RASP program to an equivalent UHAT (Lemma 9), in one of
+    the :data:`MODES` (module docstring).
 
     Raises:
-        BRASPError: an attention op whose score is not in Lemma 9's special form.
+        BRASPError: an attention op whose score is not in Lemma 9's special form, or an
+            unknown mode.
     """
     for op in program.attention_ops:
         special_form(op)  # fail early, naming the op
