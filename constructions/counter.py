@@ -144,7 +144,8 @@ __all__ = [
     "counter_length", "counter_members", "counter_reference", "counter_program",
     "counter_dfa",
     "dc_length", "dc_word", "dc_ids", "dc_reference", "dc_program", "dc_dfa", "dc_rnn",
-    "ring_length", "dc_rnn_units", "dc_formulas", "counter_formulas", "dc_sizes",
+    "ring_length", "dc_rnn_units", "dc_formulas", "counter_formulas", "dc_plans",
+    "counter_plans", "uhat_formulas", "dc_sizes",
     "counter_sizes", "evaluate", "IdsPredicate",
 ]
 
@@ -544,7 +545,7 @@ LOC_LEVELS = (Level(6, 13, 3, 1), Level(2, 4, 2), Level(2, 4, 1), GATE2, GATE2, 
               GATE2, GATE2_B0)
 
 
-def _dc_plans(one_bit: bool) -> list[OpPlan]:
+def dc_plans(one_bit: bool) -> list[OpPlan]:
     """DC_n's ops as :class:`OpPlan` (n ≥ 2, or n = 1 with ``one_bit``), in program order.
 
     The drops d (compact mode; each predicate dies at its last reader): A_enc, A (Gadget
@@ -586,7 +587,7 @@ def _dc_plans(one_bit: bool) -> list[OpPlan]:
     ]
 
 
-def _counter_plans(one_bit: bool) -> list[OpPlan]:
+def counter_plans(one_bit: bool) -> list[OpPlan]:
     """E_N's ops as :class:`OpPlan` (N ≥ 2, or N = 1 with ``one_bit``), in program order.
 
     Drops: Gadget A as for DC_n; B_inc is the last reader of B_1 … B_N and First
@@ -649,7 +650,7 @@ def dc_formulas(mode: str = "compact") -> dict[str, Any]:
         "brasp_attention_ops": 3 * nn + 13,
         "brasp_local_ops": sp.Integer(7),
         "brasp_attention_depth": nn + 4,
-        **uhat_formulas(_dc_plans, len(DC_ALPHABET), nn, mode),
+        **uhat_formulas(dc_plans, len(DC_ALPHABET), nn, mode),
         "rnn_ring": ring,
         "rnn_units": units,
         "rnn_kD": units,  # k = 1
@@ -678,7 +679,7 @@ def counter_formulas(mode: str = "compact") -> dict[str, Any]:
         "brasp_attention_ops": 3 * nn + 7,
         "brasp_local_ops": sp.Integer(4),
         "brasp_attention_depth": nn + 2,
-        **uhat_formulas(_counter_plans, len(COUNTER_ALPHABET), nn, mode),
+        **uhat_formulas(counter_plans, len(COUNTER_ALPHABET), nn, mode),
         "rnn_units": units,
         "rnn_kD": units,
         "rnn_params": rnn_params,

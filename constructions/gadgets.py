@@ -45,7 +45,8 @@ from succinct.programs.brasp import FALSE, TRUE, Expr, ProgramBuilder, Ref, all_
 from succinct.sizes import ATTN_PARAMS, FFN_PARAMS, H, Q, R, S
 
 __all__ = ["gadget_a", "address", "plus_one", "gadget_b", "K_OP", "floor_log2",
-           "floor_log2_sum", "Level", "Attn", "OpPlan", "uhat_closed_forms"]
+           "floor_log2_sum", "Level", "Attn", "OpPlan", "uhat_closed_forms", "gadget_a_plans",
+           "residual_schedule"]
 
 FUTURE = {"mask": "future", "tie": "right"}
 
@@ -328,3 +329,21 @@ def gadget_a_plans(tiles: int, bits: Any) -> list[OpPlan]:
         OpPlan("B_1", **b_k),
         OpPlan("B_k", **b_k, chain=(2, bits)),
     ]
+
+
+def residual_schedule(ops: list[OpPlan], n_symbols: int, mode: str, var: sp.Symbol,
+                      value: int) -> list[tuple[int, int]]:
+    """``(R_t, d_t)`` for every op of ``ops`` at ``var = value`` (chains expanded): the
+    residual width before the op and what its last layer drops (0 outside compact mode),
+    as :meth:`succinct.compiler.brasp_to_uhat.CompiledProgram.schedule` reports them."""
+    out: list[tuple[int, int]] = []
+    r = n_symbols
+    for op in ops:
+        lo, hi = op.chain if op.chain is not None else (1, 1)
+        for k in range(int(sp.sympify(lo).subs(var, value)),
+                       int(sp.sympify(hi).subs(var, value)) + 1):
+            d = int(sp.sympify(op.drops).subs({var: value, K_OP: k})) if mode == "compact" \
+                else 0
+            out.append((r, d))
+            r += 1 - d
+    return out

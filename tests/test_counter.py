@@ -39,15 +39,18 @@ from constructions.counter import (
     COUNTER_ALPHABET,
     DC_ALPHABET,
     counter_formulas,
+    counter_plans,
     counter_program,
     dc_formulas,
     dc_length,
+    dc_plans,
     dc_program,
     dc_word,
     evaluate,
 )
+from constructions.gadgets import residual_schedule
 from succinct.cli.app import app
-from succinct.compiler.brasp_to_uhat import plan_attend
+from succinct.compiler.brasp_to_uhat import compile_program, plan_attend
 from succinct.compiler.circuits import build_circuit
 from succinct.exact.dispatch import reject_empty
 from succinct.exact.future import program_dfa, uhat_dfa
@@ -295,6 +298,22 @@ def test_counter_formulas_equal_counted_sizes(big_n, mode):
         assert (rnn.width, rnn.params, rnn.bits) == \
             (f["rnn_units"], f["rnn_params"], f["rnn_bits"])
     assert report["dfa"].dfa_states == 2 ** (big_n + 1) * (big_n + 2) - big_n
+
+
+@pytest.mark.parametrize("family,var,sizes", [("dc", n_sym, range(1, 5)),
+                                              ("counter", N_SYM, range(1, 7))])
+def test_hand_derived_live_sets_are_the_compilers(family, var, sizes):
+    """The residual width before every op and the count it drops, from the hand-written
+    plans (:func:`dc_plans`, :func:`counter_plans`), = the compact compiler's schedule
+    (its own liveness analysis). Planted: Pref drops nothing (W stays live: every later
+    R off by one)."""
+    plans, program, n_symbols = (dc_plans, dc_program, 5) if family == "dc" else \
+        (counter_plans, counter_program, 6)
+    for value in sizes:
+        compiled = compile_program(program(value), "compact")
+        assert not compiled.removed
+        want = [(r, d) for _, r, d in compiled.schedule()]
+        assert residual_schedule(plans(value == 1), n_symbols, "compact", var, value) == want
 
 
 def _bias_bits(program) -> int:
