@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from succinct.compiler.brasp_to_uhat import MODES, compile_program
 from succinct.compiler.costs import compiled_op_formulas, compiled_totals
 from succinct.programs.brasp import Attend, BRASPError, Input, Local, ProgramBuilder
-from succinct.sizes import R, count
+from succinct.sizes import count
 from succinct.testing.strategies import programs, selective_programs, word_lists
 from succinct.words import encode
 
@@ -128,9 +128,12 @@ def test_every_predicate_matches(program, words):
             assert (got == env[name]).all(), name
 
 
-@pytest.mark.parametrize("mode", ["ffn", "lemma9"])
-@given(program=programs("ab"))
+@pytest.mark.parametrize("mode", MODES)
+@given(program=st.one_of(programs("ab", max_ops=8), selective_programs("ab", max_ops=8)))
 def test_size_formulas_equal_counted(mode, program):
+    """Per-op formulas (in R and X) = the counts of the op's layers, and the totals
+    following R_{t+1} = R_t + 1 − X_t = the model's counts. (Planted bug: compact-mode
+    last layers keeping R instead of R − X coordinates; this test fails.)"""
     compiled = compile_program(program, mode)
     counted = count(compiled.model)
     comps = counted.components
@@ -144,7 +147,7 @@ def test_size_formulas_equal_counted(mode, program):
                 got["nonzero"] += s.nonzero
                 got["bits"] += s.bits
         assert cost.at(width) == got, name
-        width = int(cost.width_after.subs(R, width))
+        width = cost.width_at(width)
     totals = compiled_totals(compiled)
     assert totals == {"layers": counted.layers, "params": counted.params,
                       "nonzero": counted.nonzero, "bits": counted.bits}
