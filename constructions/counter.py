@@ -98,8 +98,17 @@ RNNs
   (Prop 1 + Myhill–Nerode).
 
 Sizes (:func:`dc_formulas`, :func:`counter_formulas`) are closed forms in n (resp. N),
-derived by hand from the program and the compiler's structure, and equal to the counted
-sizes (tests).
+for each compile mode (``-p mode=compact|ffn|lemma9``, compact by default): the ops'
+circuit statistics and live sets written by hand (:func:`dc_plans`,
+:func:`counter_plans`, with :class:`constructions.gadgets.OpPlan`), added up by
+:func:`constructions.gadgets.uhat_closed_forms`. Layers, params and non-zeros are
+polynomials in n (params cubic: the chains A_bit_k and B_k of k-th ops at residual width
+Θ(k)), the width a maximum of linear forms, the bits 3·params plus the bits of the
+biases, which add ``⌊log₂⌋`` terms (Last, B_wrap, A_enc and B_inc's terms). Compact mode
+for DC_n: width ``max(27, 5n + 14, 6n + 5)`` (ffn: ``max(3n + 36, 7n + 22, 8n + 8)``),
+params ``19n³/3 + 489n² + 10367n/3 + 13685`` for n ≥ 2 (ffn: ``107n³/3 + …``). The tests
+check every size against the counts for DC_1..DC_4 and E_1..E_6 in all three modes, and
+the hand-derived live sets against the compiler's.
 """
 
 from __future__ import annotations
@@ -114,6 +123,8 @@ import numpy as np
 import sympy as sp
 
 from constructions.gadgets import (
+    GATE2,
+    GATE2_B0,
     Attn,
     Level,
     OpPlan,
@@ -127,7 +138,7 @@ from constructions.gadgets import (
     uhat_closed_forms,
 )
 from succinct.automata.dfa import DFA
-from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
+from succinct.compiler.brasp_to_uhat import MODES, CompiledProgram, compile_program
 from succinct.compiler.costs import compiled_report
 from succinct.compiler.dfa_to_rnn import dfa_to_rnn
 from succinct.models.rnn import RNN, RNNBuilder
@@ -537,9 +548,6 @@ def _first_last(bits: Any, one_bit: bool) -> list[OpPlan]:
             OpPlan("Last", (Level(1, bits, 1, floor_log2(bits - 1)),))]
 
 
-# a 2-input gate with a bias ±1 (AND(x, y), NOR(x, y), AND(¬x, ¬y)) or with bias 0 (one
-# literal negated)
-GATE2, GATE2_B0 = Level(1, 2, 1), Level(1, 2, 0)
 # Loc's circuit (constant in n): (Q_# → …) over HasAbove, X, PrevX, Carry, Last
 LOC_LEVELS = (Level(6, 13, 3, 1), Level(2, 4, 2), Level(2, 4, 1), GATE2, GATE2, GATE2_B0,
               GATE2, GATE2_B0)
@@ -775,7 +783,7 @@ def _compiled(program: Program, mode: str) -> CompiledProgram:
 
 
 # ====================================================================== registration
-MODE = Param("mode", str, default="compact", choices=("compact", "ffn", "lemma9"),
+MODE = Param("mode", str, default="compact", choices=MODES,
              help="compile mode of the uhat model (compact: dead predicates dropped)")
 MODEL_HELP = {
     "reference": "the language's definition in plain Python (numpy)",

@@ -29,9 +29,14 @@ and the check that addresses count up, cyclically::
 with ``B(i) = B(j) + 1`` the formula of :func:`plus_one`. ``B``'s default is
 ``B_wrap ∨ B_inc``: the paper's text prints ∧, a typo (the two are exclusive).
 
-The sizes of the compiled gadgets, as closed forms, are :func:`gadget_a_shapes` (layer
-shapes per op) with :func:`attn_shape` and :func:`ffn_shape` (the parameter counts
-:data:`succinct.sizes.ATTN_PARAMS` and :data:`succinct.sizes.FFN_PARAMS` at a shape).
+Closed forms of compiled sizes: an op is described by an :class:`OpPlan` (the statistics
+of its circuits — gates, weights and non-zero biases per level —, its attention layer and
+``d``, the predicates it reads last), written by hand as expressions in a family
+parameter; :func:`uhat_closed_forms` adds up, layer by layer, what the compiler
+(:mod:`succinct.compiler.brasp_to_uhat`) makes of a list of them in each mode (layer
+parameter counts :data:`succinct.sizes.ATTN_PARAMS`, :data:`succinct.sizes.FFN_PARAMS`).
+:func:`gadget_a_plans` gives Gadget A and the ``B_k``; :func:`residual_schedule` the
+residual widths it implies, to compare with the compiler's own liveness analysis.
 """
 
 from __future__ import annotations
@@ -45,8 +50,8 @@ from succinct.programs.brasp import FALSE, TRUE, Expr, ProgramBuilder, Ref, all_
 from succinct.sizes import ATTN_PARAMS, FFN_PARAMS, H, Q, R, S
 
 __all__ = ["gadget_a", "address", "plus_one", "gadget_b", "K_OP", "floor_log2",
-           "floor_log2_sum", "Level", "Attn", "OpPlan", "uhat_closed_forms", "gadget_a_plans",
-           "residual_schedule"]
+           "floor_log2_sum", "Level", "GATE2", "GATE2_B0", "Attn", "OpPlan",
+           "uhat_closed_forms", "gadget_a_plans", "residual_schedule"]
 
 FUTURE = {"mask": "future", "tie": "right"}
 
@@ -106,10 +111,6 @@ def gadget_b(p: ProgramBuilder, b: list[Ref]) -> Ref:
 
 
 # ====================================================================== closed forms
-# The sizes of a compiled program as closed forms in a family parameter: each op is
-# described by its circuit statistics (OpPlan, written by hand from the program), and
-# uhat_closed_forms adds up what the compiler (succinct.compiler.brasp_to_uhat) makes of
-# them, layer by layer, in one of the three modes.
 K_OP = sp.Dummy("k", positive=True, integer=True)  # the index of a chain of ops (A_bit_k, …)
 
 
@@ -138,6 +139,11 @@ class Level:
     support: Any
     biases: Any
     extra: Any = 0
+
+
+# A 2-input gate with bias ±1 (AND(x, y), NOR(x, y), AND(¬x, ¬y)) or with bias 0 (one
+# literal negated).
+GATE2, GATE2_B0 = Level(1, 2, 1), Level(1, 2, 0)
 
 
 @dataclass(frozen=True)
@@ -269,7 +275,8 @@ def uhat_closed_forms(ops: list[OpPlan], n_symbols: int, mode: str) -> dict[str,
     (compact: its last layer keeps ``R − d``); the readout has one entry per final
     coordinate (one non-zero). Bits are 3 per entry plus the ``extra`` of the biases
     (every other weight is 0 or ±1). A chain's costs are summed over ``k``; its widths
-    grow with ``k`` and are taken at ``k = hi``.
+    grow with ``k`` and are taken at ``k = hi`` (for a chain that is empty at the
+    smallest parameter, check that case: the tests do).
     """
     total = _Tally(params=n_symbols**2, nonzero=n_symbols, widths=[n_symbols])
     r: Any = sp.Integer(n_symbols)
@@ -312,20 +319,18 @@ def gadget_a_plans(tiles: int, bits: Any) -> list[OpPlan]:
     copies {S, Q_1 or B_{k−1}}, circuit ``a.S ∧ a.x``; the B_k are read later (d = 0).
     """
     gadget = Attn(copies=1, vis=True, lit=False)
-    and2, nor2 = Level(1, 2, 1), Level(1, 2, 0)  # AND(x, y); AND/NOR with one ¬ (bias 0)
-    b_k = {"score": (Level(1, 2, 1),), "score_or": True, "attn": Attn(copies=2),
-           "levels": (and2,)}
+    b_k = {"score": (GATE2,), "score_or": True, "attn": Attn(copies=2), "levels": (GATE2,)}
     return [
-        OpPlan("A_T", (Level(1, tiles, 1), nor2), attn=Attn(copies=tiles, vis=True,
-                                                               lit=False)),
-        OpPlan("A_bit_1", (Level(1, 2, 1), nor2), attn=Attn(copies=2, vis=True, lit=False)),
-        OpPlan("A_bit_k", (and2,), attn=gadget, chain=(2, bits)),
-        OpPlan("A_hash_1", (and2, nor2), or_root=True, attn=gadget),
-        OpPlan("A_hash_k", (and2, nor2), or_root=True, attn=gadget, drops=1,
+        OpPlan("A_T", (Level(1, tiles, 1), GATE2_B0),
+               attn=Attn(copies=tiles, vis=True, lit=False)),
+        OpPlan("A_bit_1", (GATE2, GATE2_B0), attn=Attn(copies=2, vis=True, lit=False)),
+        OpPlan("A_bit_k", (GATE2,), attn=gadget, chain=(2, bits)),
+        OpPlan("A_hash_1", (GATE2, GATE2_B0), or_root=True, attn=gadget),
+        OpPlan("A_hash_k", (GATE2, GATE2_B0), or_root=True, attn=gadget, drops=1,
                chain=(2, bits + 1)),
-        OpPlan("A_enc", (Level(3, bits + tiles + 3, 2, floor_log2(bits)), Level(1, 2, 1),
-                         Level(1, 2, 1)), drops=bits + 2),
-        OpPlan("A", (nor2, nor2), attn=Attn(copies=1, vis=True, pos=False), drops=1),
+        OpPlan("A_enc", (Level(3, bits + tiles + 3, 2, floor_log2(bits)), GATE2, GATE2),
+               drops=bits + 2),
+        OpPlan("A", (GATE2_B0, GATE2_B0), attn=Attn(copies=1, vis=True, pos=False), drops=1),
         OpPlan("B_1", **b_k),
         OpPlan("B_k", **b_k, chain=(2, bits)),
     ]

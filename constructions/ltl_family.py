@@ -34,7 +34,7 @@ from typing import Any
 
 import sympy as sp
 
-from constructions.gadgets import Attn, Level, OpPlan, uhat_closed_forms
+from constructions.gadgets import GATE2, Attn, OpPlan, uhat_closed_forms
 from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
 from succinct.compiler.costs import compiled_report
 from succinct.programs.ltl import Atom, Formula, Language, Unary, parse, to_brasp
@@ -73,8 +73,8 @@ def y_power_formulas(n_symbols: int, mode: str) -> dict[str, Any]:
     """Closed forms in n (:data:`n_sym`) for ``φ = Y^n x`` over ``n_symbols``
     symbols: the UHAT compiled in ``mode`` (module docstring; Piecewise at n = 0, 1),
     ``|φ| = n + 1`` and the minimal DFA's ``2^(n+1)`` states."""
-    first = OpPlan("φ_1", (Level(1, 2, 1),), attn=Attn(vis=True, lit=False))
-    chain = OpPlan("φ_k", (Level(1, 2, 1),), attn=Attn(vis=True, lit=False), drops=1,
+    first = OpPlan("φ_1", (GATE2,), attn=Attn(vis=True, lit=False))
+    chain = OpPlan("φ_k", (GATE2,), attn=Attn(vis=True, lit=False), drops=1,
                    chain=(2, n_sym))
     cases = [(uhat_closed_forms([OpPlan("φ_0", root=(1, 0))], n_symbols, mode), 0),
              (uhat_closed_forms([first], n_symbols, mode), 1)]

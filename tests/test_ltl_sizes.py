@@ -27,8 +27,8 @@ def _sizes(formula: str, alphabet: str, mode: str):
 def test_y_power_formulas_equal_counted_sizes(mode):
     """n = 0..8 over {a, b} (and n = 0..4 over {a, b, c}): the counted sizes of the compiled
     UHAT = the closed forms, also as the report's formula values. Planted: φ_k keeps
-    φ_{k−1} (drops = 0: compact fails from n = 2); no ``vis`` coordinate (every mode
-    fails from n = 1); the n = 1 case of the width left out (compact fails at n = 1)."""
+    φ_{k−1} (drops = 0: compact fails from n = 2); no ``vis`` coordinate in φ_k (every
+    mode fails from n = 2); the n = 1 case left out (compact's width fails at n = 1)."""
     for alphabet, top in (("ab", 8), ("abc", 4)):
         forms = y_power_formulas(len(alphabet), mode)
         for n in range(top + 1):
@@ -51,8 +51,9 @@ def _last_symbols_dfa(n: int, alphabet: str, x: str) -> DFA:
 def test_y_power_minimal_dfa_has_2_to_the_n_plus_1_states():
     """n = 0..5: the definition's automaton minimizes to 2^(n+1) states, the formula's
     ``dfa_states``; the exact automaton of the compiled UHAT (``exact_dfa``) is that
-    automaton. Planted: ``dfa_states = 2^n`` (fails at n = 0); the UHAT reading ``Y^(n+1)``
-    (the equivalence fails)."""
+    automaton. Planted: ``dfa_states = 2^n`` (fails at n = 0); Prop 16's ``Y`` op with
+    default 1 instead of 0 (:func:`succinct.programs.ltl.to_brasp`: the equivalence fails,
+    ``b`` is accepted at n = 1)."""
     forms = y_power_formulas(2, "compact")
     for n in range(6):
         target = _last_symbols_dfa(n, "ab", "a").minimize()
@@ -67,7 +68,8 @@ def test_y_power_minimal_dfa_has_2_to_the_n_plus_1_states():
 
 
 def test_y_power_shape_is_recognized_only_for_y_chains():
-    """Planted: accepting any unary chain (``P a`` would get the Y^n closed forms)."""
+    """``y_power`` finds n exactly for ``Y^n x``. Planted: accepting any unary chain
+    (``P a`` would get the Y^n closed forms)."""
     ab = Alphabet.of("ab")
     assert [y_power(parse(f, ab)) for f in ("a", "Y a", "Y (Y b)", "Y Y Y a")] == [0, 1, 2, 3]
     assert [y_power(parse(f, ab)) for f in ("P a", "Y a & b", "Y !a", "true")] == [None] * 4
