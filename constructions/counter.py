@@ -98,8 +98,17 @@ RNNs
   (Prop 1 + Myhill–Nerode).
 
 Sizes (:func:`dc_formulas`, :func:`counter_formulas`) are closed forms in n (resp. N),
-derived by hand from the program and the compiler's structure, and equal to the counted
-sizes (tests).
+for each compile mode (``-p mode=compact|ffn|lemma9``, compact by default): the ops'
+circuit statistics and live sets written by hand (:func:`dc_plans`,
+:func:`counter_plans`, with :class:`constructions.gadgets.OpPlan`), added up by
+:func:`constructions.gadgets.uhat_closed_forms`. Layers, params and non-zeros are
+polynomials in n (params cubic: the chains A_bit_k and B_k of k-th ops at residual width
+Θ(k)), the width a maximum of linear forms, the bits 3·params plus the bits of the
+biases, which add ``⌊log₂⌋`` terms (Last, B_wrap, A_enc and B_inc's terms). Compact mode
+for DC_n: width ``max(27, 5n + 14, 6n + 5)`` (ffn: ``max(3n + 36, 7n + 22, 8n + 8)``),
+params ``19n³/3 + 489n² + 10367n/3 + 13685`` for n ≥ 2 (ffn: ``107n³/3 + …``). The tests
+check every size against the counts for DC_1..DC_4 and E_1..E_6 in all three modes, and
+the hand-derived live sets against the compiler's.
 """
 
 from __future__ import annotations
@@ -114,18 +123,22 @@ import numpy as np
 import sympy as sp
 
 from constructions.gadgets import (
-    K_OP,
+    GATE2,
+    GATE2_B0,
+    Attn,
+    Level,
+    OpPlan,
     address,
-    attn_shape,
-    circuit_shapes,
-    ffn_shape,
+    floor_log2,
+    floor_log2_sum,
     gadget_a,
-    gadget_a_shapes,
+    gadget_a_plans,
     gadget_b,
     plus_one,
+    uhat_closed_forms,
 )
 from succinct.automata.dfa import DFA
-from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
+from succinct.compiler.brasp_to_uhat import MODES, CompiledProgram, compile_program
 from succinct.compiler.costs import compiled_report
 from succinct.compiler.dfa_to_rnn import dfa_to_rnn
 from succinct.models.rnn import RNN, RNNBuilder
@@ -149,7 +162,8 @@ __all__ = [
     "counter_length", "counter_members", "counter_reference", "counter_program",
     "counter_dfa",
     "dc_length", "dc_word", "dc_ids", "dc_reference", "dc_program", "dc_dfa", "dc_rnn",
-    "ring_length", "dc_rnn_units", "dc_formulas", "counter_formulas", "dc_sizes",
+    "ring_length", "dc_rnn_units", "dc_formulas", "counter_formulas", "dc_plans",
+    "counter_plans", "uhat_formulas", "dc_sizes",
     "counter_sizes", "evaluate", "IdsPredicate", "dc_verdict", "counter_verdict",
 ]
 
@@ -509,105 +523,135 @@ def _params_big_n(p: Mapping[str, Any]) -> int:
 
 
 # ====================================================================== size formulas
-def _plus_one_levels(bits: Any, one_bit: bool) -> list[Any]:
-    """Gates per circuit level of ``a.Q_# ∧ B_{+1}`` (n ≥ 2): level 1 the 2(n−1) ANDs of
-    the equivalences B_r ↔ a.B_r (r ≥ 2) and the term T_n, level 2 their n − 1 ORs,
-    level 3 the terms T_1..T_{n−1}, level 4 ⋁_k T_k, level 5 the AND with a.Q_#. For
-    n = 1 it is the single AND ``a.Q_# ∧ B_1 ∧ ¬a.B_1``."""
-    return [1] if one_bit else [2 * bits - 1, bits - 1, bits - 1, 1, 1]
+def _plus_one_levels(bits: Any, default_first: bool) -> tuple[Level, ...]:
+    """The circuit of ``(a.Q_# ∧ ⋁_k T_k) ∨ (¬a.Q_# ∧ D)`` for B_inc (:func:`plus_one`,
+    n ≥ 2; D = FALSE for DC_n, First for E_N). With ``T_k`` (k = 0 … n − 1, LSB first) the
+    AND of ``¬B_r, a.B_r`` (r < k), ``B_k, ¬a.B_k`` and the equivalences ``B_r ↔ a.B_r``
+    (r > k, each an OR of two ANDs, read negated):
+
+    1. the 2(n − 1) ANDs of the equivalences (biases ∓1) and ``T_{n−1}`` (2n literals, n
+       negated: bias 1 − n); with D = First also ``¬a.Q_# ∧ First`` (bias 0);
+    2. the n − 1 NORs of the equivalences (bias 1);
+    3. ``T_k`` for k < n − 1: ``n + k + 1`` literals, n negated, bias −k (``Σ_{k<n−1}
+       (n + k + 1) = (n − 1)(n + 1) + (n − 1)(n − 2)/2``);
+    4. the NOR of the n terms; 5. ``a.Q_# ∧ ¬NOR`` (bias 0); with D = First,
+    6. the root NOR of the two halves.
+    """
+    nn = bits
+    first = 1 if default_first else 0
+    return (Level(2 * nn - 1 + first, 6 * nn - 4 + 2 * first, 2 * nn - 1, floor_log2(nn - 1)),
+            Level(nn - 1, 2 * (nn - 1), nn - 1),
+            Level(nn - 1, (nn - 1) * (nn + 1) + (nn - 1) * (nn - 2) / 2, nn - 2,
+                  floor_log2_sum(nn - 2)),
+            Level(1, nn, 1), Level(1, 2, 0)) + ((Level(1, 2, 1),) if default_first else ())
 
 
-def _dc_shapes(one_bit: bool) -> list[tuple[Any, Any, Any]]:
-    rb = 3 * n_sym + 9  # R after Gadgets A and the B_k: 5 + (2n + 4) + n
+def _first_last(bits: Any, one_bit: bool) -> list[OpPlan]:
+    """``First = ⋀_k ¬B_k`` (bias 1) and ``Last = ⋀_k B_k`` (bias −(n − 1)); for n = 1
+    the literals ``¬B_1`` and ``B_1`` (depth 0, one affine step)."""
+    if one_bit:
+        return [OpPlan("First", root=(1, 1)), OpPlan("Last", root=(1, 0))]
+    return [OpPlan("First", (Level(1, bits, 1),)),
+            OpPlan("Last", (Level(1, bits, 1, floor_log2(bits - 1)),))]
+
+
+# Loc's circuit (constant in n): (Q_# → …) over HasAbove, X, PrevX, Carry, Last
+LOC_LEVELS = (Level(6, 13, 3, 1), Level(2, 4, 2), Level(2, 4, 1), GATE2, GATE2, GATE2_B0,
+              GATE2, GATE2_B0)
+
+
+def dc_plans(one_bit: bool) -> list[OpPlan]:
+    """DC_n's ops as :class:`OpPlan` (n ≥ 2, or n = 1 with ``one_bit``), in program order.
+
+    The drops d (compact mode; each predicate dies at its last reader): A_enc, A (Gadget
+    A, :func:`gadget_a_plans`); B drops B_inc, B_wrap; Pref drops W; K drops First, HP;
+    Carry drops K; HasAbove drops B_1 … B_n; Loc drops HasAbove, X, PrevX, Carry; G drops
+    Loc; Y drops A, B, Last, Pref, G. So the residual before op t is 5 + (predicates live
+    at t): 7 + n at A_enc, 6 + n at B_inc, 11 + n at PrevX, 13 at Loc, 10 at Y.
+
+    Circuits: B_inc ``a.Q_# ∧ B(i) = B(j) + 1`` (:func:`_plus_one_levels`; for n = 1 one
+    AND of 3 literals); B_wrap ``OR(a.Q_# ∧ ⋀¬B_k ∧ ⋀a.B_k, ¬a.Q_# ∧ ⋀¬B_k)`` (biases −n,
+    1); B: score ``Q_# ∧ ¬B_wrap ∧ ¬B_inc``, value ``¬a.S ∧ ¬NOR(B_wrap, B_inc)``; X:
+    score ``Q_a ∨ Q_b``; W: score ``Q_# ∧ ¬NOR(¬X, First)``, value ``a.S ∧ a.First ∧ a.X``
+    (bias −2); the fetches by address (keys B_1 … B_n): 2n ANDs and n NORs of the
+    equivalences, then ``a.Q_# ∧ ⋀ ¬NOR ∧ a.x`` (bias −1; HasAbove without ``a.x``,
+    bias 0); Y the AND of 6 (bias −5).
+    """
     nn = n_sym
-    conj = (lambda r: [ffn_shape(r, 0, r + 1)]) if one_bit else (lambda r: [ffn_shape(r, 1, r + 1)])
-    vertical = [2 * nn, nn, 1]  # the 2n ANDs and n ORs of the n equivalences, the root AND
-    return gadget_a_shapes(5, 2, nn) + [
-        (rb, None, lambda r: [attn_shape(r, 1, r + nn + 1)]
-         + circuit_shapes(r, r + nn + 1, _plus_one_levels(nn, one_bit))),            # B_inc
-        (rb + 1, None, lambda r: [attn_shape(r, 1, r + nn + 1)]
-         + circuit_shapes(r, r + nn + 1, [2, 1])),                                    # B_wrap
-        (rb + 2, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 2)]
-         + circuit_shapes(r, r + 2, [1, 1])),                                         # B
-        (rb + 3, None, conj),                                                   # First
-        (rb + 4, None, conj),                                                   # Last
-        (rb + 5, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 3),
-                                  ffn_shape(r + 3, 1, r + 1)]),                      # X
-        (rb + 6, None, lambda r: [ffn_shape(r, 1, r + 1), ffn_shape(r + 1, 1, r + 2),
-                                  attn_shape(r + 2, 1, r + 5), ffn_shape(r + 5, 1, r + 1)]),  # W
-        (rb + 7, None, lambda r: circuit_shapes(r, r, [1, 1])),                       # Pref
-        (rb + 8, None, lambda r: [attn_shape(r, 1, r + 2)]
-         + circuit_shapes(r, r + 2, [1, 1])),                                   # HP
-        (rb + 9, None, lambda r: [ffn_shape(r, 1, r + 1)]),                          # K
-        (rb + 10, None, lambda r: [attn_shape(r, 2 * nn + 1, r + nn + 2)]
-         + circuit_shapes(r, r + nn + 2, vertical)),                                  # PrevX
-        (rb + 11, None, lambda r: [attn_shape(r, 2 * nn + 1, r + nn + 2)]
-         + circuit_shapes(r, r + nn + 2, vertical)),                                  # Carry
-        (rb + 12, None, lambda r: [attn_shape(r, 2 * nn + 1, r + nn + 1)]
-         + circuit_shapes(r, r + nn + 1, vertical)),                                  # HasAbove
-        (rb + 13, None, lambda r: circuit_shapes(r, r, [6, 2, 2, 1, 1, 1, 1, 1])),    # Loc
-        (rb + 14, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 2),
-                                   ffn_shape(r + 2, 1, r + 1)]),                     # G
-        (rb + 15, None, lambda r: [ffn_shape(r, 1, r + 1)]),                         # Y
+    iffs = (Level(2 * nn, 4 * nn, 2 * nn), Level(nn, 2 * nn, nn))
+    inc = (Level(1, 3, 1),) if one_bit else _plus_one_levels(nn, default_first=False)
+    return gadget_a_plans(2, nn) + [
+        OpPlan("B_inc", inc, attn=Attn(copies=nn + 1)),
+        OpPlan("B_wrap", (Level(2, 3 * nn + 2, 2, floor_log2(nn)), GATE2), or_root=True,
+               attn=Attn(copies=nn + 1)),
+        OpPlan("B", (GATE2, GATE2), score=(Level(1, 3, 0),), attn=Attn(), drops=2),
+        *_first_last(nn, one_bit),
+        OpPlan("X", (GATE2,), score=(GATE2,), score_or=True, attn=Attn(copies=2)),
+        OpPlan("W", (Level(1, 3, 1, 1),), score=(GATE2_B0, GATE2_B0), attn=Attn(copies=3)),
+        OpPlan("Pref", (GATE2, GATE2_B0), drops=1),
+        OpPlan("HP", (GATE2, GATE2_B0), or_root=True, attn=Attn(copies=2)),
+        OpPlan("K", (GATE2,), or_root=True, drops=2),
+        OpPlan("PrevX", (*iffs, Level(1, nn + 2, 1)), attn=Attn(keys=nn, copies=nn + 2)),
+        OpPlan("Carry", (*iffs, Level(1, nn + 2, 1)), attn=Attn(keys=nn, copies=nn + 2),
+               drops=1),
+        OpPlan("HasAbove", (*iffs, Level(1, nn + 1, 0)), attn=Attn(keys=nn, copies=nn + 1),
+               drops=nn),
+        OpPlan("Loc", LOC_LEVELS, or_root=True, drops=4),
+        OpPlan("G", (GATE2_B0,), score=(GATE2_B0,), attn=Attn(), drops=1),
+        OpPlan("Y", (Level(1, 6, 1, 2),), drops=5),
     ]
 
 
-def _counter_shapes(one_bit: bool) -> list[tuple[Any, Any, Any]]:
-    rb = 3 * n_big + 10  # R after Gadget A and the B_k: 6 + (2N + 4) + N
+def counter_plans(one_bit: bool) -> list[OpPlan]:
+    """E_N's ops as :class:`OpPlan` (N ≥ 2, or N = 1 with ``one_bit``), in program order.
+
+    Drops: Gadget A as for DC_n; B_inc is the last reader of B_1 … B_N and First
+    (d = N + 1); B drops B_inc, M drops M_left, Y drops A, B, M, Last. Residual before
+    op t: 8 + N at A_enc, 9 + N at B_inc, 9 at B, 10 at Y.
+
+    Circuits: B_inc ``(a.Q_# ∧ B(i) = B(j) + 1) ∨ (¬a.Q_# ∧ First)``
+    (:func:`_plus_one_levels`; for N = 1 two ANDs of 3 and 2 literals, then their NOR);
+    B ``¬a.S ∧ B_inc`` with score ``Q_# ∧ ¬B_inc``; M_left: score ``Q_a ∨ Q_b ∨ Q_c``
+    (a NOR), value ``OR(a.S ∧ ⋁_{(h,h')∈H} a.Q_h ∧ Q_h', ¬a.S)`` (4 ANDs, their NOR, an
+    AND, the root NOR); M: score ``tile ∧ ¬M_left``, value ``¬a.S ∧ (¬tile ∨ M_left)``;
+    Y the AND of 5 (bias −4).
+    """
     nn = n_big
-    conj = (lambda r: [ffn_shape(r, 0, r + 1)]) if one_bit else (lambda r: [ffn_shape(r, 1, r + 1)])
-    # B_inc's default First adds the gate ¬a.Q_# ∧ First at level 1 and a root OR.
-    inc = [2, 1] if one_bit else [2 * nn, nn - 1, nn - 1, 1, 1, 1]
-    return gadget_a_shapes(6, 3, nn) + [
-        (rb, None, conj),                                                       # First
-        (rb + 1, None, conj),                                                   # Last
-        (rb + 2, None, lambda r: [attn_shape(r, 1, r + nn + 1)]
-         + circuit_shapes(r, r + nn + 1, inc)),                                       # B_inc
-        (rb + 3, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 2),
-                                  ffn_shape(r + 2, 1, r + 1)]),                      # B
-        (rb + 4, None, lambda r: [ffn_shape(r, 1, r + 1), attn_shape(r + 1, 1, r + 5)]
-         + circuit_shapes(r, r + 5, [4, 1, 1, 1])),                                   # M_left
-        (rb + 5, None, lambda r: [ffn_shape(r, 1, r + 1), ffn_shape(r + 1, 1, r + 2),
-                                  attn_shape(r + 2, 1, r + 3)]
-         + circuit_shapes(r, r + 3, [1, 1, 1])),                                      # M
-        (rb + 6, None, lambda r: [ffn_shape(r, 1, r + 1)]),                          # Y
+    inc = (Level(2, 5, 1), GATE2) if one_bit else _plus_one_levels(nn, default_first=True)
+    return gadget_a_plans(3, nn) + [
+        *_first_last(nn, one_bit),
+        OpPlan("B_inc", inc, or_root=True, attn=Attn(copies=nn + 1), drops=nn + 1),
+        OpPlan("B", (GATE2_B0,), score=(GATE2_B0,), attn=Attn(), drops=1),
+        OpPlan("M_left", (Level(4, 8, 4), Level(1, 4, 1), GATE2_B0, GATE2_B0), or_root=True,
+               score=(Level(1, 3, 1),), score_or=True, attn=Attn(copies=4)),
+        OpPlan("M", (Level(1, 3, 1), GATE2, GATE2), score=(Level(1, 3, 1), GATE2),
+               attn=Attn(), drops=1),
+        OpPlan("Y", (Level(1, 5, 1, 2),), drops=4),
     ]
-
-
-def _sum_shapes(shapes: list[tuple[Any, Any, Any]], n_symbols: int,
-                final_width: Any) -> tuple[Any, Any]:
-    """Total layers and parameters: Σ over ops (chains summed over k), plus the
-    embedding (|Σ|²) and the readout (final width)."""
-    layers, params = sp.Integer(0), sp.Integer(n_symbols**2) + final_width
-    for r, krange, fn in shapes:
-        blocks = fn(r)
-        op_layers = sp.Integer(len(blocks))
-        op_params = sp.expand(sum(b[1] for b in blocks))
-        if krange is None:
-            layers += op_layers
-            params += op_params
-        else:
-            lo, hi = krange
-            layers += sp.summation(op_layers, (K_OP, lo, hi))
-            params += sp.summation(op_params, (K_OP, lo, hi))
-    return sp.expand(layers), sp.expand(params)
 
 
 def _piecewise(general: Any, at_one: Any, var: sp.Symbol) -> Any:
     """``at_one`` for var = 1 (the one-bit circuits are literals), ``general`` above."""
     value_at_one = sp.Integer(at_one.subs(var, 1))
-    if sp.expand(general.subs(var, 1) - value_at_one) == 0:
+    if general.subs(var, 1) == value_at_one:
         return general
     return sp.Piecewise((value_at_one, sp.Eq(var, 1)), (general, True))
 
 
+def uhat_formulas(plans: Any, n_symbols: int, var: sp.Symbol, mode: str) -> dict[str, Any]:
+    """The compiled UHAT's closed forms (:func:`constructions.gadgets.uhat_closed_forms`)
+    of ``plans(one_bit)``, with the one-bit circuits at var = 1."""
+    general = uhat_closed_forms(plans(False), n_symbols, mode)
+    at_one = uhat_closed_forms(plans(True), n_symbols, mode)
+    return {k: _piecewise(general[k], at_one[k], var) for k in general}
+
+
 @functools.cache
-def dc_formulas() -> dict[str, Any]:
-    """Closed forms in n for every model of DC_n (sympy; see the module docstring)."""
+def dc_formulas(mode: str = "compact") -> dict[str, Any]:
+    """Closed forms in n for every model of DC_n (sympy; see the module docstring), the
+    UHAT compiled in ``mode``."""
     nn = n_sym
     preds = 3 * nn + 25
-    lay, par = _sum_shapes(_dc_shapes(False), 5, preds)
-    lay1, par1 = _sum_shapes(_dc_shapes(True), 5, preds)
     w_len = (nn + 2) * 2**nn * 2 ** (2**nn)
     ring = 2**nn + sp.Mod(1 - 2**nn, nn + 2)
     units = ring + 2 * nn + 25
@@ -621,9 +665,7 @@ def dc_formulas() -> dict[str, Any]:
         "brasp_attention_ops": 3 * nn + 13,
         "brasp_local_ops": sp.Integer(7),
         "brasp_attention_depth": nn + 4,
-        "uhat_layers": _piecewise(lay, lay1, nn),
-        "uhat_width": sp.Max(3 * nn + 36, 7 * nn + 22, 8 * nn + 8),
-        "uhat_params": _piecewise(par, par1, nn),
+        **uhat_formulas(dc_plans, len(DC_ALPHABET), nn, mode),
         "rnn_ring": ring,
         "rnn_units": units,
         "rnn_kD": units,  # k = 1
@@ -637,12 +679,10 @@ def dc_formulas() -> dict[str, Any]:
 
 
 @functools.cache
-def counter_formulas() -> dict[str, Any]:
-    """Closed forms in N for every model of E_N."""
+def counter_formulas(mode: str = "compact") -> dict[str, Any]:
+    """Closed forms in N for every model of E_N, the UHAT compiled in ``mode``."""
     nn = n_big
     preds = 3 * nn + 17
-    lay, par = _sum_shapes(_counter_shapes(False), 6, preds)
-    lay1, par1 = _sum_shapes(_counter_shapes(True), 6, preds)
     states = 2 ** (nn + 1) * (nn + 2) - nn
     units = 6 * states + 1
     rnn_params = units**2 + 9 * units + 1  # W, U (|Σ| = 6), b, h0, readout, readout bias
@@ -654,9 +694,7 @@ def counter_formulas() -> dict[str, Any]:
         "brasp_attention_ops": 3 * nn + 7,
         "brasp_local_ops": sp.Integer(4),
         "brasp_attention_depth": nn + 2,
-        "uhat_layers": _piecewise(lay, lay1, nn),
-        "uhat_width": sp.Max(3 * nn + 25, 8 * nn + 13),
-        "uhat_params": _piecewise(par, par1, nn),
+        **uhat_formulas(counter_plans, len(COUNTER_ALPHABET), nn, mode),
         "rnn_units": units,
         "rnn_kD": units,
         "rnn_params": rnn_params,
@@ -683,14 +721,16 @@ def _closed(formulas: Mapping[str, Any], names: list[str], var: sp.Symbol,
                                for k in names}}
 
 
+UHAT_NAMES = ["uhat_layers", "uhat_width", "uhat_params", "uhat_nonzero", "uhat_bits"]
+
+
 def _uhat_report(program: Program, mode: str, formulas: Mapping[str, Any], var: sp.Symbol,
                  value: int) -> SizeReport:
-    rep = compiled_report(_compiled(program, mode))
-    if mode != "ffn":
-        return rep
-    closed = _closed(formulas, ["uhat_layers", "uhat_width", "uhat_params"], var, value)
-    return rep.with_(formulas={"closed form (ffn mode)": closed["formulas"]},
-                     formula_values=closed["formula_values"])
+    """The compiled UHAT's counted sizes with the closed forms of its mode."""
+    closed = _closed(formulas, UHAT_NAMES, var, value)
+    return compiled_report(_compiled(program, mode)).with_(
+        formulas={f"closed form ({mode} mode)": closed["formulas"]},
+        formula_values=closed["formula_values"])
 
 
 BRASP_NAMES = ["brasp_predicates", "brasp_attention_ops", "brasp_local_ops",
@@ -710,7 +750,7 @@ def dc_sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
         "reference": SizeReport("language", extra={"word_length": length},
                                 **_closed(f, ["word_length"], n_sym, nn)),
         "brasp": dc_program(nn).size_report().with_(**_closed(f, BRASP_NAMES, n_sym, nn)),
-        "uhat": _uhat_report(dc_program(nn), p["mode"], f, n_sym, nn),
+        "uhat": _uhat_report(dc_program(nn), p["mode"], dc_formulas(p["mode"]), n_sym, nn),
         "rnn": dc_rnn(nn).size_report().with_(
             **_closed(f, rnn_names, n_sym, nn),
             extra={"kD_lower_bound": lower, "kD_minus_lower_bound": units - lower}),
@@ -737,7 +777,8 @@ def counter_sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
                                 **_closed(f, ["word_length", "members"], n_big, nn)),
         "brasp": counter_program(nn).size_report().with_(
             **_closed(f, BRASP_NAMES, n_big, nn)),
-        "uhat": _uhat_report(counter_program(nn), p["mode"], f, n_big, nn),
+        "uhat": _uhat_report(counter_program(nn), p["mode"], counter_formulas(p["mode"]), n_big,
+                             nn),
         "rnn": rnn,
         "dfa": counter_dfa(nn).size_report().with_(**_closed(f, ["dfa_states"], n_big, nn)),
     }
@@ -749,12 +790,12 @@ def _compiled(program: Program, mode: str) -> CompiledProgram:
 
 
 # ====================================================================== registration
-MODE = Param("mode", str, default="ffn", choices=("ffn", "lemma9"),
-             help="compile mode of the uhat model")
+MODE = Param("mode", str, default="compact", choices=MODES,
+             help="compile mode of the uhat model (compact: dead predicates dropped)")
 MODEL_HELP = {
     "reference": "the language's definition in plain Python (numpy)",
     "brasp": "B-RASP program of Gadgets A, B, … (all ▶_j[j<i], Lemma 9 special form)",
-    "uhat": "that program compiled by Lemma 9 (-p mode=ffn|lemma9)",
+    "uhat": "that program compiled by Lemma 9 (-p mode=compact|ffn|lemma9)",
     "dfa": "minimal DFA (built from the definition, minimized)",
 }
 

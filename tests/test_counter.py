@@ -32,20 +32,29 @@ import random
 
 import numpy as np
 import pytest
+import sympy as sp
 from typer.testing import CliRunner
 
 from constructions.counter import (
     COUNTER_ALPHABET,
     DC_ALPHABET,
     counter_formulas,
+    counter_plans,
+    counter_program,
     dc_formulas,
     dc_length,
+    dc_plans,
+    dc_program,
     dc_word,
     evaluate,
 )
+from constructions.gadgets import residual_schedule
 from succinct.cli.app import app
+from succinct.compiler.brasp_to_uhat import compile_program, plan_attend
+from succinct.compiler.circuits import build_circuit
 from succinct.exact.dispatch import reject_empty
 from succinct.exact.future import program_dfa, uhat_dfa
+from succinct.programs.brasp import Input, Local
 from succinct.registry import get_family
 from succinct.sizes import N as N_SYM
 from succinct.sizes import n as n_sym
@@ -241,34 +250,123 @@ def test_counter_reference_spot_checks():
 
 
 # ---------------------------------------------------------------------- sizes
-@pytest.mark.parametrize("n", [1, 2, 3])
-def test_dc_formulas_equal_counted_sizes(n):
-    report = DC.sizes(DC.resolve({"n": n}))
-    f = evaluate(dc_formulas(), n_sym, n)
-    uhat, rnn, brasp, dfa = (report[k] for k in ("uhat", "rnn", "brasp", "dfa"))
-    assert (uhat.layers, uhat.width, uhat.params) == \
-        (f["uhat_layers"], f["uhat_width"], f["uhat_params"])
+UHAT_SIZES = ("layers", "width", "params", "nonzero", "bits")
+
+
+def _uhat_sizes_match(report, formulas, var, value) -> None:
+    """Counted UHAT sizes (on the arrays) = the closed forms at ``value``, also as the
+    report's ``formula_values``."""
+    uhat = report["uhat"]
+    want = evaluate({k: formulas[f"uhat_{k}"] for k in UHAT_SIZES}, var, value)
+    assert {k: getattr(uhat, k) for k in UHAT_SIZES} == want
+    assert {k: uhat.formula_values[f"uhat_{k}"] for k in UHAT_SIZES} == want
+
+
+@pytest.mark.parametrize("mode", ["compact", "ffn", "lemma9"])
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_dc_formulas_equal_counted_sizes(n, mode):
+    """Closed forms of every mode = counts. Planted: HasAbove drops n − 1 predicates
+    instead of n (compact params, nonzero and bits off), W's score one level (every
+    mode off), Last's extra bias bits missing (bits off for n ≥ 3)."""
+    report = DC.sizes(DC.resolve({"n": n, "mode": mode}))
+    f = evaluate(dc_formulas(mode), n_sym, n)
+    _uhat_sizes_match(report, dc_formulas(mode), n_sym, n)
+    rnn, brasp, dfa = (report[k] for k in ("rnn", "brasp", "dfa"))
     assert (brasp.params, brasp.extra["attention_ops"], brasp.layers) == \
         (3 * n + 25, 3 * n + 13, n + 4)
     assert (rnn.width, rnn.params, rnn.bits, rnn.state_bits) == \
         (f["rnn_units"], f["rnn_params"], f["rnn_bits"], f["rnn_kD"])
-    assert dfa.extra["minimized_states"] == dfa.dfa_states == dc_length(n) + 2
+    if n <= 3:
+        assert dfa.extra["minimized_states"] == dfa.dfa_states == dc_length(n) + 2
     assert rnn.extra["kD_lower_bound"] == int(np.ceil(np.log2(dc_length(n) + 2)))
     assert rnn.extra["kD_minus_lower_bound"] == f["rnn_kD_minus_lower_bound"]
 
 
-@pytest.mark.parametrize("big_n", [1, 2, 3, 4])
-def test_counter_formulas_equal_counted_sizes(big_n):
-    report = COUNTER.sizes(COUNTER.resolve({"N": big_n}))
-    f = evaluate(counter_formulas(), N_SYM, big_n)
-    uhat, rnn, brasp = report["uhat"], report["rnn"], report["brasp"]
-    assert (uhat.layers, uhat.width, uhat.params) == \
-        (f["uhat_layers"], f["uhat_width"], f["uhat_params"])
+@pytest.mark.parametrize("mode", ["compact", "ffn", "lemma9"])
+@pytest.mark.parametrize("big_n", [1, 2, 3, 4, 5, 6])
+def test_counter_formulas_equal_counted_sizes(big_n, mode):
+    """Closed forms of every mode = counts. Planted: B_inc drops N predicates instead of
+    N + 1 (compact off), the First AND missing from B_inc's level 1 (every mode off)."""
+    report = COUNTER.sizes(COUNTER.resolve({"N": big_n, "mode": mode}))
+    f = evaluate(counter_formulas(mode), N_SYM, big_n)
+    _uhat_sizes_match(report, counter_formulas(mode), N_SYM, big_n)
+    brasp = report["brasp"]
     assert (brasp.params, brasp.extra["attention_ops"], brasp.layers) == \
         (3 * big_n + 17, 3 * big_n + 7, big_n + 2)
-    assert (rnn.width, rnn.params, rnn.bits) == \
-        (f["rnn_units"], f["rnn_params"], f["rnn_bits"])
+    if big_n <= 5:
+        rnn = report["rnn"]
+        assert (rnn.width, rnn.params, rnn.bits) == \
+            (f["rnn_units"], f["rnn_params"], f["rnn_bits"])
     assert report["dfa"].dfa_states == 2 ** (big_n + 1) * (big_n + 2) - big_n
+
+
+@pytest.mark.parametrize("family,var,sizes", [("dc", n_sym, range(1, 5)),
+                                              ("counter", N_SYM, range(1, 7))])
+def test_hand_derived_live_sets_are_the_compilers(family, var, sizes):
+    """The residual width before every op and the count it drops, from the hand-written
+    plans (:func:`dc_plans`, :func:`counter_plans`), = the compact compiler's schedule
+    (its own liveness analysis). Planted: Pref drops nothing (W stays live: every later
+    R off by one)."""
+    plans, program, n_symbols = (dc_plans, dc_program, 5) if family == "dc" else \
+        (counter_plans, counter_program, 6)
+    for value in sizes:
+        compiled = compile_program(program(value), "compact")
+        assert not compiled.removed
+        want = [(r, d) for _, r, d in compiled.schedule()]
+        assert residual_schedule(plans(value == 1), n_symbols, "compact", var, value) == want
+
+
+def _bias_bits(program) -> int:
+    """``Σ (ℓ(|b|) − 1)`` over the non-zero biases of every circuit the compiler builds
+    for ``program`` (scores, values, roots): the bits beyond 3 per entry."""
+    total = 0
+    for op in program.ops:
+        if isinstance(op, Input):
+            continue
+        circuits = []
+        if isinstance(op, Local):
+            circuits.append(build_circuit(op.expr, lambda r: r.name, prefix="x"))
+        elif (plan := plan_attend(op)) is None:
+            circuits.append(build_circuit(op.default, lambda r: r.name, prefix="x"))
+        else:
+            if plan.score is not None:
+                circuits.append(build_circuit(plan.score, lambda r: r.name, prefix="s"))
+            circuits.append(build_circuit(plan.result, plan.label, prefix="x"))
+        for c in circuits:
+            biases = [g.affine()[1] for g in c.gates] + [c.root_affine()[1]]
+            total += sum(abs(b).bit_length() - 1 for b in biases if b)
+    return total
+
+
+@pytest.mark.parametrize("family", ["dc", "counter"])
+def test_compact_formulas_are_polynomials_and_exact_up_to_64(family):
+    """Compact closed forms, n = 1..64: layers, params and nonzero are polynomials in n
+    (n ≥ 2) and every size evaluates to an exact integer; bits − 3·params equals the bias
+    bits of the compiler's own circuits of the program at n (:func:`_bias_bits`, Python
+    ints). Planted: ``floor_log2_sum`` as ``(m + 1)·L − 2^L + 2`` (fails from n = 3);
+    the T_k bias bits of B_inc omitted (fails from n = 4)."""
+    formulas, var, program = (dc_formulas(), n_sym, dc_program) if family == "dc" else \
+        (counter_formulas(), N_SYM, counter_program)
+    for key in ("uhat_layers", "uhat_params", "uhat_nonzero"):
+        general = formulas[key].args[-1][0] if isinstance(formulas[key], sp.Piecewise) \
+            else formulas[key]
+        assert general.is_polynomial(var), key
+    for value in range(1, 65):
+        got = {k: formulas[f"uhat_{k}"].subs(var, value) for k in UHAT_SIZES}
+        assert all(isinstance(v, sp.Integer) for v in got.values()), (value, got)
+        assert got["bits"] - 3 * got["params"] == _bias_bits(program(value)), value
+        assert got["params"] > 0 and got["width"] > 0
+
+
+def test_rnn_kd_lower_bound_is_exact_for_n_up_to_20():
+    """``rnn_kD_lower_bound = 2^n + n + ⌊log₂(n + 2)⌋ + 1`` is ``⌈log₂(|w_n| + 2)⌉``
+    (Prop 1 with the |w_n| + 2 states of the minimal DFA), checked on Python ints: ``k``
+    with ``2^(k−1) < |w_n| + 2 ≤ 2^k``. Planted: ``⌊log₂(n + 1)⌋`` (fails at n = 2)."""
+    bound = dc_formulas()["rnn_kD_lower_bound"]
+    for n in range(1, 21):
+        states = (n + 2) * 2**n * 2 ** (2**n) + 2
+        k = int(bound.subs(n_sym, n))
+        assert 2 ** (k - 1) < states <= 2**k, n
 
 
 def test_symbolic_sizes_print_beyond_materializable_words():
