@@ -129,7 +129,7 @@ def test_exact_automaton_catches_what_membership_misses(planted):
     around and w_n w_n (and every repetition) is accepted. With the mutant list emptied
     (w_n twice is among the mutants), w_n is still accepted and only the exact automaton of
     the UHAT of DC_1 can tell: the shared language check of Thm 15 and Thm 17 must raise
-    there, naming a word the minimal DFA of DC_1 rejects."""
+    there, naming the shortest word on which the two automata differ."""
     plant_dc_program(planted, without_overflow_check)
     planted.setattr(_dc, "mutants", lambda n: [])
     with pytest.raises(AssertionError, match="exact automaton of the UHAT of DC_1 differs"):
@@ -166,9 +166,9 @@ def outgrowing(formulas: dict) -> dict:
     exponential beyond."""
     p = formulas["uhat_params"]
     extra = sp.prod([n_sym - k for k in range(1, 7)]) * 2**n_sym
-    planted = sp.Piecewise(*[(e + extra, c) for e, c in p.args]) \
+    grown = sp.Piecewise(*[(e + extra, c) for e, c in p.args]) \
         if isinstance(p, sp.Piecewise) else p + extra
-    return {**formulas, "uhat_params": planted}
+    return {**formulas, "uhat_params": grown}
 
 
 def test_thm15_catches_a_closed_form_that_outgrows_n_cubed(planted):
