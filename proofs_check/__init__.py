@@ -4,16 +4,29 @@ Every module ``proofs_check/<claim>.py`` has a docstring stating the claim and w
 checked, and a function ``check() -> list[dict]`` that raises ``AssertionError`` (with a
 message) when the check fails and otherwise returns rows of figures. Modules are
 discovered automatically: ``python -m proofs_check`` prints every module's figures and
-``tests/test_proofs_check.py`` runs every ``check()``.
+``tests/test_proofs_check.py`` runs every ``check()`` (and plants, for every check, a bug
+it must catch).
+
+Some checks are opt-in because they take long: they run when the environment variable
+``PROOFS_CHECK_FULL`` is ``1`` (``python -m proofs_check --full`` sets it); see
+:func:`full`.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from types import ModuleType
 
-__all__ = ["claim_modules", "load"]
+__all__ = ["claim_modules", "load", "full", "FULL_ENV"]
+
+FULL_ENV = "PROOFS_CHECK_FULL"
+
+
+def full() -> bool:
+    """Whether the opt-in (long) checks run: ``PROOFS_CHECK_FULL=1``."""
+    return os.environ.get(FULL_ENV) == "1"
 
 
 def claim_modules() -> list[str]:

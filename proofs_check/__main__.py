@@ -1,11 +1,14 @@
-"""``python -m proofs_check [NAME ...]``: run the claims' checks and print their figures."""
+"""``python -m proofs_check [--full] [NAME ...]``: run the claims' checks and print their
+figures; ``--full`` adds the opt-in long checks (:func:`proofs_check.full`)."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
-from proofs_check import claim_modules, load
+from proofs_check import FULL_ENV, claim_modules, load
+from succinct.words import SuccinctError
 
 
 def _table(rows: list[dict]) -> list[str]:
@@ -22,6 +25,14 @@ def _table(rows: list[dict]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    if "--full" in argv:
+        os.environ[FULL_ENV] = "1"
+        argv = [a for a in argv if a != "--full"]
+    unknown = [a for a in argv if a not in claim_modules()]
+    if unknown:
+        print(f"error: no claim module {', '.join(unknown)} (claims: "
+              f"{', '.join(claim_modules())})", file=sys.stderr)
+        return 2
     names = argv or claim_modules()
     failed = 0
     for name in names:
@@ -30,7 +41,7 @@ def main(argv: list[str]) -> int:
         t0 = time.perf_counter()
         try:
             rows = module.check()
-        except AssertionError as e:
+        except (AssertionError, SuccinctError) as e:
             failed += 1
             print(f"FAIL {name}: {title}\n    {e}\n", flush=True)
             continue

@@ -69,7 +69,8 @@ def check() -> list[dict]:
 
         n = len(mono)
         if group:
-            v = next(w for w in _words(symbols, 1, 4) if period(transformation(w)) > 1)
+            v = next((w for w in _words(symbols, 1, 4) if period(transformation(w)) > 1), None)
+            assert v is not None, f"{name}: no word of length ≤ 4 acts with a period > 1"
             p = period(transformation(v))
             seq = accepts(ref, [v * e for e in range(n, n + 2 * p)])
             assert len(set(seq.tolist())) == 2, \

@@ -43,8 +43,10 @@ def check() -> list[dict]:
         length = (big_n + 2) * 2**big_n
         members = 2 ** (2 ** (big_n - 1) + 1)
         counts = accepted_counts(dfa, length + 1)
-        assert counts[length] == members, (big_n, counts[length], members)
-        assert sum(counts) == members, big_n  # no word of any other length ≤ |w| + 1
+        assert counts[length] == members, \
+            f"N={big_n}: the DFA accepts {counts[length]} words of length {length}, not {members}"
+        assert sum(counts) == members, \
+            f"N={big_n}: the DFA accepts words of other lengths ≤ {length + 1}"
         if big_n <= 4:
             words = list(fam.members({"N": big_n}))
             assert len(set(words)) == members and all(len(w) == length for w in words)
