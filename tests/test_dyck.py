@@ -331,15 +331,19 @@ def test_token_syntax_beyond_four_types():
 
 
 def test_verdict_is_computed():
-    """No gap against every RNN (Prop 1 grows only like D log k), one against every DFA
-    in D; the built-vs-built rows are comparisons of constructions only."""
+    """No gap against every RNN (Prop 1 grows only like D log k); against every DFA an
+    exponential gap in D and a polynomial one in k (the compact UHAT's bits grow like
+    k², the minimal DFA's table like k³ log k at D = 2); the built-vs-built rows are
+    comparisons of constructions only."""
     v = dyck.verdict()
     rows = {(r["right"], r["opponent"], r["grows"]): r for r in v.rows()}
     assert rows[("RNN", "every", "D")]["side"] == "right"
     assert rows[("DFA", "every", "D")]["growth"] == "exponential"
     assert rows[("DFA", "every", "D")]["side"] == "left"
     assert isinstance(rows[("DFA", "every", "D")]["crossover"], int)
-    assert [c.right for c in v.gaps()] == ["DFA"]
+    assert rows[("DFA", "every", "k")]["growth"] == "polynomial"
+    assert rows[("RNN", "every", "k")]["side"] == "right"
+    assert [c.right for c in v.gaps()] == ["DFA", "DFA"]
 
 
 def test_cli_sizes_include_dfa_states():
