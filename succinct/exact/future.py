@@ -61,8 +61,25 @@ distinct keys seen, ordered by last (first) occurrence, each with the coordinate
 layer-input vector that ``C_a`` reads. With integer weights every value is an exact
 integer (``int64`` here), so perturbed or hand-written models are handled as they are,
 not as the program they came from. Lists have a capacity per layer that grows (and the
-search restarts) when a new key does not fit. Key orders make the raw automaton larger
-than the program's (DC_1: 14 745 raw states against 1 588; both minimize to 26).
+search restarts) when a new key does not fit.
+
+**Dominated keys are forgotten.** When the layer's query reads only declared-Boolean
+coordinates (``≤`` :data:`MAX_QUERY_BITS` of them), its queries lie in the finite set
+``Q = {A x + a : x ∈ {0,1}^{reads}}`` (a superset of those that occur). A key ``k'``
+*dominates* ``k`` when ``⟨q, k' − k⟩ ≥ 0`` for every ``q ∈ Q`` and ``k'`` wins the ties
+(▶: ``k'`` occurred later; ◀: earlier), or ``⟨q, k' − k⟩ > 0`` for every ``q`` (whatever
+the order). A dominated key is never selected while its dominator is in the list, so it
+is dropped (▶: older keys weakly below the new one; a new key strictly below a kept one
+is not added; ◀: a new key weakly below an older one is not added, older keys strictly
+below the new one are dropped). The selected position, hence the language, is unchanged;
+only states that differ in unselectable keys are merged. Every step checks that the
+queries it forms lie in ``Q`` (the reads are 0/1); one that does not (perturbed weights)
+restarts the search with that layer unpruned, so the construction stays exact for any
+integer weights. Without this, DC_2's address
+comparisons keep every non-``#`` position of an address beside its ``#`` and the raw
+automaton does not fit in memory; with it DC_2's UHAT is explored in seconds.
+Key orders still make the raw automaton larger than the program's (DC_1: 14 745 raw
+states against 1 588 before pruning; both minimize to 26).
 
 References: paper §2.4 (B-RASP), Lemma 9 (special form), Thm 19 (equivalence), Prop 16
 (past-time LTL as strict-future programs).
@@ -209,6 +226,15 @@ def program_dfa(program: Program, *, max_states: int = DEFAULT_MAX_STATES,
 
 
 # ====================================================================== UHATs
+class _NotBoolean(Exception):
+    """A query coordinate declared Boolean took another value: pruning by
+    :func:`_possible_queries` is unsound for that layer (internal)."""
+
+    def __init__(self, layer: int) -> None:
+        super().__init__(layer)
+        self.layer = layer
+
+
 class _CapacityExceeded(Exception):
     """A layer saw more distinct keys than its record list can hold (internal)."""
 
@@ -218,6 +244,9 @@ class _CapacityExceeded(Exception):
         self.needed = needed
 
 
+MAX_QUERY_BITS = 12  # queries over more Boolean coordinates are not enumerated
+
+
 @dataclass(frozen=True)
 class _LayerLayout:
     index: int  # position in spec.layers
@@ -225,23 +254,40 @@ class _LayerLayout:
     reads: tuple[int, ...]  # source coordinates that C_a reads
     capacity: int
     offset: int
+    queries: np.ndarray | None  # [M, Q] every possible query, or None (no pruning)
+    query_cols: tuple[int, ...]  # the source coordinates the query reads
 
     @property
     def slot(self) -> int:  # present flag, key, read coordinates
         return 1 + self.keys + len(self.reads)
 
 
-def _uhat_layout(model: UHAT, capacity: Sequence[int]) -> tuple[list[_LayerLayout], int]:
+def _uhat_layout(model: UHAT, capacity: Sequence[int],
+                 no_pruning: set[int]) -> tuple[list[_LayerLayout], int]:
     layouts, offset = [], 2
     attended = [i for i, layer in enumerate(model.spec.layers)
                 if isinstance(layer, Attention) and layer.uses_attended]
     for cap, i in zip(capacity, attended, strict=True):
         p = model.params["layers"][i]
         reads = tuple(int(c) for c in np.flatnonzero(np.any(np.asarray(p["C_a"]) != 0, axis=0)))
-        lay = _LayerLayout(i, len(model.spec.layers[i].query), reads, cap, offset)
+        layer = model.spec.layers[i]
+        queries = None if i in no_pruning else _possible_queries(layer, p)
+        lay = _LayerLayout(i, len(layer.query), reads, cap, offset, queries,
+                           tuple(layer.source.index(c) for c in layer.query_reads))
         layouts.append(lay)
         offset += cap * lay.slot
     return layouts, offset
+
+
+def _possible_queries(layer: Attention, p: dict) -> np.ndarray | None:
+    """``{A x + a : x ∈ {0,1}^{reads}}`` when the query reads only declared-Boolean
+    coordinates (at most :data:`MAX_QUERY_BITS`), else None."""
+    reads = [layer.source.index(c) for c in layer.query_reads]
+    if not set(layer.query_reads) <= layer.boolean or len(reads) > MAX_QUERY_BITS:
+        return None
+    a_w, a_b = np.asarray(p["A_w"], np.int64), np.asarray(p["A_b"], np.int64)
+    bits = (np.arange(2 ** len(reads))[:, None] >> np.arange(len(reads))[None, :]) & 1
+    return bits @ a_w[:, reads].T + a_b  # [M, Q]
 
 
 def uhat_dfa(model: UHAT, *, max_states: int = DEFAULT_MAX_STATES, batch_size: int = 65_536,
@@ -269,8 +315,9 @@ def uhat_dfa(model: UHAT, *, max_states: int = DEFAULT_MAX_STATES, batch_size: i
     n_attended = sum(1 for layer in model.spec.layers
                      if isinstance(layer, Attention) and layer.uses_attended)
     caps = [capacity] * n_attended
+    no_pruning: set[int] = set()
     while True:
-        layouts, width = _uhat_layout(model, caps)
+        layouts, width = _uhat_layout(model, caps, no_pruning)
         step = _uhat_step(model, params, embed, readout, layouts)
         try:
             return explore(
@@ -281,6 +328,8 @@ def uhat_dfa(model: UHAT, *, max_states: int = DEFAULT_MAX_STATES, batch_size: i
         except _CapacityExceeded as e:
             k = [lay.index for lay in layouts].index(e.layer)
             caps[k] = max(e.needed, 2 * caps[k])
+        except _NotBoolean as e:  # e.g. perturbed weights: explore that layer unpruned
+            no_pruning.add(e.layer)
 
 
 def _uhat_step(model: UHAT, params: list[dict[str, np.ndarray]], embed: np.ndarray,
@@ -320,10 +369,23 @@ def _uhat_step(model: UHAT, params: list[dict[str, np.ndarray]], embed: np.ndarr
                 entry = np.concatenate([np.ones((b, 1), np.int64), key,
                                         v[:, list(lay.reads)]], axis=1)
                 same = present & np.all(keys == key[:, None, :], axis=2)
-                if layer.tie == "right":  # move (or add) the key to the end
-                    keep = np.concatenate([present & ~same, np.ones((b, 1), bool)], axis=1)
-                else:  # keep the first occurrence; add only unseen keys
-                    keep = np.concatenate([present, ~same.any(axis=1, keepdims=True)], axis=1)
+                if lay.queries is not None and not np.isin(v[:, lay.query_cols], (0, 1)).all():
+                    raise _NotBoolean(i)  # a query outside the enumerated set
+                if lay.queries is None:
+                    weakly, below, above = same, np.zeros_like(same), np.zeros_like(same)
+                else:  # ⟨q, key − k_s⟩ over every possible q (module docstring)
+                    gap = (key[:, None, :] - keys) @ lay.queries.T  # [B, C, M]
+                    weakly = present & np.all(gap >= 0, axis=2)  # new key ≥ slot
+                    below = present & np.all(gap < 0, axis=2)  # new key < slot, always
+                    above = present & np.all(gap > 0, axis=2)  # new key > slot, always
+                    if layer.tie == "left":
+                        weakly = present & np.all(gap <= 0, axis=2)  # slot ≥ new key
+                if layer.tie == "right":  # the new key is the latest: it wins ties
+                    add = ~below.any(axis=1, keepdims=True)
+                    keep = np.concatenate([present & ~(weakly & add), add], axis=1)
+                else:  # the new key is the latest first occurrence: it loses ties
+                    add = ~weakly.any(axis=1, keepdims=True)
+                    keep = np.concatenate([present & ~(above & add), add], axis=1)
                 count = keep.sum(axis=1)
                 if count.max() > cap:
                     raise _CapacityExceeded(i, int(count.max()))
