@@ -82,13 +82,15 @@ Compiled = Literal["dense", "fast"]
 
 
 def pad_batch(tokens: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Pads the batch to a power of two (≥ 8) rows of length-1 words: fewer compiles."""
+    """Pads the batch to a power of two (≥ 8) rows, copies of its first word (fewer
+    compiles). A copy, not some fixed word: a declared-Boolean check that fails on a
+    padding row fails on the first word too, so padding never refuses a batch."""
     real = tokens.shape[0]
     rows = max(8, 1 << max(0, real - 1).bit_length())
     if rows == real or tokens.shape[1] > 4096:  # long words: padding rows would cost memory
         return tokens, lengths, real
-    tokens = np.concatenate([tokens, np.zeros((rows - real, tokens.shape[1]), np.int32)])
-    lengths = np.concatenate([lengths, np.ones(rows - real, np.int32)])
+    tokens = np.concatenate([tokens, np.repeat(tokens[:1], rows - real, axis=0)])
+    lengths = np.concatenate([lengths, np.repeat(lengths[:1], rows - real)])
     return tokens, lengths, real
 
 
@@ -283,7 +285,7 @@ def _pattern_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array,
 class _Route:
     """What a compiled attention step depends on statically (no labels, no widths)."""
 
-    kind: str  # skip | scan | pattern | dense
+    kind: str  # skip | positional | scan | pattern | dense
     mask: Mask
     tie: Tie
 
@@ -417,6 +419,9 @@ def _plan_layer(spec: UHATSpec, layer: Any, p: dict[str, np.ndarray], need: set[
     if not attended:  # C_a[rows] = 0: the attended vector is irrelevant to these rows
         return Step("attention", source, rows, reads, route=_Route("skip", layer.mask,
                                                                     layer.tie), guard=guard)
+    if not layer.key_reads:  # a constant key: every visible position ties
+        return Step("attention", source, rows, reads, guard=guard, attended=tuple(attended),
+                    route=_Route("positional", layer.mask, layer.tie))
     select = sorted(_nonzero_columns(p["A_w"]) | _nonzero_columns(p["B_w"]))
     route = _Route(layer.fast_path(), layer.mask, layer.tie)
     keys = tuple(select.index(layer.source.index(c)) for c in layer.key_reads)
@@ -467,23 +472,24 @@ def column_weights(plan: Plan, params: dict) -> dict:
         elif step.rows and step.kind == "attention":
             w = {"C_v": take(p["C_v"], step.rows, step.reads, (s, r)),
                  "C_b": take(p["C_b"], step.rows, None, (s,))}
-            if step.attended:
+            if step.attended:  # gathered columns are not padded: each costs a gather
+                w["C_a"] = take(p["C_a"], step.rows, step.attended, (s, len(step.attended)))
+            if step.select:
                 q, k = _bucket(p["A_w"].shape[0]), _bucket(len(step.select))
-                a = _bucket(len(step.attended))
                 w |= {"A_w": take(p["A_w"], None, step.select, (q, k)),
                       "A_b": take(p["A_b"], None, None, (q,)),
                       "B_w": take(p["B_w"], None, step.select, (q, k)),
-                      "B_b": take(p["B_b"], None, None, (q,)),
-                      "C_a": take(p["C_a"], step.rows, step.attended, (s, a))}
+                      "B_b": take(p["B_b"], None, None, (q,))}
         out["layers"].append(w)
     return out if in_trace else jax.tree_util.tree_map(jax.device_put, out)
 
 
-def _take(cols: Sequence[jax.Array | None], idx: Sequence[int], zero: jax.Array
+def _take(cols: Sequence[jax.Array | None], idx: Sequence[int], zero: jax.Array | None
           ) -> tuple[jax.Array, ...]:
-    """The columns ``idx``, padded with the zero column to a power-of-two count."""
+    """The columns ``idx``, padded with the ``zero`` column to a power-of-two count (not
+    padded if ``zero`` is None)."""
     got = tuple(cols[i] for i in idx)
-    return got + (zero,) * (_bucket(len(got)) - len(got))
+    return got if zero is None else got + (zero,) * (_bucket(len(got)) - len(got))
 
 
 @jax.jit
@@ -501,14 +507,35 @@ def _relu_column(x: jax.Array) -> tuple[jax.Array, ...]:
     return _split(layers.relu_one(x[..., None], 0))
 
 
+def _positional_select(route: _Route, shape: tuple[int, int], lengths: jax.Array
+                       ) -> tuple[jax.Array, jax.Array]:
+    """A constant key (``B = 0``): every visible position ties, so the tie-break alone
+    selects: the nearest (rightmost before ``n``, leftmost after ``n``) or the farthest
+    visible position, within the word."""
+    pos = jnp.arange(shape[1], dtype=jnp.int32)[None, :]
+    last = lengths[:, None] - 1
+    right = route.tie == "right"
+    if route.mask == "future":  # visible: 0 .. min(n, |w|) − 1
+        idx, vis = (jnp.minimum(pos - 1, last) if right else 0 * pos), pos >= 1
+    elif route.mask == "past":  # visible: n + 1 .. |w| − 1
+        idx, vis = (last + 0 * pos if right else pos + 1), pos < last
+    else:
+        idx, vis = (last + 0 * pos if right else 0 * pos), pos >= 0
+    return (jnp.broadcast_to(jnp.clip(idx, 0, shape[1] - 1), shape),
+            jnp.broadcast_to(vis, shape))
+
+
 @functools.partial(jax.jit, static_argnums=0)
 def _select_columns(route: _Route, w: dict, select: tuple[jax.Array, ...], lengths: jax.Array,
                     keys: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
     """The attended position of one attention layer, by the route's selection on the
     columns ``select`` (``A`` and ``B`` only: one compile serves layers that differ in
     what they attend to)."""
-    x = jnp.stack(select, axis=-1)
     ok = jnp.bool_(True)
+    if route.kind == "positional":
+        idx, vis = _positional_select(route, select[0].shape, lengths)
+        return idx, vis, ok
+    x = jnp.stack(select, axis=-1)
     if route.kind == "scan":
         idx, vis = _scan_select(route, w, x, lengths)
     elif route.kind == "pattern":
@@ -571,12 +598,12 @@ def _column_outputs(plan: Plan, w: dict, tokens: jax.Array, lengths: jax.Array
             idx = vis = None
             if step.route.kind != "skip":
                 idx, vis, route_ok = _select_columns(
-                    step.route, {k: lw[k] for k in _SELECTION}, _take(cols, step.select, zero),
+                    step.route, {k: lw[k] for k in _SELECTION if k in lw}, _take(cols, step.select, zero),
                     lengths, np.asarray(step.keys, np.int32))
                 ok = ok & route_ok
             new = _output_columns({k: lw[k] for k in _OUTPUT if k in lw},
                                   _take(cols, step.reads, zero),
-                                  _take(cols, step.attended, zero), idx, vis)
+                                  _take(cols, step.attended, None), idx, vis)
         computed = iter(new)
         cols = [cols[c] if c >= 0 else next(computed) if c == COMPUTED else None
                 for c in step.source]
