@@ -459,25 +459,58 @@ def _random_words(count: int, lo: int, hi: int, seed: int) -> list[str]:
     return ["".join(rng.choice(["a", "b"], size=int(n))) for n in rng.integers(lo, hi, count)]
 
 
+def _tie_probe(mask: str, tie: str, path: str):
+    """The attention of :func:`_pointer` (``scan``: score ``Q_b(m)``) or of
+    :func:`_opposite` (``pattern``) after a layer that writes at every position whether
+    the previous symbol is an a (a constant key: the positional selection). The attended
+    vector carries that bit, so the residual stream shows *which* of several equally
+    scored positions was selected, not only its symbol."""
+    b = UHATBuilder(AB)
+    pre = b.attention(mask="future", tie="right", query=["c"], new=["prev_a"],
+                      boolean=["prev_a"])
+    pre.C_a[("prev_a", "Q_a")] = 1
+    r = b.attention(mask=mask, tie=tie, query=["s", "t"], new=["att_a", "att_b", "att_prev"],
+                    boolean=["att_a", "att_b", "att_prev"])
+    if path == "scan":
+        r.A.set_bias("s", 1)
+        r.B[("s", "Q_b")] = 1
+    else:
+        r.A[("s", "Q_a")] = 1
+        r.B[("s", "Q_b")] = 1
+        r.A[("t", "Q_b")] = 1
+        r.B[("t", "Q_a")] = 1
+        r.B[("t", "Q_b")] = 1
+    r.C_a[("att_a", "Q_a")] = 1
+    r.C_a[("att_b", "Q_b")] = 1
+    r.C_a[("att_prev", "prev_a")] = 1
+    model = b.build(readout={"att_prev": 1})
+    assert model.spec.layers[1].fast_path() == path
+    return model
+
+
+def _fast_equals_reference(model, words: list[str]) -> None:
+    """Every residual stream and every decision of the fast evaluator equals the numpy
+    definition's."""
+    for w in words:
+        fast, ref = model.residuals(w, evaluator="fast"), model.residuals(w, evaluator="reference")
+        assert all((x == y).all() for x, y in zip(fast, ref, strict=True)), w
+    assert model.accepts(words, evaluator="fast").tolist() == \
+        model.accepts(words, evaluator="reference").tolist()
+
+
 @pytest.mark.parametrize("path", ["scan", "pattern"])
 def test_long_words_take_the_scanned_selections(path):
     """Words longer than ``SCAN_UNROLL`` positions run the cumulative-maximum branches of
-    both fast selections (shorter ones the unrolled pass); both agree with the oracle of
-    the definition for every mask and tie-break. Planted bug caught: the cummax branch
+    both fast selections (shorter ones the unrolled pass); for every mask and tie-break
+    the selected positions equal the definition's. Planted bug caught: the cummax branch
     of ``_scan_select`` keeping the earlier maximizer where the tie-break wants the later
-    one (``hit = valid & (s > shifted run)`` for both)."""
+    one (``hit = valid & (s > shifted run)`` in both cases)."""
     from succinct.models import kernels
 
-    words = _random_words(12, kernels.SCAN_UNROLL + 1, 3 * kernels.SCAN_UNROLL, seed=1)
-    words += ["b" * 40, "a" * 40, "ab" * 20]  # all ties, and alternating
+    words = _random_words(6, kernels.SCAN_UNROLL + 1, 3 * kernels.SCAN_UNROLL, seed=1)
+    words += ["b" * 40, "a" * 40, "ab" * 20, "aab" * 13]  # all ties, and alternating
     for mask, tie in itertools.product(("none", "future", "past"), ("left", "right")):
-        if path == "scan":
-            model = _pointer(mask, tie, True)
-            want = [_oracle(w, mask, tie, True)[-1][0] == 1 for w in words]
-        else:
-            model = _opposite(mask, tie)
-            want = [_opposite_oracle(w, mask, tie)[-1][0] == 1 for w in words]
-        assert model.accepts(words, evaluator="fast").tolist() == want, (mask, tie)
+        _fast_equals_reference(_tie_probe(mask, tie, path), words)
 
 
 @pytest.mark.parametrize("reverse", [False, True])
@@ -485,8 +518,8 @@ def test_long_words_take_the_scanned_selections(path):
 def test_blocked_running_extrema(monkeypatch, op, reverse):
     """``kernels._cumulative`` beyond ``SCAN_DIRECT`` (lowered here) folds blocks of
     ``SCAN_BLOCK`` positions recursively; it equals numpy's accumulate for every length,
-    including lengths that are not multiples of the block (padded after the last
-    position in scan order). Planted bug caught: padding a reverse scan on the right."""
+    including lengths that are not multiples of the block. Planted bug caught: a reverse
+    scan taking the first block, not the last, as the one with no blocks before it."""
     import jax.numpy as jnp
 
     from succinct.models import kernels
@@ -514,16 +547,10 @@ def test_blocked_scans_inside_the_selections(monkeypatch, path):
 
     monkeypatch.setattr(kernels, "SCAN_UNROLL", 2)
     monkeypatch.setattr(kernels, "SCAN_DIRECT", 3)
-    words = _random_words(6, 1, 23, seed=2) + ["b" * 9, "ab" * 5 + "a"]
+    words = _random_words(4, 1, 23, seed=2) + ["b" * 9, "ab" * 5 + "a", "aab" * 6]
     with jax.disable_jit():
         for mask, tie in itertools.product(("none", "future", "past"), ("left", "right")):
-            if path == "scan":
-                model = _pointer(mask, tie, True)
-                want = [_oracle(w, mask, tie, True)[-1][0] == 1 for w in words]
-            else:
-                model = _opposite(mask, tie)
-                want = [_opposite_oracle(w, mask, tie)[-1][0] == 1 for w in words]
-            assert model.accepts(words, evaluator="fast").tolist() == want, (mask, tie)
+            _fast_equals_reference(_tie_probe(mask, tie, path), words)
 
 
 @pytest.mark.parametrize("family, params", [("dyck", {"k": 2, "D": 3}), ("dc", {"n": 1})])
@@ -561,24 +588,51 @@ def test_column_plan_equals_the_definition_on_compiled_models(family, params):
         reference.accepts(words).tolist()
 
 
+def test_column_plan_of_rows_that_look_like_copies():
+    """Rows whose skip part is a unit vector but that something else writes too: an FFN
+    adding its hidden unit to a kept coordinate (``x ← x + ReLU(Q_b − Q_a)``), an FFN
+    adding a bias (``y ← y + 1``) and an attention layer adding the attended vector
+    (``z ← z + a``). None is a copy; the fast evaluator's streams equal the definition's.
+    Planted bug caught: ``_copies`` ignoring the other matrices and the bias."""
+    b = UHATBuilder(AB)
+    f = b.ffn(hidden=["h"], new=["x", "y", "z"])
+    f.W_r[("x", "Q_a")] = 1
+    f.W_r[("y", "Q_b")] = 1
+    f.W_r[("z", "Q_a")] = 1
+    g = b.ffn(hidden=["h"])
+    g.W_1[("h", "Q_b")] = 1
+    g.W_1[("h", "Q_a")] = -1
+    g.W_2[("x", "h")] = 1
+    g.W_r.set_bias("y", 1)
+    at = b.attention(mask="future", tie="right", query=["s"])
+    at.C_a[("z", "x")] = 1
+    model = b.build(readout={"x": 1, "y": 1, "z": 1})
+    kinds = [s.source for s in model.plan.steps]
+    assert kinds[1][2] == kinds[1][3] == kinds[2][4] == -1  # x, y (layer 2), z computed
+    _fast_equals_reference(model, ["a", "b", "ab", "ba", "bba", "abab"])
+
+
 def _overwritten_declaration():
     """A guarded model (gain 2^20) whose declared-Boolean ``x = Q_a`` is checked at the
     first attention layer, then changed in place to ``x + Q_a`` (2 on an a) by an FFN
-    that still declares it Boolean, and checked again at the second attention layer."""
+    that still declares it Boolean, and checked again at the second attention layer,
+    which reads it only through ``C_a``."""
     gain = 1 << 20
     b = UHATBuilder(AB)
     f = b.ffn(hidden=["h"], new=["x"], boolean=["x"])
     f.W_r[("x", "Q_a")] = gain + 1
     f.W_r[("x", "Q_b")] = gain
     f.W_r.set_bias("x", -gain)  # x = Q_a
-    for t in range(2):
-        at = b.attention(mask="future", tie="right", query=["s"], new=[f"p{t}"])
-        at.A[("s", "x")] = 1
-        at.B[("s", "x")] = 1
-        at.C_a[(f"p{t}", "x")] = 1
-        if t == 0:
-            g = b.ffn(hidden=["h"], boolean=["x"])
-            g.W_r[("x", "Q_a")] = 1  # x ← x + Q_a, in place
+    at = b.attention(mask="future", tie="right", query=["s"], new=["p0"])
+    at.A[("s", "x")] = 1
+    at.B[("s", "x")] = 1  # the product of the gains passes 2^31: a guarded model
+    at.C_a[("p0", "x")] = 1
+    g = b.ffn(hidden=["h"], boolean=["x"])
+    g.W_r[("x", "Q_a")] = 1  # x ← x + Q_a, in place
+    at = b.attention(mask="future", tie="right", query=["s"], new=["p1"])
+    at.A.set_bias("s", 1)
+    at.B[("s", "Q_b")] = 1  # reads no x: only the declared-Boolean check sees it
+    at.C_a[("p1", "x")] = 1
     return b.build(readout={"p1": 1})
 
 

@@ -135,8 +135,8 @@ def _cumulative(op: Any, x: jax.Array, reverse: bool = False) -> jax.Array:
         scan = jax.lax.cummax if op is jnp.maximum else jax.lax.cummin
         return scan(x, axis=1, reverse=reverse)
     size = -(-n // SCAN_BLOCK) * SCAN_BLOCK
-    if size != n:  # padding after the last position in scan order changes no result
-        x = jnp.pad(x, [(0, 0), (size - n, 0) if reverse else (0, size - n)], mode="edge")
+    if size != n:  # repeats of the last value: max and min are idempotent, no result changes
+        x = jnp.pad(x, [(0, 0), (0, size - n)], mode="edge")
     bsz, k = x.shape[0], size // SCAN_BLOCK
     blocks = x.reshape(bsz, k, SCAN_BLOCK)
     inner: list[Any] = [None] * SCAN_BLOCK
@@ -149,7 +149,7 @@ def _cumulative(op: Any, x: jax.Array, reverse: bool = False) -> jax.Array:
     first = (jnp.arange(k) == (k - 1 if reverse else 0))[None, :]
     out = jnp.stack([jnp.where(first, y, op(before, y)) for y in inner], axis=-1)
     out = out.reshape(bsz, size)
-    return (out[:, size - n:] if reverse else out[:, :n]) if size != n else out
+    return out[:, :n]
 
 
 def _scan_select(layer: _Route, p: dict, v: jax.Array, lengths: jax.Array):
@@ -598,8 +598,8 @@ def _column_outputs(plan: Plan, w: dict, tokens: jax.Array, lengths: jax.Array
             idx = vis = None
             if step.route.kind != "skip":
                 idx, vis, route_ok = _select_columns(
-                    step.route, {k: lw[k] for k in _SELECTION if k in lw}, _take(cols, step.select, zero),
-                    lengths, np.asarray(step.keys, np.int32))
+                    step.route, {k: lw[k] for k in _SELECTION if k in lw},
+                    _take(cols, step.select, zero), lengths, np.asarray(step.keys, np.int32))
                 ok = ok & route_ok
             new = _output_columns({k: lw[k] for k in _OUTPUT if k in lw},
                                   _take(cols, step.reads, zero),
