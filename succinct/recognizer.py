@@ -18,17 +18,22 @@ the CLI never ask which kind they hold. A Python function has no size: the repor
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from succinct.automata.dfa import DFA, dfa_from_transition_function
+from succinct.automata.dfa import DFA, StateLimitExceeded, dfa_from_transition_function
 from succinct.sizes import SizeReport
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
-__all__ = ["Recognizer", "Predicate", "StepMachine", "accepts", "check_alphabets"]
+__all__ = ["Recognizer", "Predicate", "StepMachine", "accepts", "check_alphabets",
+           "TABULATE_STATES"]
+
+# A StepMachine with at most this many reachable states decides batches by its table.
+TABULATE_STATES = 1 << 16
 
 
 @runtime_checkable
@@ -99,8 +104,26 @@ class StepMachine:
         return bool(self.accept(state))
 
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        decide = Predicate(self.alphabet, self.accepts_word, self.name)
-        return decide.accepts_batch(tokens, lengths)
+        """The decisions on a padded batch: a vectorized run of :attr:`tabulated` (one
+        table lookup per position for all words), or the fold word by word when the
+        machine has more than ``TABULATE_STATES`` reachable states."""
+        table = self.tabulated
+        if table is None:
+            decide = Predicate(self.alphabet, self.accepts_word, self.name)
+            return decide.accepts_batch(tokens, lengths)
+        return table.accepts_batch(tokens, lengths)
+
+    @functools.cached_property
+    def tabulated(self) -> DFA | None:
+        """The fold as a table: the DFA of the reachable states (:meth:`automaton`,
+        computed once), or None when there are more than ``TABULATE_STATES`` of them.
+        Every state a word's fold passes through is reachable and gets the same
+        successors and verdict in the table, so a run of the table decides every word
+        as the fold does."""
+        try:
+            return self.automaton(TABULATE_STATES)
+        except StateLimitExceeded:
+            return None
 
     def accepts(self, words: Iterable[str | Sequence[str]]) -> np.ndarray:
         tokens, lengths = encode(words, self.alphabet)

@@ -27,15 +27,16 @@ programs and UHATs, past-time LTL), minimized; equal languages have identical ca
 minimal DFAs (the certificate), and otherwise :meth:`succinct.automata.dfa.DFA.equivalent`
 yields the shortest word on which two models differ.
 
-Evaluation. UHATs (:meth:`~succinct.models.uhat.UHAT.forward` with its fast
-hard-attention paths; a model whose declared Boolean coordinates leave {0, 1} falls back to
-the dense path), RNNs (:meth:`~succinct.models.rnn.RNN.forward`) and DFAs
-(:func:`succinct.models.dfa_run.dfa_run`) run as jitted JAX functions on the device
-batches, with no Python loop over words; only counts and the
-counterexample's row come back to the host. Other recognizers (reference predicates, the
-B-RASP interpreter, LTL evaluators) get the batch on the host and run their own
-``accepts_batch`` (per-word loops for predicates and the interpreter: their time is
-reported per model).
+Evaluation. UHATs (:meth:`~succinct.models.uhat.UHAT.forward` with its column plan and
+fast hard-attention paths, one compiled step per layer; a model whose declared Boolean
+coordinates leave {0, 1} falls back to the dense path, compiled whole), RNNs
+(:meth:`~succinct.models.rnn.RNN.forward`) and DFAs (:func:`succinct.models.dfa_run.dfa_run`;
+also state machines with a table, :attr:`succinct.recognizer.StepMachine.tabulated`) run
+as jitted JAX functions on the device batches, with no Python loop over words; only
+counts and the counterexample's row come back to the host. Other recognizers (reference
+predicates, the B-RASP interpreter, LTL evaluators) get the batch on the host and run
+their own ``accepts_batch`` (per-word loops for predicates and the interpreter: their time
+is reported per model).
 
 Scale-out. Batches are sharded along the word axis over a 1-D mesh of all
 ``jax.devices()`` (``jax.sharding.NamedSharding``, axis ``"words"``), so every device
@@ -75,7 +76,7 @@ from succinct.models.dfa_run import dfa_run
 from succinct.models.rnn import RNN
 from succinct.models.specs import guard_message
 from succinct.models.uhat import UHAT
-from succinct.recognizer import Recognizer, check_alphabets
+from succinct.recognizer import Recognizer, StepMachine, check_alphabets
 from succinct.words import Alphabet, SuccinctError, bucket_length, encode
 
 __all__ = ["verify", "Report", "Counterexample", "Certificate", "VerificationTimeout",
@@ -280,14 +281,16 @@ def mutate(tokens: np.ndarray, lengths: np.ndarray, n_symbols: int, rng: np.rand
 
 
 # ====================================================================== the engine
-# Every device model runs its public traceable forward, compiled whole (one XLA
-# computation per model and batch shape): verification runs many large batches of one
-# shape, so compiling once per model pays for itself.
-@functools.partial(jax.jit, static_argnames="evaluator")
-def _uhat_forward(model: UHAT, padded: dict, tokens: jax.Array, lengths: jax.Array, *,
-                  evaluator: str) -> tuple[jax.Array, jax.Array]:
+# Every device model runs its public traceable forward. RNNs, DFAs and the dense UHAT
+# fallback are compiled whole (one XLA computation per model and batch shape:
+# verification runs many large batches of one shape, so compiling once pays for itself);
+# the fast UHAT path is called eagerly, one compiled step per layer (UHAT.forward), which
+# runs about twice as fast as its whole pass compiled at once.
+@jax.jit
+def _uhat_dense(model: UHAT, padded: dict, tokens: jax.Array, lengths: jax.Array
+                ) -> tuple[jax.Array, jax.Array]:
     # The zero-padded weights (UHAT.padded) compile about twice as fast as the model's own.
-    return model.forward(tokens, lengths, evaluator=evaluator, params=padded)
+    return model.forward(tokens, lengths, evaluator="dense", params=padded)
 
 
 @jax.jit
@@ -332,21 +335,24 @@ class _Model:
         self.recognizer = recognizer
         self.seconds = 0.0
         self.dense = False  # UHAT: Boolean coordinates left {0, 1}; use the dense path
+        # A state machine with a table runs it as a DFA: the same decisions (StepMachine).
+        dfa = recognizer.tabulated if isinstance(recognizer, StepMachine) else recognizer
         self.on_device = (isinstance(recognizer, UHAT) and recognizer.exact) or \
-            isinstance(recognizer, RNN | DFA)
-        if isinstance(recognizer, DFA):
-            dfa = recognizer
+            isinstance(recognizer, RNN) or isinstance(dfa, DFA)
+        if isinstance(dfa, DFA):
             self.tables = (jnp.asarray(dfa.delta), jnp.asarray(dfa.accepting),
                            jnp.int32(dfa.start))
 
     def device(self, tokens: jax.Array, lengths: jax.Array) -> jax.Array:
         r = self.recognizer
         if isinstance(r, UHAT):
-            evaluator = "dense" if self.dense else "fast"
-            acc, ok = _uhat_forward(r, r.padded, tokens, lengths, evaluator=evaluator)
+            if self.dense:
+                acc, ok = _uhat_dense(r, r.padded, tokens, lengths)
+            else:
+                acc, ok = r.forward(tokens, lengths)
             if not self.dense and not bool(_to_host(ok)):
                 self.dense = True
-                acc, ok = _uhat_forward(r, r.padded, tokens, lengths, evaluator="dense")
+                acc, ok = _uhat_dense(r, r.padded, tokens, lengths)
             if self.dense and r.spec.boolean_guard and not bool(_to_host(ok)):
                 raise SuccinctError(f"{self.name}: {guard_message(r.spec)}")
             return acc
@@ -624,7 +630,7 @@ def _exhaustive(engine: _Engine, k: int, max_len: int, batch_size: int, state: _
     """Checks every word up to ``max_len``; returns the batch rows used."""
     block, low_max, batches = _batches(k, max_len, batch_size)
     rows = engine.round_rows(block)
-    width = bucket_length(max_len)
+    width = max_len  # every batch has this one shape: no need to round it up
     n_seg = max(len(segments) for segments, _ in batches)
     gen = engine.jit(_enumerate, k=k, rows=rows, width=width, low_max=low_max)
 

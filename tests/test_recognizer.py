@@ -121,3 +121,27 @@ def test_family_sizes_are_typed(fam_name):
         # every size printed names its measure
         assert all(size in d["measures"] for size in sizes), (model, sizes, d["measures"])
         json.dumps(d, default=str)
+
+
+def test_state_machines_decide_batches_by_their_table():
+    """A state machine with few reachable states decides a batch by its table, one with
+    unboundedly many folds word by word; both decide every word as the fold
+    (``accepts_word``, the definition) does. Planted bugs caught: the table's verdicts
+    read one position short (``lengths - 1``); no fallback for an unbounded machine (the
+    state limit escapes as an error)."""
+    from succinct.recognizer import TABULATE_STATES
+
+    # "ab" ends the word, and #a − #b, clamped to [−4, 4] at every step, is at most 1.
+    bounded = StepMachine(
+        AB, (0, ""), lambda q, s: (max(-4, min(q[0] + (s == "a") - (s == "b"), 4)),
+                                   (q[1] + s)[-2:]),
+        lambda q: q[1] == "ab" and q[0] <= 1, "bounded")
+    unbounded = StepMachine(AB, 0, lambda q, s: q + (1 if s == "a" else -1),
+                            lambda q: q == 0, "balance")
+    assert bounded.tabulated is not None and bounded.tabulated.n_states < TABULATE_STATES
+    assert unbounded.tabulated is None
+    words = _words(AB, count=300, seed=4) + [list("ab"), list("aaaab"), list("ba")]
+    for machine in (bounded, unbounded):
+        want = [machine.accepts_word(w) for w in words]
+        assert machine.accepts(words).tolist() == want
+        assert any(want) and not all(want)

@@ -151,8 +151,9 @@ def test_the_three_evaluators_agree(words, mask, tie, path):
 @pytest.mark.parametrize("evaluator", ["fast", "dense"])
 def test_large_batches_compile_the_whole_model_with_the_same_answers(evaluator, path,
                                                                       monkeypatch):
-    """From ``WHOLE_MODEL_TOKENS`` tokens on, a jitted batch runs ``forward_whole``; it
-    answers as the definition does (the threshold is lowered so the batch stays small)."""
+    """From ``WHOLE_MODEL_TOKENS`` tokens on, a dense batch runs ``forward_whole`` (a fast
+    one keeps its per-layer steps); both answer as the definition does (the threshold is
+    lowered so the batch stays small)."""
     from succinct.models import kernels, uhat
 
     calls = []
@@ -166,7 +167,7 @@ def test_large_batches_compile_the_whole_model_with_the_same_answers(evaluator, 
                 else [_opposite_oracle(w, mask, tie)[-1][0] == 1 for w in words])
         tokens, lengths = encode(words, AB)
         assert model.accepts_batch(tokens, lengths, evaluator=evaluator).tolist() == want
-    assert len(calls) == 6
+    assert len(calls) == (6 if evaluator == "dense" else 0)
 
 
 @pytest.mark.parametrize("evaluator", ["fast", "dense"])
@@ -450,3 +451,207 @@ def test_the_declared_boolean_check_in_numpy_and_jax():
         assert not bool(f(xp.asarray(v), cols, xp.asarray(np.ones((2, 3), bool))))
         assert not bool(f(xp.asarray(v), xp.asarray([1, 3]), xp.asarray(in_word)))
     assert layers.booleans_hold(v[1], [0, 1]) and not layers.booleans_hold(v[0], [0, 1])
+
+
+# ---------------------------------------------------------------- the column plan
+def _random_words(count: int, lo: int, hi: int, seed: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    return ["".join(rng.choice(["a", "b"], size=int(n))) for n in rng.integers(lo, hi, count)]
+
+
+def _tie_probe(mask: str, tie: str, path: str):
+    """The attention of :func:`_pointer` (``scan``: score ``Q_b(m)``) or of
+    :func:`_opposite` (``pattern``) after a layer that writes at every position whether
+    the previous symbol is an a (a constant key: the positional selection). The attended
+    vector carries that bit, so the residual stream shows *which* of several equally
+    scored positions was selected, not only its symbol."""
+    b = UHATBuilder(AB)
+    pre = b.attention(mask="future", tie="right", query=["c"], new=["prev_a"],
+                      boolean=["prev_a"])
+    pre.C_a[("prev_a", "Q_a")] = 1
+    r = b.attention(mask=mask, tie=tie, query=["s", "t"], new=["att_a", "att_b", "att_prev"],
+                    boolean=["att_a", "att_b", "att_prev"])
+    if path == "scan":
+        r.A.set_bias("s", 1)
+        r.B[("s", "Q_b")] = 1
+    else:
+        r.A[("s", "Q_a")] = 1
+        r.B[("s", "Q_b")] = 1
+        r.A[("t", "Q_b")] = 1
+        r.B[("t", "Q_a")] = 1
+        r.B[("t", "Q_b")] = 1
+    r.C_a[("att_a", "Q_a")] = 1
+    r.C_a[("att_b", "Q_b")] = 1
+    r.C_a[("att_prev", "prev_a")] = 1
+    model = b.build(readout={"att_prev": 1})
+    assert model.spec.layers[1].fast_path() == path
+    return model
+
+
+def _fast_equals_reference(model, words: list[str]) -> None:
+    """Every residual stream and every decision of the fast evaluator equals the numpy
+    definition's."""
+    for w in words:
+        fast, ref = model.residuals(w, evaluator="fast"), model.residuals(w, evaluator="reference")
+        assert all((x == y).all() for x, y in zip(fast, ref, strict=True)), w
+    assert model.accepts(words, evaluator="fast").tolist() == \
+        model.accepts(words, evaluator="reference").tolist()
+
+
+@pytest.mark.parametrize("path", ["scan", "pattern"])
+def test_long_words_take_the_scanned_selections(path):
+    """Words longer than ``SCAN_UNROLL`` positions run the cumulative-maximum branches of
+    both fast selections (shorter ones the unrolled pass); for every mask and tie-break
+    the selected positions equal the definition's. Planted bug caught: the cummax branch
+    of ``_scan_select`` keeping the earlier maximizer where the tie-break wants the later
+    one (``hit = valid & (s > shifted run)`` in both cases)."""
+    from succinct.models import kernels
+
+    words = _random_words(6, kernels.SCAN_UNROLL + 1, 3 * kernels.SCAN_UNROLL, seed=1)
+    words += ["b" * 40, "a" * 40, "ab" * 20, "aab" * 13]  # all ties, and alternating
+    for mask, tie in itertools.product(("none", "future", "past"), ("left", "right")):
+        _fast_equals_reference(_tie_probe(mask, tie, path), words)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("op", ["max", "min"])
+def test_blocked_running_extrema(monkeypatch, op, reverse):
+    """``kernels._cumulative`` beyond ``SCAN_DIRECT`` (lowered here) folds blocks of
+    ``SCAN_BLOCK`` positions recursively; it equals numpy's accumulate for every length,
+    including lengths that are not multiples of the block. Planted bug caught: a reverse
+    scan taking the first block, not the last, as the one with no blocks before it."""
+    import jax.numpy as jnp
+
+    from succinct.models import kernels
+
+    monkeypatch.setattr(kernels, "SCAN_UNROLL", 2)
+    monkeypatch.setattr(kernels, "SCAN_DIRECT", 3)
+    rng = np.random.default_rng(0)
+    f = jnp.maximum if op == "max" else jnp.minimum
+    acc = np.maximum.accumulate if op == "max" else np.minimum.accumulate
+    for n in (1, 2, 3, 4, 5, 7, 8, 13, 16, 33, 64, 100):
+        x = rng.integers(-5, 5, (3, n)).astype(np.int32)
+        want = acc(x[:, ::-1], axis=1)[:, ::-1] if reverse else acc(x, axis=1)
+        got = np.asarray(kernels._cumulative(f, jnp.asarray(x), reverse))
+        assert (got == want).all(), n
+
+
+@pytest.mark.parametrize("path", ["scan", "pattern"])
+def test_blocked_scans_inside_the_selections(monkeypatch, path):
+    """The selections with the blocked scans (thresholds lowered, run eagerly so the
+    lowered thresholds are traced) equal the oracle. Planted bug caught: combining each
+    block with the blocks up to and including it (``whole`` for ``before``)."""
+    import jax
+
+    from succinct.models import kernels
+
+    monkeypatch.setattr(kernels, "SCAN_UNROLL", 2)
+    monkeypatch.setattr(kernels, "SCAN_DIRECT", 3)
+    words = _random_words(4, 1, 23, seed=2) + ["b" * 9, "ab" * 5 + "a", "aab" * 6]
+    with jax.disable_jit():
+        for mask, tie in itertools.product(("none", "future", "past"), ("left", "right")):
+            _fast_equals_reference(_tie_probe(mask, tie, path), words)
+
+
+@pytest.mark.parametrize("family, params", [("dyck", {"k": 2, "D": 3}), ("dc", {"n": 1})])
+def test_column_plan_equals_the_definition_on_compiled_models(family, params):
+    """The plan passes most coordinates on as copies, computes the rest from the columns
+    they read, and skips what the decision does not depend on: every residual stream of
+    the fast evaluator (a plan of every coordinate) equals the numpy definition, and the
+    acceptance (the plan of the readout) the reference recognizer. Planted bugs caught:
+    a row read as a copy although its FFN hidden part writes it too (``_copies`` without
+    the ``others`` check); a computed row restricted to the columns of ``W_r`` only."""
+    import jax
+
+    from succinct.models import kernels
+    from succinct.registry import get_family
+
+    fam = get_family(family)
+    model = fam.build("uhat", params)
+    reference = fam.build("reference", params)
+    steps = model.plan.steps
+    assert sum(len(s.rows) for s in steps) < sum(len(layer.target) for layer in
+                                                 model.spec.layers) // 4
+    assert any(kernels.ABSENT in s.source for s in steps) or family == "dc"
+    rng = np.random.default_rng(3)
+    symbols = model.alphabet.symbols
+    words = [[symbols[int(i)] for i in rng.integers(0, len(symbols), int(n))]
+             for n in rng.integers(1, 12, 40)]
+    words += list(itertools.islice(fam.members(params), 10))
+    for w in words[:6] + words[-3:]:
+        fast, ref = model.residuals(w, evaluator="fast"), model.residuals(w, evaluator="reference")
+        assert all((x == y).all() for x, y in zip(fast, ref, strict=True)), w
+    assert model.accepts(words, evaluator="fast").tolist() == reference.accepts(words).tolist()
+    run = jax.jit(lambda m, t, n: m.forward(t, n))  # the traced pass: weights sliced in-trace
+    tokens, lengths = encode(words, model.alphabet)
+    assert np.asarray(run(model, tokens, lengths)[0]).tolist() == \
+        reference.accepts(words).tolist()
+
+
+def test_column_plan_of_rows_that_look_like_copies():
+    """Rows whose skip part is a unit vector but that something else writes too: an FFN
+    adding its hidden unit to a kept coordinate (``x ← x + ReLU(Q_b − Q_a)``), an FFN
+    adding a bias (``y ← y + 1``) and an attention layer adding the attended vector
+    (``z ← z + a``). None is a copy; the fast evaluator's streams equal the definition's.
+    Planted bug caught: ``_copies`` ignoring the other matrices and the bias."""
+    b = UHATBuilder(AB)
+    f = b.ffn(hidden=["h"], new=["x", "y", "z"])
+    f.W_r[("x", "Q_a")] = 1
+    f.W_r[("y", "Q_b")] = 1
+    f.W_r[("z", "Q_a")] = 1
+    g = b.ffn(hidden=["h"])
+    g.W_1[("h", "Q_b")] = 1
+    g.W_1[("h", "Q_a")] = -1
+    g.W_2[("x", "h")] = 1
+    g.W_r.set_bias("y", 1)
+    at = b.attention(mask="future", tie="right", query=["s"])
+    at.C_a[("z", "x")] = 1
+    model = b.build(readout={"x": 1, "y": 1, "z": 1})
+    kinds = [s.source for s in model.plan.steps]
+    assert kinds[1][2] == kinds[1][3] == kinds[2][4] == -1  # x, y (layer 2), z computed
+    _fast_equals_reference(model, ["a", "b", "ab", "ba", "bba", "abab"])
+
+
+def _overwritten_declaration():
+    """A guarded model (gain 2^20) whose declared-Boolean ``x = Q_a`` is checked at the
+    first attention layer, then changed in place to ``x + Q_a`` (2 on an a) by an FFN
+    that still declares it Boolean, and checked again at the second attention layer,
+    which reads it only through ``C_a``."""
+    gain = 1 << 20
+    b = UHATBuilder(AB)
+    f = b.ffn(hidden=["h"], new=["x"], boolean=["x"])
+    f.W_r[("x", "Q_a")] = gain + 1
+    f.W_r[("x", "Q_b")] = gain
+    f.W_r.set_bias("x", -gain)  # x = Q_a
+    at = b.attention(mask="future", tie="right", query=["s"], new=["p0"])
+    at.A[("s", "x")] = 1
+    at.B[("s", "x")] = 1  # the product of the gains passes 2^31: a guarded model
+    at.C_a[("p0", "x")] = 1
+    g = b.ffn(hidden=["h"], boolean=["x"])
+    g.W_r[("x", "Q_a")] = 1  # x ← x + Q_a, in place
+    at = b.attention(mask="future", tie="right", query=["s"], new=["p1"])
+    at.A.set_bias("s", 1)
+    at.B[("s", "Q_b")] = 1  # reads no x: only the declared-Boolean check sees it
+    at.C_a[("p1", "x")] = 1
+    return b.build(readout={"p1": 1})
+
+
+def test_boolean_checks_of_copies_are_dropped_not_of_changed_columns():
+    """The plan checks a declared column once per value: a column that only copies a
+    checked one is not checked again (Dyck-(2,16) keeps far fewer checks than
+    declarations), but a column changed in place at the same index is. Planted bug
+    caught: tracking checked columns by index instead of by the layer that computed
+    them (the changed ``x`` is then never checked and the fast path answers)."""
+    from constructions import dyck
+    from succinct.models.specs import Attention, guard_columns
+
+    deep = dyck.compiled(2, 16).model
+    declared = sum(len(guard_columns(deep.spec, layer)) for layer in deep.spec.layers
+                   if isinstance(layer, Attention))
+    assert sum(len(s.guard) for s in deep.plan.steps) < declared // 4
+    model = _overwritten_declaration()
+    assert model.spec.boolean_guard
+    for evaluator in ("fast", "dense", "reference"):
+        assert model.accepts(["b", "bb"], evaluator=evaluator).tolist() == [False, False]
+        with pytest.raises(SuccinctError, match="declared Boolean.*refused"):
+            model.accepts(["ab", "bb"], evaluator=evaluator)

@@ -260,3 +260,28 @@ def test_cli_verify_and_dfa(tmp_path):
     assert res.exit_code == 2 and "--max-len" in res.output
     res = runner.invoke(app, ["dfa", "khop", "--model", "reference", "--max-len", "2"])
     assert res.exit_code == 0 and "words up to length 2" in res.output
+
+
+def test_state_machine_reference_runs_as_its_table():
+    """A reference written as a state machine runs in the verifier as its table, on the
+    device next to the UHATs (a machine without a table stays on the host), and the
+    verifier finds the counterexample a word-by-word loop finds (the machine's start is
+    its state 2; the table numbers it 0). Planted bugs caught: the verifier ignoring the
+    table (the machine on the host); the table's accepting states complemented."""
+    from succinct.recognizer import StepMachine
+    from succinct.verify import _Model
+
+    # L(a S b) as a step function over the states of A_S_B, renamed so the start is 2.
+    rename = {0: 2, 1: 0, 2: 1}
+    back = {v: k for k, v in rename.items()}
+    machine = StepMachine(AB, 2, lambda q, s: rename[int(A_S_B.delta[back[q],
+                                                                      AB.symbols.index(s)])],
+                          lambda q: bool(A_S_B.accepting[back[q]]), "a S b")
+    unbounded = StepMachine(AB, 0, lambda q, s: q + (s == "b"), lambda q: 0 < q, "some b")
+    assert _Model("m", machine).on_device and not _Model("u", unbounded).on_device
+    good, bad = wrong_uhat()
+    models = {"reference": machine, "good": good, "bad": bad}
+    want = brute_force_shortest(one_by_one(models), 7)
+    report = verify(models, **SHAPE)
+    assert want is not None and report.counterexample.word == want
+    assert verify({"reference": machine, "good": good}, **SHAPE).agree

@@ -94,9 +94,24 @@ def _relu(x: Array) -> Array:
 
 
 # ====================================================================== position-wise maps
+# JAX affine maps reading at most this many coordinates are summed column by column.
+NARROW = 16
+
+
 def affine(v: Array, w: Array, b: Array | None = None) -> Array:
-    """``W v + b`` on the last axis: ``v[..., R]``, ``w[S, R]``, ``b[S]`` -> ``[..., S]``."""
-    out = v @ w.T
+    """``W v + b`` on the last axis: ``v[..., R]``, ``w[S, R]``, ``b[S]`` -> ``[..., S]``.
+
+    A JAX map of at most ``NARROW`` inputs (the restricted maps of the column plan,
+    :mod:`succinct.models.kernels`) is computed as ``Σ_r v_r w[:, r]``, which XLA fuses
+    into one elementwise loop: a dot with so short a contraction runs several times slower
+    on CPU. On exact integers both orders give the same sums.
+    """
+    if namespace(v, w) is jnp and 0 < w.shape[-1] <= NARROW:
+        out = v[..., 0, None] * w[:, 0]
+        for r in range(1, w.shape[-1]):
+            out = out + v[..., r, None] * w[:, r]
+    else:
+        out = v @ w.T
     return out if b is None else out + b
 
 
@@ -125,7 +140,10 @@ def key(p: Params, v: Array) -> Array:
 
 
 def scores(q: Array, k: Array) -> Array:
-    """``score(n, m) = ⟨q_n, k_m⟩``: ``q[..., N, Q]``, ``k[..., M, Q]`` -> ``[..., N, M]``."""
+    """``score(n, m) = ⟨q_n, k_m⟩``: ``q[..., N, Q]``, ``k[..., M, Q]`` -> ``[..., N, M]``.
+    Keys shared by the whole batch (``k[M, Q]``) make it the linear map ``q ↦ K q``."""
+    if k.ndim == 2:
+        return affine(q, k)
     return namespace(q, k).einsum("...nq,...mq->...nm", q, k)
 
 

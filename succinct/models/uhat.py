@@ -36,8 +36,9 @@ Three evaluators use it (the ``evaluator`` argument of :meth:`UHAT.accepts_batch
 * ``"reference"``: :func:`reference_forward`, the dense definition in numpy (int64, no
   compilation); the oracle the jitted paths are tested against;
 * ``"dense"``: the jitted O(N²) definition (:mod:`succinct.models.kernels`);
-* ``"fast"``: the jitted fast hard-attention selections, bit-identical to the dense path
-  (:mod:`succinct.models.kernels`).
+* ``"fast"``: the column plan (a layer computes only the coordinates it changes, from
+  the columns they read) with the fast hard-attention selections, bit-identical to the
+  dense path (:mod:`succinct.models.kernels`).
 
 ``"auto"`` (the default) takes ``"reference"`` for small batches and ``"fast"`` otherwise.
 :meth:`UHAT.forward` is the traceable pass (for ``jax.jit``, ``shard_map`` and the
@@ -91,7 +92,7 @@ Evaluator = Literal["auto", "reference", "dense", "fast"]
 Stepwise = Literal["reference", "dense", "fast"]
 # "auto" evaluates batches with B·N² at most this with the numpy reference (no compile).
 AUTO_REFERENCE_LIMIT = 1 << 18
-# Jitted batches of at least this many tokens (B·N) compile the whole model at once.
+# Dense batches of at least this many tokens (B·N) compile the whole model at once.
 WHOLE_MODEL_TOKENS = 1 << 18
 
 INT32_MAX = 2**31 - 1
@@ -186,6 +187,9 @@ class UHAT(struct.PyTreeNode):
     spec: UHATSpec = struct.field(pytree_node=False)
     params: dict[str, Any]
     exact: bool = struct.field(pytree_node=False, default=True)
+    # The column plan of the fast evaluator (kernels.plan): which coordinates each layer
+    # copies, computes and reads, from the non-zero pattern of these weights.
+    plan: kernels.Plan | None = struct.field(pytree_node=False, default=None)
 
     @classmethod
     def create(cls, spec: UHATSpec, params: dict[str, Any]) -> UHAT:
@@ -228,8 +232,9 @@ class UHAT(struct.PyTreeNode):
             if max(b for _, b in bounds) > FLOAT32_EXACT:
                 dtype = np.int32
         # Convert on the host: a jnp dtype conversion would compile once per shape.
+        plan = kernels.plan(spec, params)
         params = jax.tree_util.tree_map(lambda x: jax.device_put(np.asarray(x, dtype)), params)
-        return cls(spec=spec, params=params, exact=exact)
+        return cls(spec=spec, params=params, exact=exact, plan=plan)
 
     def with_params(self, params: dict[str, Any]) -> UHAT:
         """The same structure with new weights (e.g. perturbed or trained)."""
@@ -255,17 +260,20 @@ class UHAT(struct.PyTreeNode):
         * ``"reference"``: :func:`reference_forward`, numpy, no compilation;
         * ``"dense"``: the jitted O(N²) definition (refuses batches whose score tensors
           would not fit in memory, ``DENSE_MEMORY_LIMIT``);
-        * ``"fast"``: the jitted fast hard-attention path for every layer that qualifies;
+        * ``"fast"``: the jitted column plan (only the coordinates a layer changes, on
+          the columns they read) with the fast hard-attention selections;
         * ``"auto"``: ``"reference"`` when ``B·N² ≤ 2^18`` (``AUTO_REFERENCE_LIMIT``:
           compiling would cost more than it saves), else ``"fast"``.
 
-        How the jitted evaluators compile depends on the batch alone: a batch of fewer
-        than ``2^18`` tokens (``B·N < WHOLE_MODEL_TOKENS``) runs one compiled step per
-        layer, shared by all models with the same padded shapes
-        (:mod:`succinct.models.kernels`), so a new model compiles little; a larger batch
-        runs the whole model as one compiled computation (``kernels.forward_whole``,
-        cached per model structure and shape), which is several times faster once
-        compiled (``benchmarks/uhat_throughput.py``). Both compute the same values.
+        The fast evaluator runs one compiled step per layer, shared by all layers and
+        models with the same small shapes (:mod:`succinct.models.kernels`), so a new model
+        compiles little, at every batch size (compiled whole, XLA fuses chains of small
+        layers into large fusions that recompute shared columns: about twice slower on
+        CPU). The dense evaluator does the same below ``2^18`` tokens; a larger batch
+        (``B·N ≥ WHOLE_MODEL_TOKENS``) runs its whole model as one compiled computation
+        (``kernels.forward_whole``, cached per model structure and shape), several times
+        faster once compiled (``benchmarks/uhat_throughput.py``). Both compute the same
+        values.
         ``exact=False`` is needed for a model with non-integer weights (float32).
         """
         _check_evaluator(evaluator, Evaluator, "accepts")
@@ -291,9 +299,10 @@ class UHAT(struct.PyTreeNode):
                     f"{DENSE_MEMORY_LIMIT / 2**30:.0f} GiB); use the fast path"
                 )
         tokens, lengths, real = kernels.pad_batch(tokens, lengths)
-        run = kernels.forward_whole if b * n >= WHOLE_MODEL_TOKENS else kernels.forward
-        acc, ok = run(self.spec, evaluator, self.padded, jnp.asarray(tokens),
-                      jnp.asarray(lengths))
+        whole = evaluator == "dense" and b * n >= WHOLE_MODEL_TOKENS
+        run = kernels.forward_whole if whole else kernels.forward
+        weights = self.padded if evaluator == "dense" else self.columns
+        acc, ok = run(self.plan, evaluator, weights, jnp.asarray(tokens), jnp.asarray(lengths))
         if not bool(ok):
             raise SuccinctError(guard_message(self.spec))
         return np.asarray(acc)[:real]
@@ -304,24 +313,41 @@ class UHAT(struct.PyTreeNode):
         """Traceable forward pass: ``(accepted[B], ok)`` as jax arrays.
 
         The model is a pytree, so ``jax.jit(lambda m, t, n: m.forward(t, n))`` compiles
-        its whole pass (the verifier does, and shards the batch). ``evaluator`` is
+        its whole pass. Called eagerly, the fast evaluator runs one compiled step per layer
+        on whatever device (and sharding) the arrays have, which on CPU is about twice as
+        fast as the whole pass compiled at once (XLA fuses the chains of small layers and
+        recomputes shared columns in each fusion), so the verifier calls it so. ``evaluator`` is
         ``"fast"`` or ``"dense"`` (module docstring). ``ok`` is false when a coordinate
         declared Boolean left {0, 1}: the fast path's answer must then be discarded (the
         dense one too, for a model certified with ``boolean_guard``). The inputs are not
         validated here (the evaluator name is). ``params`` are the weights to run: the
         model's own by default, or :attr:`padded` (zero-padded to power-of-two widths: the
-        same values, and XLA compiles the whole pass about twice as fast, so the verifier
-        passes them).
+        same values; for the dense evaluator XLA compiles the whole pass about twice as
+        fast, so the verifier passes them there). The fast evaluator restricts them to its
+        column plan (:func:`succinct.models.kernels.column_weights`), which is the plan of
+        the model's own weights: other weights must have their non-zero pattern.
         """
         _check_evaluator(evaluator, kernels.Compiled, "forward")
-        return kernels.forward(self.spec, evaluator, self.params if params is None else params,
-                               tokens, lengths)
+        if evaluator == "dense":
+            weights = self.params if params is None else params
+        elif params is None and not kernels.traced(self.params):
+            weights = self.columns  # called eagerly: the cached restricted weights
+        else:
+            weights = kernels.column_weights(self.plan, self.params if params is None
+                                             else params)
+        return kernels.forward(self.plan, evaluator, weights, tokens, lengths)
 
     @functools.cached_property
     def padded(self) -> dict:
-        """The weights zero-padded for the shared per-layer steps (computed once per
-        model object)."""
+        """The weights zero-padded for the dense evaluator's shared per-layer steps
+        (computed once per model object)."""
         return kernels.padded_params(self.spec, self.params)
+
+    @functools.cached_property
+    def columns(self) -> dict:
+        """The weights of the fast evaluator's column plan (computed once per model
+        object)."""
+        return kernels.column_weights(self.plan, self.params)
 
     def accepts(self, words: Iterable[str | Sequence[str]], *, evaluator: Evaluator = "auto",
                 exact: bool = True) -> np.ndarray:
@@ -337,7 +363,12 @@ class UHAT(struct.PyTreeNode):
         if evaluator == "reference":
             outs = reference_forward(self, tokens, lengths, trace=True)
         else:
-            steps = list(kernels.layer_outputs(self.spec, evaluator, self.padded,
+            if evaluator == "dense":
+                plan, weights = self.plan, self.padded
+            else:  # every coordinate, not only those the acceptance depends on
+                plan = kernels.plan(self.spec, self.params, everything=True)
+                weights = kernels.column_weights(plan, self.params)
+            steps = list(kernels.layer_outputs(plan, evaluator, weights,
                                                jnp.asarray(tokens), jnp.asarray(lengths)))
             if not all(bool(ok) for _, ok in steps):
                 raise SuccinctError(guard_message(self.spec))
