@@ -11,8 +11,9 @@ Models (research notes §8.1):
 * ``reference`` — a stack recognizer in plain Python, written as a step function over
   stacks (:class:`succinct.recognizer.StepMachine`), so its automaton is known too.
 * ``uhat`` — a B-RASP program compiled by Lemma 9
-  (:func:`succinct.compiler.brasp_to_uhat.compile_program`), with no positional encodings. Types are
-  coded in ``b = ⌈log₂ k⌉`` bits ``τ_r``. With
+  (:func:`succinct.compiler.brasp_to_uhat.compile_program`, compact mode unless ``-p mode=``
+  says otherwise), with no positional encodings. Types are coded in ``b = ⌈log₂ k⌉`` bits
+  ``τ_r``. With
   ``U_0 ≡ 1``, round ``ℓ = 1 … D`` cancels the innermost remaining pairs::
 
       L_ℓ(i) := ▶_j[j < i, U_{ℓ−1}(j)] close(i) ∧ open(j) ∧ ⋀_r τ_r(i) ↔ τ_r(j) : 0
@@ -56,9 +57,13 @@ Models (research notes §8.1):
   has one more state, a non-accepting copy of the start.)
 
 Size formulas (sympy, in k and D with ``b = ⌈log₂ k⌉``) come from the compiled program's
-per-op costs (:func:`succinct.compiler.costs.compiled_op_formulas`) summed over the ops; the tests
-check them against the counted arrays. Hypothesis strategies for members and near-miss
-non-members are :func:`members` and :func:`near_misses`.
+per-op costs (:func:`succinct.compiler.costs.compiled_op_formulas`) summed over the ops; the
+tests check them against the counted arrays. In compact mode (:func:`uhat_formulas`) a round
+leaves only ``U_ℓ`` behind, so the width is ``2k + 5b + 6`` for every ``D ≥ 2`` and the
+params grow linearly in D (Dyck-(1, D): ``401D − 47``); in ``"ffn"`` mode every predicate
+stays, the width is ``2k + 5b + 3D + 2`` and the params grow quadratically. Hypothesis
+strategies for members and near-miss non-members are :func:`members` and
+:func:`near_misses`.
 """
 
 from __future__ import annotations
@@ -71,8 +76,8 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from succinct.automata.dfa import DFA
-from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
-from succinct.compiler.costs import compiled_report
+from succinct.compiler.brasp_to_uhat import MODES, CompiledProgram, Mode, compile_program
+from succinct.compiler.costs import X, compiled_report
 from succinct.models.rnn import RNN, RNNBuilder
 from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, all_of, any_of
 from succinct.recognizer import StepMachine
@@ -84,7 +89,8 @@ from succinct.words import Alphabet, SuccinctError
 __all__ = [
     "brackets", "alphabet", "stack_step", "reference", "is_member", "program", "compiled",
     "hewitt_rnn", "minimal_dfa",
-    "type_bits", "uhat_formulas", "uhat_op_costs", "b_sym", "rnn_units_formula",
+    "type_bits", "uhat_formulas", "uhat_formula_values", "uhat_op_costs", "type_code_ones",
+    "b_sym", "c_sym", "rnn_units_formula",
     "rnn_params_formula", "dfa_states_formula", "dfa_states_value", "members", "near_misses",
     "verdict", "MAX_DFA_STATES",
 ]
@@ -179,15 +185,16 @@ def program(n_types: int, depth: int) -> Program:
 
 
 @cache  # built once for the sizes and the models
-def compiled(n_types: int, depth: int) -> CompiledProgram:
-    """The program compiled to a UHAT (FFN lowering of the Boolean parts).
+def compiled(n_types: int, depth: int, mode: Mode = "compact") -> CompiledProgram:
+    """The program compiled to a UHAT, by default in compact mode (:func:`uhat_formulas`:
+    its width does not grow with D).
 
     From about D = 16 the interval bounds of :func:`succinct.models.uhat.value_bounds` exceed
     int32 although every coordinate is 0/1; the model is then certified with its
     declared-Boolean coordinates bounded by 1 and checks them on every evaluation
     (``spec.boolean_guard``).
     """
-    return compile_program(program(n_types, depth), "ffn")
+    return compile_program(program(n_types, depth), mode)
 
 
 # ====================================================================== RNN
@@ -285,46 +292,162 @@ def minimal_dfa(n_types: int, depth: int) -> DFA:
 
 # ====================================================================== formulas
 b_sym = sp.Symbol("b", positive=True, integer=True)  # ⌈log₂ k⌉, substituted below
+c_sym = sp.Symbol("c", positive=True, integer=True)  # inputs of a type bit's OR gate
+_r = sp.Symbol("r", integer=True, nonnegative=True)  # a type bit
 
 
 def _log2_ceil(x: sp.Expr) -> sp.Expr:
     return sp.ceiling(sp.log(x, 2))
 
 
-def uhat_op_costs() -> dict[str, sp.Expr]:
-    """Per-op parameter counts of the compiled program, polynomials in the residual width
-    ``R`` before the op (and ``b`` = :data:`b_sym`), as :func:`compiled_op_formulas`
-    reports them: ``local`` (open, close, τ_r, U_ℓ: one FFN, one gate), ``literal``
-    (open/close for k = 1), ``match`` (L_ℓ, R_ℓ for k ≥ 2), ``match1`` (for k = 1) and
-    ``final`` (Z)."""
-    b = b_sym
-    return {
-        "local": (R + 1) * (R + 3),
-        "literal": (R + 1) ** 2,
-        "match": 5 * R**2 + 23 * (b + 1) * R + 30 * b**2 + 53 * b + 23,
-        "match1": 3 * R**2 + 13 * R + 11,
-        "final": 3 * R**2 + 10 * R + 8,
-    }
+def type_code_ones() -> sp.Expr:
+    """``Σ_{t=0}^{k−1} popcount(t)``, the 1-bits of the type codes, in ``k`` and ``b``:
+    bit ``r`` is set in ``2^r`` of every ``2^{r+1}`` consecutive codes, so it is
+    ``Σ_{r=0}^{b−1} (2^r ⌊k / 2^{r+1}⌋ + max(0, (k mod 2^{r+1}) − 2^r))``."""
+    return sp.Sum(2**_r * sp.floor(k / 2 ** (_r + 1))
+                  + sp.Max(0, sp.Mod(k, 2 ** (_r + 1)) - 2**_r), (_r, 0, b_sym - 1))
 
 
-def uhat_formulas() -> dict[str, sp.Expr]:
-    """Layers, width and params of the compiled UHAT as sympy expressions in ``k, D``.
+def uhat_op_costs(mode: Mode = "compact") -> dict[str, dict[str, sp.Expr]]:
+    """Per-op costs of the compiled program, by kind of op, as
+    :func:`succinct.compiler.costs.compiled_op_formulas` reports them (the tests check
+    it): polynomials in ``R`` (the residual width before the op), ``X`` (the predicates
+    its last layer drops; compact mode), ``b`` = :data:`b_sym`, ``k``, and ``c`` =
+    :data:`c_sym` (the symbols whose type has bit ``r``: ``τ_r``'s inputs).
 
-    Residual width before an op: ``2k`` inputs, then one coordinate per predicate. Per-op
-    costs (``R`` = width before the op), read off :func:`compiled_op_formulas`:
+    Compact mode: ``layers``, ``params``, ``nonzero`` and ``extra_bits`` (bits =
+    3·params + extra_bits). Kinds: ``bracket`` (open, close: an OR of k inputs, one FFN
+    block), ``literal`` (open, close for k = 1), ``type`` (τ_r), ``unmatched`` (U_ℓ, one
+    AND gate), ``match_first`` / ``match`` (L_ℓ, R_ℓ in round 1 / rounds ℓ ≥ 2: an
+    attention layer, then the AND of ``a.U`` (round 1: ``vis``), the bracket kinds and the
+    ``b`` type-bit ``↔``s over three FFN levels; round 1's ``vis`` reads the 2k inputs
+    where later rounds copy ``U_{ℓ−1}`` and score with it, ``2k − 3`` more non-zeros),
+    ``match_first_1`` / ``match_1`` (k = 1: no type bits, one FFN level) and ``final``
+    (Z). The top AND of a match has bias −2 (4 bits): one extra bit each.
 
-    * position-wise op (one gate, one FFN block): ``(R + 1)(R + 3)`` params, one layer;
-      for ``k = 1`` ``open``/``close`` are literals: ``(R + 1)²``;
-    * ``L_ℓ``/``R_ℓ``: an attention layer and three FFN levels (the ``↔`` of b type bits):
-      ``5R² + 23(b + 1)R + 30b² + 53b + 23`` params, 4 layers; for ``k = 1`` (no type
-      bits) one FFN level: ``3R² + 13R + 11``, 2 layers;
-    * ``Z``: ``3R² + 10R + 8`` params, 2 layers.
-
-    With ``P = 2k + 2 + b`` (after the prelude) the rounds start at ``R = P + 3(ℓ − 1)``.
+    ``"ffn"`` mode: ``params`` only, of kinds ``local`` (every position-wise op),
+    ``literal``, ``match``, ``match1`` and ``final``, with ``X = 0``.
     """
+    b = b_sym
+    gate = (R + 1) * (R + 3) - X * (R + 2)  # one gate: W_1, b_1, W_2, W_r, b_2
+    if mode == "ffn":
+        return {kind: {"params": f} for kind, f in {
+            "local": (R + 1) * (R + 3),
+            "literal": (R + 1) ** 2,
+            "match": 5 * R**2 + 23 * (b + 1) * R + 30 * b**2 + 53 * b + 23,
+            "match1": 3 * R**2 + 13 * R + 11,
+            "final": 3 * R**2 + 10 * R + 8,
+        }.items()}
+    if mode != "compact":
+        raise SuccinctError(f"Dyck has closed forms for compile modes compact and ffn, not "
+                            f"{mode!r}")
+    match = 5 * R**2 - R * X + 23 * (b + 1) * R - 4 * (b + 1) * X + 30 * b**2 + 53 * b + 23
+    match_1 = 3 * R**2 - R * X + 13 * R - 4 * X + 11
+    costs = {
+        "bracket": (1, gate, R - X + k + 3, 0),
+        "literal": (1, (R + 1) ** 2 - X * (R + 1), R - X + 1, 0),
+        "type": (1, gate, R - X + c_sym + 3, 0),
+        "unmatched": (1, gate, R - X + 4, 0),
+        "match_first": (4, match, 4 * R - X + 18 * b + 2 * k + 11, 1),
+        "match": (4, match, 4 * R - X + 18 * b + 14, 1),
+        "match_first_1": (2, match_1, 2 * R - X + 2 * k + 7, 1),
+        "match_1": (2, match_1, 2 * R - X + 10, 1),
+        "final": (2, 3 * R**2 - R * X + 10 * R - 3 * X + 8, 2 * R - X + 8, 0),
+    }
+    return {kind: {"layers": sp.Integer(lay), "params": par, "nonzero": nz,
+                   "extra_bits": sp.Integer(ex)}
+            for kind, (lay, par, nz, ex) in costs.items()}
+
+
+def _compact_totals(one: bool, d1: bool) -> dict[str, sp.Expr]:
+    """Layers, params, nonzero and bits of the compact UHAT (in k, D, b), for k = 1 or
+    not (``one``) and D = 1 or not (``d1``): the embedding, the ops at their widths and
+    drops (:func:`uhat_formulas`), the readout."""
+    costs = uhat_op_costs("compact")
+    b = sp.Integer(0) if one else b_sym
+    p0 = 2 * k + 2 + b
+    fields = ("layers", "params", "nonzero", "extra_bits")
+
+    k1 = {"bracket": "literal", "match_first": "match_first_1", "match": "match_1"}
+
+    def op(kind: str, width: sp.Expr, drops: sp.Expr, times: sp.Expr = 1) -> dict:
+        kind = k1.get(kind, kind) if one else kind  # k = 1: no type bits
+        return {f: times * costs[kind][f].subs({R: width, X: drops}) for f in fields}
+
+    ops = [op("bracket", 2 * k, 0), op("bracket", 2 * k + 1, 0)]
+    if not one:  # τ_0 … τ_{b−1} at widths 2k + 2 + r; their OR gates read 2·ones inputs
+        tau = {f: sp.summation(costs["type"][f].subs({R: 2 * k + 2 + _r, X: 0, c_sym: 0}),
+                               (_r, 0, b - 1)) for f in fields}
+        tau["nonzero"] += 2 * type_code_ones()
+        ops.append(tau)
+    if d1:  # round 1 is the last: R_1 drops open, close and the τ_r
+        ops += [op("match_first", p0, 0), op("match_first", p0 + 1, b + 2),
+                op("unmatched", p0 - b, 2)]
+    else:
+        ops += [op("match_first", p0, 0), op("match_first", p0 + 1, 0),
+                op("unmatched", p0 + 2, 2),
+                op("match", p0 + 1, 0, D - 2), op("match", p0 + 2, 0, D - 2),
+                op("unmatched", p0 + 3, 3, D - 2),
+                op("match", p0 + 1, 0), op("match", p0 + 2, b + 2),
+                op("unmatched", p0 + 1 - b, 3)]
+    ops.append(op("final", 2 * k + 1, 1))
+    total = {f: sum(o[f] for o in ops) for f in fields}
+    params = (2 * k) ** 2 + total["params"] + 2 * k + 1  # embedding, ops, readout
+    return {"layers": total["layers"], "params": params,
+            "nonzero": 2 * k + total["nonzero"] + 1,
+            "bits": 3 * params + total["extra_bits"]}
+
+
+@cache  # a few seconds of sympy; the expressions are immutable
+def uhat_formulas(mode: Mode = "compact") -> dict[str, sp.Expr]:
+    """The compiled UHAT's sizes as sympy expressions in ``k, D`` (``b = ⌈log₂ k⌉``).
+
+    **Compact mode** (the default): ``layers``, ``width``, ``params``, ``nonzero`` and
+    ``bits``. With ``P = 2k + 2 + b`` (the inputs, open, close and the τ_r), the width
+    before each op and the predicates it drops (``R``, ``X``) are:
+
+    * open, close, τ_r: ``R = 2k, 2k + 1, 2k + 2 + r``, ``X = 0``;
+    * round 1: ``L_1`` at ``(P, 0)``, ``R_1`` at ``(P + 1, 0)``, ``U_1`` at ``(P + 2, 2)``
+      (it drops ``L_1, R_1``);
+    * round ℓ ≥ 2: ``L_ℓ`` at ``(P + 1, 0)``, ``R_ℓ`` at ``(P + 2, 0)``, ``U_ℓ`` at
+      ``(P + 3, 3)`` (it drops ``L_ℓ, R_ℓ, U_{ℓ−1}``);
+    * the last round ℓ = D: ``R_D`` is the last reader of open, close and the τ_r and
+      drops them, ``X = b + 2``, so ``U_D`` starts ``b + 2`` lower;
+    * ``Z`` at ``(2k + 1, 1)``; the readout has ``2k + 1`` entries.
+
+    So the residual never holds more than four round predicates, whatever ``D``: the
+    widest space is the residual inside ``R_ℓ`` (ℓ ≥ 2, ``R = P + 2``), which adds the
+    ``b + 2`` copies of ``close, τ_r, U_{ℓ−1}`` and ``3b`` gates of ``↔``:
+    ``width = 2k + 5b + 6`` for ``D ≥ 2`` (``2k + 5b + 5`` for ``D = 1``, inside ``R_1``).
+    The totals sum :func:`uhat_op_costs` over this schedule, plus the embedding
+    (``(2k)²`` entries, ``2k`` non-zero) and the readout; ``layers = 9D + b + 4``
+    (``5D + 4`` for k = 1), ``bits = 3·params + 2D``. ``nonzero`` counts the τ_r's
+    inputs with :func:`type_code_ones`.
+
+    **"ffn" mode** (every predicate kept): ``layers``, ``width`` and ``params``; the
+    rounds start at ``R = P + 3(ℓ − 1)``, so ``width = 2k + 5b + 3D + 2``.
+    """
+    if mode == "ffn":
+        return _ffn_formulas()
+    uhat_op_costs(mode)  # refuses modes without closed forms
+    cases = []  # (k = 1, D = 1, condition), the general case last
+    for one, d1, cond in [(True, True, sp.Eq(k, 1) & sp.Eq(D, 1)), (True, False, sp.Eq(k, 1)),
+                          (False, True, sp.Eq(D, 1)), (False, False, sp.true)]:
+        sizes = _compact_totals(one, d1)
+        sizes["width"] = 2 * k + 5 * (0 if one else b_sym) + (5 if d1 else 6)
+        cases.append((sizes, cond))
+    return {key: sp.Piecewise(*[(sp.expand(sizes[key]).subs(b_sym, _log2_ceil(k)), cond)
+                                for sizes, cond in cases])
+            for key in ("layers", "width", "params", "nonzero", "bits")}
+
+
+def _ffn_formulas() -> dict[str, sp.Expr]:
+    """Layers, width and params in ``"ffn"`` mode (:func:`uhat_formulas`): residual width
+    ``2k`` inputs, then one coordinate per predicate; per-op params
+    (:func:`uhat_op_costs` of ``"ffn"``) summed from ``R = 2k``."""
     ell, i = sp.Symbol("ell", integer=True, positive=True), sp.Symbol("i", integer=True)
     b = b_sym
-    costs = uhat_op_costs()
+    costs = {kind: f["params"] for kind, f in uhat_op_costs("ffn").items()}
     local, match, final = costs["local"], costs["match"], costs["final"]
     two_k = 2 * k
 
@@ -357,6 +480,12 @@ def uhat_formulas() -> dict[str, sp.Expr]:
         g = sp.expand(general[key]).subs(b, _log2_ceil(k))
         out[key] = sp.Piecewise((sp.expand(one[key]), sp.Eq(k, 1)), (g, True))
     return out
+
+
+def uhat_formula_values(n_types: int, depth: int, mode: Mode = "compact") -> dict[str, int]:
+    """:func:`uhat_formulas` at integers (exact: sympy integers, the sum evaluated)."""
+    return {key: int(f.subs({k: n_types, D: depth}).doit())
+            for key, f in uhat_formulas(mode).items()}
 
 
 def rnn_units_formula() -> sp.Expr:
@@ -479,11 +608,12 @@ def _members(p: Mapping[str, Any]) -> Iterator[str]:
 def sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
     """Counted sizes of the UHAT and RNN (with their formulas) and the DFA's state count
     (by the formula: the DFA is built only up to :data:`MAX_DFA_STATES` states)."""
-    nt, depth = p["k"], p["D"]
-    comp = compiled(nt, depth)
-    uhat = compiled_report(comp).with_(
-        formulas={"closed form in k, D": uhat_formulas()},
-        extra={"attention_ops": len(comp.program.attention_ops)})
+    nt, depth, mode = p["k"], p["D"], p["mode"]
+    comp = compiled(nt, depth, mode)
+    uhat = compiled_report(comp).with_(extra={"attention_ops": len(comp.program.attention_ops)})
+    if mode in ("compact", "ffn"):  # closed forms in k, D (none for lemma9)
+        uhat = uhat.with_(formulas={"closed form in k, D": uhat_formulas(mode)},
+                          formula_values=uhat_formula_values(nt, depth, mode))
     rnn = hewitt_rnn(nt, depth).size_report().with_(
         formulas={"units": rnn_units_formula(), "params": rnn_params_formula()},
         extra={"activation": f"sigmoid(β·z), β = {BETA:g}"})
@@ -522,12 +652,14 @@ register(Family(
     params=(
         Param("k", int, default=1, low=1, high=64, help="bracket types"),
         Param("D", int, default=3, low=1, high=32, help="maximum nesting depth"),
+        Param("mode", str, default="compact", choices=MODES,
+              help="compile mode of the uhat model"),
     ),
     alphabet=lambda p: alphabet(p["k"]),
     models={
         "reference": lambda p: reference(p["k"], p["D"]),
         "brasp": lambda p: program(p["k"], p["D"]),
-        "uhat": lambda p: compiled(p["k"], p["D"]).model,
+        "uhat": lambda p: compiled(p["k"], p["D"], p["mode"]).model,
         "rnn": lambda p: hewitt_rnn(p["k"], p["D"]),
         "dfa": lambda p: minimal_dfa(p["k"], p["D"]),
     },

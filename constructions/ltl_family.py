@@ -4,7 +4,8 @@
 
 * ``reference`` — the LTL evaluator (recursive unfolding of S and U);
 * ``brasp`` — the Prop 16 program: one predicate per subformula;
-* ``uhat`` — that program compiled by Lemma 9 (``-p mode=ffn`` or ``mode=lemma9``).
+* ``uhat`` — that program compiled by Lemma 9 (``-p mode=compact``, the default, ``ffn``
+  or ``lemma9``).
 
 Example: the paper's Example 1, ``(ab)+``::
 
@@ -22,7 +23,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from succinct.compiler.brasp_to_uhat import CompiledProgram, compile_program
+from succinct.compiler.brasp_to_uhat import MODES, CompiledProgram, compile_program
 from succinct.compiler.costs import compiled_report
 from succinct.programs.ltl import Language, parse, to_brasp
 from succinct.registry import Family, Param, register
@@ -61,7 +62,7 @@ register(Family(
     params=(
         Param("formula", str, help="LTL formula, e.g. 'b & H(b -> Y a)'"),
         Param("alphabet", str, default="ab", help="symbols, one character each"),
-        Param("mode", str, default="ffn", choices=("ffn", "lemma9"),
+        Param("mode", str, default="compact", choices=MODES,
               help="compile mode of the uhat model"),
     ),
     alphabet=_alphabet,

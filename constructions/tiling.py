@@ -123,7 +123,7 @@ import sympy as sp
 
 from constructions.gadgets import address, gadget_a, gadget_b
 from succinct.automata.dfa import DFA, dfa_from_transition_function
-from succinct.compiler.brasp_to_uhat import CompiledProgram, Mode, compile_program
+from succinct.compiler.brasp_to_uhat import MODES, CompiledProgram, Mode, compile_program
 from succinct.compiler.costs import compiled_report
 from succinct.programs.brasp import FALSE, TRUE, Expr, Program, ProgramBuilder, Ref, all_of, any_of
 from succinct.recognizer import Predicate
@@ -574,8 +574,9 @@ def program_formulas() -> dict[str, sp.Expr]:
     }
 
 
-def compiled(instance: Instance, mode: Mode = "ffn") -> CompiledProgram:
-    """The program compiled to a UHAT by Lemma 9 (``mode`` ``"ffn"`` or ``"lemma9"``)."""
+def compiled(instance: Instance, mode: Mode = "compact") -> CompiledProgram:
+    """The program compiled to a UHAT by Lemma 9 (``mode``: one of
+    :data:`succinct.compiler.brasp_to_uhat.MODES`)."""
     return compile_program(brasp_program(instance), mode)
 
 
@@ -637,7 +638,7 @@ register(Family(
     params=(
         Param("instance", str, default="solvable",
               help=f"JSON file, or a bundled instance ({', '.join(bundled_instances())})"),
-        Param("mode", str, default="ffn", choices=("ffn", "lemma9"),
+        Param("mode", str, default="compact", choices=MODES,
               help="compile mode of the uhat model"),
         Param("max_rows", int, default=64, low=1, high=100_000,
               help="height bound of the brute-force solver (members)"),

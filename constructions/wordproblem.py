@@ -311,8 +311,8 @@ def uhat_program(table: Table) -> Program:
 
 @functools.cache  # built once for the sizes and the models
 def uhat(table: Table) -> CompiledProgram:
-    """The compiled program (see :func:`uhat_program`)."""
-    return compile_program(uhat_program(table), "ffn")
+    """The compiled program (see :func:`uhat_program`), in compact mode."""
+    return compile_program(uhat_program(table), "compact")
 
 
 # ====================================================================== scan (with PE)

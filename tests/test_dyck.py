@@ -229,25 +229,78 @@ def test_near_misses_include_too_deep_balanced_words():
     assert dyck.program(2, 2).accepts(["([()])", "([])"]).tolist() == [False, True]
 
 
-@pytest.mark.parametrize("nt,depth", [(1, 1), (1, 3), (2, 1), (2, 2), (3, 2), (4, 3),
-                                      (5, 2), (9, 1), (17, 2)])
+SIZE_GRID = [(1, 1), (1, 2), (1, 3), (1, 6), (2, 1), (2, 2), (2, 3), (2, 6), (3, 1), (3, 2),
+             (3, 4), (4, 3), (5, 1), (5, 2), (5, 3), (9, 1), (17, 2)]
+
+
+def _op_kinds(nt: int, depth: int) -> dict[str, tuple[str, dict]]:
+    """Which kind of :func:`dyck.uhat_op_costs` (compact) every op of the program is, with
+    the symbols to substitute (b, k, and c = the symbols of τ_r's OR gate)."""
+    one = "_1" if nt == 1 else ""
+    subs = {dyck.b_sym: dyck.type_bits(nt), k: nt}
+    out = {"open": ("literal" if nt == 1 else "bracket", subs),
+           "close": ("literal" if nt == 1 else "bracket", subs), "Z": ("final", subs)}
+    for r in range(dyck.type_bits(nt)):  # codes t < k with bit r, opener and closer each
+        out[f"tau{r}"] = ("type", subs | {dyck.c_sym: 2 * sum(t >> r & 1 for t in range(nt))})
+    for ell in range(1, depth + 1):
+        match = ("match_first" if ell == 1 else "match") + one
+        out |= {f"L{ell}": (match, subs), f"R{ell}": (match, subs), f"U{ell}": ("unmatched", subs)}
+    return out
+
+
+@pytest.mark.parametrize("nt,depth", SIZE_GRID)
 def test_size_formulas_equal_counted(nt, depth):
-    subs = {k: nt, D: depth}
+    """Compact mode (the default): the closed forms in k, D (layers, width, params,
+    nonzero, bits) equal the counts on the built arrays; every op's polynomial in R, X
+    that they sum is the compiler's own. (Planted bugs: U_ℓ dropping U_{ℓ−1} one round
+    late in the schedule of the closed form; τ_r's inputs counted as k; each fails.)"""
     comp = dyck.compiled(nt, depth)
     rep = count(comp.model)
-    f = dyck.uhat_formulas()
-    assert (rep.layers, rep.width, rep.params) == tuple(int(f[x].subs(subs))
-                                                       for x in ("layers", "width", "params"))
+    assert comp.mode == "compact"
+    assert dyck.uhat_formula_values(nt, depth) == {
+        "layers": rep.layers, "width": rep.width, "params": rep.params,
+        "nonzero": rep.nonzero, "bits": rep.bits}
     rnn = dyck.hewitt_rnn(nt, depth)
+    subs = {k: nt, D: depth}
     assert rnn.units == int(dyck.rnn_units_formula().subs(subs))
     assert count(rnn).params == int(dyck.rnn_params_formula().subs(subs))
-    # The per-op polynomials the closed form sums are the compiler's own.
-    mine = {key: f.subs(dyck.b_sym, dyck.type_bits(nt)) for key, f in dyck.uhat_op_costs().items()}
+    mine = dyck.uhat_op_costs()
+    costs = compiled_op_formulas(comp)
+    assert set(costs) == set(_op_kinds(nt, depth))
+    for op, (kind, s) in _op_kinds(nt, depth).items():
+        c, f = costs[op], {key: e.subs(s) for key, e in mine[kind].items()}
+        assert sp.expand(c.params - f["params"]) == 0, op
+        assert sp.expand(c.nonzero - f["nonzero"]) == 0, op
+        assert sp.expand(c.bits - 3 * c.params - f["extra_bits"]) == 0, op
+        assert c.layers == f["layers"], op
+
+
+@pytest.mark.parametrize("nt,depth", [(1, 1), (1, 3), (2, 1), (2, 2), (3, 2), (4, 3),
+                                      (5, 2), (9, 1), (17, 2)])
+def test_ffn_size_formulas_equal_counted(nt, depth):
+    """The "ffn" closed forms (every predicate kept: width 2k + 5b + 3D + 2)."""
+    comp = dyck.compiled(nt, depth, "ffn")
+    rep = count(comp.model)
+    assert (rep.layers, rep.width, rep.params) == tuple(
+        dyck.uhat_formula_values(nt, depth, "ffn")[x] for x in ("layers", "width", "params"))
+    mine = {key: f["params"].subs(dyck.b_sym, dyck.type_bits(nt))
+            for key, f in dyck.uhat_op_costs("ffn").items()}
     costs = compiled_op_formulas(comp)
     expect = {"open": "literal" if nt == 1 else "local", "L1": "match1" if nt == 1 else "match",
               "R1": "match1" if nt == 1 else "match", "U1": "local", "Z": "final"}
     for op, key in expect.items():
         assert sp.expand(costs[op].params - mine[key]) == 0, op
+
+
+def test_compact_width_does_not_grow_with_depth():
+    """The issue's targets: Dyck-(k, D) width independent of D (counted on the built
+    models), and Dyck-(1, 16) (words of length 32) within 15,000 dense params."""
+    for nt in (1, 2, 3):
+        widths = {count(dyck.compiled(nt, depth).model).width for depth in (2, 5, 9)}
+        assert widths == {2 * nt + 5 * dyck.type_bits(nt) + 6}, nt
+    assert count(dyck.compiled(1, 16).model).params <= 15_000
+    with pytest.raises(SuccinctError, match="closed forms for compile modes compact and ffn"):
+        dyck.uhat_formulas("lemma9")
 
 
 def test_hewitt_count_for_powers_of_two():

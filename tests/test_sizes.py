@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from succinct.compiler.brasp_to_uhat import compile_program
+from succinct.compiler.brasp_to_uhat import MODES, compile_program
 from succinct.models.rnn import RNNBuilder
 from succinct.programs.ltl import parse, to_brasp
 from succinct.sizes import count, count_array, entry_bits, layer_formulas
@@ -27,7 +27,7 @@ def test_count_array():
     assert (s.params, s.nonzero, s.bits) == (6, 3, 3 + 3 + 4 + 3 + 3 + 5)
 
 
-@pytest.mark.parametrize("mode", ["ffn", "lemma9"])
+@pytest.mark.parametrize("mode", MODES)
 def test_layer_formulas_equal_counts(mode):
     phi = parse("(a S b) & F (b U Y a) & G (P b -> H a)", "ab")
     model = compile_program(to_brasp(phi, "ab"), mode).model

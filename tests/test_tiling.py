@@ -231,8 +231,8 @@ def test_program_shape_and_size_formulas(bundle):
     for op in program.attention_ops:
         assert (op.mask, op.tie) == ("future", "right")
         special_form(op)
-    # After the last op the residual holds exactly the predicates.
-    assert len(model.spec.layers[-1].target) == f["predicates"]
+    # Compact mode: after the last op the residual holds the inputs and the output only.
+    assert len(model.spec.layers[-1].target) == f["symbols"] + 1
 
 
 def test_uhat_size_formulas_equal_counted(bundle):

@@ -23,8 +23,8 @@ dropped when ``P`` is done.
 3. position-wise: ``R = [vis] ∧ S(a) ∧ ⋀_k (P_k ↔ a.P_k)`` and
    ``P = (R ∧ V(i, a)) ∨ (¬R ∧ D(i))``. The empty-mask zero vector gives ``R = 0``.
 
-Three modes (``mode``); ``"lemma9"`` and ``"ffn"`` are the paper's literal recipes, which
-keep every predicate in the residual, and differ in how they lower the Boolean circuits:
+Three modes (``mode``). ``"lemma9"`` and ``"ffn"`` keep every predicate in the residual,
+as the paper's construction does, and differ in how they lower the Boolean circuits:
 
 * ``"lemma9"`` — the paper's literal recipe: only UHA and single-coordinate ReLU layers.
   Per circuit level, one attention layer with an unused head (``A = B = 0``) appends

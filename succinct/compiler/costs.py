@@ -11,10 +11,10 @@ not from the arrays; the tests check them equal to the counts in every mode.
 An op's layers are those of ``"ffn"`` mode (or ``"lemma9"``); compact mode changes only
 its last layer, whose output ``R' + 1`` (``R'`` the coordinates it keeps, ``P`` appended)
 becomes ``R' − X + 1``: its kept identity entries shrink by ``X`` too. So, with ``R_t``
-and ``X_t`` of :mod:`succinct.compiler.brasp_to_uhat`, the model's totals are::
+and the dropped sets ``X_t`` of :mod:`succinct.compiler.brasp_to_uhat`, the totals are::
 
-    size = |Σ|² (embedding) + Σ_t cost_t(R_t, X_t) + R_end (readout),
-    R_{t+1} = R_t + 1 − X_t     (X_t = 0 in "ffn" and "lemma9" mode)
+    size = |Σ|² (embedding) + Σ_t cost_t(R = R_t, X = |X_t|) + R_end (readout),
+    R_{t+1} = R_t + 1 − |X_t|     (|X_t| = 0 in "ffn" and "lemma9" mode)
 """
 
 from __future__ import annotations
