@@ -3,11 +3,12 @@
 Run: ``.venv/bin/python benchmarks/uhat_throughput.py``
 
 1. Words per second on one batch of 4096 words of length 64 (the paper's Example 1
-   formula, compiled in ``ffn`` mode), for the UHAT's fast path and its dense O(N²) path
-   through ``accepts_batch`` (2^18 tokens: a batch this large compiles the whole model,
-   ``uhat.WHOLE_MODEL_TOKENS``), the fast path as the per-layer steps that smaller batches
-   run (shared by all models), ``jax.jit`` of ``UHAT.forward`` on the unpadded weights
-   (as the verifier runs it), and the B-RASP interpreter (numpy, one word at a time).
+   formula, compiled in ``ffn`` mode), for the UHAT's fast path through ``accepts_batch``
+   (the column plan, one compiled step per layer), the same pass compiled whole
+   (``kernels.forward_whole``) and ``jax.jit`` of ``UHAT.forward`` (the whole pass traced,
+   weights restricted in the trace), the dense O(N²) path through ``accepts_batch``
+   (2^18 tokens: a dense batch this large compiles the whole model,
+   ``uhat.WHOLE_MODEL_TOKENS``), and the B-RASP interpreter (numpy, one word at a time).
    The first call (compile included) is reported separately. Ratios are from this one
    run.
 2. Compile time (LTL → B-RASP → UHAT) and sizes for random LTL formulas of 10 to 200
@@ -44,8 +45,8 @@ def throughput() -> None:
     whole = jax.jit(lambda m, t, n: m.forward(t, n)[0])
     runs = (("uhat fast path", lambda: model.accepts_batch(tokens, lengths, evaluator="fast")),
             ("uhat dense path", lambda: model.accepts_batch(tokens, lengths, evaluator="dense")),
-            ("uhat fast, per layer", lambda: np.asarray(kernels.forward(
-                model.spec, "fast", model.padded, jnp.asarray(tokens),
+            ("uhat fast, whole", lambda: np.asarray(kernels.forward_whole(
+                model.plan, "fast", model.columns, jnp.asarray(tokens),
                 jnp.asarray(lengths))[0])),
             ("uhat forward, one jit", lambda: np.asarray(whole(model, jnp.asarray(tokens),
                                                                jnp.asarray(lengths)))))

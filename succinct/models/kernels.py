@@ -46,9 +46,11 @@ by the verifier) the steps are inlined into one computation.
 
 Fast hard attention (jitted, bit-identical to the dense O(N²) path):
 
+* *constant-key* layers (``B = 0``): every visible position has the same score, so the
+  tie-break alone selects (the nearest or the farthest visible position), O(N);
 * *query-constant* layers (``A`` has no linear part): the score depends on ``m`` only,
-  so the attended position is a running arg-max: two cumulative maxima (of the score,
-  then of the positions that reach it), O(N log N);
+  so the attended position is a running arg-max: one unrolled pass for short words,
+  else two cumulative maxima (of the score, then of the positions that reach it);
 * *Boolean-key* layers (``B`` reads only coordinates declared Boolean, at most
   ``MAX_PATTERN_BITS`` of them): the key ``B v_m`` takes one of ``P = 2^k`` values. For
   each pattern the only candidate is its last (rightmost) or first (leftmost)
@@ -56,6 +58,10 @@ Fast hard attention (jitted, bit-identical to the dense O(N²) path):
   candidates (ties broken by position) is exactly the dense arg-max. Patterns are
   folded into a running best a few at a time: O(N·P) time, O(N) memory. The
   coordinates are checked to be 0/1 at run time.
+
+The cumulative maxima are unrolled for short words, XLA's for medium ones, and blocked for
+long ones (:func:`_cumulative`). Where the time goes, per step kind, is printed by
+``benchmarks/uhat_long_words.py --profile``.
 """
 
 from __future__ import annotations
@@ -119,9 +125,8 @@ def _cumulative(op: Any, x: jax.Array, reverse: bool = False) -> jax.Array:
     ``SCAN_BLOCK`` positions: the running value inside each block (unrolled), the running
     value over whole blocks (recursively), and then each position combined with the
     value of the blocks before it: about four passes over the array where XLA's CPU
-    cummax makes a dozen (``benchmarks/uhat_long_words.py``; 3-4x faster at 2^23
-    positions), and few enough operations to compile quickly. The same values: ``op``
-    is associative.
+    cummax makes about a dozen (3-4x faster at 2^23 positions), and few enough
+    operations to compile quickly. The same values: ``op`` is associative.
     """
     n = x.shape[1]
     if n <= SCAN_UNROLL:
