@@ -113,17 +113,26 @@ def size_curves(ax: Axes, curves: Sequence[Curve], *, xlabel: str, title: str = 
     return ax
 
 
+def _panel_grid(n_panels: int, columns: int, panel_size: tuple[float, float], dpi: int,
+                legend_room: float) -> tuple[Figure, Any, int, bool]:
+    """A figure with a grid of ``n_panels`` axes, ``columns`` wide; ``legend_room`` inches
+    below for a shared legend when there are several panels. Returns
+    ``(figure, axes, columns used, shared legend?)``."""
+    n = max(1, n_panels)
+    cols = min(columns, n)
+    rows = math.ceil(n / cols)
+    shared = n_panels > 1
+    fig = PngFigure(figsize=(panel_size[0] * cols,
+                             panel_size[1] * rows + (legend_room if shared else 0)),
+                    dpi=dpi, layout="constrained")
+    return fig, fig.subplots(rows, cols, squeeze=False), cols, shared
+
+
 def sizes_figure(panels: Sequence[tuple[Any, ...]], *, columns: int = 3,
                  panel_size: tuple[float, float] = (4.2, 3.2), dpi: int = 80) -> Figure:
     """One :func:`size_curves` panel per ``(title, xlabel, curves)`` or
     ``(title, xlabel, curves, xticklabels)``; several panels share one legend."""
-    n = max(1, len(panels))
-    cols = min(columns, n)
-    rows = math.ceil(n / cols)
-    shared = len(panels) > 1
-    fig = PngFigure(figsize=(panel_size[0] * cols, panel_size[1] * rows + (0.5 if shared else 0)),
-                    dpi=dpi, layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False)
+    fig, axes, cols, shared = _panel_grid(len(panels), columns, panel_size, dpi, 0.5)
     for ax, (title, xlabel, curves, *ticks) in zip(axes.flat, panels, strict=False):
         size_curves(ax, curves, xlabel=xlabel, title=title,
                     xticklabels=ticks[0] if ticks else None, legend=not shared)
@@ -203,15 +212,9 @@ def formula_figure(panels: Sequence[Panel], *, columns: int = 3,
                    panel_size: tuple[float, float] = (4.6, 3.4), dpi: int = 80,
                    title: str = "") -> Figure:
     """One :func:`formula_axes` per panel; several panels share one legend."""
-    n = max(1, len(panels))
-    cols = min(columns, n)
-    rows = math.ceil(n / cols)
-    shared = len(panels) > 1
-    fig = PngFigure(figsize=(panel_size[0] * cols, panel_size[1] * rows + (0.8 if shared else 0)),
-                    dpi=dpi, layout="constrained")
+    fig, axes, cols, shared = _panel_grid(len(panels), columns, panel_size, dpi, 0.8)
     if title:
         fig.suptitle(title, fontsize=11)
-    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, panel in zip(axes.flat, panels, strict=False):
         formula_axes(ax, panel, legend=not shared)
     for ax in list(axes.flat)[len(panels):]:
