@@ -7,7 +7,9 @@ language. Companion to Bergsträßer, Cotterell, Lin, "Transformers are Inherent
 Succinct" (ICLR 2026).
 """
 
+from succinct.automata.dfa import DFA as DFA
 from succinct.compiler.brasp_to_uhat import compile_program as compile_program
+from succinct.compiler.dfa_to_rnn import dfa_to_rnn as dfa_to_rnn
 from succinct.coords import Matrix as Matrix
 from succinct.coords import Space as Space
 from succinct.models.rnn import RNN as RNN
@@ -23,6 +25,7 @@ from succinct.programs.ltl import parse as parse_ltl
 from succinct.programs.ltl import to_brasp as to_brasp
 from succinct.recognizer import Predicate as Predicate
 from succinct.recognizer import Recognizer as Recognizer
+from succinct.recognizer import StepMachine as StepMachine
 from succinct.recognizer import accepts as accepts
 from succinct.sizes import count as count_sizes
 from succinct.words import Alphabet as Alphabet
@@ -30,6 +33,7 @@ from succinct.words import SuccinctError as SuccinctError
 
 __all__ = [
     "FALSE", "TRUE", "Program", "ProgramBuilder", "compile_program", "Matrix", "Space",
-    "Language", "parse_ltl", "to_brasp", "Predicate", "Recognizer", "accepts", "RNN",
-    "RNNBuilder", "count_sizes", "UHAT", "UHATBuilder", "Alphabet", "SuccinctError",
+    "Language", "parse_ltl", "to_brasp", "Predicate", "Recognizer", "StepMachine", "accepts",
+    "RNN", "RNNBuilder", "count_sizes", "UHAT", "UHATBuilder", "Alphabet", "SuccinctError",
+    "DFA", "dfa_to_rnn",
 ]

@@ -258,22 +258,25 @@ def _restore(registry: Mapping[str, Family], sources: Mapping[str, str]) -> None
 
 @contextlib.contextmanager
 def isolated() -> Iterator[None]:
-    """Within the block, families may be registered, replaced and removed; when it ends
-    the registry is as before (plugins loaded first) and cached builds are forgotten.
-    For tests::
+    """Within the block, families may be registered, replaced and removed, and the
+    entry-point plugins reloaded (after ``_load_plugins.cache_clear()``: plugins already
+    imported register nothing again); when it ends, the registry, the loaded modules
+    and the plugin errors are as before, and cached builds are forgotten. For tests::
 
         with isolated():
             load_family_module(tmp_path / "myfam.py")
             ...
     """
     _load_plugins()
-    saved, sources, loaded = dict(_REGISTRY), dict(_SOURCES), dict(_LOADED)
+    saved, sources = dict(_REGISTRY), dict(_SOURCES)
+    loaded, errors = dict(_LOADED), dict(_PLUGIN_ERRORS)
     try:
         yield
     finally:
         _restore(saved, sources)
-        _LOADED.clear()
-        _LOADED.update(loaded)
+        for memo, before in ((_LOADED, loaded), (_PLUGIN_ERRORS, errors)):
+            memo.clear()
+            memo.update(before)
 
 
 def _describe(e: BaseException) -> str:

@@ -15,6 +15,7 @@ Every user error (unknown symbol, bad parameter, malformed formula, …) prints 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -23,7 +24,14 @@ from typing import Any
 import typer
 
 from succinct.recognizer import accepts as decide
-from succinct.registry import families, get_family, parse_params
+from succinct.registry import (
+    ENV_VAR,
+    env_family_modules,
+    families,
+    get_family,
+    load_family_module,
+    parse_params,
+)
 from succinct.words import SuccinctError
 
 app = typer.Typer(
@@ -45,6 +53,20 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(2) from None
 
     return run
+
+
+@app.callback()
+@_friendly
+def _family_modules(
+    family_module: list[str] = typer.Option(
+        [], "--family-module", metavar="FILE.py|MODULE",
+        help=f"import a module that registers families, before the command (repeatable; "
+             f"also {ENV_VAR}, entries separated by {os.pathsep!r}); see docs/families.md"),
+) -> None:
+    """Loads the family modules of SUCCINCT_FAMILY_MODULES, then those of --family-module,
+    so that every command sees their families."""
+    for spec in env_family_modules() + list(family_module):
+        load_family_module(spec)
 
 
 def _read_words(words: list[str]) -> list[str]:
