@@ -12,12 +12,14 @@ family leaks into other tests.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import json
 import re
 import sys
 from importlib.metadata import EntryPoint
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -252,10 +254,8 @@ def test_a_builder_that_returns_no_recognizer(factor_file):
 def test_entry_point_plugins_and_a_broken_one(tmp_path, monkeypatch, clean):
     """Plugins registered through the ``succinct.families`` entry points: a good one
     adds its family; a broken one (an exception at import) and a clashing one (named
-    dyck, listed before the built-ins) are skipped with one warning line each, and the
-    built-in families still load. Planted: ``_load_plugins`` without its try/except
-    makes ``succinct list`` fail; loading entry points in their listed order lets the
-    clashing plugin take ``dyck``."""
+    dyck) are skipped with one warning line each, and the built-in families still load.
+    Planted: ``_load_plugins`` without its try/except makes ``succinct list`` fail."""
     (tmp_path / "ext_good_plugin.py").write_text(example_code())
     (tmp_path / "ext_broken_plugin.py").write_text("raise ImportError('missing libfoo')\n")
     (tmp_path / "ext_clash_plugin.py").write_text(
@@ -291,6 +291,43 @@ def test_entry_point_plugins_and_a_broken_one(tmp_path, monkeypatch, clean):
     finally:
         registry._load_plugins.cache_clear()
         for name in ("ext_good_plugin", "ext_broken_plugin", "ext_clash_plugin"):
+            sys.modules.pop(name, None)
+
+
+class FakeEntryPoint:
+    """An entry point of a named distribution (``importlib.metadata.EntryPoint`` has
+    none unless it comes from an installed one)."""
+
+    def __init__(self, name: str, value: str, dist: str | None) -> None:
+        self.name, self.value = name, value
+        self.dist = SimpleNamespace(name=dist) if dist else None
+
+    def load(self):
+        return importlib.import_module(self.value)
+
+
+def test_the_package_s_own_families_load_before_plugins(tmp_path, monkeypatch, clean):
+    """A third-party plugin listed first cannot take a name of succinct's own entry
+    point: the package's own plugin loads first, the other is skipped with a warning.
+    Planted: loading entry points in their listed order gives ``factor`` to the
+    third-party plugin and skips the package's own."""
+    (tmp_path / "ext_own_plugin.py").write_text(example_code())
+    (tmp_path / "ext_rival_plugin.py").write_text(example_code())
+    monkeypatch.syspath_prepend(str(tmp_path))
+    eps = [FakeEntryPoint("rival", "ext_rival_plugin", "someone-else"),
+           FakeEntryPoint("own", "ext_own_plugin", "succinct")]
+    monkeypatch.setattr(registry, "entry_points", lambda group: eps)
+    registry._restore({}, {})  # as in a fresh process, before any plugin
+    registry._load_plugins.cache_clear()
+    try:
+        result = cli("list")
+        assert ok(result).startswith("factor:")
+        assert family_source("factor") == "ext_own_plugin"
+        (warning,) = result.stderr.splitlines()
+        assert "'rival'" in warning and "clashes" in warning and "ext_own_plugin" in warning
+    finally:
+        registry._load_plugins.cache_clear()
+        for name in ("ext_own_plugin", "ext_rival_plugin"):
             sys.modules.pop(name, None)
 
 
