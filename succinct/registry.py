@@ -354,18 +354,22 @@ def load_family_module(spec: str | os.PathLike[str]) -> list[str]:
     """
     spec = os.fspath(spec) if isinstance(spec, os.PathLike) else spec
     if not isinstance(spec, str) or not spec.strip():
-        raise SuccinctError(f"a family module is a file path or a dotted module name, "
-                            f"got {spec!r}")
+        raise SuccinctError(f"load_family_module(spec): spec is a file path or a dotted "
+                            f"module name, got {spec!r}")
     _load_plugins()
     path = None
     if _is_path(spec):
-        path = Path(spec).expanduser()
-        if not path.exists():
+        try:
+            path = Path(spec).expanduser()
+            found, folder = path.exists(), path.is_dir()
+            path = path.resolve()
+        except (OSError, ValueError, RuntimeError) as e:  # NUL bytes, too long, a loop
+            raise SuccinctError(f"family module {spec!r}: not a usable path ({e})") from None
+        if not found:
             raise SuccinctError(f"family module {spec}: no such file")
-        if path.is_dir():
+        if folder:
             raise SuccinctError(f"family module {spec}: is a directory (give its .py file, "
                                 "or a package's dotted name)")
-        path = path.resolve()
         source = str(path)
     elif all(part.isidentifier() for part in spec.split(".")):
         source = spec
@@ -375,6 +379,10 @@ def load_family_module(spec: str | os.PathLike[str]) -> list[str]:
     names = _LOADED.get(source)
     if names and all(_SOURCES.get(n) == source for n in names):
         return list(names)
+    if path is None and spec in sys.modules:  # imported already (a plugin, a package)
+        owned = [n for n, s in _SOURCES.items() if s == spec or s.startswith(spec + ".")]
+        if owned:
+            return owned
     saved, sources = dict(_REGISTRY), dict(_SOURCES)
     try:
         if path is not None:
@@ -408,7 +416,7 @@ def _exec_file(path: Path) -> None:
     name = f"_succinct_family_{stem}_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise SuccinctError(f"family module {path}: not a Python source file")
+        raise SuccinctError("not a Python source file")
     module = importlib.util.module_from_spec(spec)
     _FILE_MODULES[name] = str(path)
     sys.modules[name] = module  # dataclasses and pickling look modules up here

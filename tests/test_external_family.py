@@ -205,6 +205,13 @@ def test_missing_file_and_not_a_module(tmp_path, clean):
     assert "ModuleNotFoundError" in line and "no_such_pkg_xyz" in line
     line = one_error_line(cli("list", env={"SUCCINCT_FAMILY_MODULES": "not a module"}))
     assert "neither a .py file nor a dotted module name" in line
+    text = tmp_path / "notes.txt"
+    text.write_text("register(everything)\n")
+    line = one_error_line(cli("--family-module", str(text), "list"))
+    assert line == f"error: family module {text}: not a Python source file"
+    for spec, needle in (("a\0b.py", "not a usable path"), (3, "spec is a file path")):
+        with pytest.raises(SuccinctError, match=needle):
+            load_family_module(spec)  # type: ignore[arg-type]
 
 
 def test_a_clash_with_a_builtin_is_refused_naming_both(factor_file, clean):
