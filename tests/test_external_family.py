@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
+import os
 import re
 import sys
 from importlib.metadata import EntryPoint
@@ -161,8 +162,7 @@ def test_the_environment_variable_and_dotted_names(factor_file, tmp_path, monkey
     second = tmp_path / "pkg_ext_second.py"
     second.write_text(example_code().replace('name="factor"', 'name="factor2"'))
     monkeypatch.syspath_prepend(str(tmp_path))
-    env = {"SUCCINCT_FAMILY_MODULES": f"{factor_file}{':' if sys.platform != 'win32' else ';'}"
-                                      "pkg_ext_second"}
+    env = {"SUCCINCT_FAMILY_MODULES": f"{factor_file}{os.pathsep}pkg_ext_second"}
     out = ok(cli("list", env=env))
     assert "factor:" in out and "factor2:" in out
     assert family_source("factor2") == "pkg_ext_second"
