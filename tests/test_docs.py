@@ -107,7 +107,7 @@ def test_ltl_page_decides_as_stated(row):
               "UHAT": compile_program(to_brasp(phi, alphabet)).model}
     for name, model in models.items():
         got = [bool(x) for x in model.accepts(words)]
-        assert got == expected, f"{name} on {formula!r}: {dict(zip(words, got))}"
+        assert got == expected, f"{name} on {formula!r}: {dict(zip(words, got, strict=True))}"
 
 
 @pytest.mark.parametrize("row", PARSED, ids=[code(r[0])[0] for r in PARSED])
