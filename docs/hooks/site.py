@@ -6,6 +6,9 @@
   pages as they are committed, without outputs: the build never executes them.
 * ``<!-- cli-reference -->`` in a page is replaced by every command's ``--help``, taken from
   the installed command line, so the reference cannot drift from the code.
+* ``<!-- public-names -->`` is replaced by a table of ``succinct.__all__``: every name
+  with the first sentence of its docstring, linked to where the API reference documents
+  it (read statically by griffe, as mkdocstrings reads it).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI_MARKER = "<!-- cli-reference -->"
+NAMES_MARKER = "<!-- public-names -->"
 
 
 def readme_page() -> str:
@@ -63,7 +67,29 @@ def cli_reference() -> str:
     return "\n".join(out)
 
 
+def public_names() -> str:
+    """``succinct.__all__`` as a Markdown table. A name whose object has a docstring links
+    to it; one without (a constant such as ``TRUE``) links to its module, since the API
+    reference shows only documented objects."""
+    import griffe
+
+    package = griffe.load("succinct", search_paths=[str(ROOT)])
+    rows = ["| name | defined in | what it is |", "|---|---|---|"]
+    for name in package.exports or []:
+        target = package[name].final_target
+        documented = target if target.docstring else target.module
+        summary = ""
+        if target.docstring:
+            first = " ".join(target.docstring.value.split("\n\n")[0].split())
+            first = re.sub(r":\w+:`", "`", first).replace("``", "`")  # :func:`x` → `x`
+            summary = re.split(r"(?<=\.)\s", first)[0]
+        rows.append(f"| [`{name}`][{documented.path}] | `{target.path}` | {summary} |")
+    return "\n".join(rows)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if CLI_MARKER in markdown:
         markdown = markdown.replace(CLI_MARKER, cli_reference())
+    if NAMES_MARKER in markdown:
+        markdown = markdown.replace(NAMES_MARKER, public_names())
     return markdown
