@@ -2,12 +2,14 @@
 #   make demo   — the main job: the atlas of every family (tables and plots in atlas_out/)
 #   make test   — the whole test suite (what CI runs)
 #   make example — the worked example formula → UHAT → weights → sizes (succinct.demo)
+#   make docs   — the documentation site, mkdocs build --strict, into site/
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo example test lint clean
+.PHONY: demo example test lint docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,8 +27,15 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	JAX_PLATFORMS=cpu $(BIN)/python -m pytest -n 2 --hypothesis-profile=ci -q
 
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 JAX_PLATFORMS=cpu $(BIN)/mkdocs build --strict
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build site *.egg-info

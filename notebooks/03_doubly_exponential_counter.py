@@ -26,7 +26,7 @@
 # * **RNN**: a $k$-bit RNN with $D$ units *is* a DFA with at most $2^{kD}$ states (the
 #   paper's Prop 1), so $k\cdot D \ge \lceil\log_2(|w_n| + 2)\rceil \approx 2^n$ —
 #   exponential.
-# * **UHAT**: the B-RASP program of the research notes (Example 2's counter plus
+# * **UHAT**: the B-RASP program of `constructions/counter.py` (Example 2's counter plus
 #   "the cell above" by attention to the most recent cell with the same address),
 #   compiled by Lemma 9 — polynomial in $n$.
 #
