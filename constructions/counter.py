@@ -16,7 +16,8 @@ Alphabet ``Σ = {0, 1, #, a, b, c}``; ``a, b, c`` are tiles with the horizontal 
 with ``bin_N`` written MSB first: the counter starts at 0…0, goes up by one per cell and
 ends at 1…1. Every word has length ``(N + 2)·2^N``; the tiles alternate between ``b`` and
 ``{a, c}``, so ``|E_N| = 2·2^{2^{N−1}} = 2^{2^{N−1}+1}``. The minimal complete DFA has
-``2^{N+1}(N + 2) − N`` states (research notes §4.1, §6.3; checked here by minimization).
+``2^{N+1}(N + 2) − N`` states (a Myhill–Nerode count of the residuals; checked here by
+minimization).
 
 Program (``3N + 17`` predicates: 6 inputs, ``3N + 7`` attention ops, 4 position-wise):
 
@@ -41,8 +42,8 @@ column 0 holds the LSB of ``v``) and ``row(v) = cell(0, v) ⋯ cell(2^n − 1, v
     w_n = row(0) row(1) ⋯ row(2^{2^n} − 1),     DC_n = {w_n},
     |w_n| = (n + 2)·2^n·2^{2^n}          (24, 256, 10 240, 6 291 456 for n = 1..4).
 
-Program (research notes §6.1; ``3n + 25`` predicates: 5 inputs, ``3n + 13`` attention
-ops, 7 position-wise), all ops ▶_j[j < i, …]:
+Program (the witness of Thm 15 of arXiv 2510.19315; ``3n + 25`` predicates: 5 inputs,
+``3n + 13`` attention ops, 7 position-wise), all ops ▶_j[j < i, …]:
 
 1. Gadget A with ``T = {a, b}``; Gadget B: ``B_k``, ``B_inc`` (default 0),
    ``B_wrap(i) := ▶[j<i, Q_#] ⋀_k ¬B_k(i) ∧ B_k(j) : ⋀_k ¬B_k(i)`` and
@@ -68,9 +69,8 @@ RNNs
 * ``counter``: the minimal DFA of E_N through :func:`succinct.compiler.dfa_to_rnn.dfa_to_rnn`
   (``|Q|·|Σ| + 1`` units at 1 bit).
 * ``dc``: a single-layer Elman RNN ``h_t = step(W h_{t−1} + U x_t + b)`` at 1 bit per
-  unit that reads w_n like a *delay-line memory* (research notes §6.2b, made
-  single-layer). A shift register that shifts once per cell needs a multiplexer per bit
-  (hold or shift), which one threshold unit cannot compute; a ring that rotates on
+  unit that reads w_n like a *delay-line memory*, in one layer. A shift register that
+  shifts once per cell needs a multiplexer per bit (hold or shift), which one threshold unit cannot compute; a ring that rotates on
   **every** step needs only one multiplexer, at its write head. The ring has ``L``
   stages, ``L = 2^n + ((1 − 2^n) mod (n + 2))`` (the least ``L ≥ 2^n`` with
   ``L ≡ 1 (mod n + 2)``). A counter bit written at time ``t_w`` sits at stage

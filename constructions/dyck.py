@@ -6,7 +6,7 @@ and ``)1 … )k``, written space-separated (``(1 (2 )2 )1``). A word is a member
 balanced (every closer closes the nearest unclosed opener, of the same type, and nothing
 stays open) and no prefix has more than ``D`` unclosed brackets.
 
-Models (research notes §8.1):
+Models:
 
 * ``reference`` — a stack recognizer in plain Python, written as a step function over
   stacks (:class:`succinct.recognizer.StepMachine`), so its automaton is known too.

@@ -27,7 +27,7 @@ maps are composed left to right). Built-in tables (``-p monoid=…``):
   :mod:`succinct.programs.cascade`; its table is the product of the components restricted to the
   state tuples reachable from the initial one.
 
-Models (research notes §8.2). All work on the minimal DFA of the table's language:
+Models. All work on the minimal DFA of the table's language:
 
 * ``reference`` — composes the maps in Python, as a state machine
   (:class:`succinct.recognizer.StepMachine`: its automaton is the table's).

@@ -119,7 +119,7 @@ def test_unsupported_masks_and_state_bound():
     assert err.value.n_states > 40 and err.value.max_states == 40
 
 
-# ---- the paper's families (research notes §6): exact sizes from Myhill–Nerode -----------
+# ---- the paper's families : exact sizes from Myhill–Nerode -----------
 def family_model(name: str, model: str, **params):
     from succinct.registry import get_family
 

@@ -63,7 +63,7 @@ from succinct.words import SuccinctError, bucket_length, encode
 DC = get_family("dc")
 COUNTER = get_family("counter")
 MODELS = ("reference", "brasp", "uhat", "rnn", "dfa")
-W1 = "0a#1a#0b#1a#0a#1b#0b#1b#"  # the research notes' §6.1, written out
+W1 = "0a#1a#0b#1a#0a#1b#0b#1b#"  # w_1 of the DC family, written out by hand
 
 
 def run(family, model: str, params: dict, words: list[str], *, chunk: int = 1024,

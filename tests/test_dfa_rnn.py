@@ -1,4 +1,4 @@
-"""DFA → 1-bit RNN (research notes §6.2a): the RNN is the DFA, on random automata."""
+"""DFA → 1-bit RNN (Minsky's simulation): the RNN is the DFA, on random automata."""
 
 import numpy as np
 from hypothesis import given

@@ -1,6 +1,6 @@
 """Any DFA as a 1-bit Elman RNN (the converse of Prop 1).
 
-Construction (the classic Minsky simulation; research notes §6.2a). For a complete DFA
+Construction (the classic Minsky simulation of an automaton by threshold units). For a complete DFA
 ``(Q, Σ, δ, q_0, F)`` the RNN has one unit ``q{q}/{σ}`` per pair ``(q, σ) ∈ Q × Σ`` plus
 one unit ``start``; all are 0/1 (step activation, ``bits=1``). The invariant is
 
