@@ -1,6 +1,7 @@
 """E_N (Example 2's N-bit counter): minimal DFA size 2^(N+1)(N+2) − N and |E_N| = 2^(2^(N−1)+1).
 
-What is checked for N = 1..5 (Example 2 of arXiv 2510.19315, generalised to N bits in ``constructions/counter.py``):
+What is checked for N = 1..5 (Example 2 of arXiv 2510.19315, generalised to N bits in
+``constructions/counter.py``):
 
 * the minimal complete DFA of E_N, obtained by minimizing an automaton read off the
   definition (``counter`` family, ``dfa`` model), has ``2^(N+1)(N+2) − N`` states

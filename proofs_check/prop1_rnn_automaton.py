@@ -31,7 +31,8 @@ CASES = (("dc", "n", 1), ("dc", "n", 2), ("counter", "N", 1), ("counter", "N", 2
 
 
 def expected_states(family: str, size: int) -> int:
-    """Minimal DFA sizes from the paper's formulas (Myhill–Nerode counts derived in ``constructions/counter.py``)."""
+    """Minimal DFA sizes from the paper's formulas (Myhill–Nerode counts derived in
+    ``constructions/counter.py``)."""
     if family == "dc":
         return (size + 2) * 2**size * 2 ** (2**size) + 2
     return 2 ** (size + 1) * (size + 2) - size
