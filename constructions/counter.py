@@ -73,8 +73,8 @@ RNNs
   shifts once per cell needs a multiplexer per bit (hold or shift), which one threshold
   unit cannot compute; a ring that rotates on **every** step needs only one multiplexer,
   at its write head. The ring has ``L`` stages, ``L = 2^n + ((1 − 2^n) mod (n + 2))``
-  (the least ``L ≥ 2^n`` with ``L ≡ 1 (mod n + 2)``). A counter bit written at time ``t_w`` sits at stage
-  ``(t − t_w) mod L``; it is read one row later, at the fixed tap
+  (the least ``L ≥ 2^n`` with ``L ≡ 1 (mod n + 2)``). A counter bit written at time
+  ``t_w`` sits at stage ``(t − t_w) mod L``; it is read one row later, at the fixed tap
   ``((n + 2)·2^n − 1) mod L``; it is overwritten only if it passes the head at a content
   step, i.e. if ``jL ≡ 0 (mod n + 2)`` for some ``1 ≤ j ≤ n + 1``, which ``L ≡ 1`` rules
   out. The other units (all thresholds of the previous state and the current symbol):
