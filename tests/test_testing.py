@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -117,11 +118,12 @@ def test_assert_same_language_in_a_users_suite(pytester: pytest.Pytester) -> Non
         f"*shortest counterexample: {word!r} (length 6, found by the exhaustive check)",
         "*  dyck22: reject",
         "*  dyck23: accept",
-        f"*words checked: {sum(4**n for n in range(1, 9)):,} (all * of length 1..8)*",
+        f"*words checked: {sum(4**n for n in range(1, 9)):,} (every word of length 1..8); "
+        "disagreements: *",
         f"*words accepted: dyck22 {_dyck_count(2, 8):,}, dyck23 {_dyck_count(3, 8):,}; "
         f"by all: {_dyck_count(2, 8):,}",
-        "*AssertionError: vacuous check: every model rejected every one of the words "
-        "checked (4 (all 4 of length 1..1))*",
+        "*AssertionError: vacuous check: every model rejected all 4 words checked (every "
+        "word of length 1..1), *",
         "*allow_vacuous=True*",
     ])
     result.stdout.no_fnmatch_line("*test_uhat_matches_rnn FAILED*")
@@ -246,11 +248,11 @@ def test_option_adds_one_item_per_model(pytester: pytest.Pytester,
     result = pytester.runpytest_inprocess(*PLUGIN, *specs, "-v")
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines([
-        "succinct_verify?dyck:k=1,D=2::rnn? PASSED*",
-        "succinct_verify?dyck:k=1,D=2::dfa? PASSED*",
-        "succinct_verify?planted_dyck::rnn? FAILED*",
-        "succinct_verify?planted_dyck::dfa? PASSED*",
-        "planted_dyck:max_len=6: reference vs rnn",
+        "succinct_verify?dyck:k=1,D=2-rnn? PASSED*",
+        "succinct_verify?dyck:k=1,D=2-dfa? PASSED*",
+        "succinct_verify?planted_dyck-rnn? FAILED*",
+        "succinct_verify?planted_dyck-dfa? PASSED*",
+        "*succinct verify planted_dyck:max_len=6: reference vs rnn*",
         f"shortest counterexample: {_shortest_of_depth(3)!r} (length 6*",
     ])
     selected = pytester.runpytest_inprocess(*PLUGIN, *specs, "-k", "rnn")
@@ -292,6 +294,19 @@ def test_entry_point_is_declared() -> None:
     __import__(target)
     module = sys.modules[target]
     assert callable(module.pytest_addoption) and callable(module.pytest_runtest_call)
+
+
+def test_loading_the_plugin_imports_no_check() -> None:
+    """pytest loads the plugin in every run where succinct is installed: it must not
+    import verify, the registry or the families (a fresh interpreter, as pytest starts).
+
+    Planted: ``succinct/testing/__init__.py`` importing the assertions eagerly."""
+    code = ("import sys, succinct.testing.pytest_plugin; "
+            "print(sorted(m for m in ('succinct.verify', 'succinct.registry', 'constructions')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).parents[1])
+    assert out.stdout.strip() == "[]"
 
 
 def test_assert_family_agrees_default_check() -> None:

@@ -221,13 +221,18 @@ def _vacuous(report: Report) -> bool:
     return unbounded_trivial and (report.checked == 0 or bounded_trivial)
 
 
-def _checked(report: Report) -> str:
+def _how(report: Report) -> str:
+    """Which words were checked: ``every word of length 1..L, M sampled``."""
     parts = []
     if report.exhaustive:
-        parts.append(f"all {report.exhaustive:,} of length 1..{report.max_len}")
+        parts.append(f"every word of length 1..{report.max_len}")
     if report.sampled:
         parts.append(f"{report.sampled:,} sampled")
-    return f"{report.checked:,} ({', '.join(parts)})" if parts else "none (unbounded only)"
+    return ", ".join(parts)
+
+
+def _checked(report: Report) -> str:
+    return f"{report.checked:,} ({_how(report)})" if report.checked else "none (unbounded only)"
 
 
 def _accepted(report: Report) -> str:
@@ -263,8 +268,8 @@ def _disagreement(report: Report) -> str:
 def _vacuity(report: Report) -> str:
     if report.checked:
         answer, constant = ("rejected", "no") if report.accepted == 0 else ("accepted", "yes")
-        lines = [f"vacuous check: every model {answer} every one of the words checked "
-                 f"({_checked(report)}), so the check cannot tell the models from a "
+        lines = [f"vacuous check: every model {answer} all {report.checked:,} words checked "
+                 f"({_how(report)}), so the check cannot tell the models from a "
                  f"recognizer that always answers {constant!r}"]
     else:
         lines = ["vacuous check: the common language is trivial (one answer on every word)"]

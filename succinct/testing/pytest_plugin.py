@@ -2,8 +2,10 @@
 
 Installing succinct registers this module under the ``pytest11`` entry point as
 ``succinct``, so every pytest run in that environment has it (``-p no:succinct`` turns it
-off). It adds two things, both built on
-:func:`succinct.testing.assertions.assert_family_agrees` (one check, one message):
+off; do not also name it in ``-p`` or ``pytest_plugins`` then: pytest refuses a module
+registered twice). Without installing, ``-p succinct.testing.pytest_plugin`` loads it.
+It adds two things, both built on :func:`succinct.testing.assertions.assert_family_agrees`
+(one check, one message):
 
 **The marker** ``succinct_family`` checks a family's models before a test's body::
 
@@ -32,12 +34,13 @@ family compared with the family's reference model, so a failure names the model:
 options ``models`` (``+``-separated; the first is compared with each other one; default:
 the reference and every other model), ``max_len``, ``samples``, ``seed`` (integers),
 ``unbounded``, ``allow_vacuous`` (yes/no). The items are named
-``succinct_verify[FAMILY:PARAMS::MODEL]`` and select with ``-k`` as usual; they run under
+``succinct_verify[FAMILY:PARAMS-MODEL]`` and select with ``-k`` as usual; they run under
 pytest-xdist like any test. A malformed SPEC stops the run with a usage error.
 
-Loading the plugin imports no model code of its own: the registry, the models and
-:mod:`succinct.verify` (JAX) are imported inside the checks. (Importing any module of the
-``succinct`` package runs the package's ``__init__``, which does import JAX.)
+Loading the plugin imports no model code of its own (only :mod:`succinct.words`; the
+package :mod:`succinct.testing` loads its assertions on first use): the registry, the
+families and :mod:`succinct.verify` are imported when a check runs. (Any module of the
+package runs ``succinct/__init__.py`` first, and that facade imports JAX.)
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+from succinct.words import SuccinctError
 
 MARKER = "succinct_family"
 OPTION = "--succinct-verify"
@@ -165,10 +170,8 @@ class FamilyCheck(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str:
         """The assertion's (or the refusal's) message, without the plugin's traceback."""
-        # lazy: SuccinctError is the user-error type; the words module is light
-        from succinct.words import SuccinctError
         if isinstance(excinfo.value, AssertionError | SuccinctError):
-            return f"{self.spec.text}: {' vs '.join(self.models)}\n{excinfo.value}"
+            return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Any, int | None, str]:
@@ -181,7 +184,6 @@ def _pairs(spec: Spec) -> Iterator[tuple[str, str]]:
     else:
         # lazy: reading the registry loads the families (and their model code)
         from succinct.registry import get_family
-        from succinct.words import SuccinctError
         try:
             fam = get_family(spec.family)
         except SuccinctError as e:  # an unknown family
@@ -197,6 +199,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
                                   items: list[pytest.Item]) -> None:
     for spec in config.stash[_SPECS]:
         for pair in _pairs(spec):
-            name = f"succinct_verify[{spec.label()}::{pair[1]}]"
+            name = f"succinct_verify[{spec.label()}-{pair[1]}]"
             items.append(FamilyCheck.from_parent(session, name=name, nodeid=name, spec=spec,
                                                  models=pair))
