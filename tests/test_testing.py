@@ -237,26 +237,32 @@ def test_marker(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_option_adds_one_item_per_model(pytester: pytest.Pytester,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """``--succinct-verify`` adds one item per non-reference model: both of Dyck-(1,2)
-    pass, the planted family's ``rnn`` fails (length 6) and its ``dfa`` passes; ``-k``
-    selects items; the ini option works the same; a malformed spec is a usage error.
+    """``--succinct-verify`` adds one item per non-reference model: those of Dyck-(1,2)
+    pass, the planted family's ``rnn`` fails (length 6) and its ``dfa`` passes; items are
+    named by the whole spec (two checks of one family differ), a repeated spec runs once;
+    ``-k`` selects items; the ini option works the same; a malformed spec is a usage error.
 
-    Planted: items appended after ``-k`` deselection (``-k rnn`` then runs all four)."""
+    Planted: items appended after ``-k`` deselection (``-k planted`` then runs them all);
+    items named by the family's parameters only (the two ``dyck:k=1,D=2`` rnn items
+    share a name)."""
     _planted(monkeypatch)
     specs = ("--succinct-verify", "dyck:k=1,D=2,max_len=8,models=reference+rnn+dfa",
-             "--succinct-verify", "planted_dyck:max_len=6")
+             "--succinct-verify", "planted_dyck: max_len=6",  # blanks are dropped
+             "--succinct-verify", "planted_dyck:max_len=6",  # a repeated spec runs once
+             "--succinct-verify", "dyck:k=1,D=2,max_len=6,models=reference+rnn")
     result = pytester.runpytest_inprocess(*PLUGIN, *specs, "-v")
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=4, failed=1)
     result.stdout.fnmatch_lines([
-        "succinct_verify?dyck:k=1,D=2-rnn? PASSED*",
-        "succinct_verify?dyck:k=1,D=2-dfa? PASSED*",
-        "succinct_verify?planted_dyck-rnn? FAILED*",
-        "succinct_verify?planted_dyck-dfa? PASSED*",
+        "succinct_verify?dyck:k=1,D=2,max_len=8,models=reference+rnn+dfa-rnn? PASSED*",
+        "succinct_verify?dyck:k=1,D=2,max_len=8,models=reference+rnn+dfa-dfa? PASSED*",
+        "succinct_verify?planted_dyck:max_len=6-rnn? FAILED*",
+        "succinct_verify?planted_dyck:max_len=6-dfa? PASSED*",
+        "succinct_verify?dyck:k=1,D=2,max_len=6,models=reference+rnn-rnn? PASSED*",
         "*succinct verify planted_dyck:max_len=6: reference vs rnn*",
         f"shortest counterexample: {_shortest_of_depth(3)!r} (length 6*",
     ])
-    selected = pytester.runpytest_inprocess(*PLUGIN, *specs, "-k", "rnn")
-    selected.assert_outcomes(passed=1, failed=1, deselected=2)
+    selected = pytester.runpytest_inprocess(*PLUGIN, *specs, "-k", "planted")
+    selected.assert_outcomes(passed=1, failed=1, deselected=3)
 
     pytester.makeini("[pytest]\nsuccinct_verify =\n"
                      "    dyck:k=1,D=2,max_len=6,models=reference+dfa\n")

@@ -34,7 +34,7 @@ family compared with the family's reference model, so a failure names the model:
 options ``models`` (``+``-separated; the first is compared with each other one; default:
 the reference and every other model), ``max_len``, ``samples``, ``seed`` (integers),
 ``unbounded``, ``allow_vacuous`` (yes/no). The items are named
-``succinct_verify[FAMILY:PARAMS-MODEL]`` and select with ``-k`` as usual; they run under
+``succinct_verify[SPEC-MODEL]`` and select with ``-k`` as usual; they run under
 pytest-xdist like any test. A malformed SPEC stops the run with a usage error.
 
 Loading the plugin imports no model code of its own (only :mod:`succinct.words`; the
@@ -78,7 +78,8 @@ _SPECS = pytest.StashKey[list["Spec"]]()
 def pytest_configure(config: pytest.Config) -> None:
     """Declares the marker and parses the specs (a malformed one is a usage error)."""
     texts = list(config.getini(INI)) + list(config.getoption(OPTION) or [])
-    config.stash[_SPECS] = [Spec.parse(t) for t in texts]
+    specs = {spec.text: spec for spec in map(Spec.parse, texts)}  # a repeated one runs once
+    config.stash[_SPECS] = list(specs.values())
     config.addinivalue_line(
         "markers",
         f"{MARKER}(family, *, models=None, max_len=None, samples=0, unbounded=False, "
@@ -112,7 +113,7 @@ def _check(family: str, kwargs: dict[str, Any]) -> None:
 class Spec:
     """One parsed ``FAMILY[:KEY=VALUE,...]``: the family's raw parameters and the check."""
 
-    text: str
+    text: str  # the spec without blanks around its parts: names the items
     family: str
     params: Mapping[str, str]
     models: tuple[str, ...] | None
@@ -126,7 +127,8 @@ class Spec:
         params: dict[str, str] = {}
         options: dict[str, Any] = {}
         models = None
-        for pair in filter(None, (p.strip() for p in rest.split(","))):
+        pairs = [p.strip() for p in rest.split(",") if p.strip()]
+        for pair in pairs:
             key, eq, value = (s.strip() for s in pair.partition("="))
             if not eq or not key:
                 raise pytest.UsageError(f"{OPTION} {text!r}: {pair!r} is not KEY=VALUE")
@@ -148,11 +150,8 @@ class Spec:
                 options[key] = value.lower() in _YES
             else:
                 params[key] = value
-        return cls(text.strip(), family.strip(), params, models, options)
-
-    def label(self) -> str:
-        return self.family + (":" + ",".join(f"{k}={v}" for k, v in self.params.items())
-                              if self.params else "")
+        normal = ":".join([family.strip(), ",".join(pairs)]) if pairs else family.strip()
+        return cls(normal, family.strip(), params, models, options)
 
 
 class FamilyCheck(pytest.Item):
@@ -199,6 +198,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
                                   items: list[pytest.Item]) -> None:
     for spec in config.stash[_SPECS]:
         for pair in _pairs(spec):
-            name = f"succinct_verify[{spec.label()}-{pair[1]}]"
+            name = f"succinct_verify[{spec.text}-{pair[1]}]"
             items.append(FamilyCheck.from_parent(session, name=name, nodeid=name, spec=spec,
                                                  models=pair))
