@@ -272,6 +272,9 @@ def test_option_adds_one_item_per_model(pytester: pytest.Pytester,
     bad = pytester.runpytest_inprocess(*PLUGIN, "--succinct-verify", "dyck:k")
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
     bad.stderr.fnmatch_lines(["*--succinct-verify 'dyck:k': 'k' is not KEY=VALUE*"])
+    unknown = pytester.runpytest_inprocess(*PLUGIN, "--succinct-verify", "nosuch:k=1")
+    assert unknown.ret == pytest.ExitCode.USAGE_ERROR
+    unknown.stderr.fnmatch_lines(["*--succinct-verify 'nosuch:k=1': unknown family 'nosuch'*"])
 
 
 @pytest.mark.slow
