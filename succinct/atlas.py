@@ -25,10 +25,11 @@ the atlas builds the family's models and records one :class:`Row`:
   ``—`` when the family states no formula;
 * **agreement** — :func:`succinct.verify.verify` of all the row's models on a sample of
   words (uniform words and mutations of the family's members): ``K words checked, A
-  accepted``, ``A`` counting the checked words the models accept, so a check that saw no
-  member shows ``A = 0``. A row whose members are all longer than ``max_member_len``
-  symbols (``dc`` beyond n = 2) is *not checked*: uniform words of that length would all
-  be rejected, which tests nothing;
+  accepted``, ``A`` counting the checked words that every model accepts
+  (:attr:`succinct.verify.Report.accepted`), so a check that saw no member shows
+  ``A = 0``. A row whose members are all longer than ``max_member_len`` symbols (``dc``
+  beyond n = 2) is *not checked*: uniform words of that length would all be rejected,
+  which tests nothing;
 * **status** — ``✗`` when a formula differs from a count, the models disagree or the
   check fails; ``not checked`` when no check ran or it was vacuous (``A = 0`` or
   ``A = K``); ``✓`` otherwise. The ``atlas`` command exits non-zero on any ``✗``.
@@ -826,7 +827,7 @@ def markdown(atlas: Atlas, images: Mapping[str, str] | None = None) -> str:
            f"Written by `succinct atlas` ({mode}) in {atlas.seconds:.0f} s. Sizes are counted "
            "on the built weights. *formulas = counted*: the family's closed forms give the "
            "counted numbers (✓, naming them) or not (✗). *agreement*: all models of the row "
-           "accept the same words on a sample, K words checked of which A accepted. "
+           "accept the same words on a sample, K words checked of which A accepted by all. "
            "*status*: ✗ on any failure, *not checked* when no check ran or every checked "
            "word got the same answer. DFA: minimal complete DFA states, computed or from "
            "the family's formula. k·D ≥: the Prop 1 lower bound ⌈log₂ states⌉ for any "

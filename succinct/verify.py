@@ -130,7 +130,8 @@ class Report:
     Attributes:
         models: The names compared (the first is the one others are compared with).
         checked: Words evaluated by every model (``exhaustive + sampled``).
-        accepted: Checked words the first model accepts (0: the check saw no member).
+        accepted: Checked words that every model accepts (agreed members; 0: the check
+            saw no word all models accept, so it never compared acceptances).
         exhaustive: Words of length ``1..max_len`` (all of them).
         sampled: Sampled words (uniform, mutated members, and the members).
         disagreements: Checked words on which not all models agree.
@@ -142,6 +143,8 @@ class Report:
             ready).
         devices: Number of JAX devices the batches were sharded over.
         certificate: The unbounded check, if asked for.
+        accepted_by: Checked words each model accepts, by name (equal to ``accepted``
+            for every model when they agree).
     """
 
     models: tuple[str, ...]
@@ -158,6 +161,7 @@ class Report:
     devices: int = 1
     certificate: Certificate | None = None
     accepted: int = 0
+    accepted_by: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def agree(self) -> bool:
@@ -168,6 +172,7 @@ class Report:
         return {
             "models": list(self.models), "alphabet": list(self.alphabet),
             "max_len": self.max_len, "checked": self.checked, "accepted": self.accepted,
+            "accepted_by": dict(self.accepted_by),
             "exhaustive": self.exhaustive,
             "sampled": self.sampled, "disagreements": self.disagreements,
             "counterexample": None if self.counterexample is None
@@ -303,10 +308,12 @@ _dfa_forward = jax.jit(dfa_run)
 
 @jax.jit
 def _compare(accs: jax.Array, valid: jax.Array):
-    """Disagreements of ``accs[M, rows]`` on valid rows: (count, words the first model
-    accepts, mask)."""
+    """Disagreements of ``accs[M, rows]`` on valid rows: ``(count, [count, agreed,
+    accepted by model 1..M], mask)``; ``agreed`` counts the valid rows every model accepts."""
     dis = jnp.any(accs != accs[:1], axis=0) & valid
-    return jnp.sum(dis), jnp.sum(accs[0] & valid), dis
+    counts = jnp.concatenate([jnp.sum(dis)[None], jnp.sum(jnp.all(accs, axis=0) & valid)[None],
+                              jnp.sum(accs & valid[None, :], axis=1)])
+    return counts, dis
 
 
 @functools.cache
@@ -380,7 +387,8 @@ class _Found:
     count: int
     word: np.ndarray | None = None
     accepted: np.ndarray | None = None  # per model
-    n_accepted: int = 0  # words of the batch the first model accepts
+    n_agreed: int = 0  # valid words of the batch every model accepts
+    n_accepted: tuple[int, ...] = ()  # valid words of the batch each model accepts
 
 
 class _Engine:
@@ -418,27 +426,29 @@ class _Engine:
         if any(not m.on_device for m in self.models):
             host = (_to_host(tokens)[:n_valid], _to_host(lengths)[:n_valid])
         accs = [m.run(tokens, lengths, host) for m in self.models]
-        if host is None:
-            count, n_acc, dis = _compare(jnp.stack(accs), valid)
-            count, n_acc = int(_to_host(count)), int(_to_host(n_acc))
+        if host is None:  # one small vector of counts comes back, not the batch
+            counts, dis = _compare(jnp.stack(accs), valid)
+            count, n_agreed, *n_acc = (int(c) for c in _to_host(counts))
             if not count:
-                return _Found(0, n_accepted=n_acc)
+                return _Found(0, n_agreed=n_agreed, n_accepted=tuple(n_acc))
             dis_h = _to_host(dis)
             acc_h = np.stack([_to_host(a) for a in accs])
         else:
             acc_h = np.stack([a[:n_valid] if isinstance(a, np.ndarray) else _to_host(a)[:n_valid]
                               for a in accs])
             dis_h = np.any(acc_h != acc_h[:1], axis=0)
-            count, n_acc = int(dis_h.sum()), int(acc_h[0].sum())
+            count, n_agreed = int(dis_h.sum()), int(np.all(acc_h, axis=0).sum())
+            n_acc = [int(c) for c in acc_h.sum(axis=1)]
             if not count:
-                return _Found(0, n_accepted=n_acc)
+                return _Found(0, n_agreed=n_agreed, n_accepted=tuple(n_acc))
         idx = np.flatnonzero(dis_h[:n_valid])
         tok_h = host[0] if host is not None else _to_host(tokens)
         len_h = host[1] if host is not None else _to_host(lengths)
         if shortest_of_all:
             idx = [min(idx, key=lambda i: (len_h[i], tuple(tok_h[i, : len_h[i]])))]
         row = int(idx[0])
-        return _Found(count, tok_h[row, : len_h[row]].copy(), acc_h[:, row].copy(), n_acc)
+        return _Found(count, tok_h[row, : len_h[row]].copy(), acc_h[:, row].copy(), n_agreed,
+                      tuple(n_acc))
 
 
 def _shortlex(ids: np.ndarray) -> tuple[int, tuple[int, ...]]:
@@ -518,7 +528,7 @@ def verify(
 
     engine = _Engine(recs, alphabet)
     t_start = time.perf_counter()
-    state = _RunState(total=total, progress=progress)
+    state = _RunState(total=total, progress=progress, accepted_by=[0] * len(recs))
 
     def report() -> Report:
         seconds = time.perf_counter() - t_start
@@ -531,6 +541,7 @@ def verify(
             seconds=seconds, words_per_second=checked / seconds if seconds > 0 else 0.0,
             model_seconds={m.name: m.seconds for m in engine.models},
             devices=engine.n_devices, accepted=state.accepted,
+            accepted_by=dict(zip(recs, state.accepted_by, strict=True)),
         )
 
     def tick(n: int) -> None:
@@ -577,7 +588,8 @@ class _RunState:
     exhaustive: int = 0
     sampled: int = 0
     disagreements: int = 0
-    accepted: int = 0
+    accepted: int = 0  # words every model accepts
+    accepted_by: list[int] = field(default_factory=list)  # words each model accepts
     best: tuple[tuple[int, tuple[int, ...]], np.ndarray, np.ndarray, str] | None = None
 
     def advance(self, n: int) -> None:
@@ -587,7 +599,9 @@ class _RunState:
 
     def record(self, found: _Found, how: str) -> None:
         self.disagreements += found.count
-        self.accepted += found.n_accepted
+        self.accepted += found.n_agreed
+        self.accepted_by = [a + b for a, b in zip(self.accepted_by, found.n_accepted,
+                                                  strict=True)]
         if found.word is None:
             return
         key = _shortlex(found.word)

@@ -285,3 +285,57 @@ def test_state_machine_reference_runs_as_its_table():
     report = verify(models, **SHAPE)
     assert want is not None and report.counterexample.word == want
     assert verify({"reference": machine, "good": good}, **SHAPE).agree
+
+
+@pytest.mark.parametrize("host", [False, True])
+def test_accepted_counts_equal_brute_force_counts(host):
+    """``accepted`` counts the checked words EVERY model accepts and ``accepted_by`` the
+    words each model accepts, both equal to counts over all words up to 7 made by asking
+    each model about one word at a time (the UHATs through their dense path). The wrong
+    UHAT accepts a different number of words, so its count differs from the others'.
+    ``host``: a predicate joins the device models, so the counts are made on the host
+    instead of the device. Planted bugs caught: ``accepted`` counting the first model's
+    acceptances (the old meaning: 'good' accepts words 'bad' rejects); per-model counts
+    all taken from one model's column; invalid padding rows counted."""
+    from succinct.verify import _Model
+
+    good, bad = wrong_uhat()
+    models = {"good": good, "bad": bad, "dfa": A_S_B}
+    deciders = one_by_one({"good": good, "bad": bad})
+    deciders["dfa"] = lambda w: bool(A_S_B.accepts([w])[0])
+    if host:
+        models["python"] = Predicate(AB, lambda w: "b" in w[:-1])
+        deciders["python"] = lambda w: "b" in w[:-1]
+    assert all(_Model(n, m).on_device for n, m in models.items()) != host
+    words = list(shortlex("ab", 7))
+    answers = {n: [decide(w) for w in words] for n, decide in deciders.items()}
+    want_by = {n: sum(a) for n, a in answers.items()}
+    want_all = sum(all(a[i] for a in answers.values()) for i in range(len(words)))
+    # 100 rows per batch: the last batch has padding rows, which must not count
+    report = verify(models, max_len=7, batch_size=100)
+    assert dict(report.accepted_by) == want_by
+    assert report.accepted == want_all
+    assert want_by["bad"] != want_by["good"] == want_by["dfa"]
+    assert want_all < want_by["good"]  # the agreed count is not the first model's
+    data = report.as_dict()
+    assert data["accepted"] == want_all and data["accepted_by"] == want_by
+
+
+def test_cli_prints_accepted_counts():
+    """The text report names the agreed count and each model's count; --json has both.
+    Expected: the members of L(a S b) up to length 5, counted by a plain loop over the
+    words. Planted bug caught: the agreed count taken from a per-model count (equal
+    here, so caught by the first test) or left out of the line."""
+    import succinct.cli.commands  # noqa: F401  (registers the commands)
+    from succinct.cli.app import app
+
+    want = sum("b" in w[:-1] for w in shortlex("ab", 5))
+    res = CliRunner().invoke(app, ["verify", "ltl", "-p", f"formula={FORMULA}", "--models",
+                                   "reference,brasp", "--max-len", "5"])
+    assert res.exit_code == 0, res.output
+    assert f"accepted: {want} by all; reference {want}, brasp {want}" in res.output
+    res = CliRunner().invoke(app, ["verify", "ltl", "-p", f"formula={FORMULA}", "--models",
+                                   "reference,brasp", "--max-len", "5", "--json"])
+    data = json.loads(res.output)
+    assert data["accepted"] == want and data["accepted_by"] == {"reference": want,
+                                                                 "brasp": want}

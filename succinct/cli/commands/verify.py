@@ -94,6 +94,8 @@ def _print_report(family: str, resolved: dict[str, Any], report: Report) -> None
         typer.echo("time per model: " + ", ".join(
             f"{name} {s:.2f} s" for name, s in report.model_seconds.items()))
         typer.echo(f"disagreements: {report.disagreements:,}")
+        typer.echo(f"accepted: {report.accepted:,} by all; " + ", ".join(
+            f"{name} {n:,}" for name, n in report.accepted_by.items()))
     if report.certificate is not None:
         cert = report.certificate
         sizes = ", ".join(f"{name} {a.minimal.n_states} ({a.method}, {a.explored:,} explored)"
