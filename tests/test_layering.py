@@ -371,3 +371,25 @@ if __name__ == "__main__":
     where = pathlib.Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT
     for key, value in measure(where).items():
         print(f"{key}: {value}")
+
+
+def test_facade_is_lazy_and_complete():
+    """``import succinct`` loads no JAX (the pytest plugin and the CLI's error paths rely
+    on it), and every name of ``succinct.__all__`` resolves to the object its module
+    defines. Planted: an eager ``from succinct.models.uhat import UHAT`` in the facade
+    fails the first check; a misspelt module in ``_LAZY`` fails the second."""
+    import subprocess
+    import sys
+
+    probe = "import sys, succinct; print('jax' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+    import importlib
+
+    import succinct
+
+    assert sorted(succinct.__all__) == sorted(succinct._LAZY)
+    for name in succinct.__all__:
+        module, attribute = succinct._LAZY[name]
+        assert getattr(succinct, name) is getattr(importlib.import_module(module), attribute)
