@@ -172,7 +172,7 @@ def test_bad_files_are_clear_errors(tmp_path):
         load(tmp_path / "other")
     files = save(_hand_uhat(), tmp_path / "u")
     files[1].write_bytes(b"garbage")
-    with pytest.raises(SuccinctError, match="not a safetensors file"):
+    with pytest.raises(SuccinctError, match="u.safetensors has SHA-256"):
         load(files[0])
     res = RUN.invoke(app, ["load", str(tmp_path / "missing.json"), "ab"])
     assert res.exit_code == 2 and "error: no model manifest" in res.output
