@@ -769,9 +769,11 @@ def load(path: str | Path) -> Any:
     kind = m["kind"].choice(KINDS)
     if kind == "brasp":
         model: Any = _brasp_from(m)
+        _check_digest(m)
         recorded = {"text": str(model), "sizes": _brasp_sizes(model)}
     elif kind == "dfa":
         model = _dfa_from(m)
+        _check_digest(m)
         recorded = {}
     else:
         model = _load_weighted(m, kind, weights_path)

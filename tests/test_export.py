@@ -383,7 +383,7 @@ def test_wrong_entries_are_one_line_errors_naming_the_entry(tmp_path, dyck_uhat,
 def test_arrays_must_have_the_shape_dtype_and_values_the_manifest_implies(tmp_path, dyck_uhat):
     """Weights rewritten (both digests recomputed): a wrong shape, dtype or a NaN is
     refused naming the array. Planted bug: without the dtype check a float32 array in an
-    exact model loads as a non-exact model (``exact`` then disagrees, another message)."""
+    exact model (integer values) loads without complaint."""
     from safetensors.numpy import load_file, save_file
 
     manifest, weights = save(dyck_uhat, tmp_path / "d")

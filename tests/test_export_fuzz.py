@@ -1,0 +1,213 @@
+"""Fuzzing :func:`succinct.export.load`: mutated manifests and weights are refused or equal.
+
+Six exported models, one of each kind (Dyck-(1,2) UHAT, RNN, B-RASP program and DFA; the
+parity word problem's second-order RNN and positional scan UHAT with T = 4), are mutated
+at random:
+
+* manifest JSON: delete a key or list item, give a value another type, replace a string by
+  another string (labels, symbols and choices of the same manifest, or ones no spec
+  allows), change a number, shuffle or truncate a list, edit the alphabet;
+* weights: truncate the bytes, flip a byte, replace an array by one of another shape, of
+  another dtype, with a NaN, or with one entry changed.
+
+A case leaves the digests as written (an accident: corruption, a stray edit) or recomputes
+them (a deliberate edit, which then meets the entry and array checks alone). Oracle, per
+case:
+
+* ``load`` raises :class:`succinct.words.SuccinctError` with a one-line message, or
+* digests as written: it loads a model equal to the original (same class, same alphabet,
+  same decisions on every word up to length 6, or 4 for the scan: T = 4);
+* digests recomputed: it loads a model whose decisions on those words are computed
+  without any exception but a ``SuccinctError`` (the model may differ: the edit was
+  meant).
+
+Any other exception (``KeyError``, ``TypeError``, ``IndexError``, …) fails the test.
+Planted bugs that fail it (each reverted): reading ``bits`` without ``integer()``
+(``TypeError`` from ``1 <= "x"``); dropping the ``labels()`` check of a ReLU or
+attention's Boolean coordinates (``KeyError`` from ``Space.index`` at evaluation);
+skipping ``_check_digest`` (a valid-looking edit loads a different model); skipping the
+weights digest (a flipped data byte loads different weights).
+"""
+
+import hashlib
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from safetensors.numpy import load as load_arrays
+from safetensors.numpy import save as save_arrays
+
+from succinct.export import load, manifest_digest, save
+from succinct.recognizer import accepts
+from succinct.registry import get_family
+from succinct.words import Alphabet, SuccinctError
+
+MODELS = {
+    "uhat": ("dyck", "uhat", {"k": 1, "D": 2}),
+    "rnn": ("dyck", "rnn", {"k": 1, "D": 2}),
+    "brasp": ("dyck", "brasp", {"k": 1, "D": 2}),
+    "dfa": ("dyck", "dfa", {"k": 1, "D": 2}),
+    "rnn2": ("wordproblem", "rnn2", {"monoid": "parity", "T": 4}),
+    "scan": ("wordproblem", "scan", {"monoid": "parity", "T": 4}),
+}
+ODD_STRINGS = ["sideways", "middle", "", "a b", "Q_(", "tanh", "x" * 70, "é"]
+ODD_VALUES = [None, True, False, 0, -1, 1.5, 10**12, math.nan, "3", [], {}, ["x"]]
+
+
+def _all_words(alphabet: Alphabet, max_len: int) -> list[str]:
+    return [alphabet.to_word(w) for n in range(1, max_len + 1)
+            for w in itertools.product(range(len(alphabet)), repeat=n)]
+
+
+class _Exports(dict):
+    def __repr__(self) -> str:  # hypothesis prints the arguments of a failing case
+        return f"<exports of {', '.join(self)}>"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Per model: the original, its words and decisions, its manifest and weights bytes."""
+    root = tmp_path_factory.mktemp("exports")
+    out = _Exports()
+    for name, (family, model_name, raw) in MODELS.items():
+        model = get_family(family).build(model_name, raw)
+        files = save(model, root / name, info={"family": family, "params": raw})
+        words = _all_words(model.alphabet, 4 if name == "scan" else 6)
+        weights = files[1].read_bytes() if len(files) > 1 else None
+        out[name] = (model, words, accepts(model, words), json.loads(files[0].read_text()),
+                     weights)
+    return out
+
+
+def _paths(value, prefix=()):
+    """Every place in a JSON tree, as a tuple of keys and indices (the root included)."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths(item, prefix + (i,))
+
+
+def _strings(value):
+    return sorted({v for path in _paths(value) if isinstance(v := _at(value, path), str)})
+
+
+def _at(value, path):
+    for key in path:
+        value = value[key]
+    return value
+
+
+def _mutate_manifest(data, manifest):
+    """One random edit of the manifest (in place)."""
+    paths = list(_paths(manifest))[1:]
+    path = data.draw(st.sampled_from(paths), label="path")
+    parent, key = _at(manifest, path[:-1]), path[-1]
+    value = parent[key]
+    op = data.draw(st.sampled_from(["delete", "retype", "restring", "renumber", "list",
+                                    "alphabet"]), label="op")
+    if op == "delete":
+        del parent[key]
+    elif op == "retype":
+        parent[key] = data.draw(st.sampled_from(ODD_VALUES), label="value")
+    elif op == "restring":
+        parent[key] = data.draw(st.sampled_from(_strings(manifest) + ODD_STRINGS),
+                                label="string")
+    elif op == "renumber":
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+        parent[key] = data.draw(st.sampled_from([number + 1, number - 1, 2 * number, -number,
+                                                 0, float(number) + 0.5, 2**40]),
+                                label="number")
+    elif op == "list":
+        if isinstance(value, list) and value:
+            cut = data.draw(st.integers(0, len(value)), label="cut")
+            parent[key] = data.draw(st.permutations(value), label="shuffled")[:cut or None]
+    else:
+        symbols = list(manifest.get("alphabet", []))
+        edit = data.draw(st.sampled_from(["drop", "duplicate", "add", "swap", "rename"]),
+                         label="alphabet edit")
+        if edit == "drop" and symbols:
+            symbols.pop()
+        elif edit == "duplicate" and symbols:
+            symbols.append(symbols[0])
+        elif edit == "add":
+            symbols.append("z")
+        elif edit == "swap":
+            symbols.reverse()
+        elif symbols:
+            symbols[0] = data.draw(st.sampled_from(ODD_STRINGS), label="symbol")
+        manifest["alphabet"] = symbols
+
+
+def _mutate_weights(data, weights: bytes) -> bytes:
+    """One random edit of the weights file's bytes."""
+    op = data.draw(st.sampled_from(["truncate", "flip", "array"]), label="weights op")
+    if op == "truncate":
+        return weights[:data.draw(st.integers(0, len(weights) - 1), label="keep")]
+    if op == "flip":
+        at = data.draw(st.integers(0, len(weights) - 1), label="byte")
+        return weights[:at] + bytes([weights[at] ^ 0x55]) + weights[at + 1:]
+    arrays = dict(load_arrays(weights))
+    name = data.draw(st.sampled_from(sorted(arrays)), label="array")
+    x = arrays[name]
+    change = data.draw(st.sampled_from(["shape", "dtype", "nan", "value"]), label="change")
+    if change == "shape":
+        x = np.zeros(x.shape[:-1] + (x.shape[-1] + 1,) if x.ndim else (1,), x.dtype)
+    elif change == "dtype":
+        x = x.astype(data.draw(st.sampled_from([np.float32, np.float64, np.int32, np.int64,
+                                                np.bool_, np.uint8]), label="dtype"))
+    elif change == "nan":
+        x = np.full(x.shape, np.nan, np.float32)
+    elif x.size:
+        x = x.copy()
+        x.flat[data.draw(st.integers(0, x.size - 1), label="entry")] += 1
+    arrays[name] = np.ascontiguousarray(x)
+    return save_arrays(arrays)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                  HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_exports_are_refused_or_load_equal(exported, tmp_path_factory, data):
+    name = data.draw(st.sampled_from(sorted(exported)), label="model")
+    original, words, decisions, manifest, weights = exported[name]
+    manifest = json.loads(json.dumps(manifest))
+    edit_weights = weights is not None and data.draw(st.booleans(), label="edit weights")
+    if edit_weights:
+        weights = _mutate_weights(data, weights)
+    for _ in range(data.draw(st.integers(0 if edit_weights else 1, 2), label="edits")):
+        _mutate_manifest(data, manifest)
+    rehash = data.draw(st.booleans(), label="recompute digests")
+    if rehash:
+        if weights is not None:
+            manifest["weights_sha256"] = hashlib.sha256(weights).hexdigest()
+        manifest["manifest_sha256"] = manifest_digest(manifest)
+    where: Path = tmp_path_factory.mktemp("case") / "m"
+    where.with_suffix(".json").write_text(json.dumps(manifest))
+    if weights is not None:
+        where.with_suffix(".safetensors").write_bytes(weights)
+    try:
+        back = load(where.with_suffix(".json"))
+    except SuccinctError as e:
+        text = str(e)
+        assert text.strip() and "\n" not in text, repr(text)
+        event(f"refused: {text.split(' ')[1] if ':' in text else text[:30]}")
+        return
+    event("loaded (digests recomputed)" if rehash else "loaded equal")
+    if not rehash:
+        assert type(back) is type(original)
+        assert back.alphabet == original.alphabet
+        assert (accepts(back, words) == decisions).all()
+        return
+    try:
+        accepts(back, [w for w in words if all(s in back.alphabet.symbols
+                                                for s in original.alphabet.split(w))])
+    except SuccinctError as e:
+        assert "\n" not in str(e)
