@@ -22,11 +22,14 @@ case:
   meant).
 
 Any other exception (``KeyError``, ``TypeError``, ``IndexError``, …) fails the test.
-Planted bugs that fail it (each reverted): reading ``bits`` without ``integer()``
-(``TypeError`` from ``1 <= "x"``); dropping the ``labels()`` check of a ReLU or
-attention's Boolean coordinates (``KeyError`` from ``Space.index`` at evaluation);
-skipping ``_check_digest`` (a valid-looking edit loads a different model); skipping the
-weights digest (a flipped data byte loads different weights).
+Random cases rarely reach a given entry of a given model, so a systematic sweep
+(:func:`test_every_entry_with_every_wrong_value`) gives every representative entry each
+wrong value too. Planted bugs (each reverted): reading the alphabet as
+``tuple(entry.value)`` instead of ``entry.labels()`` fails the random test
+(``TypeError``); reading ``bits`` without ``integer()`` and building an FFN's hidden
+space from the raw value fail the sweep (``TypeError``). Removing a check whose absence
+gives a wrong model rather than a crash (the digests, a mask's allowed values, finite
+values) is caught by ``tests/test_export.py``, whose tests name those plants.
 """
 
 import hashlib
