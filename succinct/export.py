@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,6 +112,8 @@ WEIGHTED = ("uhat", "rnn", "uhat+pe", "rnn2")
 # Deeper B-RASP expressions are refused on export and on load: the program's own methods
 # (printing, reference sets) recurse over the expression tree.
 MAX_EXPR_DEPTH = 200
+# An expression level is two JSON levels (["and", [x, y]]), below ops[k].score.
+MAX_JSON_DEPTH = 2 * MAX_EXPR_DEPTH + 8
 
 
 def _choices(cls: type, name: str) -> tuple[str, ...]:
@@ -361,6 +364,18 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _depth(value: Any) -> int:
+    """How deeply JSON containers nest in ``value`` (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((x, level + 1) for x in (item.values() if isinstance(item, dict)
+                                                  else item))
+    return deepest
+
+
 def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())
 
@@ -414,9 +429,13 @@ class _Entry:
 
     def number(self) -> float:
         v = self.value
-        if type(v) not in (int, float) or not np.isfinite(v):
+        try:
+            x = float(v) if type(v) in (int, float) else math.nan
+        except OverflowError:  # an integer beyond the float range
+            x = math.nan
+        if not math.isfinite(x):
             raise self.wrong("a finite number")
-        return float(v)
+        return x
 
     def choice(self, allowed: tuple[str, ...]) -> str:
         if not isinstance(self.value, str) or self.value not in allowed:
@@ -573,7 +592,7 @@ def _rnn_from(spec: RNNSpec, file: str, flat: Mapping[str, np.ndarray]) -> RNN:
 
 def _rnn2_spec(m: _Entry) -> SecondOrderSpec:
     return SecondOrderSpec(_alphabet(m["alphabet"]), Space(m["units"].labels()),
-                           m["activation"].choice(SECOND_ORDER_ACTIVATIONS))  # type: ignore
+                           m["activation"].choice(SECOND_ORDER_ACTIVATIONS))
 
 
 def _rnn2_from(spec: SecondOrderSpec, file: str,
@@ -602,7 +621,7 @@ def _positional_spec(m: _Entry) -> tuple[PositionalSpec, UHATSpec, bool]:
                 inner.embed, "inner.embed")
         m["features"][label].text()
     spec = PositionalSpec(alphabet, max_len, tuple(features.items()),
-                          m["longer"].choice(LONGER))  # type: ignore[arg-type]
+                          m["longer"].choice(LONGER))
     return spec, inner, exact
 
 
@@ -642,7 +661,7 @@ def _expr_from(entry: _Entry, depth: int = 0) -> Expr:
     if tag == "const":
         return Const(parts[1].flag())
     if tag == "ref":
-        return Ref(parts[1].text(nonempty=True), parts[2].choice(REF_AT))  # type: ignore
+        return Ref(parts[1].text(nonempty=True), parts[2].choice(REF_AT))
     if tag == "not":
         return Not(_expr_from(parts[1], depth + 1))
     if tag == "iff":
@@ -662,12 +681,12 @@ def _brasp_from(m: _Entry) -> Program:
         elif kind == "local":
             ops.append(Local(name, _expr_from(entry["expr"])))
         else:
-            ops.append(Attend(name, entry["mask"].choice(BRASP_MASKS),  # type: ignore
+            ops.append(Attend(name, entry["mask"].choice(BRASP_MASKS),
                               entry["tie"].choice(BRASP_TIES), _expr_from(entry["score"]),
                               _expr_from(entry["value"]), _expr_from(entry["default"])))
     output, accept = m["output"].text(nonempty=True), m["accept"].choice(BRASP_ACCEPT)
     with _refused(m.file):
-        return Program(alphabet, tuple(ops), output, accept)  # type: ignore[arg-type]
+        return Program(alphabet, tuple(ops), output, accept)
 
 
 def _dfa_from(m: _Entry) -> DFA:
@@ -678,14 +697,14 @@ def _dfa_from(m: _Entry) -> DFA:
         raise m["delta"].error(f"has {len(rows)} rows, but states is {n}")
     for row in rows:
         cells = row.value
-        if not (isinstance(cells, list) and len(cells) == len(alphabet)
-                and all(type(c) is int and 0 <= c < n for c in cells)):
-            row.items()
-            if len(row.value) != len(alphabet):
-                raise row.error(f"has {len(row.value)} entries, one per symbol of the "
-                                f"alphabet ({len(alphabet)}) expected")
-            for cell in row.items():
-                cell.integer(0, n - 1)
+        if isinstance(cells, list) and len(cells) == len(alphabet) and all(
+                type(c) is int and 0 <= c < n for c in cells):
+            continue  # the common case, checked without an _Entry per cell
+        if len(row.items()) != len(alphabet):
+            raise row.error(f"has {len(cells)} entries, but the alphabet has "
+                            f"{len(alphabet)} symbols")
+        for cell in row.items():
+            cell.integer(0, n - 1)
     accepting = m["accepting"].items()
     states = [e.integer(0, n - 1) for e in accepting]
     if len(set(states)) != len(states):
@@ -702,8 +721,10 @@ def _dfa_from(m: _Entry) -> DFA:
 def _read_manifest(path: Path) -> Any:
     if not path.exists():
         raise SuccinctError(f"no model manifest {path} (written by succinct export)")
+    too_deep = SuccinctError(f"{path} nests JSON more than {MAX_JSON_DEPTH} levels deep, "
+                             "deeper than any model manifest")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except IsADirectoryError:
         raise SuccinctError(f"{path} is a directory, not a model manifest") from None
     except OSError as e:
@@ -713,8 +734,10 @@ def _read_manifest(path: Path) -> Any:
     except json.JSONDecodeError as e:
         raise SuccinctError(f"{path} is not JSON: {e}") from None
     except RecursionError:
-        raise SuccinctError(f"{path} nests its JSON too deeply to be a model manifest") \
-            from None
+        raise too_deep from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise too_deep
+    return data
 
 
 def _read_weights(path: Path, want: str) -> dict[str, np.ndarray]:

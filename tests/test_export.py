@@ -15,7 +15,8 @@ import succinct.cli.commands  # noqa: F401  (registers the later commands)
 from succinct import RNNBuilder, UHATBuilder, compile_program, parse_ltl, to_brasp
 from succinct.automata.dfa import DFA
 from succinct.cli.app import app
-from succinct.export import load, manifest_digest, paths, save
+from succinct.export import MAX_EXPR_DEPTH, load, manifest_digest, paths, save
+from succinct.programs.brasp import And, Input, Local, Program, Ref
 from succinct.recognizer import accepts
 from succinct.sizes import count
 from succinct.testing.strategies import programs, word_lists
@@ -409,3 +410,35 @@ def test_arrays_must_have_the_shape_dtype_and_values_the_manifest_implies(tmp_pa
     _edit(manifest, lambda m: m.update(weights_sha256=digest), rehash=True)
     with pytest.raises(SuccinctError, match="r.safetensors: W holds values that are not finite"):
         load(manifest)
+
+
+def _deep_program(depth: int) -> Program:
+    """``x(i) := ¬¬…¬Q_a(i)`` with ``depth`` negations, written as nested ``and``s of one
+    conjunct (two JSON levels each: ``["and", [...]]``)."""
+    expr = Ref("Q_a")
+    for _ in range(depth):
+        expr = And((expr,))
+    return Program(AB, (Input("Q_a", "a"), Input("Q_b", "b"), Local("x", expr)), "x")
+
+
+def test_deep_files_are_refused_without_a_recursion_error(tmp_path):
+    """B-RASP expressions nest at most MAX_EXPR_DEPTH levels, on export and on load, and
+    no JSON deeper than any manifest is walked. Planted bug: without the depth check of
+    ``_read_manifest``, the 100,000-deep file's ``RecursionError`` escapes ``load``."""
+    back = _round_trip(_deep_program(MAX_EXPR_DEPTH), tmp_path)
+    assert back.accepts(["ab", "ba"]).tolist() == [False, True]
+    with pytest.raises(SuccinctError, match="nested deeper than 200 levels"):
+        save(_deep_program(MAX_EXPR_DEPTH + 1), tmp_path / "deep")
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"format": "succinct-model", "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(SuccinctError, match="nests JSON more than 408 levels deep"):
+        load(deep)
+    deep.write_text('{"format": "succinct-model", "x": ' + "[" * 500 + "]" * 500 + "}")
+    with pytest.raises(SuccinctError, match="nests JSON more than 408 levels deep"):
+        load(deep)
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe{}")
+    with pytest.raises(SuccinctError, match="not UTF-8 text"):
+        load(tmp_path / "bin.json")
+    (tmp_path / "dir.json").mkdir()
+    with pytest.raises(SuccinctError, match="is a directory"):
+        load(tmp_path / "dir.json")
