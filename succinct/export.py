@@ -376,6 +376,12 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def _names(names: list[str]) -> str:
+    """At most four names, quoted (a name read from a file may hold any character)."""
+    more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+    return ", ".join(json.dumps(n, ensure_ascii=False) for n in names[:4]) + more or "none"
+
+
 def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())
 
@@ -398,7 +404,8 @@ class _Entry:
         obj = self.mapping()
         if key not in obj:
             raise self.error(f"lacks the entry {json.dumps(key)}")
-        return _Entry(self.file, f"{self.path}.{key}" if self.path else key, obj[key])
+        name = key if key.isidentifier() else json.dumps(key)  # one line, unambiguous
+        return _Entry(self.file, f"{self.path}.{name}" if self.path else name, obj[key])
 
     def mapping(self) -> dict[str, Any]:
         if not isinstance(self.value, dict):
@@ -543,8 +550,7 @@ def _arrays(file: str, flat: Mapping[str, np.ndarray],
     if set(flat) != set(want):
         missing, extra = sorted(set(want) - set(flat)), sorted(set(flat) - set(want))
         raise SuccinctError(f"{file}: the arrays do not match the manifest: missing "
-                            f"{', '.join(missing[:4]) or 'none'}, unexpected "
-                            f"{', '.join(extra[:4]) or 'none'}")
+                            f"{_names(missing)}, unexpected {_names(extra)}")
     for name, (shape, why) in want.items():
         x = flat[name]
         if x.dtype != dtype:
@@ -634,7 +640,7 @@ def _positional_from(m: _Entry, spec: PositionalSpec, inner_spec: UHATSpec, exac
     inner_flat = {k[len("inner."):]: v for k, v in flat.items() if k.startswith("inner.")}
     stray = sorted(set(flat) - set(own) - {f"inner.{k}" for k in inner_flat})
     if stray:
-        raise SuccinctError(f"{file}: unexpected arrays {', '.join(stray[:4])}")
+        raise SuccinctError(f"{file}: unexpected arrays {_names(stray)}")
     inner = _uhat_from(m["inner"], inner_spec, exact, file, inner_flat)
     tok, pos = flat["tok_embed"], flat["pos_embed"]
     # emb(a, p) = E_tok[:, a] + E_pos[:, p] at product symbol id (p − 1)|Σ| + a.

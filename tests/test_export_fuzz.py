@@ -192,8 +192,9 @@ def _mutate_weights(data, weights: bytes) -> bytes:
     return save_arrays(arrays)
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                  HealthCheck.too_slow])
+# The profile's settings (tests/conftest.py), plus: the fixtures are module-scoped files.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
 @given(data=st.data())
 def test_mutated_exports_are_refused_or_load_equal(exported, tmp_path_factory, data):
     name = data.draw(st.sampled_from(sorted(exported)), label="model")
