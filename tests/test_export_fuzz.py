@@ -32,6 +32,7 @@ gives a wrong model rather than a crash (the digests, a mask's allowed values, f
 values) is caught by ``tests/test_export.py``, whose tests name those plants.
 """
 
+import copy
 import hashlib
 import itertools
 import json
@@ -136,7 +137,8 @@ def _mutate_manifest(data, manifest):
     if op == "delete":
         del parent[key]
     elif op == "retype":
-        parent[key] = data.draw(st.sampled_from(ODD_VALUES), label="value")
+        # A copy: a later edit of this case may descend into it.
+        parent[key] = copy.deepcopy(data.draw(st.sampled_from(ODD_VALUES), label="value"))
     elif op == "restring":
         parent[key] = data.draw(st.sampled_from(_strings(manifest) + ODD_STRINGS),
                                 label="string")
@@ -150,7 +152,8 @@ def _mutate_manifest(data, manifest):
             cut = data.draw(st.integers(0, len(value)), label="cut")
             parent[key] = data.draw(st.permutations(value), label="shuffled")[:cut or None]
     else:
-        symbols = list(manifest.get("alphabet", []))
+        symbols = manifest.get("alphabet")
+        symbols = list(symbols) if isinstance(symbols, list) else []
         edit = data.draw(st.sampled_from(["drop", "duplicate", "add", "swap", "rename"]),
                          label="alphabet edit")
         if edit == "drop" and symbols:
@@ -266,7 +269,7 @@ def test_every_entry_with_every_wrong_value(exported, tmp_path, name):
             continue  # digests and the entries checked after the build: see the fuzz test
         for value in ODD_VALUES + ODD_STRINGS if len(path) == 1 else FEW_ODD_VALUES:
             edited = json.loads(json.dumps(manifest))
-            _at(edited, path[:-1])[path[-1]] = value
+            _at(edited, path[:-1])[path[-1]] = copy.deepcopy(value)
             edited["manifest_sha256"] = manifest_digest(edited)
             where.with_suffix(".json").write_text(json.dumps(edited))
             try:
