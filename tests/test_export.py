@@ -3,7 +3,6 @@
 import hashlib
 import itertools
 import json
-import os
 import re
 
 import numpy as np
@@ -247,7 +246,8 @@ def test_truncated_or_altered_weights_are_refused_naming_both_digests(tmp_path, 
         assert "d.safetensors" in str(e.value)
 
 
-def test_weights_that_are_no_file_or_no_safetensors_are_clear_errors(tmp_path, dyck_uhat):
+def test_weights_that_are_no_file_or_no_safetensors_are_clear_errors(tmp_path, dyck_uhat,
+                                                                     monkeypatch):
     manifest, weights = save(dyck_uhat, tmp_path / "d")
     # Bytes that hash as the manifest says but are no safetensors file (digest recomputed).
     weights.write_bytes(b"not safetensors at all")
@@ -263,14 +263,15 @@ def test_weights_that_are_no_file_or_no_safetensors_are_clear_errors(tmp_path, d
         load(manifest)
     weights.rmdir()
     weights.write_bytes(b"")
-    weights.chmod(0)
-    try:
-        if os.access(weights, os.R_OK):
-            pytest.skip("running as a user who reads every file")
-        with pytest.raises(SuccinctError, match="cannot read the weights file"):
+
+    def unreadable(path):  # what chmod 000 gives a user who is not root
+        raise PermissionError(13, "Permission denied", str(path))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(type(weights), "read_bytes", unreadable)
+        with pytest.raises(SuccinctError, match="cannot read the weights file .*: Permission "
+                                                "denied"):
             load(manifest)
-    finally:
-        weights.chmod(0o600)
 
 
 @pytest.mark.parametrize("field, value, message", [
