@@ -539,20 +539,23 @@ def _uhat_arrays(spec: UHATSpec, where: str) -> dict[str, tuple[tuple[int, ...],
             shapes = {}
         for key, (shape, why) in shapes.items():
             out[f"layers.{i}.{key}"] = (shape, f"{at}: {why} labels")
-    out["readout"] = ((len(spec.output),), f"the labels of {where}layers[-1].target")
+    out["readout"] = ((len(spec.output),), f"the output labels: {where}layers[-1].target, "
+                                           f"or {where}embed without layers")
     return out
 
 
 def _arrays(file: str, flat: Mapping[str, np.ndarray],
-            want: Mapping[str, tuple[tuple[int, ...], str]], dtype: type) -> None:
+            want: Mapping[str, tuple[tuple[int, ...], str]], dtype: type,
+            prefix: str = "") -> None:
     """The weight arrays are exactly those ``want`` names, with its shapes, ``dtype`` and
-    finite values."""
+    finite values (``prefix``: what the file calls them before the names, ``inner.``)."""
     if set(flat) != set(want):
-        missing, extra = sorted(set(want) - set(flat)), sorted(set(flat) - set(want))
+        missing = [prefix + n for n in sorted(set(want) - set(flat))]
+        extra = [prefix + n for n in sorted(set(flat) - set(want))]
         raise SuccinctError(f"{file}: the arrays do not match the manifest: missing "
                             f"{_names(missing)}, unexpected {_names(extra)}")
-    for name, (shape, why) in want.items():
-        x = flat[name]
+    for key, (shape, why) in want.items():
+        x, name = flat[key], prefix + key
         if x.dtype != dtype:
             raise SuccinctError(f"{file}: {name} has dtype {x.dtype}, expected "
                                 f"{np.dtype(dtype).name}")
@@ -565,8 +568,8 @@ def _arrays(file: str, flat: Mapping[str, np.ndarray],
 
 def _uhat_from(m: _Entry, spec: UHATSpec, exact: bool, file: str,
                flat: Mapping[str, np.ndarray]) -> UHAT:
-    _arrays(file, flat, _uhat_arrays(spec, m.path + "." if m.path else ""),
-            np.int64 if exact else np.float32)
+    where = m.path + "." if m.path else ""
+    _arrays(file, flat, _uhat_arrays(spec, where), np.int64 if exact else np.float32, where)
     with _refused(file):
         model = UHAT.create(spec, params_from_flat(spec, flat))
     if model.exact != exact:
