@@ -1,4 +1,4 @@
-"""Saving and loading models: safetensors weights and a JSON manifest.
+"""Saving and loading models: safetensors weights and a JSON manifest, both checked on load.
 
 ``save(model, "out/dc2")`` writes
 
@@ -19,37 +19,121 @@
 B-RASP programs and DFAs have no weights: their manifest is the whole model (expressions
 as nested lists ``["and", [x, y]]``, ``["ref", "Q_a", "j"]``; a DFA's transition table).
 
-:func:`load` reads any of them back (given the manifest, the weights file or the common
-stem) and rebuilds the model through its validating constructor, so a loaded UHAT is
-range-checked like a built one and accepts exactly the same words.
+**Integrity.** The manifest of format :data:`VERSION` 2 holds two SHA-256 digests (hex):
+
+* ``weights_sha256`` = SHA-256 of the bytes of the weights file;
+* ``manifest_sha256`` = SHA-256 of the manifest itself, without this entry, written as
+  canonical JSON (keys sorted, no spaces, ASCII escapes: :func:`manifest_digest`).
+
+:func:`load` (given the manifest, the weights file or the common stem) finds the weights
+NEXT TO the manifest, with the same stem, so a pair may be moved and renamed together. It
+checks, in this order, and refuses with one :class:`succinct.words.SuccinctError` line that
+names the file and the entry (``dyck.json: layers[3].mask must be one of "none", "future",
+"past", got "sideways"``):
+
+1. the format, the version (version 1, which had no digests, is refused with a request to
+   re-export) and the kind;
+2. every entry the model is rebuilt from: types, the alphabet (distinct non-empty symbols
+   without spaces), label lists (distinct non-empty strings), masks, tie-breaks,
+   activations and acceptance positions (the values the spec classes of
+   :mod:`succinct.models.specs` and :mod:`succinct.programs.brasp` declare, read from
+   their annotations: one definition), Boolean and ReLU coordinates (labels of the
+   layer's input), B-RASP expressions (tags, arities, nesting at most
+   :data:`MAX_EXPR_DEPTH`), DFA tables (``delta`` is ``states × |Σ|`` with entries, start
+   and accepting states in ``0..states−1``);
+3. ``manifest_sha256``, so an edit that still reads as a valid model (a mask turned from
+   ``future`` to ``past``, a DFA's start state) is refused too;
+4. ``weights_sha256`` against the weights file's bytes (a truncated or altered file is
+   refused, naming both digests), then the file as safetensors, then every array: the
+   names the manifest implies, its shape (from the label lists: ``A_w`` is query ×
+   input labels, …), its dtype (int64 for exact UHATs, positional UHATs and second-order
+   RNNs, float32 otherwise) and finite values;
+5. the model's own validating constructor (shapes, exact range), the ``exact`` flag
+   against the weights, and the recorded sizes, formulas (and a B-RASP program's text)
+   against those of the rebuilt model.
+
+So a loaded model is range-checked like a built one and accepts exactly the same words.
+Entries the caller added through ``info`` are carried, covered by ``manifest_sha256``,
+and not interpreted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import numpy as np
 from safetensors import SafetensorError
-from safetensors.numpy import load_file, save_file
+from safetensors.numpy import load as load_safetensors
+from safetensors.numpy import save as save_safetensors
 
 from succinct.automata.dfa import DFA
 from succinct.coords import Space
-from succinct.models.positional import PositionalUHAT
+from succinct.models.positional import PositionalUHAT, product_symbol
 from succinct.models.rnn import RNN
 from succinct.models.rnn2 import SecondOrderRNN
-from succinct.models.specs import FFN, Attention, ReLU, RNNSpec, SecondOrderSpec, UHATSpec
+from succinct.models.specs import (
+    FFN,
+    Attention,
+    PositionalSpec,
+    ReLU,
+    RNNSpec,
+    SecondOrderSpec,
+    UHATSpec,
+)
 from succinct.models.uhat import UHAT
-from succinct.programs.brasp import And, Attend, Const, Iff, Input, Local, Not, Or, Program, Ref
+from succinct.programs.brasp import (
+    And,
+    Attend,
+    Const,
+    Expr,
+    Iff,
+    Input,
+    Local,
+    Not,
+    Or,
+    Program,
+    Ref,
+)
 from succinct.words import Alphabet, SuccinctError
 
-__all__ = ["save", "load", "flat_weights", "params_from_flat", "paths", "FORMAT", "VERSION",
-           "LAYER_KEYS", "RNN_KEYS"]
+__all__ = ["save", "load", "flat_weights", "params_from_flat", "paths", "manifest_digest",
+           "FORMAT", "VERSION", "KINDS", "LAYER_KEYS", "RNN_KEYS", "MAX_EXPR_DEPTH"]
 
 FORMAT = "succinct-model"
-VERSION = 1
+VERSION = 2
+KINDS = ("uhat", "rnn", "uhat+pe", "rnn2", "brasp", "dfa")
+WEIGHTED = ("uhat", "rnn", "uhat+pe", "rnn2")
+# Deeper B-RASP expressions are refused on export and on load: the program's own methods
+# (printing, reference sets) recurse over the expression tree.
+MAX_EXPR_DEPTH = 200
+# An expression level is two JSON levels (["and", [x, y]]), below ops[k].score.
+MAX_JSON_DEPTH = 2 * MAX_EXPR_DEPTH + 8
+
+
+def _choices(cls: type, name: str) -> tuple[str, ...]:
+    """The values a spec field allows: the ``Literal`` of its annotation (one definition)."""
+    return get_args(get_type_hints(cls)[name])
+
+
+MASKS = _choices(Attention, "mask")
+TIES = _choices(Attention, "tie")
+ACCEPT_AT = _choices(UHATSpec, "accept_at")
+ACTIVATIONS = _choices(RNNSpec, "activation")
+SECOND_ORDER_ACTIVATIONS = _choices(SecondOrderSpec, "activation")
+LONGER = _choices(PositionalSpec, "longer")
+LAYER_KINDS = tuple(cls.kind for cls in (Attention, FFN, ReLU))
+BRASP_MASKS = _choices(Attend, "mask")
+BRASP_TIES = _choices(Attend, "tie")
+BRASP_ACCEPT = _choices(Program, "accept")
+REF_AT = _choices(Ref, "at")
+# A B-RASP expression as JSON: [tag, argument, ...] with this many arguments.
+EXPR_ARITY = {"const": 1, "ref": 2, "not": 1, "and": 1, "or": 1, "iff": 2}
 
 
 # ====================================================================== weights
@@ -98,7 +182,7 @@ def _weights_for_file(model: UHAT | RNN) -> dict[str, np.ndarray]:
             for k, v in flat_weights(model).items()}
 
 
-# ====================================================================== manifests
+# ====================================================================== manifests (save)
 def _uhat_manifest(model: UHAT) -> dict[str, Any]:
     spec = model.spec
     layers = []
@@ -117,43 +201,11 @@ def _uhat_manifest(model: UHAT) -> dict[str, Any]:
             "embed": list(spec.embed.labels), "layers": layers}
 
 
-def _uhat_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> UHAT:
-    space = Space.of(manifest["embed"])
-    layers = []
-    for i, entry in enumerate(manifest["layers"]):
-        kind = entry["kind"]
-        if kind == "attention":
-            target = Space.of(entry["target"])
-            layers.append(Attention(space, target, Space.of(entry["query"]), entry["mask"],
-                                    entry["tie"], name=entry["name"],
-                                    boolean=frozenset(entry["boolean"])))
-        elif kind == "ffn":
-            target = Space.of(entry["target"])
-            layers.append(FFN(space, Space.of(entry["hidden"]), target, name=entry["name"]))
-        elif kind == "relu":
-            target = space
-            layers.append(ReLU(space, entry["coord"], name=entry["name"]))
-        else:
-            raise SuccinctError(f"manifest layer {i} has unknown kind {kind!r}")
-        space = target
-    spec = UHATSpec(Alphabet.of(manifest["alphabet"]), Space.of(manifest["embed"]),
-                    tuple(layers), manifest["accept_at"], manifest.get("readout_name", "accept"))
-    return UHAT.create(spec, params_from_flat(spec, flat))
-
-
 def _rnn_manifest(model: RNN) -> dict[str, Any]:
     spec = model.spec
     return {"alphabet": list(spec.alphabet.symbols), "units": list(spec.hidden.labels),
             "activation": spec.activation, "beta": spec.beta, "bits": spec.bits,
             "frac_bits": spec.frac_bits}
-
-
-def _rnn_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> RNN:
-    spec = RNNSpec(Alphabet.of(manifest["alphabet"]), Space.of(manifest["units"]),
-                   manifest["activation"], manifest["beta"], manifest["bits"],
-                   manifest["frac_bits"])
-    params = params_from_flat(spec, flat)
-    return RNN.create(spec, {k: np.asarray(v, np.float64) for k, v in params.items()})
 
 
 def _positional_weights(model: PositionalUHAT) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -167,15 +219,6 @@ def _positional_weights(model: PositionalUHAT) -> tuple[dict[str, np.ndarray], d
                      "inner": _uhat_manifest(model.inner)}
 
 
-def _positional_from(manifest: Mapping[str, Any],
-                     flat: Mapping[str, np.ndarray]) -> PositionalUHAT:
-    inner = _uhat_from(manifest["inner"], {k[len("inner."):]: v for k, v in flat.items()
-                                           if k.startswith("inner.")})
-    return PositionalUHAT.create(Alphabet.of(manifest["alphabet"]), inner, manifest["max_len"],
-                                 manifest["features"], flat["tok_embed"], flat["pos_embed"],
-                                 manifest["longer"])
-
-
 def _rnn2_weights(model: SecondOrderRNN) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     weights = {k: np.array(v, np.int64, order="C") for k, v in model.params.items()}
     spec = model.spec
@@ -183,43 +226,22 @@ def _rnn2_weights(model: SecondOrderRNN) -> tuple[dict[str, np.ndarray], dict[st
                      "units": list(spec.hidden.labels), "activation": spec.activation}
 
 
-def _rnn2_from(manifest: Mapping[str, Any], flat: Mapping[str, np.ndarray]) -> SecondOrderRNN:
-    spec = SecondOrderSpec(Alphabet.of(manifest["alphabet"]), Space.of(manifest["units"]),
-                           manifest["activation"])
-    return SecondOrderRNN.create(spec, dict(flat))
-
-
-def _expr_to_json(e: Any) -> Any:
+def _expr_to_json(e: Expr, depth: int = 0) -> Any:
+    if depth > MAX_EXPR_DEPTH:
+        raise SuccinctError(f"cannot export a B-RASP expression nested deeper than "
+                            f"{MAX_EXPR_DEPTH} levels")
     if isinstance(e, Const):
         return ["const", e.value]
     if isinstance(e, Ref):
         return ["ref", e.name, e.at]
     if isinstance(e, Not):
-        return ["not", _expr_to_json(e.x)]
+        return ["not", _expr_to_json(e.x, depth + 1)]
     if isinstance(e, And | Or):
-        return ["and" if isinstance(e, And) else "or", [_expr_to_json(x) for x in e.xs]]
+        return ["and" if isinstance(e, And) else "or",
+                [_expr_to_json(x, depth + 1) for x in e.xs]]
     if isinstance(e, Iff):
-        return ["iff", _expr_to_json(e.a), _expr_to_json(e.b)]
+        return ["iff", _expr_to_json(e.a, depth + 1), _expr_to_json(e.b, depth + 1)]
     raise SuccinctError(f"cannot export the B-RASP expression {e!r}")
-
-
-def _expr_from_json(x: Any) -> Any:
-    try:
-        tag = x[0]
-        if tag == "const":
-            return Const(bool(x[1]))
-        if tag == "ref":
-            return Ref(x[1], x[2])
-        if tag == "not":
-            return Not(_expr_from_json(x[1]))
-        if tag in ("and", "or"):
-            kids = tuple(_expr_from_json(k) for k in x[1])
-            return And(kids) if tag == "and" else Or(kids)
-        if tag == "iff":
-            return Iff(_expr_from_json(x[1]), _expr_from_json(x[2]))
-    except (TypeError, IndexError, KeyError):
-        pass
-    raise SuccinctError(f"malformed B-RASP expression in the manifest: {x!r}")
 
 
 def _brasp_manifest(program: Program) -> dict[str, Any]:
@@ -235,25 +257,13 @@ def _brasp_manifest(program: Program) -> dict[str, Any]:
                         "score": _expr_to_json(op.score), "value": _expr_to_json(op.value),
                         "default": _expr_to_json(op.default)})
     return {"alphabet": list(program.alphabet.symbols), "output": program.output,
-            "accept": program.accept, "ops": ops, "text": str(program)}
+            "accept": program.accept, "ops": ops, "text": str(program),
+            "sizes": _brasp_sizes(program)}
 
 
-def _brasp_from(manifest: Mapping[str, Any]) -> Program:
-    ops = []
-    for entry in manifest["ops"]:
-        kind = entry.get("op")
-        if kind == "input":
-            ops.append(Input(entry["name"], entry["symbol"]))
-        elif kind == "local":
-            ops.append(Local(entry["name"], _expr_from_json(entry["expr"])))
-        elif kind == "attend":
-            ops.append(Attend(entry["name"], entry["mask"], entry["tie"],
-                              _expr_from_json(entry["score"]), _expr_from_json(entry["value"]),
-                              _expr_from_json(entry["default"])))
-        else:
-            raise SuccinctError(f"unknown B-RASP op kind {kind!r} in the manifest")
-    return Program(Alphabet.of(manifest["alphabet"]), tuple(ops), manifest["output"],
-                   manifest.get("accept", "auto"))
+def _brasp_sizes(program: Program) -> dict[str, int]:
+    return {"predicates": len(program.ops), "bits": program.bits(),
+            "attention_ops": len(program.attention_ops)}
 
 
 def _dfa_manifest(dfa: DFA) -> dict[str, Any]:
@@ -263,16 +273,30 @@ def _dfa_manifest(dfa: DFA) -> dict[str, Any]:
             "states": int(dfa.n_states)}
 
 
-def _dfa_from(manifest: Mapping[str, Any]) -> DFA:
-    accepting = np.zeros(int(manifest["states"]), bool)
-    accepting[list(manifest["accepting"])] = True
-    return DFA(tuple(manifest["alphabet"]), np.asarray(manifest["delta"], np.int64),
-               int(manifest["start"]), accepting)
+def _report_entries(model: Any) -> dict[str, Any]:
+    """``sizes`` and ``formulas`` of a model with weights, as they read back from JSON."""
+    report = _json_normal(model.size_report().as_dict())
+    return {"sizes": {k: v for k, v in report.items() if k != "formulas"},
+            "formulas": report["formulas"]}
+
+
+def _json_normal(value: Any) -> Any:
+    """``value`` as it reads back from the manifest (tuples become lists, others text)."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def manifest_digest(manifest: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of ``manifest`` without its ``manifest_sha256`` entry, as canonical
+    JSON: keys sorted, separators ``,`` and ``:``, non-ASCII characters escaped."""
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 # ====================================================================== files
 def paths(path: str | Path) -> tuple[Path, Path]:
-    """``(manifest, weights)`` for a stem, a ``.json`` or a ``.safetensors`` path."""
+    """``(manifest, weights)`` for a stem, a ``.json`` or a ``.safetensors`` path: the two
+    files of one export lie side by side with the same stem."""
     p = Path(path)
     stem = p.with_suffix("") if p.suffix in (".json", ".safetensors") else p
     return stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
@@ -290,78 +314,533 @@ def _kind(model: Any) -> str:
 
 
 def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None) -> list[Path]:
-    """Writes ``model`` (module docstring) and returns the files written.
+    """Writes ``model`` (module docstring) and returns the files written, the manifest
+    first.
 
     Args:
-        model: A UHAT, an RNN, a B-RASP program or a DFA.
+        model: A UHAT (also with positional encodings), an RNN, a second-order RNN, a
+            B-RASP program or a DFA.
         path: Stem of the files (a ``.json`` or ``.safetensors`` suffix is dropped).
-        info: Extra manifest entries (e.g. ``{"family": "dc", "params": {...}}``).
+        info: Extra manifest entries (e.g. ``{"family": "dc", "params": {...}}``); they
+            never replace an entry of the model.
     """
     kind = _kind(model)
     manifest_path, weights_path = paths(path)
-    manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {"format": FORMAT, "version": VERSION, "kind": kind}
-    written = []
-    if kind in ("uhat", "rnn", "uhat+pe", "rnn2"):
-        report = model.size_report().as_dict()
-        if kind in ("uhat", "rnn"):
-            weights = _weights_for_file(model)
-            manifest.update(_uhat_manifest(model) if kind == "uhat" else _rnn_manifest(model))
-        else:
-            weights, extra = (_positional_weights(model) if kind == "uhat+pe"
-                              else _rnn2_weights(model))
-            manifest.update(extra)
-        save_file(weights, str(weights_path),
-                  metadata={"format": FORMAT, "kind": kind, "manifest": manifest_path.name})
-        written.append(weights_path)
-        manifest["weights"] = weights_path.name
-        manifest["sizes"] = {k: v for k, v in report.items() if k != "formulas"}
-        manifest["formulas"] = report["formulas"]
+    weights: dict[str, np.ndarray] | None = None
+    if kind in ("uhat", "rnn"):
+        weights = _weights_for_file(model)
+        manifest.update(_uhat_manifest(model) if kind == "uhat" else _rnn_manifest(model))
+    elif kind in ("uhat+pe", "rnn2"):
+        weights, entries = (_positional_weights(model) if kind == "uhat+pe"
+                            else _rnn2_weights(model))
+        manifest.update(entries)
     elif kind == "brasp":
         manifest.update(_brasp_manifest(model))
-        manifest["sizes"] = {"predicates": len(model.ops), "bits": model.bits(),
-                             "attention_ops": len(model.attention_ops)}
     else:
         manifest.update(_dfa_manifest(model))
+    data = b""
+    if weights is not None:
+        data = save_safetensors(weights, metadata={"format": FORMAT, "kind": kind})
+        manifest["weights_sha256"] = hashlib.sha256(data).hexdigest()
+        manifest.update(_report_entries(model))
     for key, value in (info or {}).items():
         manifest.setdefault(key, value)
-    manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str))
-    written.insert(0, manifest_path)
+    manifest = _json_normal(manifest)
+    manifest["manifest_sha256"] = manifest_digest(manifest)
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    written = [manifest_path]
+    if weights is not None:
+        weights_path.write_bytes(data)
+        written.append(weights_path)
+    manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
     return written
 
 
-def load(path: str | Path) -> Any:
-    """Reads a model written by :func:`save` (given its manifest, weights or stem)."""
-    manifest_path, _ = paths(path)
-    if not manifest_path.exists():
-        raise SuccinctError(f"no model manifest {manifest_path} (written by succinct export)")
-    try:
-        manifest = json.loads(manifest_path.read_text())
-    except json.JSONDecodeError as e:
-        raise SuccinctError(f"{manifest_path} is not JSON: {e}") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise SuccinctError(f"{manifest_path} is not a succinct model manifest")
-    if manifest.get("version") != VERSION:
-        raise SuccinctError(f"{manifest_path} has format version {manifest.get('version')}; "
-                            f"this succinct reads version {VERSION}")
-    kind = manifest.get("kind")
-    try:
-        if kind == "brasp":
-            return _brasp_from(manifest)
-        if kind == "dfa":
-            return _dfa_from(manifest)
-        if kind not in ("uhat", "rnn", "uhat+pe", "rnn2"):
-            raise SuccinctError(f"{manifest_path}: unknown model kind {kind!r}")
-        weights_path = manifest_path.parent / manifest["weights"]
-        if not weights_path.exists():
-            raise SuccinctError(f"the weights file {weights_path} named by {manifest_path} "
-                                "is missing")
+# ====================================================================== checked reading
+def _show(value: Any) -> str:
+    """A short one-line rendering of a manifest value for an error message."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _depth(value: Any) -> int:
+    """How deeply JSON containers nest in ``value`` (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((x, level + 1) for x in (item.values() if isinstance(item, dict)
+                                                  else item))
+    return deepest
+
+
+def _names(names: list[str]) -> str:
+    """At most four names, quoted (a name read from a file may hold any character)."""
+    more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+    return ", ".join(json.dumps(n, ensure_ascii=False) for n in names[:4]) + more or "none"
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+class _Entry:
+    """One manifest entry and where it is (``layers[3].mask``): reading it checks it."""
+
+    __slots__ = ("file", "path", "value")
+
+    def __init__(self, file: str, path: str, value: Any) -> None:
+        self.file, self.path, self.value = file, path, value
+
+    def error(self, what: str) -> SuccinctError:
+        return SuccinctError(f"{self.file}: {self.path or 'the manifest'} {what}")
+
+    def wrong(self, want: str) -> SuccinctError:
+        return self.error(f"must be {want}, got {_show(self.value)}")
+
+    def __getitem__(self, key: str) -> _Entry:
+        obj = self.mapping()
+        if key not in obj:
+            raise self.error(f"lacks the entry {json.dumps(key)}")
+        name = key if key.isidentifier() else json.dumps(key)  # one line, unambiguous
+        return _Entry(self.file, f"{self.path}.{name}" if self.path else name, obj[key])
+
+    def mapping(self) -> dict[str, Any]:
+        if not isinstance(self.value, dict):
+            raise self.wrong("a JSON object")
+        return self.value
+
+    def items(self) -> list[_Entry]:
+        if not isinstance(self.value, list):
+            raise self.wrong("a list")
+        return [_Entry(self.file, f"{self.path}[{i}]", v) for i, v in enumerate(self.value)]
+
+    def text(self, *, nonempty: bool = False) -> str:
+        if not isinstance(self.value, str) or (nonempty and not self.value):
+            raise self.wrong("a non-empty string" if nonempty else "a string")
+        return self.value
+
+    def integer(self, lo: int | None = None, hi: int | None = None) -> int:
+        v = self.value
+        if type(v) is not int or (lo is not None and v < lo) or (hi is not None and v > hi):
+            span = (f" in {lo}..{hi}" if hi is not None else f" ≥ {lo}") if lo is not None else ""
+            raise self.wrong(f"an integer{span}")
+        return v
+
+    def flag(self) -> bool:
+        if not isinstance(self.value, bool):
+            raise self.wrong("true or false")
+        return self.value
+
+    def number(self) -> float:
+        v = self.value
         try:
-            flat = load_file(str(weights_path))
-        except SafetensorError as e:
-            raise SuccinctError(f"{weights_path} is not a safetensors file: {e}") from None
-        build = {"uhat": _uhat_from, "rnn": _rnn_from, "uhat+pe": _positional_from,
-                 "rnn2": _rnn2_from}[kind]
-        return build(manifest, flat)
-    except KeyError as e:
-        raise SuccinctError(f"{manifest_path}: the manifest lacks the entry {e}") from None
+            x = float(v) if type(v) in (int, float) else math.nan
+        except OverflowError:  # an integer beyond the float range
+            x = math.nan
+        if not math.isfinite(x):
+            raise self.wrong("a finite number")
+        return x
+
+    def choice(self, allowed: tuple[str, ...]) -> str:
+        if not isinstance(self.value, str) or self.value not in allowed:
+            raise self.wrong("one of " + ", ".join(json.dumps(a) for a in allowed))
+        return self.value
+
+    def labels(self) -> tuple[str, ...]:
+        """A list of distinct non-empty strings (coordinate labels, symbols)."""
+        out = tuple(e.text(nonempty=True) for e in self.items())
+        if len(set(out)) != len(out):
+            twice = next(x for x in out if out.count(x) > 1)
+            raise self.error(f"repeats {json.dumps(twice, ensure_ascii=False)}")
+        return out
+
+    def sha256(self) -> str:
+        v = self.value
+        if not (isinstance(v, str) and len(v) == 64 and all(c in "0123456789abcdef" for c in v)):
+            raise self.wrong("a SHA-256 digest (64 lowercase hex digits)")
+        return v
+
+
+@contextmanager
+def _refused(file: str) -> Iterator[None]:
+    """A model constructor's refusal, as one line naming the file."""
+    try:
+        yield
+    except SuccinctError as e:
+        raise SuccinctError(f"{file}: {_one_line(e)}") from None
+
+
+def _alphabet(entry: _Entry) -> Alphabet:
+    symbols = entry.labels()
+    if not symbols:
+        raise entry.wrong("a non-empty list of symbols")
+    for i, s in enumerate(symbols):
+        if any(c.isspace() for c in s):
+            raise entry.items()[i].wrong("a symbol without spaces")
+    return Alphabet(symbols)
+
+
+def _inside(entry: _Entry, space: Space, what: str) -> str:
+    label = entry.text(nonempty=True)
+    if label not in space:
+        raise entry.error(f"names {json.dumps(label, ensure_ascii=False)}, which is not a "
+                          f"label of {what}")
+    return label
+
+
+# ---------------------------------------------------------------------- UHAT
+def _uhat_spec(m: _Entry) -> tuple[UHATSpec, bool]:
+    """The spec a UHAT manifest describes, and its ``exact`` flag."""
+    alphabet = _alphabet(m["alphabet"])
+    embed = Space(m["embed"].labels())
+    space, layers = embed, []
+    for entry in m["layers"].items():
+        kind = entry["kind"].choice(LAYER_KINDS)
+        name = entry["name"].text()
+        layer: Attention | FFN | ReLU
+        if kind == "attention":
+            boolean = frozenset(_inside(e, space, "the layer's input")
+                                for e in entry["boolean"].items())
+            layer = Attention(space, Space(entry["target"].labels()),
+                              Space(entry["query"].labels()), entry["mask"].choice(MASKS),
+                              entry["tie"].choice(TIES), name=name, boolean=boolean)
+        elif kind == "ffn":
+            layer = FFN(space, Space(entry["hidden"].labels()),
+                        Space(entry["target"].labels()), name=name)
+        else:
+            layer = ReLU(space, _inside(entry["coord"], space, "the layer's input"), name=name)
+        layers.append(layer)
+        space = layer.target
+    spec = UHATSpec(alphabet, embed, tuple(layers), m["accept_at"].choice(ACCEPT_AT),
+                    m["readout_name"].text(nonempty=True))
+    return spec, m["exact"].flag()
+
+
+def _uhat_arrays(spec: UHATSpec, where: str) -> dict[str, tuple[tuple[int, ...], str]]:
+    """Each weight array of a UHAT with ``spec``: its shape and what implies it."""
+    out = {"embed": ((len(spec.embed), len(spec.alphabet)), f"{where}embed × {where}alphabet")}
+    for i, layer in enumerate(spec.layers):
+        at, r, t = f"{where}layers[{i}]", len(layer.source), len(layer.target)
+        if isinstance(layer, Attention):
+            q = len(layer.query)
+            shapes = {"A_w": ((q, r), "query × input"), "A_b": ((q,), "query"),
+                      "B_w": ((q, r), "query × input"), "B_b": ((q,), "query"),
+                      "C_v": ((t, r), "target × input"), "C_a": ((t, r), "target × input"),
+                      "C_b": ((t,), "target")}
+        elif isinstance(layer, FFN):
+            h = len(layer.hidden)
+            shapes = {"W_1": ((h, r), "hidden × input"), "b_1": ((h,), "hidden"),
+                      "W_2": ((t, h), "target × hidden"), "W_r": ((t, r), "target × input"),
+                      "b_2": ((t,), "target")}
+        else:
+            shapes = {}
+        for key, (shape, why) in shapes.items():
+            out[f"layers.{i}.{key}"] = (shape, f"{at}: {why} labels")
+    out["readout"] = ((len(spec.output),), f"the output labels: {where}layers[-1].target, "
+                                           f"or {where}embed without layers")
+    return out
+
+
+def _arrays(file: str, flat: Mapping[str, np.ndarray],
+            want: Mapping[str, tuple[tuple[int, ...], str]], dtype: type,
+            prefix: str = "") -> None:
+    """The weight arrays are exactly those ``want`` names, with its shapes, ``dtype`` and
+    finite values (``prefix``: what the file calls them before the names, ``inner.``)."""
+    if set(flat) != set(want):
+        missing = [prefix + n for n in sorted(set(want) - set(flat))]
+        extra = [prefix + n for n in sorted(set(flat) - set(want))]
+        raise SuccinctError(f"{file}: the arrays do not match the manifest: missing "
+                            f"{_names(missing)}, unexpected {_names(extra)}")
+    for key, (shape, why) in want.items():
+        x, name = flat[key], prefix + key
+        if x.dtype != dtype:
+            raise SuccinctError(f"{file}: {name} has dtype {x.dtype}, expected "
+                                f"{np.dtype(dtype).name}")
+        if x.shape != shape:
+            raise SuccinctError(f"{file}: {name} has shape {x.shape}, but the manifest "
+                                f"implies {shape} ({why})")
+        if not np.isfinite(x).all():
+            raise SuccinctError(f"{file}: {name} holds values that are not finite")
+
+
+def _uhat_from(m: _Entry, spec: UHATSpec, exact: bool, file: str,
+               flat: Mapping[str, np.ndarray]) -> UHAT:
+    where = m.path + "." if m.path else ""
+    _arrays(file, flat, _uhat_arrays(spec, where), np.int64 if exact else np.float32, where)
+    with _refused(file):
+        model = UHAT.create(spec, params_from_flat(spec, flat))
+    if model.exact != exact:
+        raise m["exact"].error(f"is {json.dumps(exact)}, but the weights are all integers")
+    return model
+
+
+# ---------------------------------------------------------------------- RNNs
+def _rnn_spec(m: _Entry) -> RNNSpec:
+    bits = None if m["bits"].value is None else m["bits"].integer()
+    beta = m["beta"].number()
+    if beta <= 0:
+        raise m["beta"].wrong("a positive number")
+    with _refused(m.file):
+        return RNNSpec(_alphabet(m["alphabet"]), Space(m["units"].labels()),
+                       m["activation"].choice(ACTIVATIONS), beta, bits,
+                       m["frac_bits"].integer())
+
+
+def _rnn_from(spec: RNNSpec, file: str, flat: Mapping[str, np.ndarray]) -> RNN:
+    d, s = len(spec.hidden), len(spec.alphabet)
+    _arrays(file, flat, {"W": ((d, d), "units × units"), "U": ((d, s), "units × alphabet"),
+                         "b": ((d,), "units"), "h0": ((d,), "units"),
+                         "readout": ((d,), "units"), "readout_bias": ((), "a scalar")},
+            np.float32)
+    with _refused(file):
+        return RNN.create(spec, {k: np.asarray(flat[k], np.float64) for k in RNN_KEYS})
+
+
+def _rnn2_spec(m: _Entry) -> SecondOrderSpec:
+    return SecondOrderSpec(_alphabet(m["alphabet"]), Space(m["units"].labels()),
+                           m["activation"].choice(SECOND_ORDER_ACTIVATIONS))
+
+
+def _rnn2_from(spec: SecondOrderSpec, file: str,
+               flat: Mapping[str, np.ndarray]) -> SecondOrderRNN:
+    d, s = len(spec.hidden), len(spec.alphabet)
+    _arrays(file, flat, {"M": ((s, d, d), "alphabet × units × units"), "h0": ((d,), "units"),
+                         "readout": ((d,), "units"), "readout_bias": ((), "a scalar")},
+            np.int64)
+    with _refused(file):
+        return SecondOrderRNN.create(spec, dict(flat))
+
+
+# ---------------------------------------------------------------------- positional UHAT
+def _positional_spec(m: _Entry) -> tuple[PositionalSpec, UHATSpec, bool]:
+    alphabet = _alphabet(m["alphabet"])
+    max_len = m["max_len"].integer(1)
+    inner, exact = _uhat_spec(m["inner"])
+    n = len(alphabet) * max_len
+    if len(inner.alphabet) != n or inner.alphabet.symbols != tuple(
+            product_symbol(a, p) for p in range(1, max_len + 1) for a in alphabet):
+        raise m["inner"]["alphabet"].error(
+            f"must list the {n} symbols a@p of alphabet × 1..max_len, position by position")
+    features = m["features"].mapping()
+    for label in features:
+        _inside(_Entry(m.file, f"{m.path}.features" if m.path else "features", label),
+                inner.embed, "inner.embed")
+        m["features"][label].text()
+    spec = PositionalSpec(alphabet, max_len, tuple(features.items()),
+                          m["longer"].choice(LONGER))
+    return spec, inner, exact
+
+
+def _positional_from(m: _Entry, spec: PositionalSpec, inner_spec: UHATSpec, exact: bool,
+                     file: str, flat: Mapping[str, np.ndarray]) -> PositionalUHAT:
+    rows, t, s = len(inner_spec.embed), spec.max_len, len(spec.alphabet)
+    own = {"tok_embed": ((rows, s), "inner.embed × alphabet"),
+           "pos_embed": ((rows, t), "inner.embed × 1..max_len")}
+    _arrays(file, {k: v for k, v in flat.items() if k in own}, own, np.int64)
+    inner_flat = {k[len("inner."):]: v for k, v in flat.items() if k.startswith("inner.")}
+    stray = sorted(set(flat) - set(own) - {f"inner.{k}" for k in inner_flat})
+    if stray:
+        raise SuccinctError(f"{file}: unexpected arrays {_names(stray)}")
+    inner = _uhat_from(m["inner"], inner_spec, exact, file, inner_flat)
+    tok, pos = flat["tok_embed"], flat["pos_embed"]
+    # emb(a, p) = E_tok[:, a] + E_pos[:, p] at product symbol id (p − 1)|Σ| + a.
+    if not np.array_equal((pos[:, :, None] + tok[:, None, :]).reshape(rows, t * s),
+                          np.asarray(inner.params["embed"], np.int64)):
+        raise SuccinctError(f"{file}: inner.embed is not tok_embed + pos_embed at every "
+                            "symbol a@p")
+    with _refused(file):
+        return PositionalUHAT.create(spec.alphabet, inner, spec.max_len, dict(spec.features),
+                                     tok, pos, spec.longer)
+
+
+# ---------------------------------------------------------------------- B-RASP, DFA
+def _expr_from(entry: _Entry, depth: int = 0) -> Expr:
+    if depth > MAX_EXPR_DEPTH:
+        raise entry.error(f"nests deeper than {MAX_EXPR_DEPTH} levels")
+    parts = entry.items()
+    if not parts:
+        raise entry.wrong('a B-RASP expression ["tag", ...]')
+    tag = parts[0].choice(tuple(EXPR_ARITY))
+    if len(parts) != 1 + EXPR_ARITY[tag]:
+        raise entry.error(f"must hold {EXPR_ARITY[tag]} argument(s) after "
+                          f"{json.dumps(tag)}, got {len(parts) - 1}")
+    if tag == "const":
+        return Const(parts[1].flag())
+    if tag == "ref":
+        return Ref(parts[1].text(nonempty=True), parts[2].choice(REF_AT))
+    if tag == "not":
+        return Not(_expr_from(parts[1], depth + 1))
+    if tag == "iff":
+        return Iff(_expr_from(parts[1], depth + 1), _expr_from(parts[2], depth + 1))
+    kids = tuple(_expr_from(k, depth + 1) for k in parts[1].items())
+    return And(kids) if tag == "and" else Or(kids)
+
+
+def _brasp_from(m: _Entry) -> Program:
+    alphabet = _alphabet(m["alphabet"])
+    ops: list[Input | Local | Attend] = []
+    for entry in m["ops"].items():
+        kind = entry["op"].choice(("input", "local", "attend"))
+        name = entry["name"].text(nonempty=True)
+        if kind == "input":
+            ops.append(Input(name, entry["symbol"].choice(alphabet.symbols)))
+        elif kind == "local":
+            ops.append(Local(name, _expr_from(entry["expr"])))
+        else:
+            ops.append(Attend(name, entry["mask"].choice(BRASP_MASKS),
+                              entry["tie"].choice(BRASP_TIES), _expr_from(entry["score"]),
+                              _expr_from(entry["value"]), _expr_from(entry["default"])))
+    output, accept = m["output"].text(nonempty=True), m["accept"].choice(BRASP_ACCEPT)
+    with _refused(m.file):
+        return Program(alphabet, tuple(ops), output, accept)
+
+
+def _dfa_from(m: _Entry) -> DFA:
+    alphabet = _alphabet(m["alphabet"])
+    n = m["states"].integer(1)
+    rows = m["delta"].items()
+    if len(rows) != n:
+        raise m["delta"].error(f"has {len(rows)} rows, but states is {n}")
+    for row in rows:
+        cells = row.value
+        if isinstance(cells, list) and len(cells) == len(alphabet) and all(
+                type(c) is int and 0 <= c < n for c in cells):
+            continue  # the common case, checked without an _Entry per cell
+        if len(row.items()) != len(alphabet):
+            raise row.error(f"has {len(cells)} entries, but the alphabet has "
+                            f"{len(alphabet)} symbols")
+        for cell in row.items():
+            cell.integer(0, n - 1)
+    accepting = m["accepting"].items()
+    states = [e.integer(0, n - 1) for e in accepting]
+    if len(set(states)) != len(states):
+        raise m["accepting"].error("repeats a state")
+    start = m["start"].integer(0, n - 1)
+    table = np.zeros(n, bool)
+    table[states] = True
+    with _refused(m.file):
+        return DFA(alphabet, np.asarray(m["delta"].value, np.int64).reshape(n, len(alphabet)),
+                   start, table)
+
+
+# ---------------------------------------------------------------------- files
+def _read_manifest(path: Path) -> Any:
+    if not path.exists():
+        raise SuccinctError(f"no model manifest {path} (written by succinct export)")
+    too_deep = SuccinctError(f"{path} nests JSON more than {MAX_JSON_DEPTH} levels deep, "
+                             "deeper than any model manifest")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except IsADirectoryError:
+        raise SuccinctError(f"{path} is a directory, not a model manifest") from None
+    except OSError as e:
+        raise SuccinctError(f"cannot read {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise SuccinctError(f"{path} is not UTF-8 text, so not a model manifest") from None
+    except json.JSONDecodeError as e:
+        raise SuccinctError(f"{path} is not JSON: {e}") from None
+    except RecursionError:
+        raise too_deep from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise too_deep
+    return data
+
+
+def _read_weights(path: Path, want: str) -> dict[str, np.ndarray]:
+    """The arrays of the weights file at ``path``, whose bytes must hash to ``want``."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SuccinctError(f"the weights file {path} is missing (it lies next to the "
+                            "manifest, with the same stem)") from None
+    except IsADirectoryError:
+        raise SuccinctError(f"{path} is a directory, not a weights file") from None
+    except OSError as e:
+        raise SuccinctError(f"cannot read the weights file {path}: {e.strerror or e}") \
+            from None
+    got = hashlib.sha256(data).hexdigest()
+    if got != want:
+        raise SuccinctError(f"{path.name} has SHA-256 {got[:12]}…, but the manifest's "
+                            f"weights_sha256 is {want[:12]}…: the weights file is truncated, "
+                            "altered or from another export")
+    try:
+        return load_safetensors(data)
+    except SafetensorError as e:
+        raise SuccinctError(f"{path.name} is not a safetensors file: {_one_line(e)}") \
+            from None
+    except KeyError as e:  # safetensors.numpy has no numpy dtype for it (BF16, F8_*)
+        raise SuccinctError(f"{path.name} holds an array of dtype {e} that numpy cannot "
+                            "represent") from None
+
+
+def _check_recorded(m: _Entry, recorded: Mapping[str, Any]) -> None:
+    """The manifest's sizes (formulas, text) are those of the rebuilt model."""
+    for key, value in recorded.items():
+        if m[key].value != value:
+            raise m[key].error(f"does not match the model rebuilt from the manifest and "
+                               f"weights (it gives {_show(value)})")
+
+
+def load(path: str | Path) -> Any:
+    """Reads a model written by :func:`save` (given its manifest, weights or stem),
+    checking every entry, the digests and the arrays (module docstring)."""
+    manifest_path, weights_path = paths(path)
+    m = _Entry(manifest_path.name, "", _read_manifest(manifest_path))
+    if not isinstance(m.value, dict) or m.value.get("format") != FORMAT:
+        raise SuccinctError(f"{manifest_path} is not a succinct model manifest (it has no "
+                            f'"format": "{FORMAT}")')
+    version = m["version"].integer()
+    if version == 1:
+        raise m["version"].error("is 1: this manifest was written before manifests held "
+                                 "SHA-256 digests; re-export the model (succinct export)")
+    if version != VERSION:
+        raise m["version"].error(f"is {version}; this succinct reads version {VERSION}")
+    kind = m["kind"].choice(KINDS)
+    if kind == "brasp":
+        model: Any = _brasp_from(m)
+        _check_digest(m)
+        recorded = {"text": str(model), "sizes": _brasp_sizes(model)}
+    elif kind == "dfa":
+        model = _dfa_from(m)
+        _check_digest(m)
+        recorded = {}
+    else:
+        model = _load_weighted(m, kind, weights_path)
+        recorded = _report_entries(model)
+    _check_recorded(m, recorded)
+    return model
+
+
+def _load_weighted(m: _Entry, kind: str, weights_path: Path) -> Any:
+    """A model with a weights file: every entry, the manifest digest, then the weights."""
+    if kind == "uhat":
+        spec, exact = _uhat_spec(m)
+    elif kind == "rnn":
+        rnn_spec = _rnn_spec(m)
+    elif kind == "uhat+pe":
+        pe_spec, spec, exact = _positional_spec(m)
+    else:
+        rnn2_spec = _rnn2_spec(m)
+    want = m["weights_sha256"].sha256()
+    _check_digest(m)
+    flat = _read_weights(weights_path, want)
+    file = weights_path.name
+    if kind == "uhat":
+        return _uhat_from(m, spec, exact, file, flat)
+    if kind == "rnn":
+        return _rnn_from(rnn_spec, file, flat)
+    if kind == "uhat+pe":
+        return _positional_from(m, pe_spec, spec, exact, file, flat)
+    return _rnn2_from(rnn2_spec, file, flat)
+
+
+def _check_digest(m: _Entry) -> None:
+    want, got = m["manifest_sha256"].sha256(), manifest_digest(m.mapping())
+    if got != want:
+        raise m["manifest_sha256"].error(
+            f"is {want[:12]}…, but the manifest hashes to {got[:12]}…: it was edited after "
+            "export (re-export the model, or recompute the digest with "
+            "succinct.export.manifest_digest)")

@@ -5,10 +5,12 @@
     succinct export FAMILY -p KEY=VALUE ... --model MODEL --out FILE
     succinct load FILE [WORD...] [--json]
 
-``export`` writes ``FILE.safetensors`` (weights) and ``FILE.json`` (the manifest) for a
-UHAT or an RNN, ``FILE.json`` alone for a B-RASP program or a DFA
-(:mod:`succinct.export`). ``load`` reads them back and decides the words, or prints the
-model when no word is given.
+``export`` writes ``FILE.safetensors`` (weights) and ``FILE.json`` (the manifest, with
+SHA-256 digests of the weights and of itself) for a UHAT or an RNN, ``FILE.json`` alone
+for a B-RASP program or a DFA (:mod:`succinct.export`). ``load`` reads them back, the
+weights from beside the manifest with the same stem (so a pair may be moved and renamed
+together), checks every entry, both digests and every array, and decides the words, or
+prints the model when no word is given. A refused file is one ``error:`` line, exit 2.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def export_command(
 
     The manifest holds the labels, layer kinds, masks, tie-breaks, Boolean
     coordinates, alphabet, acceptance position (RNN: activation and precision), the
-    counted sizes and the size formulas.
+    counted sizes, the size formulas and SHA-256 digests of the weights and of itself.
 
     Example: succinct export dyck -p k=2 -p D=3 --model uhat --out dyck_uhat
     """
@@ -57,6 +59,10 @@ def load_command(
     as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
 ) -> None:
     """Read a model written by `succinct export`; decide words (or print the model).
+
+    The weights are read from beside the manifest (same stem). Every manifest entry,
+    the two SHA-256 digests and every array are checked; an edited or truncated file
+    is refused with one line naming the entry.
 
     Example: succinct load dyck_uhat.json "(())" "(()"
     """
