@@ -22,13 +22,16 @@ from typing import Any
 import typer
 from tqdm import tqdm
 
+from succinct.automata.dfa import StateLimitExceeded
 from succinct.cli.app import PARAM, _friendly, app
+from succinct.exact.budget import ExplorationBudgetExceeded
 from succinct.exact.dispatch import bounded_dfa, exact_dfa, exact_support
 from succinct.registry import Family, get_family, parse_params
-from succinct.verify import Report, verify
+from succinct.verify import Report, predicted_words, verify
 from succinct.words import SuccinctError
 
 MEMBERS_USED = 256  # members of the family fed to the mutation sampler
+DFA_TIME_LIMIT = 60.0  # default time budget of `dfa`'s exact exploration (seconds)
 
 
 def _models(fam: Family, raw: dict[str, str], names: str | None) -> dict[str, Any]:
@@ -114,6 +117,26 @@ def _print_report(family: str, resolved: dict[str, Any], report: Report) -> None
                    f"rejected by {', '.join(cex.rejected_by) or 'none'}")
 
 
+class _StateBar:
+    """A tqdm counter of expanded states on standard error when it is a terminal."""
+
+    def __enter__(self):
+        self.bar = None
+        if not sys.stderr.isatty():
+            return None
+
+        def update(done: int) -> None:
+            if self.bar is None:
+                self.bar = tqdm(unit="state", unit_scale=True, file=sys.stderr, leave=False)
+            self.bar.update(done - self.bar.n)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 class _ProgressBar:
     """A tqdm bar on standard error when it is a terminal; otherwise nothing."""
 
@@ -145,11 +168,17 @@ def dfa_command(
                                 help="bound the words when no exact automaton exists"),
     dot: str = typer.Option(None, "--dot", help="write the minimal DFA as Graphviz DOT"),
     max_states: int = typer.Option(1_000_000, "--max-states", help="state bound"),
+    time_limit: float = typer.Option(DFA_TIME_LIMIT, "--time-limit",
+                                     help="time budget of the exploration (seconds)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Minimal DFA of one model: exact (k-bit RNN extraction, B-RASP programs and
     UHATs with strict masks, LTL with past and future operators) or, with --max-len, of
     the words up to that length.
+
+    The exact exploration stops at --max-states states, and early when, at the rate
+    measured so far, reaching that bound would take longer than --time-limit
+    (succinct.exact.budget).
 
     Example: succinct dfa ltl -p "formula=b & H(b -> Y a)" --model uhat --dot out.dot
     """
@@ -157,8 +186,21 @@ def dfa_command(
     recognizer = fam.build(model or fam.reference, parse_params(params))
     reason = exact_support(recognizer)
     if reason is None:
-        automaton = exact_dfa(recognizer, max_states=max_states)
+        typer.echo(f"dfa: exploring at most {max_states:,} states (--max-states) within "
+                   f"{time_limit:g} s (--time-limit)", err=True)
+        with _StateBar() as bar:
+            try:
+                automaton = exact_dfa(recognizer, max_states=max_states, time_limit=time_limit,
+                                      progress=bar)
+            except ExplorationBudgetExceeded as e:
+                raise SuccinctError(f"{e}; pass a larger --time-limit to allow it, or a "
+                                    "smaller --max-states to stop sooner") from None
+            except StateLimitExceeded as e:
+                raise SuccinctError(f"{e}; pass a larger --max-states to allow it") from None
     elif max_len is not None:
+        k = len(recognizer.alphabet)
+        typer.echo(f"dfa: {predicted_words(k, max_len):,} words of length 1..{max_len} over "
+                   f"{k} symbols (membership of each)", err=True)
         automaton = bounded_dfa(recognizer, max_len)
     else:
         raise SuccinctError(f"{reason}; pass --max-len L for the minimal DFA of the words up "
