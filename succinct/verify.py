@@ -74,13 +74,14 @@ from succinct.exact.dispatch import Automaton, exact_dfa, exact_support
 from succinct.exact.future import DEFAULT_MAX_STATES
 from succinct.models.dfa_run import dfa_run
 from succinct.models.rnn import RNN
-from succinct.models.specs import guard_message
+from succinct.models.specs import Attention, guard_message
 from succinct.models.uhat import UHAT
 from succinct.recognizer import Recognizer, StepMachine, check_alphabets
 from succinct.words import Alphabet, SuccinctError, bucket_length, encode
 
 __all__ = ["verify", "estimate", "Estimate", "Report", "Counterexample", "Certificate",
-           "VerificationTimeout", "BudgetExceeded", "predicted_words", "mutate", "duration"]
+           "VerificationTimeout", "BudgetExceeded", "predicted_words", "mutate", "duration",
+           "evaluation_bytes", "check_memory", "MEMORY_LIMIT"]
 
 Progress = Callable[[int, int], None]
 
@@ -607,6 +608,47 @@ def _probe(engine: _Engine, make: Callable[[], Batch]) -> float:
             m.run(tokens, lengths, (words[0][:n], words[1][:n]))
             seconds += (time.perf_counter() - t0) * count / n
     return seconds
+
+
+MEMORY_LIMIT = 4 << 30  # bytes: default budget of `succinct accepts`
+
+
+def evaluation_bytes(recognizer: Any, rows: int, length: int) -> int:
+    """Predicted memory (bytes, an upper bound) of evaluating ``rows`` words of at most
+    ``length`` symbols in one batch, padded to ``N = bucket_length(length)``.
+
+    * UHAT: ``4·B·N·W·L`` for the residual streams of all ``L`` layers at width ``W``
+      (:attr:`succinct.models.specs.UHATSpec.width`, the widest vector), 4-byte values,
+      as if every layer's output were held at once, plus ``12·B·N²`` when an attention
+      layer has no fast path (its scores, mask and selection are ``[B, N, N]``);
+    * RNN: ``4·B·N·(D + 1)`` (the hidden states of every step and the tokens);
+    * anything else: ``32·B·N`` (the encoded batch and a few arrays of its shape).
+    """
+    n = bucket_length(length)
+    tokens = rows * n
+    if isinstance(recognizer, UHAT):
+        spec = recognizer.spec
+        dense = any(isinstance(layer, Attention) and layer.fast_path() == "dense"
+                    for layer in spec.layers)
+        return 4 * tokens * spec.width * max(len(spec.layers), 1) + dense * 12 * tokens * n
+    if isinstance(recognizer, RNN):
+        return 4 * tokens * (recognizer.units + 1)
+    return 32 * tokens
+
+
+def check_memory(recognizer: Any, words: Sequence[str | Sequence[str]],
+                 max_bytes: float) -> int:
+    """:func:`evaluation_bytes` of ``words`` in one batch; refuses past ``max_bytes``
+    with the prediction (a :class:`succinct.words.SuccinctError`)."""
+    tokens, lengths = encode(words, recognizer.alphabet)
+    need = evaluation_bytes(recognizer, len(lengths), int(lengths.max()))
+    if need > max_bytes:
+        raise SuccinctError(
+            f"evaluating {len(lengths):,} word(s) of up to {int(lengths.max()):,} symbols "
+            f"would need about {need / 2**30:,.1f} GiB ({type(recognizer).__name__}, "
+            f"padded to {bucket_length(int(lengths.max())):,}), more than the budget of "
+            f"{max_bytes / 2**30:g} GiB")
+    return need
 
 
 # ====================================================================== verify

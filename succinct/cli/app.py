@@ -24,6 +24,7 @@ import typer
 
 from succinct.recognizer import accepts as decide
 from succinct.registry import families, get_family, parse_params
+from succinct.verify import MEMORY_LIMIT, check_memory
 from succinct.words import SuccinctError
 
 app = typer.Typer(
@@ -99,14 +100,24 @@ def accepts(
     params: list[str] = PARAM,
     model: str = typer.Option("reference", "--model", "-m", help="which model decides"),
     as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
+    max_memory: float = typer.Option(MEMORY_LIMIT / 2**30, "--max-memory",
+                                     help="refuse batches predicted to need more (GiB)"),
 ) -> None:
     """Decide membership of words with one model of a family.
+
+    The memory of evaluating the words is predicted first (succinct.verify.evaluation_bytes)
+    and runs past --max-memory are refused.
 
     Example: succinct accepts ltl -p "formula=a S b" -p alphabet=ab --model uhat ba bab
     """
     fam = get_family(family)
     recognizer = fam.build(model, parse_params(params))
-    print_decisions(recognizer, _read_words(words or []), as_json)
+    read = _read_words(words or [])
+    try:
+        check_memory(recognizer, read, max_memory * 2**30)
+    except SuccinctError as e:
+        raise SuccinctError(f"{e}; pass --max-memory GIB to allow it") from None
+    print_decisions(recognizer, read, as_json)
 
 
 @app.command()
