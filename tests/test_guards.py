@@ -199,3 +199,25 @@ def test_accepts_budget_is_the_flag():
 def test_bad_budget_values():
     with pytest.raises(SuccinctError, match="max_len"):
         estimate(models(), max_len=0)
+
+
+# ====================================================================== atlas
+def test_atlas_prints_its_rows_and_refuses_past_its_budget(tmp_path):
+    """The row count is the family's own list of parameter sets; the rough time is that
+    count times the per-row figure; a budget below it refuses before any row is built.
+    Planted bug caught: the refusal raised after the rows (the command takes minutes)."""
+    from succinct.atlas import SECONDS_PER_ROW
+    from succinct.registry import get_family
+
+    n = len(get_family("khop").atlas(False))
+    t0 = time.perf_counter()
+    res = RUN.invoke(app, ["atlas", "--family", "khop", "--time-limit",
+                           str(n * SECONDS_PER_ROW / 2), "--out", str(tmp_path / "a")])
+    line = refusal(res)
+    assert time.perf_counter() - t0 < 5
+    assert line.startswith(f"error: atlas: {n} rows; predicted ~") and "--time-limit" in line
+    assert not (tmp_path / "a").exists()
+    res = RUN.invoke(app, ["atlas", "--family", "khop", "--no-check", "--no-plots", "--out",
+                           str(tmp_path / "b")])
+    assert res.exit_code == 0, res.output
+    assert f"atlas: {n} rows; predicted ~{n * SECONDS_PER_ROW:.1f} s" in res.stderr
