@@ -38,6 +38,20 @@ predicates, the B-RASP interpreter, LTL evaluators) get the batch on the host an
 their own ``accepts_batch`` (per-word loops for predicates and the interpreter: their time
 is reported per model).
 
+Counts. Besides disagreements, every batch reports, per model, how many valid words it
+accepts, and how many every model accepts (:attr:`Report.accepted`, the agreed count: 0
+means the check never saw a member, so it only compared rejections). On the device these
+are one sum per model column of the ``[M, rows]`` acceptance matrix; only the ``M + 2``
+counts come back to the host.
+
+Prediction. :func:`estimate` predicts a run before it starts: the words it checks
+(exact) and its time, from one probe batch of each batch shape (compiled first, then
+timed; host models timed on a slice and scaled). With ``time_limit`` :func:`verify`
+refuses a run predicted longer (:class:`BudgetExceeded`) and stops one that still passes
+it (:class:`VerificationTimeout`); without it nothing is predicted. The CLI sets a default
+budget. :func:`evaluation_bytes` predicts the memory of evaluating one batch (the
+``accepts`` command's guard).
+
 Scale-out. Batches are sharded along the word axis over a 1-D mesh of all
 ``jax.devices()`` (``jax.sharding.NamedSharding``, axis ``"words"``), so every device
 evaluates every device model on its slice; the counts and the first disagreeing index are

@@ -35,7 +35,14 @@ from succinct.cli.app import PARAM, _friendly, app
 from succinct.exact.budget import ExplorationBudgetExceeded
 from succinct.exact.dispatch import bounded_dfa, exact_dfa, exact_support
 from succinct.registry import Family, get_family, parse_params
-from succinct.verify import BudgetExceeded, Estimate, Report, predicted_words, verify
+from succinct.verify import (
+    BudgetExceeded,
+    Estimate,
+    Report,
+    VerificationTimeout,
+    predicted_words,
+    verify,
+)
 from succinct.words import SuccinctError
 
 MEMBERS_USED = 256  # members of the family fed to the mutation sampler
@@ -94,6 +101,8 @@ def verify_command(
         except BudgetExceeded as e:
             raise SuccinctError(f"{e}; pass --time-limit S (seconds) to allow it, or check "
                                 "fewer words") from None
+        except VerificationTimeout as e:
+            raise SuccinctError(f"{e}; pass a larger --time-limit to allow it") from None
         except ExplorationBudgetExceeded as e:
             raise SuccinctError(f"{e}; pass a larger --time-limit to allow it, or a "
                                 "smaller --max-states to stop sooner") from None
