@@ -83,10 +83,11 @@ def test_small_verify_prints_its_prediction_and_runs():
 def test_prediction_matches_the_run(device_only):
     """The predicted word count is the number of words the run checks, and the predicted
     time is within 20× of the time the run takes (both sides measured in this process,
-    after the probe compiled the batch shapes). The run has 30+ batches, so a prediction
-    that forgot to multiply by the number of batches is off by more than 20×. Planted
+    after the probe compiled the batch shapes). The run has 100+ batches, so a prediction
+    that forgot to multiply by the number of batches is off by far more than 20×. Planted
     bugs caught: one batch predicted for all (time), the members left out of the count,
-    ``range(1, max_len)`` in the exhaustive count."""
+    ``range(1, max_len)`` in the exhaustive count, the longest words' batches left out of
+    the batch count."""
     ms = models()
     if device_only:  # two UHATs: the batches never leave the device
         ms = {"uhat": ms["uhat"], "again": compile_program(to_brasp(parse(FORMULA, AB),
@@ -95,13 +96,14 @@ def test_prediction_matches_the_run(device_only):
               "members": ["ab", "bab", "aabab"]}
     else:  # host models: the B-RASP interpreter and a Python predicate
         ms = {"brasp": ms["brasp"], "python": ms["python"]}
-        kw = {"max_len": 9, "batch_size": 32, "samples": 500, "members": ["ab", "bab"]}
+        kw = {"max_len": 10, "batch_size": 16, "samples": 500, "members": ["ab", "bab"]}
     predicted = estimate(ms, **kw)
-    report = verify(ms, **kw)
+    done: list[int] = []  # the progress callback runs once per batch
+    report = verify(ms, **kw, progress=lambda n, total: done.append(n))
     assert predicted.words == report.checked == report.exhaustive + report.sampled
     assert predicted.exhaustive == 2 ** (kw["max_len"] + 1) - 2 == report.exhaustive
     assert predicted.sampled == kw["samples"] + len(kw["members"]) == report.sampled
-    assert predicted.batches >= 30
+    assert predicted.batches == len(done) >= 100
     ratio = predicted.seconds / report.seconds
     assert 1 / 20 < ratio < 20, (predicted, report.seconds)
 
