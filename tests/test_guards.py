@@ -126,7 +126,8 @@ def test_api_time_limit_refuses_with_the_prediction():
 def test_dfa_dc_2_uhat_is_refused_within_seconds():
     """The issue's case: this exploration ran for 119 s before failing at the state
     bound. It stops at the default time budget's probe (60 s / 12 = 5 s of exploring),
-    naming both flags. Planted bug caught: no budget (the test runs for minutes)."""
+    naming both flags. Planted bug caught: the prediction disabled (it stops only at the
+    60 s time limit)."""
     t0 = time.perf_counter()
     res = RUN.invoke(app, ["dfa", "dc", "-p", "n=2", "--model", "uhat"])
     seconds = time.perf_counter() - t0
