@@ -85,12 +85,22 @@ if TYPE_CHECKING:  # the figures' types; succinct.viz loads matplotlib
     from succinct.viz import Panel
 
 __all__ = ["Row", "Atlas", "plan", "compute_row", "build_atlas", "write", "COLUMNS",
-           "MAX_DFA_STATES", "MAX_MEMBER_LEN", "log2", "log2log2", "FormulaCurve",
+           "MAX_DFA_STATES", "MAX_MEMBER_LEN", "SECONDS_PER_ROW", "predicted_seconds", "log2",
+           "log2log2", "FormulaCurve",
            "Crossover", "FormulaPanel", "formula_panels", "headline_panels",
            "write_headline", "HEADLINE_FAMILY", "crossover_lines", "figure_panels",
            "markdown", "to_csv", "to_json", "rows_from_json"]
 
 MAX_DFA_STATES = 200_000  # beyond this the DFA column is the family's formula
+# A rough time per row, for the prediction `succinct atlas` prints up front: the default
+# ranges (23 rows) take about two minutes on two idle cores. Rows differ a lot (a DC or
+# counter row takes several times an LTL row), so this predicts the order of magnitude.
+SECONDS_PER_ROW = 6.0
+
+
+def predicted_seconds(n_rows: int) -> float:
+    """``n_rows · SECONDS_PER_ROW``: the rough time of an atlas of ``n_rows`` rows."""
+    return n_rows * SECONDS_PER_ROW
 MEMBERS_CHECKED = 32  # members of the family mutated by the sampled check
 DEFAULT_SAMPLES = 256
 # Longest member mutated by the check: the verifier's dense attention fallback costs

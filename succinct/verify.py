@@ -38,6 +38,20 @@ predicates, the B-RASP interpreter, LTL evaluators) get the batch on the host an
 their own ``accepts_batch`` (per-word loops for predicates and the interpreter: their time
 is reported per model).
 
+Counts. Besides disagreements, every batch reports, per model, how many valid words it
+accepts, and how many every model accepts (:attr:`Report.accepted`, the agreed count: 0
+means the check never saw a member, so it only compared rejections). On the device these
+are one sum per model column of the ``[M, rows]`` acceptance matrix; only the ``M + 2``
+counts come back to the host.
+
+Prediction. :func:`estimate` predicts a run before it starts: the words it checks
+(exact) and its time, from one probe batch of each batch shape (compiled first, then
+timed; host models timed on a slice and scaled). With ``time_limit`` :func:`verify`
+refuses a run predicted longer (:class:`BudgetExceeded`) and stops one that still passes
+it (:class:`VerificationTimeout`); without it nothing is predicted. The CLI sets a default
+budget. :func:`evaluation_bytes` predicts the memory of evaluating one batch (the
+``accepts`` command's guard).
+
 Scale-out. Batches are sharded along the word axis over a 1-D mesh of all
 ``jax.devices()`` (``jax.sharding.NamedSharding``, axis ``"words"``), so every device
 evaluates every device model on its slice; the counts and the first disagreeing index are
@@ -74,13 +88,14 @@ from succinct.exact.dispatch import Automaton, exact_dfa, exact_support
 from succinct.exact.future import DEFAULT_MAX_STATES
 from succinct.models.dfa_run import dfa_run
 from succinct.models.rnn import RNN
-from succinct.models.specs import guard_message
+from succinct.models.specs import Attention, guard_message
 from succinct.models.uhat import UHAT
 from succinct.recognizer import Recognizer, StepMachine, check_alphabets
 from succinct.words import Alphabet, SuccinctError, bucket_length, encode
 
-__all__ = ["verify", "Report", "Counterexample", "Certificate", "VerificationTimeout",
-           "predicted_words", "mutate"]
+__all__ = ["verify", "estimate", "Estimate", "Report", "Counterexample", "Certificate",
+           "VerificationTimeout", "BudgetExceeded", "predicted_words", "mutate", "duration",
+           "evaluation_bytes", "check_memory", "MEMORY_LIMIT"]
 
 Progress = Callable[[int, int], None]
 
@@ -455,6 +470,203 @@ def _shortlex(ids: np.ndarray) -> tuple[int, tuple[int, ...]]:
     return len(ids), tuple(int(x) for x in ids)
 
 
+# ====================================================================== predictions
+MAX_RATE = 1e9  # words/s: faster than any device checks words here (a lower bound on time)
+NO_PROBE = 1000  # no probe for runs that take this many time limits even at MAX_RATE
+HOST_PROBE_ROWS = 512  # words of a probe batch that host models are timed on
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The predicted cost of a :func:`verify` run (:func:`estimate`).
+
+    The word counts are exact. The time is measured: every batch of a run has one of at
+    most two shapes (exhaustive batches: ``rows × max_len``, the probe being the batch of
+    the longest words; sampled ones: ``rows × width``), so one probe batch of each shape is
+    compiled, then timed (host models on its first :data:`HOST_PROBE_ROWS` words, scaled),
+    and the prediction is ``Σ (batches of that shape) × (seconds per probe batch)``.
+
+    Attributes:
+        n_symbols: Alphabet size.
+        max_len: Longest exhaustive word (None: no exhaustive check).
+        exhaustive: Words of the exhaustive check, Σ_{ℓ=1..max_len} |Σ|^ℓ.
+        sampled: Sampled words plus members.
+        batches: Device batches of the run.
+        seconds: Predicted time of the bounded and sampled checks (compilation excluded).
+        probed: Whether ``seconds`` was measured; False: the word count alone refuses the
+            run even at :data:`MAX_RATE` words/s (by far), and ``seconds`` is that lower
+            bound.
+    """
+
+    n_symbols: int
+    max_len: int | None
+    exhaustive: int
+    sampled: int
+    batches: int
+    seconds: float
+    probed: bool = True
+
+    @property
+    def words(self) -> int:
+        return self.exhaustive + self.sampled
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds > 0 else float("inf")
+
+    def describe(self) -> str:
+        """E.g. ``1,099,511,627,774 words of length 1..40 over 2 symbols; predicted 3.2 h
+        at ~95,000 words/s (measured on a probe batch)``."""
+        parts = []
+        if self.exhaustive:
+            parts.append(f"{self.exhaustive:,} words of length 1..{self.max_len} over "
+                         f"{self.n_symbols} symbols")
+        if self.sampled:
+            parts.append(f"{self.sampled:,} sampled words")
+        how = (f"at ~{self.words_per_second:,.0f} words/s (measured on a probe batch)"
+               if self.probed else f"even at {MAX_RATE:,.0f} words/s (not probed)")
+        return f"{' and '.join(parts)}; predicted {duration(self.seconds)} {how}"
+
+
+def duration(seconds: float) -> str:
+    """``12.3 s``, ``14 min``, ``3.2 h``, ``41 days``, ``3.5e+04 years``."""
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    if seconds < 365 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    return f"{seconds / (365 * 86400):.2g} years"
+
+
+class BudgetExceeded(SuccinctError):
+    """The run was refused before it started: ``estimate`` predicts more time than the
+    limit."""
+
+    def __init__(self, estimate: Estimate, time_limit: float) -> None:
+        super().__init__(f"verify: {estimate.describe()}, more than the time limit of "
+                         f"{time_limit:g} s")
+        self.estimate = estimate
+        self.time_limit = time_limit
+
+
+def estimate(
+    recognizers: Mapping[str, Any],
+    *,
+    max_len: int | None = None,
+    samples: int = 0,
+    members: Iterable[str | Sequence[str]] | None = None,
+    batch_size: int = 1 << 15,
+    sample_max_len: int | None = None,
+) -> Estimate:
+    """Predicts a :func:`verify` run with these arguments (:class:`Estimate`): the exact
+    word count, and the time from one timed probe batch of each shape. The probe runs
+    every model on a batch of the run, so it takes about as long as one or two batches
+    (plus compilation)."""
+    recs, alphabet, member_list = _prepare(recognizers, max_len, samples, members,
+                                           batch_size, unbounded=False)
+    engine = _Engine(recs, alphabet)
+    exh, smp = _plans(engine, alphabet, max_len, samples, member_list, 0, batch_size,
+                      sample_max_len)
+    return _estimate(engine, exh, smp, None)
+
+
+def _estimate(engine: _Engine, exh: _Exhaustive | None, smp: _Sampled | None,
+              time_limit: float | None) -> Estimate:
+    """The prediction; when the word count alone would take :data:`NO_PROBE` times the
+    ``time_limit`` even at :data:`MAX_RATE`, no probe runs (the answer is clear, and a
+    probe batch of very long words may not fit in memory)."""
+    k = len(engine.alphabet)
+    n_exh = exh.words if exh else 0
+    n_smp = smp.words if smp else 0
+    n_batches = (exh.n_batches if exh else 0) + (smp.n_batches if smp else 0)
+    args = (k, exh.max_len if exh else None, n_exh, n_smp, n_batches)
+    if time_limit is not None and (n_exh + n_smp) / MAX_RATE > NO_PROBE * time_limit:
+        return Estimate(*args, (n_exh + n_smp) / MAX_RATE, probed=False)
+    seconds = 0.0
+    if exh:
+        seconds += exh.n_batches * _probe(engine, lambda: exh.batch(*exh.last))
+    if smp:
+        seconds += smp.n_batches * _probe(engine, lambda: smp.uniform_batch(0, smp.rows))
+    for m in engine.models:
+        m.seconds = 0.0
+    return Estimate(*args, seconds)
+
+
+def _probe(engine: _Engine, make: Callable[[], Batch]) -> float:
+    """Predicted seconds of one batch: making it and running the device models on it
+    (timed on a second run, after the first compiled them), plus the host models timed on
+    its first :data:`HOST_PROBE_ROWS` words and scaled to the whole batch (their time is
+    linear in the words: per-word loops)."""
+    make()  # compiles the generator
+    t0 = time.perf_counter()
+    tokens, lengths, valid, count = make()
+    jax.block_until_ready(tokens)
+    seconds = time.perf_counter() - t0
+    for m in engine.models:
+        if m.on_device:
+            m.run(tokens, lengths, None)
+            t0 = time.perf_counter()
+            m.run(tokens, lengths, None)
+            seconds += time.perf_counter() - t0
+    host = [m for m in engine.models if not m.on_device]
+    if host:
+        n = min(count, HOST_PROBE_ROWS)
+        t0 = time.perf_counter()
+        words = (_to_host(tokens)[:count], _to_host(lengths)[:count])
+        seconds += time.perf_counter() - t0
+        for m in host:
+            t0 = time.perf_counter()
+            m.run(tokens, lengths, (words[0][:n], words[1][:n]))
+            seconds += (time.perf_counter() - t0) * count / n
+    return seconds
+
+
+MEMORY_LIMIT = 4 << 30  # bytes: default budget of `succinct accepts`
+
+
+def evaluation_bytes(recognizer: Any, rows: int, length: int) -> int:
+    """Predicted memory (bytes, an upper bound) of evaluating ``rows`` words of at most
+    ``length`` symbols in one batch, padded to ``N = bucket_length(length)``.
+
+    * UHAT: ``4·B·N·W·L`` for the residual streams of all ``L`` layers at width ``W``
+      (:attr:`succinct.models.specs.UHATSpec.width`, the widest vector), 4-byte values,
+      as if every layer's output were held at once, plus ``12·B·N²`` when an attention
+      layer has no fast path (its scores, mask and selection are ``[B, N, N]``);
+    * RNN: ``4·B·N·(D + 1)`` (the hidden states of every step and the tokens);
+    * anything else: ``32·B·N`` (the encoded batch and a few arrays of its shape).
+    """
+    n = bucket_length(length)
+    tokens = rows * n
+    if isinstance(recognizer, UHAT):
+        spec = recognizer.spec
+        dense = any(isinstance(layer, Attention) and layer.fast_path() == "dense"
+                    for layer in spec.layers)
+        return 4 * tokens * spec.width * max(len(spec.layers), 1) + dense * 12 * tokens * n
+    if isinstance(recognizer, RNN):
+        return 4 * tokens * (recognizer.units + 1)
+    return 32 * tokens
+
+
+def check_memory(recognizer: Any, words: Sequence[str | Sequence[str]],
+                 max_bytes: float, *, lift: str = "") -> int:
+    """:func:`evaluation_bytes` of ``words`` in one batch; refuses past ``max_bytes``
+    with the prediction (a :class:`succinct.words.SuccinctError`), followed by ``lift``
+    (how to allow it, e.g. the CLI flag). Words that do not encode (an unknown symbol)
+    raise the alphabet's own error, without ``lift``."""
+    tokens, lengths = encode(words, recognizer.alphabet)
+    need = evaluation_bytes(recognizer, len(lengths), int(lengths.max()))
+    if need > max_bytes:
+        raise SuccinctError(
+            f"evaluating {len(lengths):,} word(s) of up to {int(lengths.max()):,} symbols "
+            f"would need about {need / 2**30:,.1f} GiB ({type(recognizer).__name__}, "
+            f"padded to {bucket_length(int(lengths.max())):,}), more than the budget of "
+            f"{max_bytes / 2**30:g} GiB" + (f"; {lift}" if lift else ""))
+    return need
+
+
 # ====================================================================== verify
 def verify(
     recognizers: Mapping[str, Any],
@@ -471,6 +683,7 @@ def verify(
     max_states: int = DEFAULT_MAX_STATES,
     stop_at_first: bool = False,
     progress: Progress | None = None,
+    announce: Callable[[Estimate], None] | None = None,
 ) -> Report:
     """Checks that ``recognizers`` accept the same words (module docstring).
 
@@ -482,10 +695,12 @@ def verify(
         samples: Number of sampled words (half mutations of ``members`` if given).
         members: Words of the language, mutated for sampling and checked themselves.
         seed: Seed of the sampled words.
-        time_limit: Seconds. The exhaustive check is timed on one probe batch of the
-            longest words first and refused, with the predicted word count and time, if
-            the whole run would take longer; a run that still passes the limit stops
-            with :class:`VerificationTimeout`.
+        time_limit: Seconds (None: no limit). The run is predicted first
+            (:func:`estimate`: one probe batch of each shape) and refused with
+            :class:`BudgetExceeded`, naming the predicted word count and time, if it would
+            take longer; a run that still passes the limit stops with
+            :class:`VerificationTimeout`; each exact automaton under ``unbounded`` gets
+            the limit as its exploration budget (:mod:`succinct.exact.budget`).
         max_words: Refuse (with the predicted count) to check more words than this.
         batch_size: Most words per device batch.
         sample_max_len: Longest uniform sample (default ``max_len``, or 16).
@@ -493,6 +708,8 @@ def verify(
         max_states: State bound of the exact automata.
         stop_at_first: Stop the exhaustive check at the first batch with a disagreement.
         progress: ``progress(done, total)`` called after every batch.
+        announce: Called with the prediction (:class:`Estimate`) before the run starts;
+            the probe runs when this or ``time_limit`` is given.
 
     Returns:
         A :class:`Report`.
@@ -502,31 +719,24 @@ def verify(
             exceeded (with the predicted count), or a model with no exact automaton
             under ``unbounded``.
     """
-    recs = dict(recognizers)
-    if len(recs) < 2:
-        raise SuccinctError(f"verify compares two or more recognizers, got {len(recs)}")
-    alphabet = check_alphabets(recs)
+    recs, alphabet, member_list = _prepare(recognizers, max_len, samples, members,
+                                           batch_size, unbounded)
     k = len(alphabet)
-    if max_len is not None and max_len < 1:
-        raise SuccinctError(f"max_len must be at least 1, got {max_len}")
-    if samples < 0 or batch_size < 1:
-        raise SuccinctError("samples must be ≥ 0 and batch_size ≥ 1")
-    member_list = list(members or [])
-    if max_len is None and samples == 0 and not member_list and not unbounded:
-        raise SuccinctError("nothing to check: give max_len, samples, members or unbounded")
     n_exh = predicted_words(k, max_len) if max_len else 0
     n_members = len(member_list)
     total = n_exh + samples + n_members
     if max_words is not None and total > max_words:
         raise SuccinctError(_too_many(total, n_exh, k, max_len, samples + n_members,
                                       f"more than the limit of {max_words:,} words"))
-    if unbounded:  # fail before the bounded checks, not after them
-        for name, r in recs.items():
-            reason = exact_support(r)
-            if reason is not None:
-                raise SuccinctError(f"{name}: {reason}")
-
     engine = _Engine(recs, alphabet)
+    exh, smp = _plans(engine, alphabet, max_len, samples, member_list, seed, batch_size,
+                      sample_max_len)
+    if (time_limit is not None or announce is not None) and (exh or smp):
+        predicted = _estimate(engine, exh, smp, time_limit)
+        if time_limit is not None and predicted.seconds > time_limit:
+            raise BudgetExceeded(predicted, time_limit)
+        if announce is not None:
+            announce(predicted)
     t_start = time.perf_counter()
     state = _RunState(total=total, progress=progress, accepted_by=[0] * len(recs))
 
@@ -551,23 +761,53 @@ def verify(
                 f"stopped at the time limit of {time_limit:g} s after {state.done:,} of "
                 f"{total:,} words", report())
 
-    rows = None
-    if max_len:
-        rows = _exhaustive(engine, k, max_len, batch_size, state, tick, time_limit,
-                           stop_at_first, n_exh, samples + n_members)
-    if samples or member_list:
-        rows = rows or engine.round_rows(bucket_length(min(batch_size, samples + n_members)))
-        _sampled(engine, alphabet, member_list, samples, seed, rows,
-                 sample_max_len or max_len or 16, state, tick)
+    if exh:
+        for segments, c in exh.order():
+            tokens, lengths, valid, count = exh.batch(segments, c)
+            state.exhaustive += count
+            state.record(engine.check(tokens, lengths, valid, count, shortest_of_all=False),
+                         "exhaustive")
+            tick(count)
+            if stop_at_first and state.disagreements:
+                break
+    if smp:
+        for tokens, lengths, valid, count in smp.batches():
+            state.sampled += count
+            state.record(engine.check(tokens, lengths, valid, count, shortest_of_all=True),
+                         "sampled")
+            tick(count)
     result = report()
     if unbounded:
-        certificate, cex = _unbounded(recs, alphabet, max_states)
+        certificate, cex = _unbounded(recs, alphabet, max_states, time_limit)
         best = result.counterexample
         if cex is not None and (best is None or _shortlex(alphabet.to_ids(cex.word))
                                 < _shortlex(alphabet.to_ids(best.word))):
             best = cex
         result = dataclasses.replace(result, certificate=certificate, counterexample=best)
     return result
+
+
+def _prepare(recognizers: Mapping[str, Any], max_len: int | None, samples: int,
+             members: Iterable[str | Sequence[str]] | None, batch_size: int,
+             unbounded: bool) -> tuple[dict[str, Any], Alphabet, list[str | Sequence[str]]]:
+    """The checks of :func:`verify`'s and :func:`estimate`'s arguments."""
+    recs = dict(recognizers)
+    if len(recs) < 2:
+        raise SuccinctError(f"verify compares two or more recognizers, got {len(recs)}")
+    alphabet = check_alphabets(recs)
+    if max_len is not None and max_len < 1:
+        raise SuccinctError(f"max_len must be at least 1, got {max_len}")
+    if samples < 0 or batch_size < 1:
+        raise SuccinctError("samples must be ≥ 0 and batch_size ≥ 1")
+    member_list = list(members or [])
+    if max_len is None and samples == 0 and not member_list and not unbounded:
+        raise SuccinctError("nothing to check: give max_len, samples, members or unbounded")
+    if unbounded:  # fail before the bounded checks, not after them
+        for name, r in recs.items():
+            reason = exact_support(r)
+            if reason is not None:
+                raise SuccinctError(f"{name}: {reason}")
+    return recs, alphabet, member_list
 
 
 def _too_many(total: int, n_exh: int, k: int, max_len: int | None, n_sampled: int,
@@ -619,127 +859,145 @@ class _RunState:
                               how)
 
 
-def _batches(k: int, max_len: int, batch_size: int) -> tuple[int, int, list[tuple[
-        list[tuple[int, int]], int]]]:
-    """The exhaustive batches in shortlex order: ``(rows, low_max, batches)``.
+Batch = tuple[jax.Array, jax.Array, jax.Array, int]  # tokens, lengths, valid, valid rows
+
+
+def _plans(engine: _Engine, alphabet: Alphabet, max_len: int | None, samples: int,
+           members: list[str | Sequence[str]], seed: int, batch_size: int,
+           sample_max_len: int | None) -> tuple[_Exhaustive | None, _Sampled | None]:
+    exh = _Exhaustive(engine, len(alphabet), max_len, batch_size) if max_len else None
+    smp = None
+    if samples or members:
+        rows = exh.rows if exh else \
+            engine.round_rows(bucket_length(min(batch_size, samples + len(members))))
+        smp = _Sampled(engine, alphabet, members, samples, seed, rows,
+                       sample_max_len or max_len or 16)
+    return exh, smp
+
+
+class _Exhaustive:
+    """The exhaustive check's batches in shortlex order, all of one shape ``rows ×
+    max_len``.
 
     A batch is ``(segments, block)``: ``segments`` lists ``(length, count)`` and ``block``
     numbers the batch among those of its length (for the leading digits). All words up to
     ``m − 1`` share the first batch (``Σ_{ℓ<m} |Σ|^ℓ < |Σ|^m``), then every length ``ℓ ≥ m``
-    takes ``|Σ|^{ℓ−m}`` batches of ``|Σ|^m`` words, ``m = ⌊log_|Σ| batch_size⌋``.
+    takes ``|Σ|^{ℓ−m}`` batches of ``|Σ|^m`` words, ``m = ⌊log_|Σ| batch_size⌋``. They are
+    generated one at a time (``|Σ|^{max_len−m}`` of them can be too many to list).
     """
-    total = predicted_words(k, max_len)
-    if total <= batch_size or k == 1:
-        return total, max_len, [([(ell, k**ell) for ell in range(1, max_len + 1)], 0)]
-    m = min(max_len, max(1, int(math.floor(math.log(batch_size, k) + 1e-9))))
-    out = [([(ell, k**ell) for ell in range(1, m)], 0)] if m > 1 else []
-    for ell in range(m, max_len + 1):
-        out += [([(ell, k**m)], c) for c in range(k ** (ell - m))]
-    return k**m, m, out
 
+    def __init__(self, engine: _Engine, k: int, max_len: int, batch_size: int) -> None:
+        self.k, self.max_len = k, max_len
+        self.words = predicted_words(k, max_len)
+        if self.words <= batch_size or k == 1:
+            self.m, block = max_len, self.words
+            self.first = [(ell, k**ell) for ell in range(1, max_len + 1)]
+            self.n_batches = 1
+        else:
+            self.m = min(max_len, max(1, int(math.floor(math.log(batch_size, k) + 1e-9))))
+            block = k**self.m
+            self.first = [(ell, k**ell) for ell in range(1, self.m)]
+            self.n_batches = bool(self.first) + sum(k ** (ell - self.m)
+                                                    for ell in range(self.m, max_len + 1))
+        self.rows = engine.round_rows(block)
+        self.n_seg = max(len(self.first), 1)
+        self.gen = engine.jit(_enumerate, k=k, rows=self.rows, width=max_len, low_max=self.m)
 
-def _exhaustive(engine: _Engine, k: int, max_len: int, batch_size: int, state: _RunState,
-                tick: Callable[[int], None], time_limit: float | None, stop_at_first: bool,
-                n_exh: int, n_sampled: int) -> int:
-    """Checks every word up to ``max_len``; returns the batch rows used."""
-    block, low_max, batches = _batches(k, max_len, batch_size)
-    rows = engine.round_rows(block)
-    width = max_len  # every batch has this one shape: no need to round it up
-    n_seg = max(len(segments) for segments, _ in batches)
-    gen = engine.jit(_enumerate, k=k, rows=rows, width=width, low_max=low_max)
+    def order(self) -> Iterable[tuple[list[tuple[int, int]], int]]:
+        if self.n_batches == 1:
+            yield self.first, 0
+            return
+        if self.first:
+            yield self.first, 0
+        for ell in range(self.m, self.max_len + 1):
+            for c in range(self.k ** (ell - self.m)):
+                yield [(ell, self.k**self.m)], c
 
-    def batch(segments: list[tuple[int, int]], c: int):
+    @property
+    def last(self) -> tuple[list[tuple[int, int]], int]:
+        """The batch of the longest words (the probe)."""
+        if self.n_batches == 1:
+            return self.first, 0
+        return [(self.max_len, self.k**self.m)], self.k ** (self.max_len - self.m) - 1
+
+    def batch(self, segments: list[tuple[int, int]], c: int) -> Batch:
+        k, width = self.k, self.max_len
         high = np.zeros(width, np.int32)
         length = segments[0][0]
-        n_high = length - min(length, low_max)
+        n_high = length - min(length, self.m)
         for p in range(n_high):  # the block number's digits, most significant first
             high[n_high - 1 - p] = (c // k**p) % k
-        seg_len = np.zeros(n_seg, np.int32)
+        seg_len = np.zeros(self.n_seg, np.int32)
         seg_len[: len(segments)] = [ell for ell, _ in segments]
         ends = np.cumsum([n for _, n in segments])
-        seg_end = np.full(n_seg, ends[-1], np.int32)  # unused segments end with the last
+        seg_end = np.full(self.n_seg, ends[-1], np.int32)  # unused segments end with the last
         seg_end[: len(ends)] = ends
-        tokens, lengths, valid = gen(jnp.asarray(high), jnp.asarray(seg_len),
-                                     jnp.asarray(seg_end))
+        tokens, lengths, valid = self.gen(jnp.asarray(high), jnp.asarray(seg_len),
+                                          jnp.asarray(seg_end))
         return tokens, lengths, valid, int(seg_end[-1])
 
-    if time_limit is not None:
-        # Probe: one batch of the longest words (compiled once, then timed).
-        for _ in range(2):
-            t0 = time.perf_counter()
-            probe = batch(*batches[-1])
-            engine.check(*probe, shortest_of_all=False)
-        per_word = (time.perf_counter() - t0) / probe[3]
-        for m in engine.models:
-            m.seconds = 0.0
-        predicted = per_word * (n_exh + n_sampled)
-        if predicted > time_limit:
-            raise SuccinctError(_too_many(
-                n_exh + n_sampled, n_exh, k, max_len, n_sampled,
-                f"about {predicted:,.0f} s at the measured {1 / per_word:,.0f} words/s, more "
-                f"than the time limit of {time_limit:g} s; lower max_len or raise the limit"))
-    for segments, c in batches:
-        tokens, lengths, valid, count = batch(segments, c)
-        state.exhaustive += count
-        state.record(engine.check(tokens, lengths, valid, count, shortest_of_all=False),
-                     "exhaustive")
-        tick(count)
-        if stop_at_first and state.disagreements:
-            break
-    return rows
+
+class _Sampled:
+    """The sampled check's batches, all of one shape ``rows × width``: uniform words
+    (generated on the device), the members, then mutants of members (made on the host one
+    batch at a time)."""
+
+    def __init__(self, engine: _Engine, alphabet: Alphabet,
+                 members: list[str | Sequence[str]], samples: int, seed: int, rows: int,
+                 max_len: int) -> None:
+        self.engine, self.k, self.rows, self.seed = engine, len(alphabet), rows, seed
+        self.m_tok, self.m_len = encode(members, alphabet) if members else (None, None)
+        longest = int(self.m_len.max()) if members else 0
+        self.width = bucket_length(max(max_len, 2 * longest))
+        self.n_members = len(members)
+        self.n_mut = samples // 2 if members else 0
+        self.n_uni = samples - self.n_mut
+        self.words = samples + self.n_members
+        self.n_batches = sum(-(-n // rows) for n in (self.n_uni, self.n_members, self.n_mut))
+        self.uniform = engine.jit(_uniform, k=self.k, rows=rows, width=self.width,
+                                  max_len=max_len)
+
+    def uniform_batch(self, b: int, count: int) -> Batch:
+        key = jax.random.fold_in(jax.random.key(self.seed), b)
+        return (*self.uniform(key, jnp.int32(count)), count)
+
+    def host_batch(self, tok: np.ndarray, lens: np.ndarray) -> Batch:
+        count, rows, engine = len(lens), self.rows, self.engine
+        t = np.zeros((rows, self.width), np.int32)
+        n = np.ones(rows, np.int32)
+        t[:count], n[:count] = tok, lens
+        t[count:], n[count:] = t[0], n[0]
+        valid = np.arange(rows) < count
+        return engine.put(t), engine.put(n), engine.put(valid), count
+
+    def batches(self) -> Iterable[Batch]:
+        rows = self.rows
+        for b, lo in enumerate(range(0, self.n_uni, rows)):
+            yield self.uniform_batch(b, min(rows, self.n_uni - lo))
+        if not self.n_members:
+            return
+        words = np.zeros((self.n_members, self.width), np.int32)
+        words[:, : self.m_tok.shape[1]] = self.m_tok
+        lens = self.m_len.astype(np.int32)
+        for lo in range(0, self.n_members, rows):
+            yield self.host_batch(words[lo:lo + rows], lens[lo:lo + rows])
+        rng = np.random.default_rng(self.seed)
+        for lo in range(0, self.n_mut, rows):
+            count = min(rows, self.n_mut - lo)
+            base = rng.integers(0, self.n_members, count)
+            tok, lens_m = mutate(words[base], lens[base], self.k, rng, self.width)
+            again = rng.random(count) < 0.5  # half the mutants get a second edit
+            tok2, lens2 = mutate(tok[again], lens_m[again], self.k, rng, self.width)
+            tok[again], lens_m[again] = tok2, lens2
+            yield self.host_batch(tok, lens_m)
 
 
-def _sampled(engine: _Engine, alphabet: Alphabet, members: list[str | Sequence[str]],
-             samples: int, seed: int, rows: int, max_len: int, state: _RunState,
-             tick: Callable[[int], None]) -> None:
-    k = len(alphabet)
-    m_tok, m_len = encode(members, alphabet) if members else (None, None)
-    longest = int(m_len.max()) if members else 0
-    width = bucket_length(max(max_len, 2 * longest))
-    n_mut = samples // 2 if members else 0
-    n_uni = samples - n_mut
-    uniform = engine.jit(_uniform, k=k, rows=rows, width=width, max_len=max_len)
-    key = jax.random.key(seed)
-    for b, lo in enumerate(range(0, n_uni, rows)):
-        count = min(rows, n_uni - lo)
-        tokens, lengths, valid = uniform(jax.random.fold_in(key, b), jnp.int32(count))
-        state.sampled += count
-        state.record(engine.check(tokens, lengths, valid, count, shortest_of_all=True),
-                     "sampled")
-        tick(count)
-    if not members:
-        return
-    rng = np.random.default_rng(seed)
-    words = np.zeros((len(members), width), np.int32)
-    words[:, : m_tok.shape[1]] = m_tok
-    pools = [(words, m_len.astype(np.int32))]
-    if n_mut:
-        base = rng.integers(0, len(members), n_mut)
-        tok, lens = mutate(words[base], m_len[base], k, rng, width)
-        again = rng.random(n_mut) < 0.5  # half the mutants get a second edit
-        tok2, lens2 = mutate(tok[again], lens[again], k, rng, width)
-        tok[again], lens[again] = tok2, lens2
-        pools.append((tok, lens))
-    for tok, lens in pools:
-        for lo in range(0, len(lens), rows):
-            count = min(rows, len(lens) - lo)
-            t = np.zeros((rows, width), np.int32)
-            n = np.ones(rows, np.int32)
-            t[:count], n[:count] = tok[lo:lo + count], lens[lo:lo + count]
-            t[count:], n[count:] = t[0], n[0]
-            valid = np.arange(rows) < count
-            state.sampled += count
-            state.record(engine.check(engine.put(t), engine.put(n), engine.put(valid), count,
-                                      shortest_of_all=True), "sampled")
-            tick(count)
-
-
-def _unbounded(recs: Mapping[str, Recognizer], alphabet: Alphabet,
-               max_states: int) -> tuple[Certificate, Counterexample | None]:
+def _unbounded(recs: Mapping[str, Recognizer], alphabet: Alphabet, max_states: int,
+               time_limit: float | None) -> tuple[Certificate, Counterexample | None]:
     autos: dict[str, Automaton] = {}
     for name, r in recs.items():
         try:
-            autos[name] = exact_dfa(r, max_states=max_states)
+            autos[name] = exact_dfa(r, max_states=max_states, time_limit=time_limit)
         except (SuccinctError, StateLimitExceeded) as e:
             e.args = (f"{name}: {e.args[0] if e.args else e}",)
             raise

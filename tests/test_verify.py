@@ -244,7 +244,7 @@ def test_cli_verify_and_dfa(tmp_path):
                               "reference,uhat,brasp", "--max-len", "7", "--batch-size", "64",
                               "--samples", "50", "--unbounded", "--json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["checked"] == 254 + 50 and data["disagreements"] == 0
     assert data["counterexample"] is None and data["words_per_second"] > 0
     assert data["unbounded"]["equal"]
@@ -336,6 +336,6 @@ def test_cli_prints_accepted_counts():
     assert f"accepted: {want} by all; reference {want}, brasp {want}" in res.output
     res = CliRunner().invoke(app, ["verify", "ltl", "-p", f"formula={FORMULA}", "--models",
                                    "reference,brasp", "--max-len", "5", "--json"])
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["accepted"] == want and data["accepted_by"] == {"reference": want,
                                                                  "brasp": want}

@@ -32,6 +32,7 @@ from succinct.registry import (
     load_family_module,
     parse_params,
 )
+from succinct.verify import MEMORY_LIMIT, check_memory
 from succinct.words import SuccinctError
 
 app = typer.Typer(
@@ -121,14 +122,22 @@ def accepts(
     params: list[str] = PARAM,
     model: str = typer.Option("reference", "--model", "-m", help="which model decides"),
     as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
+    max_memory: float = typer.Option(MEMORY_LIMIT / 2**30, "--max-memory",
+                                     help="refuse batches predicted to need more (GiB)"),
 ) -> None:
     """Decide membership of words with one model of a family.
+
+    The memory of evaluating the words is predicted first (succinct.verify.evaluation_bytes)
+    and runs past --max-memory are refused.
 
     Example: succinct accepts ltl -p "formula=a S b" -p alphabet=ab --model uhat ba bab
     """
     fam = get_family(family)
     recognizer = fam.build(model, parse_params(params))
-    print_decisions(recognizer, _read_words(words or []), as_json)
+    read = _read_words(words or [])
+    check_memory(recognizer, read, max_memory * 2**30,
+                 lift="pass --max-memory GIB to allow it")
+    print_decisions(recognizer, read, as_json)
 
 
 @app.command()

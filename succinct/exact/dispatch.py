@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from succinct.automata.dfa import DFA, dfa_from_membership, explore
+from succinct.exact import budget
 from succinct.exact.future import DEFAULT_MAX_STATES, check_future_only, program_dfa, uhat_dfa
 from succinct.exact.two_sided import check_strict_masks, program_two_sided_dfa, two_sided_dfa
 from succinct.models.rnn import RNN
@@ -123,7 +124,8 @@ def extract_rnn(rnn: RNN, *, max_states: int = DEFAULT_MAX_STATES,
     if not isinstance(rnn, RNN) or rnn.spec.bits is None:
         raise SuccinctError("RNN extraction needs an RNN in k-bit mode (built with bits=k)")
     t0 = time.perf_counter()
-    raw, reached = explore(rnn.initial_code(), _padded(rnn.step_codes),
+    raw, reached = explore(rnn.initial_code(),
+                           budget.watch_step(_padded(rnn.step_codes), len(rnn.alphabet)),
                            _padded(rnn.accept_codes), len(rnn.alphabet), max_states,
                            alphabet=rnn.alphabet.symbols, batch_size=batch_size, bucket=False)
     bound = 2 ** (rnn.spec.bits * rnn.units)
@@ -164,21 +166,37 @@ def _future_only(model: Program | UHAT) -> bool:
     return True
 
 
-def exact_dfa(recognizer: Any, *, max_states: int = DEFAULT_MAX_STATES) -> Automaton:
+def exact_dfa(recognizer: Any, *, max_states: int = DEFAULT_MAX_STATES,
+              time_limit: float | None = None,
+              progress: Callable[[int], None] | None = None) -> Automaton:
     """The automaton of the whole language, for the models where it is computable here.
 
     Supported: DFAs, state machines, k-bit RNNs, B-RASP programs and UHATs whose
-    attention is strictly masked (strict-future ones by :mod:`succinct.exact.future`, the others by
-    :mod:`succinct.exact.two_sided`), and LTL through Prop 16's program.
+    attention is strictly masked (strict-future ones by :mod:`succinct.exact.future`, the
+    others by :mod:`succinct.exact.two_sided`), and LTL through Prop 16's program.
+
+    Args:
+        recognizer: The model.
+        max_states: State bound of the exploration.
+        time_limit: Seconds (None: no limit); the exploration stops early when, at its
+            measured rate, reaching ``max_states`` would take longer
+            (:mod:`succinct.exact.budget`).
+        progress: ``progress(states expanded)``, called as the exploration goes.
 
     Raises:
         SuccinctError: for any other recognizer (use :func:`bounded_dfa`), or a
             program/UHAT with unmasked attention.
         StateLimitExceeded: beyond ``max_states`` states, with the count reached.
+        ExplorationBudgetExceeded: past the time budget, with what was explored.
     """
     reason = exact_support(recognizer)
     if reason is not None:
         raise SuccinctError(reason)
+    with budget.watching(max_states, time_limit, progress):
+        return _exact_dfa(recognizer, max_states)
+
+
+def _exact_dfa(recognizer: Any, max_states: int) -> Automaton:
     t0 = time.perf_counter()
     if isinstance(recognizer, DFA):
         return Automaton(reject_empty(recognizer).minimize(), "dfa", recognizer.n_states,

@@ -93,6 +93,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from succinct.automata.dfa import DFA, explore
+from succinct.exact import budget
 from succinct.exact.two_sided import live_coordinates
 from succinct.models import layers
 from succinct.models.specs import Attention, guard_columns, guard_message
@@ -220,7 +221,7 @@ def program_dfa(program: Program, *, max_states: int = DEFAULT_MAX_STATES,
         return out
 
     return explore(
-        np.zeros(width, np.int8), step, lambda s: s[:, _ACC] == 1, n,
+        np.zeros(width, np.int8), budget.watch_step(step, n), lambda s: s[:, _ACC] == 1, n,
         max_states, alphabet=program.alphabet.symbols, batch_size=batch_size, bucket=False,
     )
 
@@ -321,7 +322,8 @@ def uhat_dfa(model: UHAT, *, max_states: int = DEFAULT_MAX_STATES, batch_size: i
         step = _uhat_step(model, params, embed, readout, layouts)
         try:
             return explore(
-                np.zeros(width, np.int64), step, lambda s: s[:, _ACC] == 1,
+                np.zeros(width, np.int64), budget.watch_step(step, len(model.alphabet)),
+                lambda s: s[:, _ACC] == 1,
                 len(model.alphabet), max_states, alphabet=model.alphabet.symbols,
                 batch_size=batch_size, bucket=False,
             )

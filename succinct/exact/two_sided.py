@@ -59,6 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from succinct.automata.dfa import DFA, StateLimitExceeded
+from succinct.exact import budget
 from succinct.models import layers
 from succinct.models.specs import FFN, Attention, ReLU, guard_columns, guard_message
 from succinct.models.uhat import UHAT
@@ -86,6 +87,8 @@ class _Index:
         if i is None:
             i = self.ids[item] = len(self.items)
             self.items.append(item)
+            if not len(self.items) % budget.CHECK_EVERY:
+                budget.advance(budget.CHECK_EVERY)
             if len(self.items) > self.limit:
                 raise StateLimitExceeded(len(self.items), int(self.limit), -1)
         return i

@@ -3,11 +3,13 @@
 ::
 
     succinct atlas [--full] [--out atlas_out] [--family NAME ...] [--samples N]
-        [--no-check] [--no-plots] [--seed S]
+        [--no-check] [--no-plots] [--seed S] [--time-limit S]
     succinct atlas --headline docs/headline.png
 
 Writes ``atlas.md``, ``atlas.csv``, ``atlas.json`` and PNG plots into the output folder
-(:mod:`succinct.atlas`), shows progress on standard error, prints a summary table, and
+(:mod:`succinct.atlas`), prints its row count and a rough predicted time on standard
+error first (refusing atlases predicted past ``--time-limit``, default an hour), shows
+progress on standard error, prints a summary table, and
 exits with status 1 when a row fails (a formula differs from a count, the models
 disagree, or a check errs), naming the failing rows on one line. ``--headline PATH``
 writes only the headline figure (DC_n's UHAT against every RNN and every DFA, in bits).
@@ -19,11 +21,29 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
-from succinct.atlas import build_atlas, crossover_lines, write, write_headline
+from succinct.atlas import (
+    SECONDS_PER_ROW,
+    build_atlas,
+    crossover_lines,
+    predicted_seconds,
+    write,
+    write_headline,
+)
 from succinct.cli.app import _friendly, app
+from succinct.verify import duration
+from succinct.words import SuccinctError
+
+ATLAS_TIME_LIMIT = 3600.0  # default budget of `succinct atlas` (seconds, predicted)
 
 
 @app.command("atlas")
@@ -36,6 +56,9 @@ def atlas_command(
     no_check: bool = typer.Option(False, "--no-check", help="skip the agreement checks"),
     no_plots: bool = typer.Option(False, "--no-plots", help="skip the PNG plots"),
     seed: int = typer.Option(0, "--seed", help="seed of the sampled words"),
+    time_limit: float = typer.Option(
+        ATLAS_TIME_LIMIT, "--time-limit",
+        help="refuse atlases predicted longer (seconds, rough per-row figure; 0: none)"),
     headline: str = typer.Option(None, "--headline", metavar="PATH",
                                  help="write only the headline figure (DC_n's UHAT against "
                                       "every RNN and every DFA, bits) to PATH"),
@@ -54,8 +77,19 @@ def atlas_command(
         return
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as progress:
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err,
+                  transient=True) as progress:
         task = progress.add_task("atlas", total=None)
+
+        def on_start(n: int) -> None:
+            predicted = predicted_seconds(n)
+            what = (f"atlas: {n} rows; predicted ~{duration(predicted)} at a rough "
+                    f"{SECONDS_PER_ROW:g} s per row")
+            if time_limit and predicted > time_limit:
+                raise SuccinctError(f"{what}, more than the time limit of {time_limit:g} s; "
+                                    "pass --time-limit S to allow it, or fewer --family")
+            progress.console.print(what)
+            progress.update(task, total=n)
 
         def on_row(row) -> None:
             progress.console.print(f"{row.status} {row.family} {row.label}: "
@@ -64,7 +98,7 @@ def atlas_command(
 
         atlas = build_atlas(
             family or None, full=full, check=not no_check, samples=samples, seed=seed,
-            on_start=lambda n: progress.update(task, total=n),
+            on_start=on_start,
             on_step=lambda _, what: progress.update(task, description=what),
             on_row=on_row)
     paths = write(atlas, out, plots=not no_plots)

@@ -5,10 +5,18 @@
     succinct verify FAMILY -p KEY=VALUE ... [--models uhat,rnn,reference] [--max-len L]
         [--samples N] [--unbounded] [--json] [--time-limit S] [--max-states M]
     succinct dfa FAMILY -p KEY=VALUE ... [--model rnn] [--max-len L] [--dot FILE] [--json]
+        [--max-states M] [--time-limit S]
 
 ``verify`` exits with status 1 when the models disagree (so scripts and CI can rely on
 it), 2 on bad input, 0 otherwise. A progress bar is drawn on standard error when it is a
 terminal.
+
+Both commands print their predicted cost on standard error before they start and refuse
+work past a default budget, naming the flag that lifts it: ``verify`` predicts its words
+and time from a probe batch (:func:`succinct.verify.estimate`) and refuses runs predicted
+longer than ``--time-limit`` (default 600 s); ``dfa`` explores at most ``--max-states``
+states and stops early when, at its measured rate, reaching that bound would pass
+``--time-limit`` (default 60 s; :mod:`succinct.exact.budget`).
 """
 
 from __future__ import annotations
@@ -22,13 +30,24 @@ from typing import Any
 import typer
 from tqdm import tqdm
 
+from succinct.automata.dfa import StateLimitExceeded
 from succinct.cli.app import PARAM, _friendly, app
+from succinct.exact.budget import ExplorationBudgetExceeded
 from succinct.exact.dispatch import bounded_dfa, exact_dfa, exact_support
 from succinct.registry import Family, get_family, parse_params
-from succinct.verify import Report, verify
+from succinct.verify import (
+    BudgetExceeded,
+    Estimate,
+    Report,
+    VerificationTimeout,
+    predicted_words,
+    verify,
+)
 from succinct.words import SuccinctError
 
 MEMBERS_USED = 256  # members of the family fed to the mutation sampler
+VERIFY_TIME_LIMIT = 600.0  # default time budget of `verify` (seconds)
+DFA_TIME_LIMIT = 60.0  # default time budget of `dfa`'s exact exploration (seconds)
 
 
 def _models(fam: Family, raw: dict[str, str], names: str | None) -> dict[str, Any]:
@@ -49,7 +68,9 @@ def verify_command(
     samples: int = typer.Option(0, "--samples", "-n", help="sampled words (uniform, mutants)"),
     unbounded: bool = typer.Option(False, "--unbounded", help="compare exact automata too"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
-    time_limit: float = typer.Option(None, "--time-limit", help="refuse runs longer (seconds)"),
+    time_limit: float = typer.Option(
+        VERIFY_TIME_LIMIT, "--time-limit",
+        help="time budget (seconds; 0: none): runs predicted longer are refused"),
     max_states: int = typer.Option(1_000_000, "--max-states", help="bound for exact automata"),
     seed: int = typer.Option(0, "--seed", help="seed of the sampled words"),
     batch_size: int = typer.Option(1 << 15, "--batch-size", help="words per device batch"),
@@ -67,10 +88,24 @@ def verify_command(
         members = list(itertools.islice(fam.members(fam.resolve(raw)), MEMBERS_USED))
     if max_len is None and not samples and not unbounded:
         raise SuccinctError("give --max-len, --samples or --unbounded")
+    def announce(predicted: Estimate) -> None:
+        typer.echo(f"verify: {predicted.describe()}", err=True)
+
     with _ProgressBar() as bar:
-        report = verify(recognizers, max_len=max_len, samples=samples, members=members or None,
-                        seed=seed, time_limit=time_limit, unbounded=unbounded,
-                        max_states=max_states, batch_size=batch_size, progress=bar)
+        try:
+            report = verify(recognizers, max_len=max_len, samples=samples,
+                            members=members or None, seed=seed,
+                            time_limit=time_limit or None, unbounded=unbounded,
+                            max_states=max_states, batch_size=batch_size, progress=bar,
+                            announce=announce)
+        except BudgetExceeded as e:
+            raise SuccinctError(f"{e}; pass --time-limit S (seconds) to allow it, or check "
+                                "fewer words") from None
+        except VerificationTimeout as e:
+            raise SuccinctError(f"{e}; pass a larger --time-limit to allow it") from None
+        except ExplorationBudgetExceeded as e:
+            raise SuccinctError(f"{e}; pass a larger --time-limit to allow it, or a "
+                                "smaller --max-states to stop sooner") from None
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -114,6 +149,26 @@ def _print_report(family: str, resolved: dict[str, Any], report: Report) -> None
                    f"rejected by {', '.join(cex.rejected_by) or 'none'}")
 
 
+class _StateBar:
+    """A tqdm counter of expanded states on standard error when it is a terminal."""
+
+    def __enter__(self):
+        self.bar = None
+        if not sys.stderr.isatty():
+            return None
+
+        def update(done: int) -> None:
+            if self.bar is None:
+                self.bar = tqdm(unit="state", unit_scale=True, file=sys.stderr, leave=False)
+            self.bar.update(done - self.bar.n)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 class _ProgressBar:
     """A tqdm bar on standard error when it is a terminal; otherwise nothing."""
 
@@ -145,11 +200,17 @@ def dfa_command(
                                 help="bound the words when no exact automaton exists"),
     dot: str = typer.Option(None, "--dot", help="write the minimal DFA as Graphviz DOT"),
     max_states: int = typer.Option(1_000_000, "--max-states", help="state bound"),
+    time_limit: float = typer.Option(DFA_TIME_LIMIT, "--time-limit",
+                                     help="time budget of the exploration (seconds; 0: none)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Minimal DFA of one model: exact (k-bit RNN extraction, B-RASP programs and
     UHATs with strict masks, LTL with past and future operators) or, with --max-len, of
     the words up to that length.
+
+    The exact exploration stops at --max-states states, and early when, at the rate
+    measured so far, reaching that bound would take longer than --time-limit
+    (succinct.exact.budget).
 
     Example: succinct dfa ltl -p "formula=b & H(b -> Y a)" --model uhat --dot out.dot
     """
@@ -157,8 +218,22 @@ def dfa_command(
     recognizer = fam.build(model or fam.reference, parse_params(params))
     reason = exact_support(recognizer)
     if reason is None:
-        automaton = exact_dfa(recognizer, max_states=max_states)
+        within = f" within {time_limit:g} s (--time-limit)" if time_limit else ""
+        typer.echo(f"dfa: exploring at most {max_states:,} states (--max-states){within}",
+                   err=True)
+        with _StateBar() as bar:
+            try:
+                automaton = exact_dfa(recognizer, max_states=max_states,
+                                      time_limit=time_limit or None, progress=bar)
+            except ExplorationBudgetExceeded as e:
+                raise SuccinctError(f"{e}; pass a larger --time-limit to allow it, or a "
+                                    "smaller --max-states to stop sooner") from None
+            except StateLimitExceeded as e:
+                raise SuccinctError(f"{e}; pass a larger --max-states to allow it") from None
     elif max_len is not None:
+        k = len(recognizer.alphabet)
+        typer.echo(f"dfa: {predicted_words(k, max_len):,} words of length 1..{max_len} over "
+                   f"{k} symbols (membership of each)", err=True)
         automaton = bounded_dfa(recognizer, max_len)
     else:
         raise SuccinctError(f"{reason}; pass --max-len L for the minimal DFA of the words up "
