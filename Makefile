@@ -7,6 +7,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the docs extra: make test also builds the site (tests/test_docs.py)
 DOCS_STAMP := $(VENV)/.installed-docs
 
 .PHONY: demo example test lint docs clean
@@ -23,13 +24,13 @@ demo: $(STAMP)
 example: $(STAMP)
 	$(BIN)/python -m succinct.demo
 
-test: $(STAMP)
-	$(BIN)/ruff check .
-	JAX_PLATFORMS=cpu $(BIN)/python -m pytest -n 2 --hypothesis-profile=ci -q
-
-$(DOCS_STAMP): $(STAMP) pyproject.toml
+$(DOCS_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[docs]"
 	touch $(DOCS_STAMP)
+
+test: $(DOCS_STAMP)
+	$(BIN)/ruff check .
+	JAX_PLATFORMS=cpu $(BIN)/python -m pytest -n 2 --hypothesis-profile=ci -q
 
 docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 JAX_PLATFORMS=cpu $(BIN)/mkdocs build --strict
