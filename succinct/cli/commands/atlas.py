@@ -16,6 +16,7 @@ writes only the headline figure (DC_n's UHAT against every RNN and every DFA, in
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -24,6 +25,7 @@ from rich.table import Table
 
 from succinct.atlas import build_atlas, crossover_lines, write, write_headline
 from succinct.cli.app import _friendly, app
+from succinct.words import SuccinctError
 
 
 @app.command("atlas")
@@ -50,8 +52,12 @@ def atlas_command(
     Example: succinct atlas --family dc --family dyck --out atlas_out
     """
     if headline:
+        if Path(headline).is_dir():
+            raise SuccinctError(f"--headline {headline} is a folder; give the PNG file to write")
         typer.echo(f"wrote {write_headline(headline)}")
         return
+    if Path(out).exists() and not Path(out).is_dir():
+        raise SuccinctError(f"--out {out} is an existing file; give a folder to write into")
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as progress:
