@@ -492,6 +492,27 @@ def verify(
             exceeded (with the predicted count), or a model with no exact automaton
             under ``unbounded``.
     """
+    # argument types first: API misuse names the argument
+    if not isinstance(recognizers, Mapping):
+        raise TypeError(f"verify: recognizers must be a mapping {{name: recognizer}}, got a "
+                        f"{type(recognizers).__name__}")
+    for name, r in recognizers.items():
+        if not isinstance(r, Recognizer):
+            raise TypeError(f"verify: recognizers[{name!r}] is a {type(r).__name__}, not a "
+                            "recognizer (one with alphabet, accepts, accepts_batch and "
+                            "size_report)")
+    for arg, value, optional in (
+            ("max_len", max_len, True), ("samples", samples, False), ("seed", seed, False),
+            ("max_words", max_words, True), ("batch_size", batch_size, False),
+            ("sample_max_len", sample_max_len, True), ("max_states", max_states, False),
+            ("time_limit", time_limit, True)):
+        number = arg == "time_limit"
+        if isinstance(value, bool) or not (isinstance(value, int | np.integer)
+                                           or (number and isinstance(value, float))
+                                           or (optional and value is None)):
+            raise TypeError(f"verify: {arg} must be {'a number' if number else 'an int'}"
+                            f"{' or None' if optional else ''}, got {type(value).__name__} "
+                            f"{value!r}")
     recs = dict(recognizers)
     if len(recs) < 2:
         raise SuccinctError(f"verify compares two or more recognizers, got {len(recs)}")
