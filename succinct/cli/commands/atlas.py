@@ -25,6 +25,7 @@ from rich.table import Table
 
 from succinct.atlas import build_atlas, crossover_lines, write, write_headline
 from succinct.cli.app import _friendly, app
+from succinct.registry import get_family
 from succinct.words import SuccinctError
 
 
@@ -58,6 +59,8 @@ def atlas_command(
         return
     if Path(out).exists() and not Path(out).is_dir():
         raise SuccinctError(f"--out {out} is an existing file; give a folder to write into")
+    for name in family:  # unknown names fail here, before the progress display starts
+        get_family(name)
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as progress:
