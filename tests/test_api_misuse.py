@@ -54,8 +54,8 @@ def test_verify_names_a_badly_typed_number(arg, value):
 
 def test_verify_still_runs_with_good_arguments():
     """The checks let good calls through (numpy integers included): ``Y a`` and
-    ``Y a & true`` agree on all 6 words of length ≤ 2. Planted: ``int | np.integer``
-    narrowed to ``bool`` → this call is refused."""
+    ``Y a & true`` agree on all 6 words of length ≤ 2. Planted: ``np.integer`` dropped
+    from the accepted kinds → this call (``max_len=np.int64(2)``) is refused."""
     import numpy as np
 
     report = verify(_pair(), max_len=np.int64(2), time_limit=60)

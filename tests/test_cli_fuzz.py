@@ -200,7 +200,7 @@ def command_line(draw: st.DrawFn, tmp: Path) -> tuple[list[str], str]:
                  *draw(st.sampled_from([[], ["--horizon", "x"], ["--json"]]))]
     elif command == "atlas":  # never a real atlas run: every line here fails up front
         args += draw(st.sampled_from([
-            ["--out", str(tmp / "file.txt")], ["--headline", str(tmp)],
+            ["--headline", str(tmp)],
             ["--family", "nope"], ["--family", ""], ["--samples", "x"], ["--seed", ""],
             ["--out", str(tmp / "file.txt"), "--family", "dc"]]))
     args += draw(junk_options()) if _sometimes(draw) else []
@@ -222,12 +222,11 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_cli_never_shows_a_traceback(workdir: Path):
-    """Planted: (1) the atlas check for an existing ``--out`` file removed → the atlas
-    lines with ``file.txt`` fail only after building rows (and, without ``_friendly``'s
-    OSError clause, with a FileExistsError traceback); (2) ``_friendly``'s last-resort
-    clause removed and ``Param.parse`` made to raise ``ValueError`` on junk → an escaped
-    exception; (3) ``parse_params`` without its ``=`` check → a ValueError from
-    ``split`` on ``-p bogus``. Each was seen to fail here."""
+    """Planted, each seen to fail here: (1) ``parse_params`` without its ``=`` check →
+    ``-p bogus`` ends in ``internal error: ValueError`` (status 3); (2) ``atlas``
+    without its up-front ``--family`` check → ``atlas --family nope`` prints a blank
+    line (the progress display's) before its error line. Before the fixes it found
+    (3) ``load ''`` and ``export --out ''`` (``test_odd_paths_are_one_line``)."""
 
     @settings(max_examples=150, deadline=None)
     @given(line=command_line(workdir))
@@ -268,9 +267,10 @@ def _app_raising(error: BaseException) -> typer.Typer:
     (KeyboardInterrupt(), 130, "interrupted"),
 ])
 def test_friendly_turns_every_exception_into_one_line(monkeypatch, error, code, line):
-    """Planted: the ``except Exception`` clause removed → the RuntimeError escapes the
-    runner (exit 1, ``result.exception`` set); the KeyboardInterrupt clause removed →
-    typer's ``Aborted!`` with exit 1."""
+    """Planted, each seen to fail here: the ``except Exception`` clause narrowed → the
+    RuntimeError and KeyError escape (status 1, ``result.exception`` set); the
+    KeyboardInterrupt clause removed → typer's ``Aborted!``, status 1; the OSError
+    clause removed → the file errors become ``internal error`` (status 3)."""
     monkeypatch.delenv("SUCCINCT_DEBUG", raising=False)
     result = RUN.invoke(_app_raising(error), ["boom"])
     assert isinstance(result.exception, SystemExit | None)
@@ -290,10 +290,10 @@ def test_succinct_debug_shows_the_traceback(monkeypatch):
 
 
 def test_usage_errors_stay_typer_s():
-    """A bad option is typer's usage error (usage line, exit 2), not ours. Planted:
-    ``_friendly`` catching typer's ``TyperException``/``Exit`` as internal errors →
-    ``--json`` on a command that exits 1 via ``typer.Exit`` would print ``internal
-    error: Exit``; here, the usage line would be missing."""
+    """A bad option is typer's usage error (usage line, exit 2), not ours, and typer's
+    own ``Exit`` passes through. Planted: the ``except (Exit, Abort, TyperException):
+    raise`` clause removed from ``_friendly`` → ``typer.Exit(1)`` inside a command
+    becomes ``internal error: Exit`` with status 3."""
     result = RUN.invoke(app, ["accepts", "ltl", "--bogus"])
     assert result.exit_code == 2
     assert result.stderr.startswith("Usage: ") and "No such option: --bogus" in result.stderr
@@ -303,9 +303,8 @@ def test_usage_errors_stay_typer_s():
 
 # ------------------------------------------------------------------- the issue's bad inputs
 def test_atlas_out_onto_an_existing_file_is_one_line(tmp_path):
-    """Planted: the up-front check removed from ``atlas`` → the rows are built first (and
-    the error comes from ``mkdir``), so ``No such file`` ordering and timing change: the
-    message below is not printed."""
+    """Planted: the up-front check removed from ``atlas`` → the dc rows are built first
+    (seconds) and the error is ``mkdir``'s ``error: File exists: …``, not this line."""
     target = tmp_path / "atlas.txt"
     target.write_text("x")
     result = RUN.invoke(app, ["atlas", "--family", "dc", "--out", str(target)])
@@ -321,8 +320,9 @@ def test_deep_formulas_through_the_cli():
     """``L(Y^n a)``: the words whose (n+1)-th symbol from the end is ``a``. At n =
     MAX_BRASP_DEPTH the B-RASP model decides it; n = 200 compiles to a UHAT (one layer
     per Y; 500 takes seconds); n = 10,000 and 5,000 parentheses run on the reference
-    model; one past the limit is refused in one line. Planted: the recursive-descent
-    parser → RecursionError (exit 3 with the handler, an escaped exception without)."""
+    model; one past the limit is refused in one line. Planted: ``Unary`` given the
+    dataclass's recursive ``__eq__``/``__hash__`` again (``eq=True``) → RecursionError,
+    ``internal error`` with status 3."""
     def call(n: int, model: str, *words: str, parens: int = 0) -> Result:
         formula = "(" * parens + "Y " * n + "a" + ")" * parens
         return RUN.invoke(app, ["accepts", "ltl", "-p", f"formula={formula}", "--model",
