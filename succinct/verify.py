@@ -497,10 +497,10 @@ def verify(
         raise TypeError(f"verify: recognizers must be a mapping {{name: recognizer}}, got a "
                         f"{type(recognizers).__name__}")
     for name, r in recognizers.items():
-        if not isinstance(r, Recognizer):
+        if not (isinstance(getattr(r, "alphabet", None), Alphabet)
+                and callable(getattr(r, "accepts_batch", None))):
             raise TypeError(f"verify: recognizers[{name!r}] is a {type(r).__name__}, not a "
-                            "recognizer (one with alphabet, accepts, accepts_batch and "
-                            "size_report)")
+                            "recognizer (verify needs its alphabet and accepts_batch)")
     for arg, value, optional in (
             ("max_len", max_len, True), ("samples", samples, False), ("seed", seed, False),
             ("max_words", max_words, True), ("batch_size", batch_size, False),
