@@ -8,8 +8,13 @@ Contract (kept stable; later families only add names)::
     succinct show FAMILY -p KEY=VALUE ... --model MODEL
     succinct word FAMILY -p KEY=VALUE ...
 
-Every user error (unknown symbol, bad parameter, malformed formula, …) prints one
-``error: …`` line on standard error and exits with status 2, never a traceback.
+Every user error (unknown symbol, bad parameter, malformed formula, a file that cannot
+be read or written, …) prints one ``error: …`` line on standard error and exits with
+status 2, never a traceback (a malformed formula adds an indented caret line). Any
+other exception is a bug: one ``internal error: …`` line and status 3, the traceback
+only with ``SUCCINCT_DEBUG=1``; Ctrl-C prints ``interrupted``, status 130
+(:func:`_friendly`). ``tests/test_cli_fuzz.py`` holds the CLI to this with generated
+arguments.
 """
 
 from __future__ import annotations
