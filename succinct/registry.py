@@ -325,7 +325,10 @@ def families() -> dict[str, Family]:
 
 
 def get_family(name: str) -> Family:
-    """The registered family ``name`` (a SuccinctError lists the known ones)."""
+    """The registered family called ``name`` (a SuccinctError lists the names)."""
+    if not isinstance(name, str):
+        raise TypeError(f"get_family: name must be a str (a family name), got "
+                        f"{type(name).__name__}")
     fams = families()
     if name not in fams:
         raise SuccinctError(f"unknown family {name!r} (families: {', '.join(sorted(fams))})")

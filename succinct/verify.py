@@ -565,6 +565,8 @@ def estimate(
     word count, and the time from one timed probe batch of each shape. The probe runs
     every model on a batch of the run, so it takes about as long as one or two batches
     (plus compilation)."""
+    _check_types(recognizers, max_len=max_len, samples=samples, batch_size=batch_size,
+                 sample_max_len=sample_max_len)
     recs, alphabet, member_list = _prepare(recognizers, max_len, samples, members,
                                            batch_size, unbounded=False)
     engine = _Engine(recs, alphabet)
@@ -719,6 +721,9 @@ def verify(
             exceeded (with the predicted count), or a model with no exact automaton
             under ``unbounded``.
     """
+    _check_types(recognizers, max_len=max_len, samples=samples, seed=seed,
+                 max_words=max_words, batch_size=batch_size, sample_max_len=sample_max_len,
+                 max_states=max_states, time_limit=time_limit)
     recs, alphabet, member_list = _prepare(recognizers, max_len, samples, members,
                                            batch_size, unbounded)
     k = len(alphabet)
@@ -785,6 +790,34 @@ def verify(
             best = cex
         result = dataclasses.replace(result, certificate=certificate, counterexample=best)
     return result
+
+
+# argument -> (may be None, may be a float)
+_NUMBERS = {"max_len": (True, False), "samples": (False, False), "seed": (False, False),
+            "max_words": (True, False), "batch_size": (False, False),
+            "sample_max_len": (True, False), "max_states": (False, False),
+            "time_limit": (True, True)}
+
+
+def _check_types(recognizers: Any, **numbers: Any) -> None:
+    """API misuse names the argument: ``recognizers`` must be a mapping of recognizers,
+    the counts ints (a ``time_limit`` also a float; some may be None)."""
+    if not isinstance(recognizers, Mapping):
+        raise TypeError(f"verify: recognizers must be a mapping {{name: recognizer}}, got a "
+                        f"{type(recognizers).__name__}")
+    for name, r in recognizers.items():
+        if not (isinstance(getattr(r, "alphabet", None), Alphabet)
+                and callable(getattr(r, "accepts_batch", None))):
+            raise TypeError(f"verify: recognizers[{name!r}] is a {type(r).__name__}, not a "
+                            "recognizer (verify needs its alphabet and accepts_batch)")
+    for arg, value in numbers.items():
+        optional, number = _NUMBERS[arg]
+        if isinstance(value, bool) or not (isinstance(value, int | np.integer)
+                                           or (number and isinstance(value, float))
+                                           or (optional and value is None)):
+            raise TypeError(f"verify: {arg} must be {'a number' if number else 'an int'}"
+                            f"{' or None' if optional else ''}, got {type(value).__name__} "
+                            f"{value!r}")
 
 
 def _prepare(recognizers: Mapping[str, Any], max_len: int | None, samples: int,

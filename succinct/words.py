@@ -142,12 +142,12 @@ def encode(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Encodes words as ``(tokens[B, T], lengths[B])``, right-padded with symbol 0.
 
-    ``words`` is a collection of words; a bare string is refused, since iterating it would
-    silently decide its letters one by one instead of the word.
+    ``words`` is a collection of words; a bare string is refused with a ``TypeError``, since
+    iterating it would silently decide its letters one by one instead of the word.
     """
     if isinstance(words, str):
-        raise SuccinctError(f"expected a list of words, got the single string {words!r}; "
-                            f"pass [{words!r}]")
+        raise TypeError(f"accepts takes a list of words; got the single str {words!r} as "
+                        f"words: did you mean accepts([{words!r}])?")
     ids = [alphabet.to_ids(w) for w in words]
     if not ids:
         return np.zeros((0, 8), np.int32), np.zeros((0,), np.int32)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from succinct.compiler.brasp_to_uhat import Mode, compile_program
 from succinct.exact.dispatch import exact_dfa
 from succinct.programs.ltl import (
+    MAX_BRASP_DEPTH,
     Atom,
     Binary,
     Bottom,
@@ -21,9 +22,11 @@ from succinct.programs.ltl import (
     LTLError,
     Top,
     Unary,
+    _tokenize,
     accept_position,
     evaluate_batch,
     parse,
+    temporal_depth,
     to_brasp,
 )
 from succinct.testing.strategies import formulas, word_lists
@@ -241,3 +244,187 @@ def test_keyword_symbols_can_be_quoted():
     phi = parse("'S' & Y a", Alphabet.of("aS"))
     assert Language(phi, Alphabet.of("aS")).accepts(["aS", "SS", "S"]).tolist() == [
         True, False, False]
+
+
+# ------------------------------------------------------------------ the iterative parser
+class _DescentParser:
+    """The parser this module had before the iterative one: recursive descent, one
+    function per binding level (``<->`` < ``->`` < ``|`` < ``&`` < ``S``/``U`` < unary).
+    An oracle written independently of the shunting-yard, for shallow formulas."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.tokens, self.k = text, _tokenize(text), 0
+
+    def fail(self, msg: str, at: int | None = None) -> LTLError:
+        if at is None:
+            at = self.tokens[self.k][2] if self.k < len(self.tokens) else len(self.text)
+        return LTLError(f"malformed formula at position {at + 1}: {msg}\n  {self.text}\n"
+                        f"  {' ' * at}^")
+
+    def take(self, value: str) -> bool:
+        if self.k < len(self.tokens) and self.tokens[self.k][:2] == ("op", value):
+            self.k += 1
+            return True
+        return False
+
+    def parse(self) -> Formula:
+        if not self.tokens:
+            raise self.fail("empty formula", 0)
+        f = self.iff()
+        if self.k < len(self.tokens):
+            raise self.fail(f"unexpected {self.tokens[self.k][1]!r}")
+        return f
+
+    def iff(self) -> Formula:
+        f = self.implies()
+        while self.take("<->"):
+            f = Binary("<->", f, self.implies())
+        return f
+
+    def implies(self) -> Formula:
+        f = self.disj()
+        return Binary("->", f, self.implies()) if self.take("->") else f
+
+    def disj(self) -> Formula:
+        f = self.conj()
+        while self.take("|"):
+            f = Binary("|", f, self.conj())
+        return f
+
+    def conj(self) -> Formula:
+        f = self.temporal()
+        while self.take("&"):
+            f = Binary("&", f, self.temporal())
+        return f
+
+    def temporal(self) -> Formula:
+        f = self.unary()
+        for op in ("S", "U"):
+            if self.take(op):
+                return Binary(op, f, self.temporal())
+        return f
+
+    def unary(self) -> Formula:
+        for op in ("!", "Y", "P", "H", "X", "F", "G"):
+            if self.take(op):
+                return Unary(op, self.unary())
+        if self.take("("):
+            f = self.iff()
+            if not self.take(")"):
+                raise self.fail("expected ')'")
+            return f
+        if self.take("true"):
+            return Top()
+        if self.take("false"):
+            return Bottom()
+        if self.k >= len(self.tokens):
+            raise self.fail("unexpected end of formula, expected an atom or '('")
+        kind, value, at = self.tokens[self.k]
+        if kind != "atom":
+            raise self.fail(f"expected an atom, '(' or a unary operator, got {value!r}")
+        self.k += 1
+        if value not in AB.symbols:
+            raise self.fail(f"unknown symbol {value!r}: the alphabet is {{a, b}}", at)
+        return Atom(value)
+
+
+ATOMS = ["a", "b", "true", "false"]
+PREFIX = ["!", "Y", "P", "X", "G"]
+INFIX = ["S", "U", "&", "|", "->", "<->"]
+
+
+@st.composite
+def token_strings(draw: st.DrawFn, depth: int = 3) -> list[str]:
+    """Well-formed token strings with few parentheses (so binding and associativity
+    decide the tree): terms joined by infix operators, a term being prefix operators on
+    an atom or on a parenthesized string; then, half the time, one token dropped,
+    inserted or replaced (an unknown symbol ``c`` among them), for the error paths."""
+    def expr(level: int) -> list[str]:
+        out: list[str] = []
+        for k in range(draw(st.integers(1, 5))):
+            if k:
+                out.append(draw(st.sampled_from(INFIX)))
+            out += draw(st.lists(st.sampled_from(PREFIX), max_size=2))
+            if level and draw(st.integers(0, 3)) == 0:
+                out += ["(", *expr(level - 1), ")"]
+            else:
+                out.append(draw(st.sampled_from(ATOMS)))
+        return out
+
+    tokens = expr(depth)
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(tokens)))
+        junk = draw(st.sampled_from([*ATOMS, "c", *PREFIX, *INFIX, "(", ")"]))
+        tokens[at:at + draw(st.integers(0, 1))] = draw(st.sampled_from([[], [junk]]))
+    return tokens
+
+
+@settings(max_examples=400)
+@given(token_strings())
+def test_parser_equals_recursive_descent(tokens):
+    """Formulas and error messages (position included) are those of the recursive-descent
+    parser, on token strings well or badly formed. Planted: ``->`` made left-associative
+    in ``_BINARY`` (and, separately, ``S`` binding looser than ``&``) → fails on
+    ``a -> b -> a`` (``a & b S a``)."""
+    text = " ".join(tokens)
+    try:
+        want: Formula | str = _DescentParser(text).parse()
+    except LTLError as e:
+        want = str(e)
+    try:
+        got: Formula | str = parse(text, AB)
+    except LTLError as e:
+        got = str(e)
+    assert got == want
+
+
+DEEP = 10_000
+
+
+@pytest.mark.parametrize("shape", ["parens", "Y", "!", "S", "&"])
+def test_nesting_depth_10000_parses_prints_and_compares(shape):
+    """Every walk over a formula is iterative. Planted: ``Formula.size`` made recursive
+    again (``1 + sum(c.size() …)``) → RecursionError; the dataclass ``__eq__`` restored
+    (``eq=True``) → RecursionError. The recursive-descent oracle above raises
+    RecursionError at 200 nested parentheses (checked once by hand)."""
+    text = {"parens": "(" * DEEP + "a" + ")" * DEEP, "Y": "Y " * DEEP + "a",
+            "!": "!" * DEEP + "a", "S": "a S (" * DEEP + "b" + ")" * DEEP,
+            "&": " & ".join(["a"] * (DEEP + 1))}[shape]
+    phi = parse(text, AB)
+    depth = 0 if shape == "parens" else DEEP
+    assert phi.depth() == depth
+    assert phi.size() == {"parens": 1, "Y": DEEP + 1, "!": DEEP + 1}.get(shape, 2 * DEEP + 1)
+    again = parse(str(phi), AB)
+    assert again == phi and hash(again) == hash(phi) and again is not phi
+    assert repr(phi).count("(") > depth
+    assert len(phi.subformulas()) == {"parens": 1, "S": DEEP + 2}.get(shape, DEEP + 1)
+    assert accept_position(phi) == "last"
+    assert temporal_depth(phi) == {"Y": DEEP, "S": DEEP}.get(shape, 0)
+
+
+def test_the_evaluator_runs_at_depth_10000():
+    """``L(Y^n a)`` = the words whose (n+1)-th symbol from the end is ``a``; ``L(!^n a)``
+    = the words ending in ``a`` when n is even, in ``b`` when n is odd (no temporal
+    operator: read at the last position). Planted: the Y shift made ``out[:, 1:] =
+    x[:, 1:]`` → the Y^n words flip."""
+    y = Language(parse("Y " * DEEP + "a", AB), AB)
+    words = ["a" + "b" * DEEP, "b" * (DEEP + 1), "b" * DEEP, "ba" + "b" * DEEP, "a"]
+    assert y.accepts(words).tolist() == [True, False, False, True, False]
+    assert y.size_report().layers == DEEP
+    for n, last in ((DEEP, "a"), (DEEP + 1, "b")):
+        neg = Language(parse("!" * n + "a", AB), AB)
+        assert neg.accepts(["ab", "ba", "a", "b"]).tolist() == [
+            w[-1] == last for w in ["ab", "ba", "a", "b"]]
+
+
+def test_to_brasp_refuses_past_its_documented_depth():
+    """At ``MAX_BRASP_DEPTH`` the program is built and decides ``L(Y^n a)`` as its closed
+    form; one deeper is refused in one line. Planted: the depth check removed → the
+    refusal test fails (the program is built); the check made ``>=`` → the build at the
+    limit is refused."""
+    n = MAX_BRASP_DEPTH
+    program = to_brasp(parse("Y " * n + "a", AB), AB)
+    words = ["a" + "b" * n, "b" * (n + 1), "bb" + "a" * n, "ba" + "a" * n]
+    assert program.accepts(words).tolist() == [True, False, False, True]
+    with pytest.raises(LTLError, match=f"nesting depth {n + 1} exceeds the {n} "):
+        to_brasp(parse("Y " * (n + 1) + "a", AB), AB)

@@ -55,9 +55,10 @@ def test_a_bare_string_is_refused_not_split_into_letters():
     from succinct.automata.dfa import DFA
 
     ab = Alphabet.of("ab")
-    with pytest.raises(SuccinctError, match=r"single string 'ab'; pass \['ab'\]"):
+    with pytest.raises(TypeError, match=r"single str 'ab' as words: did you mean "
+                                        r"accepts\(\['ab'\]\)\?"):
         encode("ab", ab)
     ends_in_b = DFA(ab, np.array([[0, 1], [0, 1]]), 0, np.array([False, True]))
-    with pytest.raises(SuccinctError, match="single string"):
+    with pytest.raises(TypeError, match="list of words"):
         ends_in_b.accepts("ab")
     assert ends_in_b.accepts(["ab", "ba"]).tolist() == [True, False]

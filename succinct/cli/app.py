@@ -8,8 +8,13 @@ Contract (kept stable; later families only add names)::
     succinct show FAMILY -p KEY=VALUE ... --model MODEL
     succinct word FAMILY -p KEY=VALUE ...
 
-Every user error (unknown symbol, bad parameter, malformed formula, …) prints one
-``error: …`` line on standard error and exits with status 2, never a traceback.
+Every user error (unknown symbol, bad parameter, malformed formula, a file that cannot
+be read or written, …) prints one ``error: …`` line on standard error and exits with
+status 2, never a traceback (a malformed formula adds an indented caret line). Any
+other exception is a bug: one ``internal error: …`` line and status 3, the traceback
+only with ``SUCCINCT_DEBUG=1``; Ctrl-C prints ``interrupted``, status 130
+(:func:`_friendly`). ``tests/test_cli_fuzz.py`` holds the CLI to this with generated
+arguments.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ import os
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
+from typer.exceptions import Abort, Exit, TyperException
 
 from succinct.recognizer import accepts as decide
 from succinct.registry import (
@@ -45,13 +51,36 @@ PARAM = typer.Option([], "-p", "--param", help="family parameter KEY=VALUE (repe
 
 
 def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Runs a command so that no traceback reaches the user.
+
+    * a user error (:class:`SuccinctError`, a file that cannot be read or written, bad
+      JSON) prints ``error: …`` on one line and exits with status 2;
+    * Ctrl-C prints ``interrupted`` and exits with status 130 (128 + SIGINT);
+    * any other exception is a bug: one line ``internal error: <Type>: <message>`` and
+      status 3; with ``SUCCINCT_DEBUG=1`` in the environment it is re-raised, traceback
+      and all.
+
+    typer's own exits (``typer.Exit``, usage errors, ``Abort``) pass through untouched.
+    """
+
     @wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (SuccinctError, FileNotFoundError, json.JSONDecodeError) as e:
-            typer.echo(f"error: {e}", err=True)
-            raise typer.Exit(2) from None
+        except (Exit, Abort, TyperException):
+            raise
+        except (SuccinctError, json.JSONDecodeError) as e:
+            _fail(f"error: {e}", 2)
+        except OSError as e:
+            _fail(f"error: {_os_message(e)}", 2)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except Exception as e:
+            if os.environ.get("SUCCINCT_DEBUG") == "1":
+                raise
+            text = " ".join(str(e).split()) or "(no message)"
+            _fail(f"internal error: {type(e).__name__}: {text} (please report; "
+                  "SUCCINCT_DEBUG=1 shows the traceback)", 3)
 
     return run
 
@@ -68,6 +97,20 @@ def _family_modules(
     so that every command sees their families."""
     for spec in env_family_modules() + list(family_module):
         load_family_module(spec)
+
+
+def _fail(line: str, code: int) -> NoReturn:
+    """Prints ``line`` on standard error and exits with ``code``."""
+    typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+def _os_message(e: OSError) -> str:
+    """``[Errno 2] No such file or directory: 'x'`` → ``No such file or directory: x``."""
+    if e.strerror is None:
+        return str(e)
+    names = [str(f) for f in (e.filename, e.filename2) if f is not None]
+    return e.strerror + (f": {' → '.join(names)}" if names else "")
 
 
 def _read_words(words: list[str]) -> list[str]:

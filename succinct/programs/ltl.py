@@ -25,6 +25,16 @@ that mix past and future operators, and for formulas without temporal operators 
 both readings are defensible; the last position keeps them in the past fragment).
 So ``F b`` accepts ``ab`` and rejects ``ba`` and ``b``.
 
+Nesting depth (:meth:`Formula.depth`: the most operators on a path from the root to a
+leaf; parentheses add none) is limited by memory only in the parser, in every walk over
+a formula (printing, equality, hashing, sizes, :func:`evaluate_batch`) and so in the
+``reference`` model: all are iterative, and tested at depth 10,000. :func:`to_brasp`, and
+with it the UHAT, refuses formulas nested deeper than ``MAX_BRASP_DEPTH = 1000`` with an
+:class:`LTLError`: the program has a predicate per subformula and the compiled UHAT a
+layer per temporal level, and building them grows faster than linearly (measured for
+``Y^n a`` on 2 cores: UHAT in 2.5 s at n = 500, 64 s at n = 2000; B-RASP alone 0.7 s at
+n = 1000, 3 min at n = 10,000).
+
 Prop 16 (LTL → B-RASP → UHAT, polynomial): one predicate per subformula; ``S`` is an
 attention op with strict-future masking and rightmost tie-break,
 ``(φ S ψ)(i) := ▶_j[j<i, ¬φ(j) ∨ ψ(j)] ψ(j) : 0``, and ``U`` its mirror with strict-past
@@ -37,8 +47,9 @@ Lemma 9's special form with ``K = ∅``. The program is read at the position
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal
 
 import numpy as np
@@ -48,13 +59,16 @@ from succinct.sizes import SizeReport
 from succinct.words import Alphabet, SuccinctError, check_lengths, encode
 
 __all__ = ["Formula", "Atom", "Top", "Bottom", "Unary", "Binary", "parse", "LTLError",
-           "evaluate_batch", "to_brasp", "Language", "temporal_depth", "accept_position"]
+           "evaluate_batch", "to_brasp", "Language", "temporal_depth", "accept_position",
+           "MAX_BRASP_DEPTH"]
 
 UNARY = ("!", "Y", "P", "H", "X", "F", "G")
 KEYWORDS = {"true", "false", "S", "U", "Y", "P", "H", "X", "F", "G"}
 PAST = frozenset({"S", "Y", "P", "H"})
 FUTURE = frozenset({"U", "X", "F", "G"})
 TEMPORAL = PAST | FUTURE
+# Deepest formula to_brasp (and so the UHAT) builds; parsing and evaluation have no limit.
+MAX_BRASP_DEPTH = 1000
 
 
 class LTLError(SuccinctError):
@@ -62,76 +76,164 @@ class LTLError(SuccinctError):
 
 
 class Formula:
-    """Base class of LTL formula nodes."""
+    """Base class of LTL formula nodes.
 
-    def subformulas(self) -> list[Formula]:
-        """All distinct subformulas, children before parents."""
-        seen: dict[Formula, None] = {}
+    Every walk over a formula here is iterative (an explicit stack, children before
+    parents), so nesting depth is bounded by memory, not by Python's recursion limit:
+    equality and hashing included (the hash is computed once, at construction, from the
+    children's; it depends on no per-process seed, so pickled formulas stay valid).
+    """
 
-        def go(f: Formula) -> None:
-            for c in f.children():
-                go(c)
-            seen.setdefault(f, None)
+    _hash: int
 
-        go(self)
-        return list(seen)
+    def __post_init__(self) -> None:
+        own = zlib.crc32(f"{type(self).__name__}:{self.label()}".encode())
+        object.__setattr__(self, "_hash", hash((own, *(hash(c) for c in self.children()))))
+
+    def label(self) -> str:
+        """What this node holds besides its children (symbol or operator)."""
+        return ""
 
     def children(self) -> tuple[Formula, ...]:
         return ()
 
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Formula):
+            return NotImplemented
+        pairs: list[tuple[Formula, Formula]] = [(self, other)]
+        while pairs:
+            x, y = pairs.pop()
+            if x is y:
+                continue
+            if type(x) is not type(y) or x._hash != y._hash or x.label() != y.label():
+                return False
+            pairs.extend(zip(x.children(), y.children(), strict=True))
+        return True
+
+    def subformulas(self) -> list[Formula]:
+        """All distinct subformulas, children before parents."""
+        seen: dict[Formula, None] = {}
+        stack: list[tuple[Formula, bool]] = [(self, False)]
+        while stack:
+            f, expanded = stack.pop()
+            if expanded:
+                seen.setdefault(f, None)
+            elif f not in seen:
+                stack.append((f, True))
+                stack.extend((c, False) for c in reversed(f.children()))
+        return list(seen)
+
+    def depth(self) -> int:
+        """Nesting depth: the most operators on a path from the root to a leaf (an atom
+        or a constant has depth 0, ``Y Y a`` depth 2)."""
+        depth: dict[Formula, int] = {}
+        for f in self.subformulas():
+            depth[f] = max((1 + depth[c] for c in f.children()), default=0)
+        return depth[self]
+
     def size(self) -> int:
-        """|φ|: the number of nodes of the syntax tree."""
-        return 1 + sum(c.size() for c in self.children())
+        """|φ|: the number of nodes of the syntax tree (shared subtrees counted at each
+        occurrence)."""
+        size: dict[Formula, int] = {}
+        for f in self.subformulas():
+            size[f] = 1 + sum(size[c] for c in f.children())
+        return size[self]
+
+    def __str__(self) -> str:
+        """The formula in the syntax :func:`parse` reads, binary subformulas in
+        parentheses: ``parse(str(φ)) == φ``."""
+        out: list[str] = []
+        stack: list[Formula | str] = [self]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                out.append(item)
+            elif isinstance(item, Unary):
+                stack.extend(reversed([item.op + ("" if item.op == "!" else " "),
+                                       *_parenthesized(item.x)]))
+            elif isinstance(item, Binary):
+                stack.extend(reversed([*_parenthesized(item.a), f" {item.op} ",
+                                       *_parenthesized(item.b)]))
+            else:
+                out.append(item.leaf_text())
+        return "".join(out)
+
+    def __repr__(self) -> str:
+        out: list[str] = []
+        stack: list[Formula | str] = [self]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                out.append(item)
+                continue
+            parts: list[Formula | str] = [f"{type(item).__name__}("]
+            for k, field in enumerate(fields(item)):
+                value = getattr(item, field.name)
+                parts.append(f"{', ' if k else ''}{field.name}=")
+                parts.append(value if isinstance(value, Formula) else repr(value))
+            parts.append(")")
+            stack.extend(reversed(parts))
+        return "".join(out)
+
+    def leaf_text(self) -> str:
+        """How a leaf prints (atoms and constants override it)."""
+        raise NotImplementedError
 
 
-@dataclass(frozen=True)
+def _parenthesized(f: Formula) -> list[Formula | str]:
+    return ["(", f, ")"] if isinstance(f, Binary) else [f]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Atom(Formula):
     symbol: str
 
-    def __str__(self) -> str:
+    def label(self) -> str:
+        return self.symbol
+
+    def leaf_text(self) -> str:
         return self.symbol if re.fullmatch(r"[^\s()!&|<>'-]+", self.symbol) \
             and self.symbol not in KEYWORDS else f"'{self.symbol}'"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Top(Formula):
-    def __str__(self) -> str:
+    def leaf_text(self) -> str:
         return "true"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Bottom(Formula):
-    def __str__(self) -> str:
+    def leaf_text(self) -> str:
         return "false"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Unary(Formula):
     op: str
     x: Formula
 
+    def label(self) -> str:
+        return self.op
+
     def children(self) -> tuple[Formula, ...]:
         return (self.x,)
 
-    def __str__(self) -> str:
-        return f"{self.op}{'' if self.op == '!' else ' '}{_paren(self.x)}"
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Binary(Formula):
     op: str  # "&", "|", "->", "<->", "S", "U"
     a: Formula
     b: Formula
 
+    def label(self) -> str:
+        return self.op
+
     def children(self) -> tuple[Formula, ...]:
         return (self.a, self.b)
-
-    def __str__(self) -> str:
-        return f"{_paren(self.a)} {self.op} {_paren(self.b)}"
-
-
-def _paren(f: Formula) -> str:
-    return f"({f})" if isinstance(f, Binary) else str(f)
 
 
 # ====================================================================== parser
@@ -161,98 +263,108 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
     return tokens
 
 
+# Binary operators: binding strength (higher binds tighter) and right-associativity.
+_BINARY: dict[str, tuple[int, bool]] = {
+    "<->": (1, False), "->": (2, True), "|": (3, False), "&": (4, False),
+    "S": (5, True), "U": (5, True),
+}
+
+
 class _Parser:
+    """Operator precedence parsing with explicit stacks (shunting-yard), so that nesting
+    depth is bounded by memory only. ``operands`` holds parsed subformulas; ``pending``
+    holds unapplied operators as ``(op, kind, position)`` with kind ``"unary"``,
+    ``"binary"`` or ``"("``. Unary operators bind tightest, so any on top of ``pending``
+    apply as soon as their operand is complete."""
+
     def __init__(self, text: str, alphabet: Alphabet | None) -> None:
         self.text = text
         self.alphabet = alphabet
         self.tokens = _tokenize(text)
-        self.k = 0
+        self.operands: list[Formula] = []
+        self.pending: list[tuple[str, str, int]] = []
 
-    def fail(self, msg: str, at: int | None = None) -> LTLError:
-        if at is None:
-            at = self.tokens[self.k][2] if self.k < len(self.tokens) else len(self.text)
+    def fail(self, msg: str, at: int) -> LTLError:
         return LTLError(f"malformed formula at position {at + 1}: {msg}\n  {self.text}\n"
                         f"  {' ' * at}^")
-
-    def peek(self) -> str | None:
-        return self.tokens[self.k][1] if self.k < len(self.tokens) else None
-
-    def take(self, value: str) -> bool:
-        if self.k < len(self.tokens) and self.tokens[self.k][0] == "op" \
-                and self.tokens[self.k][1] == value:
-            self.k += 1
-            return True
-        return False
 
     def parse(self) -> Formula:
         if not self.tokens:
             raise self.fail("empty formula", 0)
-        f = self.iff()
-        if self.k < len(self.tokens):
-            raise self.fail(f"unexpected {self.peek()!r}")
-        return f
+        want_operand = True
+        for kind, value, at in self.tokens:
+            if want_operand:
+                want_operand = self.operand(kind, value, at)
+            elif kind == "op" and value in _BINARY:
+                self.reduce(value)
+                self.pending.append((value, "binary", at))
+                want_operand = True
+            elif kind == "op" and value == ")":
+                self.reduce(None)
+                if not self.pending:
+                    raise self.fail("unexpected ')'", at)
+                self.pending.pop()
+            else:
+                inside = any(k == "(" for _, k, _ in self.pending)
+                raise self.fail("expected ')'" if inside else f"unexpected {value!r}", at)
+        end = len(self.text)
+        if want_operand:
+            raise self.fail("unexpected end of formula, expected an atom or '('", end)
+        self.reduce(None)
+        if self.pending:
+            raise self.fail("expected ')'", end)
+        (phi,) = self.operands
+        return phi
 
-    def iff(self) -> Formula:
-        f = self.implies()
-        while self.take("<->"):
-            f = Binary("<->", f, self.implies())
-        return f
-
-    def implies(self) -> Formula:
-        f = self.disj()
-        if self.take("->"):
-            return Binary("->", f, self.implies())
-        return f
-
-    def disj(self) -> Formula:
-        f = self.conj()
-        while self.take("|"):
-            f = Binary("|", f, self.conj())
-        return f
-
-    def conj(self) -> Formula:
-        f = self.temporal()
-        while self.take("&"):
-            f = Binary("&", f, self.temporal())
-        return f
-
-    def temporal(self) -> Formula:
-        f = self.unary()
-        for op in ("S", "U"):
-            if self.take(op):
-                return Binary(op, f, self.temporal())
-        return f
-
-    def unary(self) -> Formula:
-        for op in UNARY:
-            if self.take(op):
-                return Unary(op, self.unary())
-        if self.take("("):
-            f = self.iff()
-            if not self.take(")"):
-                raise self.fail("expected ')'")
-            return f
-        if self.take("true"):
-            return Top()
-        if self.take("false"):
-            return Bottom()
-        if self.k >= len(self.tokens):
-            raise self.fail("unexpected end of formula, expected an atom or '('")
-        kind, value, at = self.tokens[self.k]
+    def operand(self, kind: str, value: str, at: int) -> bool:
+        """Reads a token where an operand starts; returns whether one is still wanted."""
+        if kind == "op" and value in UNARY:
+            self.pending.append((value, "unary", at))
+            return True
+        if kind == "op" and value == "(":
+            self.pending.append((value, "(", at))
+            return True
+        if kind == "op" and value in ("true", "false"):
+            self.operands.append(Top() if value == "true" else Bottom())
+            return False
         if kind != "atom":
-            raise self.fail(f"expected an atom, '(' or a unary operator, got {value!r}")
-        self.k += 1
+            raise self.fail(f"expected an atom, '(' or a unary operator, got {value!r}", at)
         symbol = value[2:] if value.startswith("Q_") and len(value) > 2 else value
         if self.alphabet is not None and symbol not in self.alphabet.symbols:
             raise self.fail(f"unknown symbol {symbol!r}: the alphabet is "
                             f"{{{', '.join(self.alphabet)}}}", at)
-        return Atom(symbol)
+        self.operands.append(Atom(symbol))
+        return False
+
+    def reduce(self, incoming: str | None) -> None:
+        """Applies pending operators, top first, down to the innermost open parenthesis;
+        before a binary operator ``incoming``, only those that bind before it (a unary
+        one always; a binary one if it binds tighter, or as tight and ``incoming`` is
+        left-associative)."""
+        while self.pending and self.pending[-1][1] != "(":
+            op, kind, _ = self.pending[-1]
+            if incoming is not None and kind == "binary":
+                (mine, _), (theirs, right) = _BINARY[op], _BINARY[incoming]
+                if mine < theirs or (mine == theirs and right):
+                    return
+            self.pending.pop()
+            if kind == "unary":
+                self.operands.append(Unary(op, self.operands.pop()))
+            else:
+                b = self.operands.pop()
+                self.operands.append(Binary(op, self.operands.pop(), b))
 
 
 def parse(text: str, alphabet: Alphabet | str | None = None) -> Formula:
     """Parses ``text``; with an alphabet, atoms must be its symbols."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse: text must be a str (an LTL formula), got "
+                        f"{type(text).__name__}")
     if isinstance(alphabet, str):
         alphabet = Alphabet.of(alphabet)
+    elif alphabet is not None and not isinstance(alphabet, Alphabet):
+        raise TypeError(f"parse: alphabet must be an Alphabet, a str or None, got "
+                        f"{type(alphabet).__name__}")
     return _Parser(text, alphabet).parse()
 
 
@@ -267,7 +379,8 @@ def accept_position(phi: Formula) -> Literal["first", "last"]:
 def evaluate_batch(phi: Formula, tokens: np.ndarray, lengths: np.ndarray,
                    alphabet: Alphabet) -> dict[Formula, np.ndarray]:
     """Truth of every subformula at every position, ``[B, N]`` bool, by the recursive
-    unfolding ``(φ S ψ)(n) = ψ(n−1) ∨ (φ(n−1) ∧ (φ S ψ)(n−1))`` (and its mirror for U).
+    unfolding ``(φ S ψ)(n) = ψ(n−1) ∨ (φ(n−1) ∧ (φ S ψ)(n−1))`` (and its mirror for U);
+    the unary operators as shifts and running ∨/∧ (``(P φ)(n) = ⋁_{j<n} φ(j)``, …).
 
     Independent of the B-RASP route: no "last position where …" search is used.
     Positions at or beyond a word's length are padding and never satisfy U's witness.
@@ -288,23 +401,22 @@ def evaluate_batch(phi: Formula, tokens: np.ndarray, lengths: np.ndarray,
                 val[f] = ~x
             elif f.op in ("Y", "P", "H"):
                 out = np.zeros((b, n), bool)
-                for t in range(1, n):
-                    if f.op == "Y":
-                        out[:, t] = x[:, t - 1]
-                    elif f.op == "P":
-                        out[:, t] = x[:, t - 1] | out[:, t - 1]
-                if f.op == "H":  # φ holds at every position ≤ n
+                if f.op == "Y":  # φ at n − 1
+                    out[:, 1:] = x[:, :-1]
+                elif f.op == "P":  # φ at some position < n
+                    out[:, 1:] = np.logical_or.accumulate(x, axis=1)[:, :-1]
+                else:  # H: φ at every position ≤ n
                     out = np.logical_and.accumulate(x, axis=1)
                 val[f] = out
             else:  # X, F, G look right; padding is outside the word
                 xin = x & inside
                 out = np.zeros((b, n), bool)
-                for t in range(n - 2, -1, -1):
-                    if f.op == "X":
-                        out[:, t] = xin[:, t + 1]
-                    elif f.op == "F":
-                        out[:, t] = xin[:, t + 1] | out[:, t + 1]
-                if f.op == "G":  # φ at every position ≥ n inside the word
+                if f.op == "X":  # φ at n + 1, inside the word
+                    out[:, :-1] = xin[:, 1:]
+                elif f.op == "F":  # φ at some position > n inside the word
+                    later = np.logical_or.accumulate(xin[:, ::-1], axis=1)[:, ::-1]
+                    out[:, :-1] = later[:, 1:]
+                else:  # G: φ at every position ≥ n inside the word
                     ok = x | ~inside
                     out = np.logical_and.accumulate(ok[:, ::-1], axis=1)[:, ::-1]
                 val[f] = out
@@ -377,14 +489,23 @@ class Language:
 
 def temporal_depth(f: Formula) -> int:
     """Nesting depth of the temporal operators (S, U, Y, P, H, X, F, G) in ``f``."""
-    here = 1 if isinstance(f, Unary | Binary) and f.op in TEMPORAL else 0
-    return here + max((temporal_depth(c) for c in f.children()), default=0)
+    depth: dict[Formula, int] = {}
+    for g in f.subformulas():
+        here = 1 if isinstance(g, Unary | Binary) and g.op in TEMPORAL else 0
+        depth[g] = here + max((depth[c] for c in g.children()), default=0)
+    return depth[f]
 
 
 # ====================================================================== Prop 16
 def to_brasp(phi: Formula, alphabet: Alphabet | str) -> Program:
     """The B-RASP program of Prop 16: one predicate per subformula, output = φ, read at
-    :func:`accept_position` (position 1 for future-only formulas, else the last)."""
+    :func:`accept_position` (position 1 for future-only formulas, else the last).
+    Refuses formulas nested deeper than :data:`MAX_BRASP_DEPTH` (module docstring)."""
+    depth = phi.depth()
+    if depth > MAX_BRASP_DEPTH:
+        raise LTLError(f"formula nesting depth {depth} exceeds the {MAX_BRASP_DEPTH} that "
+                       "the B-RASP program and the UHAT support (building them takes "
+                       "minutes beyond it); the reference model evaluates any depth")
     if isinstance(alphabet, str):
         alphabet = Alphabet.of(alphabet)
     p = ProgramBuilder(alphabet)

@@ -18,6 +18,7 @@ writes only the headline figure (DC_n's UHAT against every RNN and every DFA, in
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -40,6 +41,7 @@ from succinct.atlas import (
     write_headline,
 )
 from succinct.cli.app import _friendly, app
+from succinct.registry import get_family
 from succinct.verify import duration
 from succinct.words import SuccinctError
 
@@ -73,8 +75,14 @@ def atlas_command(
     Example: succinct atlas --family dc --family dyck --out atlas_out
     """
     if headline:
+        if Path(headline).is_dir():
+            raise SuccinctError(f"--headline {headline} is a folder; give the PNG file to write")
         typer.echo(f"wrote {write_headline(headline)}")
         return
+    if Path(out).exists() and not Path(out).is_dir():
+        raise SuccinctError(f"--out {out} is an existing file; give a folder to write into")
+    for name in family:  # unknown names fail here, before the progress display starts
+        get_family(name)
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=err,
