@@ -296,8 +296,19 @@ def manifest_digest(manifest: Mapping[str, Any]) -> str:
 # ====================================================================== files
 def paths(path: str | Path) -> tuple[Path, Path]:
     """``(manifest, weights)`` for a stem, a ``.json`` or a ``.safetensors`` path: the two
-    files of one export lie side by side with the same stem."""
+    files of one export lie side by side with the same stem.
+
+    Raises:
+        TypeError: ``path`` is not a string or a path.
+        SuccinctError: ``path`` is empty or names no file (``.``, ``/``).
+    """
+    if not isinstance(path, str | Path):
+        raise TypeError(f"path must be a str or a pathlib.Path (a file stem), got "
+                        f"{type(path).__name__}")
     p = Path(path)
+    if not p.name:
+        raise SuccinctError(f"the path {str(path)!r} names no file: give a file stem, e.g. "
+                            "out/model")
     stem = p.with_suffix("") if p.suffix in (".json", ".safetensors") else p
     return stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".safetensors")
 

@@ -93,8 +93,6 @@ def test_parse_ltl_names_its_argument(bad):
         parse("a", alphabet=42)
 
 
-@pytest.mark.xfail(strict=True, reason="succinct.export belongs to helper `export`, whose "
-                                        "load does not yet check the type of `path`")
 def test_export_load_names_its_argument():
     """``load(123)`` raises ``TypeError: expected str, bytes or os.PathLike object, not
     int`` from ``pathlib``, naming no argument."""

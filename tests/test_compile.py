@@ -14,7 +14,10 @@ from succinct.testing.strategies import programs, selective_programs, word_lists
 from succinct.words import encode
 
 
+# three modes, each example jit-compiled: 60 a mode (compact = ffn is also checked by
+# test_compact_equals_ffn_and_interpreter at the profile's full count)
 @pytest.mark.parametrize("mode", MODES)
+@settings(max_examples=min(60, settings().max_examples))
 @given(program=st.one_of(programs("ab"), selective_programs("ab")),
        words=word_lists("ab", max_len=9, max_size=24))
 def test_compiled_equals_interpreter(mode, program, words):

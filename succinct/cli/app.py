@@ -70,9 +70,9 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except (Exit, Abort, TyperException):
             raise
         except (SuccinctError, json.JSONDecodeError) as e:
-            _fail(f"error: {e}", 2)
+            _fail(f"error: {_one_line(str(e))}", 2)
         except OSError as e:
-            _fail(f"error: {_os_message(e)}", 2)
+            _fail(f"error: {_one_line(_os_message(e))}", 2)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except Exception as e:
@@ -103,6 +103,12 @@ def _fail(line: str, code: int) -> NoReturn:
     """Prints ``line`` on standard error and exits with ``code``."""
     typer.echo(line, err=True)
     raise typer.Exit(code)
+
+
+def _one_line(text: str) -> str:
+    """``text`` with its line breaks escaped (``\\n``, ``\\r``): an error is one line even
+    when it quotes a user's path or word that holds one."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _os_message(e: OSError) -> str:
