@@ -667,7 +667,7 @@ def verdict() -> Verdict:
 
 register(Family(
     name="dyck",
-    description="Dyck-(k,D): balanced words over k bracket types, depth ≤ D (notes §8.1)",
+    description="Dyck-(k,D): balanced words over k bracket types, depth ≤ D",
     params=(
         Param("k", int, default=1, low=1, high=64, help="bracket types"),
         Param("D", int, default=3, low=1, high=32, help="maximum nesting depth"),

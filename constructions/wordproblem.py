@@ -491,7 +491,7 @@ def _uhat_model(p: Mapping[str, Any]):
 
 register(Family(
     name="wordproblem",
-    description="iterated composition δ(q0, w) ∈ F of a transformation table (notes §8.2)",
+    description="iterated composition δ(q0, w) ∈ F of a transformation table",
     params=(
         Param("monoid", str, default="flipflop",
               help="flipflop | parity | s3 | s5 | lasttwo | path to a JSON table"),

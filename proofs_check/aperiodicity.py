@@ -1,6 +1,6 @@
 """Aperiodicity decides whether a word problem has a UHAT of the paper's kind.
 
-Claim (notes §8.2, via Schützenberger / McNaughton–Papert and Yang–Chiang–Angluin 2024):
+Claim (via Schützenberger / McNaughton–Papert and Yang–Chiang–Angluin 2024):
 UHATs without positional encodings recognize exactly the star-free languages, i.e. those
 whose syntactic monoid is aperiodic (``x^n = x^{n+1}`` for all x, n = |M|). So the
 flip-flop (aperiodic) has such a UHAT, and no word problem of a non-trivial group

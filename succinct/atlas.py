@@ -75,7 +75,7 @@ import sympy as sp
 from succinct.automata.dfa import DFA
 from succinct.exact.dispatch import exact_dfa, exact_support
 from succinct.models.rnn import RNN
-from succinct.registry import Family, families, get_family
+from succinct.registry import Family, RegistryError, families, get_family
 from succinct.sizes import POSITIONAL_UHAT, UHAT, SizeReport, dfa_report, state_bits_of
 from succinct.verdicts import EXACT_BITS, Comparison, TooLarge, Verdict
 from succinct.verify import verify
@@ -555,7 +555,9 @@ def compute_row(fam: Family, raw: Mapping[str, Any], *, check: bool = True,
         step(f"building {name}")
         try:
             built[name] = fam.build(name, raw)
-        except SuccinctError as e:
+        except RegistryError as e:  # a broken family (a builder that returns no model)
+            row.check_error = f"{name} not built: {e}"
+        except SuccinctError as e:  # a model refused at this size (its size guard)
             row.notes.append(f"{name} not built: {e}")
     _uhat_columns(row, built, report)
     _rnn_columns(row, built, report)

@@ -300,11 +300,15 @@ def paths(path: str | Path) -> tuple[Path, Path]:
 
     Raises:
         TypeError: ``path`` is not a string or a path.
-        SuccinctError: ``path`` is empty or names no file (``.``, ``/``).
+        SuccinctError: ``path`` is empty, names no file (``.``, ``/``) or holds a line
+            break.
     """
     if not isinstance(path, str | Path):
         raise TypeError(f"path must be a str or a pathlib.Path (a file stem), got "
                         f"{type(path).__name__}")
+    if any(c in str(path) for c in "\n\r\0"):
+        raise SuccinctError(f"the path {str(path)!r} holds a line break or a NUL character; "
+                            "give a plain file stem")
     p = Path(path)
     if not p.name:
         raise SuccinctError(f"the path {str(path)!r} names no file: give a file stem, e.g. "

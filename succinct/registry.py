@@ -434,10 +434,10 @@ def _exec_file(path: Path) -> None:
 def _build_cached(family: str, model: str, params: tuple[tuple[str, Any], ...]) -> Any:
     built = _REGISTRY[family].models[model](dict(params))
     if not isinstance(built, Recognizer):
-        raise SuccinctError(
-            f"family {family}: model {model!r} built a {type(built).__name__}, not a "
-            "recognizer (alphabet, accepts, accepts_batch, size_report; "
-            "succinct.recognizer.Recognizer)")
+        raise RegistryError(
+            f"family {family}: model {model!r} built an object of type "
+            f"{type(built).__name__}, not a recognizer (alphabet, accepts, accepts_batch, "
+            "size_report; succinct.recognizer.Recognizer)")
     return built
 
 

@@ -212,9 +212,26 @@ class VerificationTimeout(SuccinctError):
 
 
 # ====================================================================== word generation
+# Most words any check is asked to count: 2^1000 (a float holds the count, and no run
+# comes near it); longer exhaustive checks are refused before counting.
+MAX_WORDS_LOG2 = 1000
+
+
 def predicted_words(n_symbols: int, max_len: int) -> int:
-    """Σ_{ℓ=1..max_len} |Σ|^ℓ: the number of words the exhaustive check evaluates."""
-    return sum(n_symbols**ell for ell in range(1, max_len + 1))
+    """Σ_{ℓ=1..max_len} |Σ|^ℓ = (|Σ|^(L+1) − |Σ|)/(|Σ| − 1) (``L`` for one symbol): the
+    number of words the exhaustive check evaluates.
+
+    Raises:
+        SuccinctError: the count passes 2^:data:`MAX_WORDS_LOG2` (refused at once, so that
+            ``--max-len 10**20`` neither hangs nor overflows).
+    """
+    if n_symbols >= 2 and max_len * math.log2(n_symbols) > MAX_WORDS_LOG2:
+        raise SuccinctError(
+            f"the words of length 1..{max_len:,} over {n_symbols} symbols number about "
+            f"2^{max_len * math.log2(n_symbols):,.0f}, more than any check can evaluate")
+    if n_symbols == 1:
+        return max_len
+    return (n_symbols ** (max_len + 1) - n_symbols) // (n_symbols - 1)
 
 
 def _enumerate(high: jax.Array, seg_len: jax.Array, seg_end: jax.Array, *, k: int,
@@ -585,6 +602,9 @@ def _estimate(engine: _Engine, exh: _Exhaustive | None, smp: _Sampled | None,
     n_smp = smp.words if smp else 0
     n_batches = (exh.n_batches if exh else 0) + (smp.n_batches if smp else 0)
     args = (k, exh.max_len if exh else None, n_exh, n_smp, n_batches)
+    if n_smp.bit_length() > MAX_WORDS_LOG2:
+        raise SuccinctError(f"more than 2^{MAX_WORDS_LOG2} sampled words: more than any check "
+                            "can evaluate")
     if time_limit is not None and (n_exh + n_smp) / MAX_RATE > NO_PROBE * time_limit:
         return Estimate(*args, (n_exh + n_smp) / MAX_RATE, probed=False)
     seconds = 0.0
@@ -808,8 +828,8 @@ def _check_types(recognizers: Any, **numbers: Any) -> None:
     for name, r in recognizers.items():
         if not (isinstance(getattr(r, "alphabet", None), Alphabet)
                 and callable(getattr(r, "accepts_batch", None))):
-            raise TypeError(f"verify: recognizers[{name!r}] is a {type(r).__name__}, not a "
-                            "recognizer (verify needs its alphabet and accepts_batch)")
+            raise TypeError(f"verify: recognizers[{name!r}] is of type {type(r).__name__}, "
+                            "not a recognizer (verify needs its alphabet and accepts_batch)")
     for arg, value in numbers.items():
         optional, number = _NUMBERS[arg]
         if isinstance(value, bool) or not (isinstance(value, int | np.integer)

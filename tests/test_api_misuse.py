@@ -36,7 +36,7 @@ def test_verify_refuses_a_non_mapping(bad):
 def test_verify_refuses_a_non_recognizer(bad):
     """Planted: the per-value Recognizer check removed → ``AttributeError: 'str' object
     has no attribute 'alphabet'`` from deep inside ``check_alphabets``."""
-    with pytest.raises(TypeError, match=r"recognizers\['bad'\] is a .*not a recognizer"):
+    with pytest.raises(TypeError, match=r"recognizers\['bad'\] is of type .*not a recognizer"):
         verify({"good": _pair()["one"], "bad": bad}, max_len=2)
 
 

@@ -34,7 +34,7 @@ EXAMPLE = "b & H(b -> Y a) & H((a & Y true) -> Y b)"  # the paper's Example 1: (
 
 
 def _paper_dfa_states(family: str, p: dict) -> int:
-    """Minimal complete DFA states from the research notes (§6.1, §8.1), not the code."""
+    """Minimal complete DFA states from Myhill–Nerode counts written out here, not the code."""
     if family == "dc":
         n = p["n"]
         return (n + 2) * 2**n * 2 ** (2**n) + 2  # |w_n| + 2 (Myhill–Nerode)

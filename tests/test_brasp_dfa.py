@@ -141,7 +141,7 @@ def test_doubly_exponential_counter(n):
 
 @pytest.mark.parametrize("big_n", [1, 2])
 def test_single_exponential_counter(big_n):
-    """E_N: minimal DFA with 2^(N+1)(N+2) − N states (notes §6.3)."""
+    """E_N: minimal DFA with 2^(N+1)(N+2) − N states (a Myhill–Nerode count)."""
     program, _ = family_model("counter", "brasp", N=big_n)
     minimal = program_dfa(program)[0].minimize()
     assert minimal.n_states == 2 ** (big_n + 1) * (big_n + 2) - big_n

@@ -352,7 +352,18 @@ def test_odd_paths_are_one_line(args):
     """Found by the fuzz test: ``load ''`` and ``export … --out ''`` ended in ``internal
     error: ValueError: PosixPath('.') has an empty name``; ``load 'x\ry'`` printed the
     raw line break inside its one error line. Planted: ``export.paths`` without its
-    empty-name check, ``_friendly`` without ``_one_line``."""
+    empty-name check, or without its line-break check."""
     result = RUN.invoke(app, args)
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_a_malformed_formula_shows_its_caret_display():
+    """The one error line, then the formula and a caret under the position, on lines of
+    their own (planted, found by a review: escaping every line break of an error message
+    printed ``\\n`` literally)."""
+    result = RUN.invoke(app, ["accepts", "ltl", "-p", "formula=a &", "a"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: malformed formula at position 4: unexpected end of formula, expected an "
+        "atom or '('", "  a &", "     ^"]

@@ -254,7 +254,22 @@ def test_a_builder_that_returns_no_recognizer(factor_file):
                                                   '"brasp": lambda p: "not a model"'))
     line = one_error_line(cli("--family-module", str(factor_file), "show", "factor",
                               "--model", "brasp"))
-    assert "model 'brasp' built a str, not a recognizer" in line
+    assert "model 'brasp' built an object of type str, not a recognizer" in line
+
+
+def test_the_atlas_fails_a_row_whose_model_is_broken(factor_file, tmp_path):
+    """A model whose builder returns no recognizer is a broken family, not a size guard:
+    the atlas row is ✗ and the atlas exits 1 (found by a review: it was a note and ✓).
+    Planted: atlas catching RegistryError as a note again; this test fails."""
+    factor_file.write_text(example_code().replace('"brasp": lambda p: program(p["n"])',
+                                                  '"brasp": lambda p: 42'))
+    result = cli("--family-module", str(factor_file), "atlas", "--family", "factor",
+                 "--no-check", "--no-plots", "--out", str(tmp_path / "atlas"))
+    assert result.exit_code == 1, result.output
+    atlas = json.loads((tmp_path / "atlas" / "atlas.json").read_text())
+    rows = atlas["families"]["factor"]["rows"]
+    assert rows and all(row["status"] == "✗" for row in rows)
+    assert "brasp not built" in result.output
 
 
 # ---------------------------------------------------------------------- entry points

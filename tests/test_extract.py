@@ -129,7 +129,7 @@ def family_model(name: str, model: str, **params):
 
 
 def test_extraction_of_the_dc1_rnn():
-    """The shift-register RNN of DC_1 (notes §6.2b) is a DFA of |w_1| + 2 = 26 states."""
+    """The delay-line RNN of DC_1 is a DFA of |w_1| + 2 = 26 states."""
     rnn, fam = family_model("dc", "rnn", n=1)
     auto = extract_rnn(rnn)
     w_1 = next(iter(fam.members(fam.resolve({"n": 1}))))

@@ -224,3 +224,25 @@ def test_atlas_prints_its_rows_and_refuses_past_its_budget(tmp_path):
                            str(tmp_path / "b")])
     assert res.exit_code == 0, res.output
     assert f"atlas: {n} rows; predicted ~{n * SECONDS_PER_ROW:.1f} s" in res.stderr
+
+
+@pytest.mark.parametrize("max_len", ["2000", "100000", "99999999999999999999999"])
+def test_astronomical_max_len_is_refused_at_once(max_len):
+    """Found by a review: ``--max-len 100000`` summed |Σ|^ℓ term by term (it hung), and
+    ``--max-len 2000`` overflowed a float (internal error). The count has a closed form and
+    anything past 2^1000 words is refused before counting. Planted: the term-by-term sum
+    (the 10^23 case never returns)."""
+    t0 = time.perf_counter()
+    result = RUN.invoke(app, ["verify", "dyck", "--max-len", max_len])
+    assert result.exit_code == 2, result.output
+    assert "more than any check can evaluate" in result.stderr
+    assert time.perf_counter() - t0 < 30
+
+
+def test_predicted_words_closed_form_matches_the_sum():
+    """(|Σ|^(L+1) − |Σ|)/(|Σ| − 1) against the plain sum, one symbol included."""
+    from succinct.verify import predicted_words
+
+    for k in range(1, 6):
+        for L in range(1, 30):
+            assert predicted_words(k, L) == sum(k**ell for ell in range(1, L + 1))

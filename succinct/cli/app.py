@@ -70,7 +70,7 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except (Exit, Abort, TyperException):
             raise
         except (SuccinctError, json.JSONDecodeError) as e:
-            _fail(f"error: {_one_line(str(e))}", 2)
+            _fail(f"error: {e}", 2)  # one line, or a formula's caret display below it
         except OSError as e:
             _fail(f"error: {_one_line(_os_message(e))}", 2)
         except KeyboardInterrupt:
@@ -106,8 +106,8 @@ def _fail(line: str, code: int) -> NoReturn:
 
 
 def _one_line(text: str) -> str:
-    """``text`` with its line breaks escaped (``\\n``, ``\\r``): an error is one line even
-    when it quotes a user's path or word that holds one."""
+    """``text`` with its line breaks escaped (``\\n``, ``\\r``): an operating-system error
+    is one line even when it quotes a path that holds one."""
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 

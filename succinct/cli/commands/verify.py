@@ -226,8 +226,10 @@ def dfa_command(
                 automaton = exact_dfa(recognizer, max_states=max_states,
                                       time_limit=time_limit or None, progress=bar)
             except ExplorationBudgetExceeded as e:
-                raise SuccinctError(f"{e}; pass a larger --time-limit to allow it, or a "
-                                    "smaller --max-states to stop sooner") from None
+                raise SuccinctError(f"{e}; pass a larger --time-limit to allow it (and a "
+                                    "larger --max-states if the automaton may have more "
+                                    "states), or a smaller --max-states to stop sooner"
+                                    ) from None
             except StateLimitExceeded as e:
                 raise SuccinctError(f"{e}; pass a larger --max-states to allow it") from None
     elif max_len is not None:
