@@ -88,6 +88,7 @@ def verify_command(
         members = list(itertools.islice(fam.members(fam.resolve(raw)), MEMBERS_USED))
     if max_len is None and not samples and not unbounded:
         raise SuccinctError("give --max-len, --samples or --unbounded")
+
     def announce(predicted: Estimate) -> None:
         typer.echo(f"verify: {predicted.describe()}", err=True)
 
