@@ -39,8 +39,9 @@ pytest-xdist like any test. A malformed SPEC stops the run with a usage error.
 
 Loading the plugin imports no model code of its own (only :mod:`succinct.words`; the
 package :mod:`succinct.testing` loads its assertions on first use): the registry, the
-families and :mod:`succinct.verify` are imported when a check runs. (Any module of the
-package runs ``succinct/__init__.py`` first, and that facade imports JAX.)
+families and :mod:`succinct.verify` are imported when a check runs. The facade
+``succinct/__init__.py`` loads its names on first use, so loading the plugin imports no
+JAX (``tests/test_layering.py`` checks that).
 """
 
 from __future__ import annotations
