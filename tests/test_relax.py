@@ -58,8 +58,11 @@ def scores(model, tokens, lengths, beta=None, chunk=1 << 15) -> np.ndarray:
 def test_dyck_equals_uhat_up_to_8(dyck, dyck8):
     """Dyck-(2,3) relaxed at N = 8 equals the UHAT on all 87,380 words (float32, jitted).
 
-    Planted: tie bias slope 1 instead of 1/(2N) (a tie bias that overturns integer gaps:
-    fails); BOS score S_min instead of S_min − 1 (see the report for what it does)."""
+    Planted, each failed here (disagreements at N = 8): tie-bias slope 1 instead of 1/(2N),
+    which overturns integer gaps (258); slope 1/N, where BOS (S_min − 1) ties with a real
+    key of score S_min at the far end (80); BOS score S_min instead of S_min − 1 (296); no
+    cleaning FFN after attention, so errors accumulate (3,646); no tie bias, so softmax
+    averages ties (1,258)."""
     report = verify({"uhat": dyck, "softmax": dyck8}, max_len=8)
     assert report.checked == 87380
     assert report.disagreements == 0
@@ -70,7 +73,9 @@ def test_example1_equals_uhat_up_to_12(example1):
     """The paper's Example 1 ((ab)+ as an LTL formula, Lemma 9's UHAT) relaxed at N = 12
     agrees on all 8,190 words, and accepts exactly (ab)^k, k ≤ 6.
 
-    Planted: no cleaning FFN after attention (see the report)."""
+    Planted, each failed here: tie-bias slope 1 (1,018 disagreements); no cleaning FFN
+    (113); no tie bias (3). Slope 1/N and BOS score S_min pass on this model (only the
+    Dyck test catches them)."""
     model = relax(example1, max_len=12)
     report = verify({"uhat": example1, "softmax": model}, max_len=12)
     assert report.checked == 8190 and report.disagreements == 0
@@ -92,8 +97,8 @@ def test_small_beta_breaks_it(dyck, dyck8):
     a word disagrees finds a break (the certificate is not vacuous in the sense that the
     scale matters), and a shortest counterexample is reported.
 
-    Planted: a softmax without the scale (β ignored in the forward pass) made every β
-    agree, so this test failed."""
+    Planted: ``scores_batch`` ignoring its ``beta`` override (every β' then agrees): this
+    test failed."""
     tokens, lengths = all_words(len(dyck.alphabet), 8)
     want = dyck.accepts_batch(tokens, lengths)
     assert np.array_equal(scores(dyck8, tokens, lengths) > 0, want)
