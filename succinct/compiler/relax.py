@@ -324,9 +324,11 @@ def relax(uhat: Any, max_len: int) -> RelaxedModel:
                 raise SuccinctError(
                     f"an attended coordinate ranges over [{lo[r]:.0f}, {hi[r]:.0f}]: its "
                     f"cleaning staircase would need more than {MAX_STAIRCASE} steps")
-        if max(b.query, abs(b.score[0]) + 1, abs(b.score[1])) >= 2**24:
-            raise SuccinctError("queries, keys or scores can reach 2^24: float32 would "
-                                "round them")
+        values = max(np.abs(np.concatenate([*b.inputs, *b.outputs])).max(initial=0.0),
+                     b.query, abs(b.score[0]) + 1, abs(b.score[1]))
+        if values >= 2**24:
+            raise SuccinctError(f"residual values, queries, keys or scores can reach "
+                                f"{values:.0f} >= 2^24: float32 would round them")
     K = int(math.ceil(max((b.gain for b in attn), default=0.0)))
     formula = beta_formula(K)
     beta = float(formula.subs(N, max_len))

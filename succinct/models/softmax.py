@@ -44,7 +44,11 @@ from succinct.sizes import SizeReport
 from succinct.words import Alphabet, SuccinctError, check_batch, encode
 
 __all__ = ["SoftmaxAttention", "SoftmaxFFN", "SoftmaxReLU", "SoftmaxLayer",
-           "SoftmaxTransformer", "forward", "numpy_forward"]
+           "SoftmaxTransformer", "forward", "numpy_forward", "SCORE_ELEMENTS"]
+
+# Batches are evaluated in chunks whose score tensors [B, T, T] hold at most this many
+# entries (128 MiB in float32).
+SCORE_ELEMENTS = 1 << 25
 
 
 @dataclass(frozen=True)
@@ -223,17 +227,23 @@ class SoftmaxTransformer:
                 f"a word of length {int(lengths.max())} is longer than this softmax "
                 f"model's certified max_len={self.max_len}; relax the UHAT again with a "
                 "larger max_len")
-        b = len(lengths)
-        padded_b = 1 << max(0, (b - 1).bit_length())
-        tok = np.zeros((padded_b, self.max_len), np.int32)
-        w = min(tokens.shape[1], self.max_len)
-        tok[:b, :w] = tokens[:, :w]
-        lens = np.ones(padded_b, np.int32)
-        lens[:b] = lengths
         scale = jnp.float32(self.beta if beta is None else beta)
-        out = _jitted(self.layers, self._device_params, scale, jnp.asarray(tok),
-                      jnp.asarray(lens), self.accept_at)
-        return np.asarray(out)[:b]
+        # at most SCORE_ELEMENTS entries per score tensor [B, T, T]: chunks of a power of two
+        chunk = 1 << max(0, (SCORE_ELEMENTS // (self.max_len + 1) ** 2).bit_length() - 1)
+        outs = []
+        for start in range(0, len(lengths), chunk):
+            tk, ln = tokens[start:start + chunk], lengths[start:start + chunk]
+            b = len(ln)
+            padded_b = 1 << max(0, (b - 1).bit_length())
+            tok = np.zeros((padded_b, self.max_len), np.int32)
+            w = min(tk.shape[1], self.max_len)
+            tok[:b, :w] = tk[:, :w]
+            lens = np.ones(padded_b, np.int32)
+            lens[:b] = ln
+            out = _jitted(self.layers, self._device_params, scale, jnp.asarray(tok),
+                          jnp.asarray(lens), self.accept_at)
+            outs.append(np.asarray(out)[:b])
+        return np.concatenate(outs) if outs else np.zeros(0, np.float32)
 
     def accepts_batch(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Acceptance of a padded batch (float32, jitted; words ≤ ``max_len``)."""
