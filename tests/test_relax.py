@@ -171,7 +171,7 @@ def test_staircase_rounds_within_a_quarter():
 @pytest.mark.slow
 def test_dyck_equals_uhat_up_to_10(dyck):
     """The issue's figure: Dyck-(2,3) relaxed at N = 10 agrees on all 1,398,100 words
-    (about 40 s on 2 CPU cores). Planted: as in the N = 8 test."""
+    (40-55 s on 2 CPU cores). Planted: as in the N = 8 test."""
     report = verify({"uhat": dyck, "softmax": relax(dyck, max_len=10)}, max_len=10)
     assert report.checked == 1_398_100
     assert report.disagreements == 0
