@@ -147,3 +147,41 @@ def test_relax_refuses_past_the_time_limit():
     line = _one_error_line(_run("ltl", "-p", f"formula={FORMULA}", "--max-len", "8",
                                 "--time-limit", "0.000001"))
     assert "--time-limit" in line
+
+
+def test_export_softmax_roundtrip_numpy_and_jitted(tmp_path):
+    """A relaxed Dyck-(2,2) at N = 6 saved and loaded: the independent numpy reader and the
+    jitted path on the loaded weights equal the original model on all words up to 6.
+    Planted: `_softmax_weights` writing `W_k` under the name `W_q` too (shape-checked,
+    same shape, different values: the loaded model disagrees; failed here, reverted)."""
+    from succinct.export import load, save
+    from succinct.models.softmax import numpy_forward
+
+    uhat = get_family("dyck").build("uhat", {"k": "2", "D": "2"})
+    model = relax(uhat, 6)
+    save(model, tmp_path / "dyck_soft")
+    back = load(tmp_path / "dyck_soft.json")
+    assert back.certificate == model.certificate and back.beta == model.beta
+    words = [w for n in range(1, 7) for w in itertools.product(model.alphabet, repeat=n)]
+    want = model.accepts(words)
+    assert np.array_equal(back.accepts(words), want)
+    ids = {s: i for i, s in enumerate(model.alphabet)}
+    sample = words[:: max(1, len(words) // 300)]
+    got = [numpy_forward(back, [ids[s] for s in w]) > 0 for w in sample]
+    assert got == [bool(x) for x in model.accepts(sample)]
+    assert want.sum() == uhat.accepts(words).sum()
+
+
+def test_export_softmax_refuses_an_edited_certificate(tmp_path):
+    """β in the manifest raised (digest recomputed): refused as not re-derivable."""
+    from succinct.export import load, manifest_digest, save
+
+    model = relax(get_family("ltl").build("uhat", {"formula": FORMULA}), 4)
+    save(model, tmp_path / "m")
+    path = tmp_path / "m.json"
+    m = json.loads(path.read_text())
+    m["certificate"]["beta"] *= 2
+    m["manifest_sha256"] = manifest_digest(m)
+    path.write_text(json.dumps(m))
+    with pytest.raises(Exception, match="certificate.beta does not match"):
+        load(path)
