@@ -153,7 +153,9 @@ def test_export_softmax_roundtrip_numpy_and_jitted(tmp_path):
     """A relaxed Dyck-(2,2) at N = 6 saved and loaded: the independent numpy reader and the
     jitted path on the loaded weights equal the original model on all words up to 6.
     Planted: `_softmax_weights` writing `W_k` under the name `W_q` too (shape-checked,
-    same shape, different values: the loaded model disagrees; failed here, reverted)."""
+    same shape, different values: the loaded model disagrees; failed here, reverted).
+    Also caught for real: arrays saved as transposed views (`W_2`) read back transposed
+    (5,418 accepted instead of 42), fixed by writing contiguous copies."""
     from succinct.export import load, save
     from succinct.models.softmax import numpy_forward
 

@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 import typer
 from typer.exceptions import Abort, Exit, TyperException
 
+from succinct.compiler.relax import relax
 from succinct.recognizer import accepts as decide
 from succinct.registry import (
     ENV_VAR,
@@ -193,8 +194,6 @@ def accepts(
     fam = get_family(family)
     recognizer = fam.build(model, parse_params(params))
     if relax_len is not None:
-        from succinct.compiler.relax import relax
-
         recognizer = relax(recognizer, relax_len)
     read = _read_words(words or [])
     check_memory(recognizer, read, max_memory * 2**30,

@@ -31,6 +31,7 @@ import typer
 from succinct.cli.app import PARAM, _friendly, app
 from succinct.cli.commands.verify import MEMBERS_USED, VERIFY_TIME_LIMIT, _ProgressBar
 from succinct.compiler.relax import relax
+from succinct.export import save
 from succinct.models.softmax import SoftmaxTransformer
 from succinct.registry import get_family, parse_params
 from succinct.verify import (
@@ -134,9 +135,7 @@ def relax_command(
     counts["members"] = len(members)
     path = None
     if export is not None:
-        from succinct.export import save
-
-        path = str(save(relaxed, export))
+        path = str(save(relaxed, export)[0])
     out = {"family": family, "family_params": resolved, "max_len": max_len,
            "beta": cert.beta, "beta_formula": str(cert.beta_formula),
            "beta_used": run.beta, "epsilon": cert.epsilon, "dtype": "float32",
