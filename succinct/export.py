@@ -16,6 +16,14 @@
   counted sizes and the size formulas, and whatever ``info`` the caller adds (the CLI
   adds the family, its parameters and the family's formulas for the model).
 
+A relaxed model (:func:`succinct.compiler.relax.relax`, kind ``softmax``) stores float64
+``embed``, ``layers.i.W_q`` … (:data:`SOFTMAX_KEYS`), ``readout``; its manifest names the
+architecture (:data:`SOFTMAX_ARCHITECTURE`: BOS sink, linear position bias), β,
+``max_len``, the residual ``width``, each layer (kind; mask, bias sign, slope, score and
+output widths; hidden width; ReLU coordinate) and the certificate. On load the arrays'
+shapes follow from those widths, and β, β(N), slope, margin and ε are re-derived from
+the certificate's ``K`` and ``max_len`` and must equal the recorded ones.
+
 B-RASP programs and DFAs have no weights: their manifest is the whole model (expressions
 as nested lists ``["and", [x, y]]``, ``["ref", "Q_a", "j"]``; a DFA's transition table).
 
@@ -73,10 +81,18 @@ from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
 
 from succinct.automata.dfa import DFA
+from succinct.compiler.relax import Certificate, RelaxedModel, beta_formula
+from succinct.compiler.relax import N as LENGTH
 from succinct.coords import Space
 from succinct.models.positional import PositionalUHAT, product_symbol
 from succinct.models.rnn import RNN
 from succinct.models.rnn2 import SecondOrderRNN
+from succinct.models.softmax import (
+    SoftmaxAttention,
+    SoftmaxFFN,
+    SoftmaxReLU,
+    SoftmaxTransformer,
+)
 from succinct.models.specs import (
     FFN,
     Attention,
@@ -107,8 +123,8 @@ __all__ = ["save", "load", "flat_weights", "params_from_flat", "paths", "manifes
 
 FORMAT = "succinct-model"
 VERSION = 2
-KINDS = ("uhat", "rnn", "uhat+pe", "rnn2", "brasp", "dfa")
-WEIGHTED = ("uhat", "rnn", "uhat+pe", "rnn2")
+KINDS = ("uhat", "rnn", "uhat+pe", "rnn2", "brasp", "dfa", "softmax")
+WEIGHTED = ("uhat", "rnn", "uhat+pe", "rnn2", "softmax")
 # Deeper B-RASP expressions are refused on export and on load: the program's own methods
 # (printing, reference sets) recurse over the expression tree.
 MAX_EXPR_DEPTH = 200
@@ -226,6 +242,122 @@ def _rnn2_weights(model: SecondOrderRNN) -> tuple[dict[str, np.ndarray], dict[st
                      "units": list(spec.hidden.labels), "activation": spec.activation}
 
 
+SOFTMAX_KEYS = {"attention": ("W_q", "b_q", "W_k", "b_k", "W_v", "W_a", "c"),
+                "ffn": ("W_1", "b_1", "W_2", "W_r", "b_2"), "relu": ()}
+SOFTMAX_ARCHITECTURE = (
+    "softmax transformer (succinct.models.softmax): BOS sink at position 0 (its residual "
+    "vector e_bos, is_bos the last coordinate), heads with logits beta*(<q_n,k_m> + "
+    "sign*slope*m) (ALiBi-style linear position bias) over the mask's word positions and "
+    "BOS, out = W_v x + W_a a + c; FFN out = W_r x + W_2 ReLU(W_1 x + b_1) + b_2; ReLU "
+    "layers on one coordinate; accept iff <readout, x> > 0 at accept_at")
+
+
+def _softmax_weights(model: RelaxedModel) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Float64 arrays ``embed``, ``layers.i.KEY``, ``readout`` and the manifest entries:
+    the architecture, β, max_len, each layer (kind, mask, sign, slope, widths) and the
+    certificate."""
+    p = model.params
+    # contiguous copies: safetensors writes an array's memory as it lies (a transposed
+    # view would be read back transposed)
+    weights = {"embed": np.ascontiguousarray(p["embed"], np.float64),
+               "readout": np.ascontiguousarray(p["readout"], np.float64)}
+    layers = []
+    for i, (layer, lp) in enumerate(zip(model.layers, p["layers"], strict=True)):
+        entry: dict[str, Any] = {"kind": layer.kind, "name": layer.name}
+        if isinstance(layer, SoftmaxAttention):
+            entry.update(mask=layer.mask, sign=layer.sign, slope=layer.slope,
+                         score=int(lp["W_q"].shape[0]), out=int(lp["W_v"].shape[0]))
+        elif isinstance(layer, SoftmaxFFN):
+            entry.update(hidden=int(lp["W_1"].shape[0]), out=int(lp["W_r"].shape[0]))
+        else:
+            entry.update(index=layer.index)
+        layers.append(entry)
+        for key in SOFTMAX_KEYS[layer.kind]:
+            weights[f"layers.{i}.{key}"] = np.ascontiguousarray(lp[key], np.float64)
+    return weights, {"architecture": SOFTMAX_ARCHITECTURE,
+                     "alphabet": list(model.alphabet), "accept_at": model.accept_at,
+                     "width": int(weights["embed"].shape[0]), "beta": model.beta,
+                     "max_len": model.max_len, "layers": layers,
+                     "certificate": model.certificate.as_dict()}
+
+
+def _softmax_spec(m: _Entry) -> tuple[Any, dict[str, tuple[tuple[int, ...], str]]]:
+    """The layers and the shape of every array the manifest implies."""
+    alphabet = _alphabet(m["alphabet"])
+    width = m["width"].integer(2)
+    want = {"embed": ((width, len(alphabet)), "width × alphabet")}
+    layers: list[Any] = []
+    for i, e in enumerate(m["layers"].items()):
+        kind = e["kind"].choice(tuple(SOFTMAX_KEYS))
+        name = e["name"].text()
+        at = f"layers[{i}]"
+        if kind == "attention":
+            sign = e["sign"].integer(-1, 1)
+            if sign == 0:
+                raise e["sign"].wrong("1 or -1")
+            slope = e["slope"].number()
+            if not slope > 0:
+                raise e["slope"].wrong("a positive number")
+            q, out = e["score"].integer(1), e["out"].integer(2)
+            layers.append(SoftmaxAttention(e["mask"].choice(MASKS), sign, slope, name))
+            shapes = {"W_q": (q, width), "b_q": (q,), "W_k": (q, width), "b_k": (q,),
+                      "W_v": (out, width), "W_a": (out, width), "c": (out,)}
+        elif kind == "ffn":
+            h, out = e["hidden"].integer(0), e["out"].integer(2)
+            layers.append(SoftmaxFFN(name))
+            shapes = {"W_1": (h, width), "b_1": (h,), "W_2": (out, h), "W_r": (out, width),
+                      "b_2": (out,)}
+        else:
+            out = width
+            layers.append(SoftmaxReLU(e["index"].integer(0, width - 2), name))
+            shapes = {}
+        for key, shape in shapes.items():
+            want[f"layers.{i}.{key}"] = (shape, f"{at}: width {width} and its sizes")
+        width = out
+    want["readout"] = ((width,), "the last layer's out")
+    return tuple(layers), want
+
+
+def _softmax_from(m: _Entry, layers: tuple[Any, ...],
+                  want: Mapping[str, tuple[tuple[int, ...], str]], file: str,
+                  flat: Mapping[str, np.ndarray]) -> RelaxedModel:
+    """The relaxed model; its certificate's β, formula, slope, margin and ε re-derived
+    from ``K`` and ``max_len`` must equal the recorded ones (and the layers' slopes)."""
+    _arrays(file, flat, want, np.float64)
+    max_len = m["max_len"].integer(1)
+    c = m["certificate"]
+    k = c["K"].integer(0)
+    formula = beta_formula(k)
+    beta = float(formula.subs(LENGTH, max_len))
+    slope = 1.0 / (2 * max_len)
+    derived = {"beta_formula": str(formula), "max_len": max_len, "beta": beta,
+               "slope": slope, "margin": slope,
+               "epsilon": max_len * math.exp(-beta * slope), "dtype": "float32"}
+    for key, value in derived.items():
+        got = c[key].value
+        if got != value and not (isinstance(value, float) and isinstance(got, float)
+                                 and math.isclose(got, value, rel_tol=1e-12)):
+            raise c[key].error(f"does not match the certificate re-derived from K = {k} "
+                               f"and max_len = {max_len} (it gives {_show(value)})")
+    if m["beta"].number() != c["beta"].value:
+        raise m["beta"].error("differs from the certificate's beta")
+    for i, layer in enumerate(layers):
+        if isinstance(layer, SoftmaxAttention) and layer.slope != slope:
+            raise m["layers"].items()[i]["slope"].error(
+                f"differs from the certificate's slope 1/(2·max_len) = {slope!r}")
+    cert = Certificate(beta=c["beta"].number(), beta_formula=formula,
+                       epsilon=c["epsilon"].number(), K=k, margin=slope, slope=slope,
+                       score_min=c["score_min"].integer(), score_max=c["score_max"].integer(),
+                       logit_scale=c["logit_scale"].number(),
+                       max_len_float32=c["max_len_float32"].integer(max_len), max_len=max_len)
+    params = {"embed": flat["embed"], "readout": flat["readout"],
+              "layers": [{key: flat[f"layers.{i}.{key}"] for key in SOFTMAX_KEYS[layer.kind]}
+                         for i, layer in enumerate(layers)]}
+    base = SoftmaxTransformer(_alphabet(m["alphabet"]), layers, params, cert.beta, max_len,
+                              m["accept_at"].choice(ACCEPT_AT))
+    return RelaxedModel(base, cert)
+
+
 def _expr_to_json(e: Expr, depth: int = 0) -> Any:
     if depth > MAX_EXPR_DEPTH:
         raise SuccinctError(f"cannot export a B-RASP expression nested deeper than "
@@ -318,14 +450,15 @@ def paths(path: str | Path) -> tuple[Path, Path]:
 
 
 def _kind(model: Any) -> str:
-    for cls, name in ((UHAT, "uhat"), (RNN, "rnn"), (PositionalUHAT, "uhat+pe"),
+    for cls, name in ((RelaxedModel, "softmax"), (UHAT, "uhat"), (RNN, "rnn"),
+                      (PositionalUHAT, "uhat+pe"),
                       (SecondOrderRNN, "rnn2"), (Program, "brasp"),
                       (DFA, "dfa")):
         if isinstance(model, cls):
             return name
     raise SuccinctError(f"cannot export a {type(model).__name__}: export supports UHATs "
                         "(also with positional encodings), RNNs, second-order RNNs, B-RASP "
-                        "programs and DFAs")
+                        "programs, DFAs and relaxed (softmax) models")
 
 
 def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None) -> list[Path]:
@@ -346,9 +479,10 @@ def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None)
     if kind in ("uhat", "rnn"):
         weights = _weights_for_file(model)
         manifest.update(_uhat_manifest(model) if kind == "uhat" else _rnn_manifest(model))
-    elif kind in ("uhat+pe", "rnn2"):
+    elif kind in ("uhat+pe", "rnn2", "softmax"):
         weights, entries = (_positional_weights(model) if kind == "uhat+pe"
-                            else _rnn2_weights(model))
+                            else _rnn2_weights(model) if kind == "rnn2"
+                            else _softmax_weights(model))
         manifest.update(entries)
     elif kind == "brasp":
         manifest.update(_brasp_manifest(model))
@@ -837,6 +971,8 @@ def _load_weighted(m: _Entry, kind: str, weights_path: Path) -> Any:
         rnn_spec = _rnn_spec(m)
     elif kind == "uhat+pe":
         pe_spec, spec, exact = _positional_spec(m)
+    elif kind == "softmax":
+        sm_layers, sm_want = _softmax_spec(m)
     else:
         rnn2_spec = _rnn2_spec(m)
     want = m["weights_sha256"].sha256()
@@ -849,6 +985,8 @@ def _load_weighted(m: _Entry, kind: str, weights_path: Path) -> Any:
         return _rnn_from(rnn_spec, file, flat)
     if kind == "uhat+pe":
         return _positional_from(m, pe_spec, spec, exact, file, flat)
+    if kind == "softmax":
+        return _softmax_from(m, sm_layers, sm_want, file, flat)
     return _rnn2_from(rnn2_spec, file, flat)
 
 

@@ -4,6 +4,7 @@ Contract (kept stable; later families only add names)::
 
     succinct list
     succinct accepts FAMILY -p KEY=VALUE ... --model MODEL WORD...   ('-' reads stdin)
+    succinct accepts FAMILY ... --model uhat --relax N WORD...   (the softmax relaxation)
     succinct sizes FAMILY -p KEY=VALUE ... [--json]
     succinct show FAMILY -p KEY=VALUE ... --model MODEL
     succinct word FAMILY -p KEY=VALUE ...
@@ -29,6 +30,7 @@ from typing import Any, NoReturn
 import typer
 from typer.exceptions import Abort, Exit, TyperException
 
+from succinct.compiler.relax import relax
 from succinct.recognizer import accepts as decide
 from succinct.registry import (
     ENV_VAR,
@@ -173,16 +175,26 @@ def accepts(
     as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
     max_memory: float = typer.Option(MEMORY_LIMIT / 2**30, "--max-memory",
                                      help="refuse batches predicted to need more (GiB)"),
+    relax_len: int = typer.Option(
+        None, "--relax",
+        help="decide with the UHAT relaxed into a softmax transformer certified up to "
+             "this length (succinct relax)"),
 ) -> None:
     """Decide membership of words with one model of a family.
+
+    With --relax N the model (a UHAT) is first relaxed into a softmax transformer with the
+    certified scale beta(N) (succinct.compiler.relax), which decides words of length <= N.
 
     The memory of evaluating the words is predicted first (succinct.verify.evaluation_bytes)
     and runs past --max-memory are refused.
 
     Example: succinct accepts ltl -p "formula=a S b" -p alphabet=ab --model uhat ba bab
+    (softmax: add --relax 8)
     """
     fam = get_family(family)
     recognizer = fam.build(model, parse_params(params))
+    if relax_len is not None:
+        recognizer = relax(recognizer, relax_len)
     read = _read_words(words or [])
     check_memory(recognizer, read, max_memory * 2**30,
                  lift="pass --max-memory GIB to allow it")
