@@ -215,17 +215,15 @@ break_figure([soft6.beta * f for f in factors], wrong, soft6.beta)
 # (`mlp_exactness=100` and large attention logits) chosen without regard to the input
 # length, and reports no range in which its model is exact. `benchmarks/tracr_dyck.py`
 # puts its compiled Dyck-1 (`make_shuffle_dyck(["()"])`) next to our relaxed Dyck-1 and
-# Dyck-2; one run (tracr-pypi 1.0.0, every word up to a stated length plus random words
-# of length N) gave:
+# Dyck-2. Measured so far (tracr-pypi 1.0.0; every word up to a stated length plus
+# random words of length N; wrong words float32 / float64; β our certified scale):
 #
-# Wrong words in float32 / float64, and our certified β(N):
-#
-# | N | tracr Dyck-1 | relaxed Dyck-1 | relaxed Dyck-2 |
+# | N | tracr Dyck-1 | relaxed Dyck-1 (D = N/2) | relaxed Dyck-2 (D = N/2) |
 # |---|---|---|---|
-# | 8 | TRACR8 | R1_8 | R2_8 |
-# | 16 | TRACR16 | R1_16 | R2_16 |
-# | 32 | TRACR32 | R1_32 | R2_32 |
-# | 64 | TRACR64 | R1_64 | R2_64 |
+# | 8 | 0 / 0 wrong | β = 88.7, 0 / 0 wrong | β = 99.8, 0 / 0 wrong |
+# | 16 | 65 wrong of 2,110 (float32, the cell below) | β = 199.6, 0 wrong | β = 221.8 |
+# | 32 | (benchmark) | β = 443.6 | β = 488.0 |
+# | 64 | (benchmark) | β = 976.0 | β = 1064.7 |
 #
 # Reproduce (tracr is an optional extra: `pip install tracr-pypi`):
 # `python benchmarks/tracr_dyck.py --ns 8,16,32,64 --ours "" --relaxed 8,16,32,64`.
