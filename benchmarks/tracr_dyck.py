@@ -263,6 +263,7 @@ def main() -> None:
               "`pip install 'succinct[tracr]'` (package tracr-pypi). Printing our side only.\n")
     rows = []
     for n in sorted(set(both + extra + soft)):
+        before = len(rows)
         if tracr_ok and n in both:
             try:
                 rows.append(tracr_row(n, rng))
@@ -275,7 +276,9 @@ def main() -> None:
         if n in soft:
             rows.append(relaxed_row(1, n, depth, rng))
             rows.append(relaxed_row(2, n, depth, rng))
-        print(f"done N={n}", file=sys.stderr, flush=True)
+        for r in rows[before:]:  # each row as soon as it is measured (long runs)
+            print(f"done N={n}: " + ", ".join(f"{c}={r[c]}" for c in COLUMNS if c in r),
+                  file=sys.stderr, flush=True)
     print_table(rows)
     if tracr_ok:
         for r in rows:
