@@ -50,6 +50,11 @@ Proof (exact arithmetic; three claims).
    UHAT's exact vectors.
 3. *Readout.* The final vector is the UHAT's exactly, so ``⟨t', x⟩ = ⟨t, v⟩`` has its sign.
 
+Why these constants. The slope must stay below ``1/N`` with room: at ``s = 1/N`` a real
+key of score ``S_min`` at the far end of the word scores ``S_min − 1``, tying with BOS
+(``tests/test_relax.py`` plants it). ``16`` in ``β(N)`` (not 4, which gives ``ε·K = 1/4``,
+the cleaning's limit, with no slack) leaves half of the ``1/4`` for float32 rounding.
+
 Float32. Softmax subtracts the row maximum, so ``exp`` never overflows. Logits are
 ``β·(score + σ s m)`` with ``|score + σ s m| ≤ L = max(|S_min − 1|, |S_max|) + 1/2``; their
 float32 rounding moves a logit difference by at most ``6·2⁻²⁴·β·L``. While that is
