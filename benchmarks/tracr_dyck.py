@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python benchmarks/tracr_dyck.py`` (tracr needs the optional extra
 ``pip install 'succinct[tracr]'``, i.e. the ``tracr-pypi`` package; without it the script
 says so and prints our side only). Options: ``--ns 4,8,16,32`` (both sides),
-``--ours 64,128`` (our side only).
+``--ours 64,128`` (our side only), ``--relaxed 8,16,32,64`` (our softmax models). The
+issue-13 table: ``--ns 8,16,32,64 --ours "" --relaxed 8,16,32,64``.
 
 For every maximum length N, one row per model:
 
@@ -26,6 +27,15 @@ For every maximum length N, one row per model:
   array; margin = (smallest readout value over accepted words) − (largest over rejected
   words): the readout is an integer, so the classes are separated by at least 1.
 
+* **relaxed Dyck-1 / Dyck-2** — the same UHAT turned into a standard softmax transformer
+  by :func:`succinct.compiler.relax.relax` with ``max_len=N`` (BOS sink, ALiBi-style tie
+  bias, cleaning FFNs). Column "β" is its certified scale β(N) (the certificate's sympy
+  formula at N); blocks = attention layers + FFN blocks (cleaning included); dense params
+  = every entry of every array; "wrong f32" is the package's jitted float32 pass
+  (``scores_batch``), "wrong f64" the batched numpy forward of the same architecture
+  (:func:`succinct.models.softmax.forward`) in float64; margin as for the UHAT rows
+  (readout values are within 1/4 of the UHAT's integers, so the classes stay apart).
+
 Exactness: every word up to a stated length plus random words of length N (half of them
 balanced), evaluated in float32 and in float64 (tracr: its Haiku forward with the
 parameters cast; ours: the dense definition of every layer, :mod:`succinct.models.layers`,
@@ -41,10 +51,12 @@ import itertools
 import sys
 import time
 
+import jax
 import numpy as np
 
 from constructions import dyck
-from succinct.models import layers
+from succinct.compiler.relax import relax
+from succinct.models import layers, softmax
 from succinct.sizes import count
 
 
@@ -138,9 +150,40 @@ def ours_row(n_types: int, n: int, depth: int, rng: np.random.Generator) -> dict
     return row
 
 
+def relaxed_row(n_types: int, n: int, depth: int, rng: np.random.Generator) -> dict:
+    model = relax(dyck.compiled(n_types, depth).model, max_len=n)
+    op, cl = "([{<"[:n_types], ")]}>"[:n_types]
+    pairs = dict(zip(op, cl, strict=True))
+    exhaustive = min(n, 12 if n_types == 1 else 6)
+    words = test_words(op + cl, pairs, n, exhaustive, rng, samples=32, depth=depth)
+    limit = None if 2 * depth >= n else depth
+    want = np.array([balanced(w, pairs, limit) for w in words])
+    leaves = [np.asarray(x) for x in jax.tree_util.tree_leaves(model.params)]
+    row = {"model": f"relaxed Dyck-{n_types} (D={depth})", "N": n,
+           "blocks": len(model.layers),
+           "residual width": max(p.get("W_v", p.get("W_r", model.params["embed"])).shape[0]
+                                 for p in model.params["layers"]),
+           "dense params": model.n_params,
+           "max |w|": float(max(np.abs(x).max(initial=0) for x in leaves)),
+           "β": model.beta, "tested": f"all ≤ {exhaustive} + 32 of length {n}"}
+    tokens = np.zeros((len(words), n), np.int32)
+    for b, w in enumerate(words):
+        tokens[b, :len(w)] = model.alphabet.to_ids(w)
+    lengths = np.array([len(w) for w in words], np.int32)
+    s32 = model.scores_batch(tokens, lengths)
+    row["wrong f32"] = int(((s32 > 0) != want).sum())
+    p64 = jax.tree_util.tree_map(lambda a: np.asarray(a, np.float64), model.params)
+    s64 = np.concatenate([
+        softmax.forward(model.layers, p64, np.float64(model.beta), tokens[i:i + 512],
+                        lengths[i:i + 512], model.accept_at)
+        for i in range(0, len(words), 512)])
+    row["wrong f64"] = int(((s64 > 0) != want).sum())
+    row["min margin"] = float(s64[want].min() - s64[~want].max())
+    return row
+
+
 # ---------------------------------------------------------------------------- tracr
 def tracr_row(n: int, rng: np.random.Generator) -> dict:
-    import jax
     import jax.numpy as jnp
     from tracr.compiler import compiling, lib
 
@@ -184,7 +227,7 @@ def tracr_row(n: int, rng: np.random.Generator) -> dict:
     return row
 
 
-COLUMNS = ("model", "N", "blocks", "residual width", "dense params", "max |w|",
+COLUMNS = ("model", "N", "blocks", "residual width", "dense params", "max |w|", "β",
            "min margin", "tested", "wrong f32", "wrong f64", "wrong exact", "guard")
 
 
@@ -202,15 +245,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ns", default="4,8,16,32", help="N for both sides")
     ap.add_argument("--ours", default="64,128", help="further N for our side only")
+    ap.add_argument("--relaxed", default="8,16,32,64",
+                    help="N for our relaxed (softmax) models")
     ap.add_argument("--depth", type=int, default=32, help="largest D of our models")
     args = ap.parse_args()
     both = [int(x) for x in args.ns.split(",") if x]
     extra = [int(x) for x in args.ours.split(",") if x]
+    soft = [int(x) for x in args.relaxed.split(",") if x]
     rng = np.random.default_rng(0)
     tracr_ok = True
     try:
-        import jax
-
         jax.config.update("jax_enable_x64", True)  # for the float64 columns
         import tracr  # noqa: F401
     except ImportError as e:
@@ -218,16 +262,23 @@ def main() -> None:
         print(f"tracr is not available ({e}); install the optional extra "
               "`pip install 'succinct[tracr]'` (package tracr-pypi). Printing our side only.\n")
     rows = []
-    for n in both + extra:
+    for n in sorted(set(both + extra + soft)):
+        before = len(rows)
         if tracr_ok and n in both:
             try:
                 rows.append(tracr_row(n, rng))
             except Exception as e:  # report, keep going with our side
                 print(f"tracr failed at N={n}: {type(e).__name__}: {e}")
         depth = min(n // 2, args.depth)
-        rows.append(ours_row(1, n, depth, rng))
-        rows.append(ours_row(2, n, depth, rng))
-        print(f"done N={n}", file=sys.stderr, flush=True)
+        if n in both or n in extra:
+            rows.append(ours_row(1, n, depth, rng))
+            rows.append(ours_row(2, n, depth, rng))
+        if n in soft:
+            rows.append(relaxed_row(1, n, depth, rng))
+            rows.append(relaxed_row(2, n, depth, rng))
+        for r in rows[before:]:  # each row as soon as it is measured (long runs)
+            print(f"done N={n}: " + ", ".join(f"{c}={r[c]}" for c in COLUMNS if c in r),
+                  file=sys.stderr, flush=True)
     print_table(rows)
     if tracr_ok:
         for r in rows:
