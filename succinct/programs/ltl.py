@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Literal
 
@@ -145,42 +145,45 @@ class Formula:
     def __str__(self) -> str:
         """The formula in the syntax :func:`parse` reads, binary subformulas in
         parentheses: ``parse(str(φ)) == φ``."""
-        out: list[str] = []
-        stack: list[Formula | str] = [self]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, str):
-                out.append(item)
-            elif isinstance(item, Unary):
-                stack.extend(reversed([item.op + ("" if item.op == "!" else " "),
-                                       *_parenthesized(item.x)]))
-            elif isinstance(item, Binary):
-                stack.extend(reversed([*_parenthesized(item.a), f" {item.op} ",
-                                       *_parenthesized(item.b)]))
-            else:
-                out.append(item.leaf_text())
-        return "".join(out)
+
+        def pieces(f: Formula) -> list[Formula | str]:
+            if isinstance(f, Unary):
+                return [f.op + ("" if f.op == "!" else " "), *_parenthesized(f.x)]
+            if isinstance(f, Binary):
+                return [*_parenthesized(f.a), f" {f.op} ", *_parenthesized(f.b)]
+            return [f.leaf_text()]
+
+        return _render(self, pieces)
 
     def __repr__(self) -> str:
-        out: list[str] = []
-        stack: list[Formula | str] = [self]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, str):
-                out.append(item)
-                continue
-            parts: list[Formula | str] = [f"{type(item).__name__}("]
-            for k, field in enumerate(fields(item)):
-                value = getattr(item, field.name)
-                parts.append(f"{', ' if k else ''}{field.name}=")
-                parts.append(value if isinstance(value, Formula) else repr(value))
-            parts.append(")")
-            stack.extend(reversed(parts))
-        return "".join(out)
+        def pieces(f: Formula) -> list[Formula | str]:
+            out: list[Formula | str] = [f"{type(f).__name__}("]
+            for k, field in enumerate(fields(f)):
+                value = getattr(f, field.name)
+                out.append(f"{', ' if k else ''}{field.name}=")
+                out.append(value if isinstance(value, Formula) else repr(value))
+            return [*out, ")"]
+
+        return _render(self, pieces)
 
     def leaf_text(self) -> str:
         """How a leaf prints (atoms and constants override it)."""
         raise NotImplementedError
+
+
+def _render(root: Formula, pieces: Callable[[Formula], list[Formula | str]]) -> str:
+    """The text of ``root`` where each formula reads as ``pieces(f)``: texts, and the
+    subformulas in between, expanded left to right with an explicit stack (no recursion,
+    so any nesting depth prints)."""
+    out: list[str] = []
+    stack: list[Formula | str] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        else:
+            stack.extend(reversed(pieces(item)))
+    return "".join(out)
 
 
 def _parenthesized(f: Formula) -> list[Formula | str]:
