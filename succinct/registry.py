@@ -29,6 +29,7 @@ import functools
 import hashlib
 import importlib
 import importlib.util
+import itertools
 import os
 import re
 import sys
@@ -46,7 +47,10 @@ from succinct.words import Alphabet, SuccinctError
 __all__ = ["Param", "Family", "register", "unregister", "check_family", "get_family",
            "families", "family_source", "parse_params", "load_family_module",
            "env_family_modules", "plugin_errors", "isolated", "RegistryError",
-           "ENTRY_POINT_GROUP", "ENV_VAR"]
+           "ENTRY_POINT_GROUP", "ENV_VAR", "MEMBERS_USED"]
+
+# Members of a family an agreement check uses (checked, and mutated when sampling).
+MEMBERS_USED = 256
 
 ENTRY_POINT_GROUP = "succinct.families"
 ENV_VAR = "SUCCINCT_FAMILY_MODULES"  # family modules for the CLI, os.pathsep-separated
@@ -134,6 +138,14 @@ class Family:
             else:
                 raise SuccinctError(f"family {self.name} needs -p {p.name}=... ({p.help})")
         return out
+
+    def first_members(self, params: Mapping[str, Any]) -> list[str]:
+        """The first :data:`MEMBERS_USED` members at resolved ``params`` (none without a
+        member generator): the members every agreement check (``verify``, ``relax``,
+        :func:`succinct.testing.assert_family_agrees`) checks and mutates."""
+        if self.members is None:
+            return []
+        return list(itertools.islice(self.members(params), MEMBERS_USED))
 
     def build(self, model: str, raw: Mapping[str, Any]) -> Any:
         """Builds one model (cached per parameter set)."""

@@ -33,7 +33,6 @@ or ask for ``unbounded`` instead.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -44,13 +43,11 @@ from succinct.recognizer import Recognizer
 from succinct.registry import get_family
 from succinct.verify import Report, predicted_words, verify
 
-__all__ = ["assert_same_language", "assert_family_agrees", "default_names", "DEFAULT_WORDS",
-           "MEMBERS_USED"]
+__all__ = ["assert_same_language", "assert_family_agrees", "default_names", "DEFAULT_WORDS"]
 
 # assert_family_agrees with no max_len, samples or unbounded: every word up to the longest
 # length whose words number at most DEFAULT_WORDS, and the family's first members.
 DEFAULT_WORDS = 1 << 14
-MEMBERS_USED = 256  # members of the family checked (and mutated when sampling)
 
 # Default names of recognizers passed positionally: their kind, from the class name.
 _KIND_OF_CLASS = {"Program": "brasp", "Language": "ltl", "StepMachine": "machine"}
@@ -139,10 +136,10 @@ def assert_family_agrees(
     runs :func:`assert_same_language` on them. Family parameters are the extra keywords,
     or ``params`` for one named like an argument of this function. Without ``max_len``,
     ``samples`` and ``unbounded`` it checks every word up to the longest length with at
-    most :data:`DEFAULT_WORDS` words. The family's first :data:`MEMBERS_USED` members (if
-    it generates members) are checked too when the bounded check is the default one or
-    ``samples`` are asked for (as ``succinct verify`` does), so sparse languages are not
-    compared on rejections alone.
+    most :data:`DEFAULT_WORDS` words. The family's first
+    :data:`succinct.registry.MEMBERS_USED` members (if it generates members) are checked
+    too when the bounded check is the default one or ``samples`` are asked for (as
+    ``succinct verify`` does), so sparse languages are not compared on rejections alone.
 
     Raises:
         AssertionError: as :func:`assert_same_language`.
@@ -162,9 +159,7 @@ def assert_family_agrees(
         max_len = 1
         while predicted_words(k, max_len + 1) <= DEFAULT_WORDS:
             max_len += 1
-    members = None
-    if fam.members is not None and (default or samples):
-        members = list(itertools.islice(fam.members(resolved), MEMBERS_USED))
+    members = fam.first_members(resolved) if default or samples else None
     return assert_same_language(recs, max_len=max_len, samples=samples, unbounded=unbounded,
                                 members=members, seed=seed, allow_vacuous=allow_vacuous)
 

@@ -21,7 +21,6 @@ model, and this shows it (used by the tests to plant a wrong β).
 
 from __future__ import annotations
 
-import itertools
 import json
 from typing import Any
 
@@ -29,7 +28,7 @@ import numpy as np
 import typer
 
 from succinct.cli.app import PARAM, _friendly, app
-from succinct.cli.commands.verify import MEMBERS_USED, VERIFY_TIME_LIMIT, _ProgressBar
+from succinct.cli.commands.verify import VERIFY_TIME_LIMIT, _ProgressBar
 from succinct.compiler.relax import relax
 from succinct.export import save
 from succinct.models.softmax import SoftmaxTransformer
@@ -105,11 +104,10 @@ def relax_command(
         relaxed.alphabet, relaxed.layers, relaxed.params, beta, relaxed.max_len,
         relaxed.accept_at)
     members: list[Any] = []
-    if fam.members is not None:
-        first = list(itertools.islice(fam.members(resolved), MEMBERS_USED))
-        if first:
-            _, lens = encode(first, uhat.alphabet)
-            members = [w for w, n in zip(first, lens, strict=True) if n <= max_len]
+    first = fam.first_members(resolved)
+    if first:
+        _, lens = encode(first, uhat.alphabet)
+        members = [w for w, n in zip(first, lens, strict=True) if n <= max_len]
     recognizers = {"uhat": uhat, "softmax": run}
     # verify times host models on a probe of HOST_PROBE_ROWS words and scales linearly; the
     # softmax model compiles once per padded batch size, so compile that size first (else

@@ -21,7 +21,6 @@ states and stops early when, at its measured rate, reaching that bound would pas
 
 from __future__ import annotations
 
-import itertools
 import json
 import sys
 from pathlib import Path
@@ -45,7 +44,6 @@ from succinct.verify import (
 )
 from succinct.words import SuccinctError
 
-MEMBERS_USED = 256  # members of the family fed to the mutation sampler
 VERIFY_TIME_LIMIT = 600.0  # default time budget of `verify` (seconds)
 DFA_TIME_LIMIT = 60.0  # default time budget of `dfa`'s exact exploration (seconds)
 
@@ -83,9 +81,7 @@ def verify_command(
     fam = get_family(family)
     raw = parse_params(params)
     recognizers = _models(fam, raw, models)
-    members = []
-    if fam.members is not None and (samples or max_len is None):
-        members = list(itertools.islice(fam.members(fam.resolve(raw)), MEMBERS_USED))
+    members = fam.first_members(fam.resolve(raw)) if samples or max_len is None else []
     if max_len is None and not samples and not unbounded:
         raise SuccinctError("give --max-len, --samples or --unbounded")
 
