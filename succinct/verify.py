@@ -88,6 +88,7 @@ from succinct.exact.dispatch import Automaton, exact_dfa, exact_support
 from succinct.exact.future import DEFAULT_MAX_STATES
 from succinct.models.dfa_run import dfa_run
 from succinct.models.rnn import RNN
+from succinct.models.softmax import SCORE_ELEMENTS, SoftmaxTransformer
 from succinct.models.specs import Attention, guard_message
 from succinct.models.uhat import UHAT
 from succinct.recognizer import Recognizer, StepMachine, check_alphabets
@@ -621,7 +622,9 @@ def _probe(engine: _Engine, make: Callable[[], Batch]) -> float:
     """Predicted seconds of one batch: making it and running the device models on it
     (timed on a second run, after the first compiled them), plus the host models timed on
     its first :data:`HOST_PROBE_ROWS` words and scaled to the whole batch (their time is
-    linear in the words: per-word loops)."""
+    linear in the words: per-word loops). Host models also run twice and are timed on the
+    second run: a host model may compile on its first call (a softmax transformer jits its
+    forward pass), and that one-off cost is not per batch."""
     make()  # compiles the generator
     t0 = time.perf_counter()
     tokens, lengths, valid, count = make()
@@ -640,6 +643,7 @@ def _probe(engine: _Engine, make: Callable[[], Batch]) -> float:
         words = (_to_host(tokens)[:count], _to_host(lengths)[:count])
         seconds += time.perf_counter() - t0
         for m in host:
+            m.run(tokens, lengths, (words[0][:n], words[1][:n]))
             t0 = time.perf_counter()
             m.run(tokens, lengths, (words[0][:n], words[1][:n]))
             seconds += (time.perf_counter() - t0) * count / n
@@ -658,6 +662,12 @@ def evaluation_bytes(recognizer: Any, rows: int, length: int) -> int:
       as if every layer's output were held at once, plus ``12·B·N²`` when an attention
       layer has no fast path (its scores, mask and selection are ``[B, N, N]``);
     * RNN: ``4·B·N·(D + 1)`` (the hidden states of every step and the tokens);
+    * softmax transformer (:mod:`succinct.models.softmax`, words padded to its
+      ``max_len`` T plus the BOS position, and ``B`` to a power of two): ``4·B·(T+1)·W·L``
+      for the residual streams as for a UHAT (``W`` also counts FFN hidden units), plus
+      ``12·min(S, B·(T+1)²)`` for one chunk's attention logits, weights and mask, where
+      ``S`` = :data:`succinct.models.softmax.SCORE_ELEMENTS` bounds each score tensor
+      (the model evaluates in chunks of words that fit);
     * anything else: ``32·B·N`` (the encoded batch and a few arrays of its shape).
     """
     n = bucket_length(length)
@@ -669,7 +679,21 @@ def evaluation_bytes(recognizer: Any, rows: int, length: int) -> int:
         return 4 * tokens * spec.width * max(len(spec.layers), 1) + dense * 12 * tokens * n
     if isinstance(recognizer, RNN):
         return 4 * tokens * (recognizer.units + 1)
+    if isinstance(recognizer, SoftmaxTransformer):
+        width = max(np.shape(a)[0] for a in _softmax_widths(recognizer))
+        padded = 1 << max(0, (rows - 1).bit_length())  # batches pad to a power of two
+        positions = padded * (recognizer.max_len + 1)
+        return (4 * positions * width * max(len(recognizer.layers), 1)
+                + 12 * min(SCORE_ELEMENTS, positions * (recognizer.max_len + 1)))
     return 32 * tokens
+
+
+def _softmax_widths(model: SoftmaxTransformer) -> list[Any]:
+    """The arrays whose first axis is the width of a vector held per position: the
+    embedding, every layer's output map (``W_v`` of an attention layer, ``W_r`` of an FFN
+    block) and every FFN's hidden layer (``W_1``)."""
+    return [model.params["embed"], *(p[k] for p in model.params["layers"]
+                                     for k in ("W_v", "W_r", "W_1") if k in p)]
 
 
 def check_memory(recognizer: Any, words: Sequence[str | Sequence[str]],

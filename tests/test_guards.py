@@ -199,6 +199,40 @@ def test_accepts_budget_is_the_flag():
     assert res.exit_code == 0 and res.stdout.split() == ["reject", "accept"]
 
 
+def test_probe_does_not_count_a_host_models_first_call():
+    """A host model whose first call is slow (a compile, as a softmax transformer's jit)
+    and whose later calls are instant: the prediction is per batch, so the one-off second
+    must not be multiplied by the batch count. Planted bug caught: the host model timed on
+    its first call (predicted ≈ 1 s × batches)."""
+    calls = []
+
+    def slow_first(word: str) -> bool:
+        if not calls:
+            time.sleep(1.0)
+        calls.append(word)
+        return "b" in word[:-1]
+
+    ms = {"python": Predicate(AB, slow_first), "again": models()["python"]}
+    predicted = estimate(ms, max_len=10, batch_size=64)
+    assert predicted.batches > 10 and predicted.seconds < 1.0, predicted
+
+
+def test_softmax_memory_counts_scores_and_streams():
+    """A relaxed (softmax) model holds ``[B, T+1, T+1]`` attention scores and a stream of
+    widths read off its weights, for words padded to its ``max_len`` T. The bounds here
+    come from the arrays themselves (one float32 score tensor, one layer's stream).
+    Planted bug caught: the softmax model predicted with the generic ``32·B·N`` bytes (far
+    below a single score tensor at T = 64)."""
+    from succinct.compiler.relax import relax
+
+    soft = relax(models()["uhat"], max_len=64)
+    need = evaluation_bytes(soft, 3, 5)
+    rows, positions = 4, 65  # 3 words pad to a batch of 4, and every word to T + 1
+    assert need >= 4 * rows * positions * positions  # one float32 score tensor
+    width = max(np.shape(p["W_v" if "W_v" in p else "W_r"])[0] for p in soft.params["layers"])
+    assert need >= 4 * rows * positions * width * len(soft.layers)
+
+
 def test_bad_budget_values():
     with pytest.raises(SuccinctError, match="max_len"):
         estimate(models(), max_len=0)

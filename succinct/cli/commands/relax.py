@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
 import typer
 
 from succinct.cli.app import PARAM, _friendly, app
@@ -34,7 +33,6 @@ from succinct.export import save
 from succinct.models.softmax import SoftmaxTransformer
 from succinct.registry import get_family, parse_params
 from succinct.verify import (
-    HOST_PROBE_ROWS,
     BudgetExceeded,
     Estimate,
     Report,
@@ -109,11 +107,6 @@ def relax_command(
         _, lens = encode(first, uhat.alphabet)
         members = [w for w, n in zip(first, lens, strict=True) if n <= max_len]
     recognizers = {"uhat": uhat, "softmax": run}
-    # verify times host models on a probe of HOST_PROBE_ROWS words and scales linearly; the
-    # softmax model compiles once per padded batch size, so compile that size first (else
-    # the compile time, scaled to all words, makes the prediction hours too long)
-    run.accepts_batch(np.zeros((HOST_PROBE_ROWS, max_len), np.int32),
-                      np.ones(HOST_PROBE_ROWS, np.int32))
 
     def announce(predicted: Estimate) -> None:
         typer.echo(f"relax: {predicted.describe()}", err=True)
