@@ -81,7 +81,7 @@ from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
 
 from succinct.automata.dfa import DFA
-from succinct.compiler.relax import Certificate, RelaxedModel, beta_formula
+from succinct.compiler.relax import Certificate, Labels, RelaxedModel, beta_formula
 from succinct.compiler.relax import N as LENGTH
 from succinct.coords import Space
 from succinct.models.positional import PositionalUHAT, product_symbol
@@ -262,35 +262,40 @@ def _softmax_weights(model: RelaxedModel) -> tuple[dict[str, np.ndarray], dict[s
     weights = {"embed": np.ascontiguousarray(p["embed"], np.float64),
                "readout": np.ascontiguousarray(p["readout"], np.float64)}
     layers = []
-    for i, (layer, lp) in enumerate(zip(model.layers, p["layers"], strict=True)):
+    for i, (layer, lp, (inner, out)) in enumerate(zip(model.layers, p["layers"],
+                                                      model.labels.layers, strict=True)):
         entry: dict[str, Any] = {"kind": layer.kind, "name": layer.name}
         if isinstance(layer, SoftmaxAttention):
             entry.update(mask=layer.mask, sign=layer.sign, slope=layer.slope,
-                         score=int(lp["W_q"].shape[0]), out=int(lp["W_v"].shape[0]))
+                         score=list(inner), out=list(out))
         elif isinstance(layer, SoftmaxFFN):
-            entry.update(hidden=int(lp["W_1"].shape[0]), out=int(lp["W_r"].shape[0]))
+            entry.update(hidden=list(inner), out=list(out))
         else:
-            entry.update(index=layer.index)
+            entry.update(index=layer.index, out=list(out))
         layers.append(entry)
         for key in SOFTMAX_KEYS[layer.kind]:
             weights[f"layers.{i}.{key}"] = np.ascontiguousarray(lp[key], np.float64)
     return weights, {"architecture": SOFTMAX_ARCHITECTURE,
                      "alphabet": list(model.alphabet), "accept_at": model.accept_at,
-                     "width": int(weights["embed"].shape[0]), "beta": model.beta,
+                     "embed": list(model.labels.embed), "beta": model.beta,
                      "max_len": model.max_len, "layers": layers,
                      "certificate": model.certificate.as_dict()}
 
 
-def _softmax_spec(m: _Entry) -> tuple[Any, dict[str, tuple[tuple[int, ...], str]]]:
-    """The layers and the shape of every array the manifest implies."""
+def _softmax_spec(m: _Entry) -> tuple[Any, Labels, dict[str, tuple[tuple[int, ...], str]]]:
+    """The layers, the coordinate labels and the shape of every array the manifest
+    implies (widths are the lengths of the label lists)."""
     alphabet = _alphabet(m["alphabet"])
-    width = m["width"].integer(2)
-    want = {"embed": ((width, len(alphabet)), "width × alphabet")}
+    embed = _width_labels(m["embed"])
+    width = len(embed)
+    want = {"embed": ((width, len(alphabet)), "embed labels × alphabet")}
     layers: list[Any] = []
+    names: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for i, e in enumerate(m["layers"].items()):
         kind = e["kind"].choice(tuple(SOFTMAX_KEYS))
         name = e["name"].text()
         at = f"layers[{i}]"
+        out = _width_labels(e["out"])
         if kind == "attention":
             sign = e["sign"].integer(-1, 1)
             if sign == 0:
@@ -298,27 +303,43 @@ def _softmax_spec(m: _Entry) -> tuple[Any, dict[str, tuple[tuple[int, ...], str]
             slope = e["slope"].number()
             if not slope > 0:
                 raise e["slope"].wrong("a positive number")
-            q, out = e["score"].integer(1), e["out"].integer(2)
+            inner = e["score"].labels()
+            if not inner:
+                raise e["score"].wrong("a non-empty list of labels")
+            q, s = len(inner), len(out)
             layers.append(SoftmaxAttention(e["mask"].choice(MASKS), sign, slope, name))
             shapes = {"W_q": (q, width), "b_q": (q,), "W_k": (q, width), "b_k": (q,),
-                      "W_v": (out, width), "W_a": (out, width), "c": (out,)}
+                      "W_v": (s, width), "W_a": (s, width), "c": (s,)}
         elif kind == "ffn":
-            h, out = e["hidden"].integer(0), e["out"].integer(2)
+            inner = e["hidden"].labels()
+            h, s = len(inner), len(out)
             layers.append(SoftmaxFFN(name))
-            shapes = {"W_1": (h, width), "b_1": (h,), "W_2": (out, h), "W_r": (out, width),
-                      "b_2": (out,)}
+            shapes = {"W_1": (h, width), "b_1": (h,), "W_2": (s, h), "W_r": (s, width),
+                      "b_2": (s,)}
         else:
-            out = width
+            inner = ()
+            if len(out) != width:
+                raise e["out"].error(f"has {len(out)} labels; a ReLU layer keeps the width "
+                                     f"{width}")
             layers.append(SoftmaxReLU(e["index"].integer(0, width - 2), name))
             shapes = {}
         for key, shape in shapes.items():
-            want[f"layers.{i}.{key}"] = (shape, f"{at}: width {width} and its sizes")
-        width = out
-    want["readout"] = ((width,), "the last layer's out")
-    return tuple(layers), want
+            want[f"layers.{i}.{key}"] = (shape, f"{at}: its input width {width} and labels")
+        names.append((inner, out))
+        width = len(out)
+    want["readout"] = ((width,), "the last layer's out labels")
+    return tuple(layers), Labels(embed, tuple(names)), want
 
 
-def _softmax_from(m: _Entry, layers: tuple[Any, ...],
+def _width_labels(entry: _Entry) -> tuple[str, ...]:
+    """A residual space's labels: at least two (a coordinate and ``is_bos``)."""
+    out = entry.labels()
+    if len(out) < 2:
+        raise entry.wrong("a list of at least 2 labels (the coordinates and is_bos)")
+    return out
+
+
+def _softmax_from(m: _Entry, layers: tuple[Any, ...], labels: Labels,
                   want: Mapping[str, tuple[tuple[int, ...], str]], file: str,
                   flat: Mapping[str, np.ndarray]) -> RelaxedModel:
     """The relaxed model; its certificate's β, formula, slope, margin and ε re-derived
@@ -355,7 +376,7 @@ def _softmax_from(m: _Entry, layers: tuple[Any, ...],
                          for i, layer in enumerate(layers)]}
     base = SoftmaxTransformer(_alphabet(m["alphabet"]), layers, params, cert.beta, max_len,
                               m["accept_at"].choice(ACCEPT_AT))
-    return RelaxedModel(base, cert)
+    return RelaxedModel(base, cert, labels)
 
 
 def _expr_to_json(e: Expr, depth: int = 0) -> Any:
@@ -972,7 +993,7 @@ def _load_weighted(m: _Entry, kind: str, weights_path: Path) -> Any:
     elif kind == "uhat+pe":
         pe_spec, spec, exact = _positional_spec(m)
     elif kind == "softmax":
-        sm_layers, sm_want = _softmax_spec(m)
+        sm_layers, sm_labels, sm_want = _softmax_spec(m)
     else:
         rnn2_spec = _rnn2_spec(m)
     want = m["weights_sha256"].sha256()
@@ -986,7 +1007,7 @@ def _load_weighted(m: _Entry, kind: str, weights_path: Path) -> Any:
     if kind == "uhat+pe":
         return _positional_from(m, pe_spec, spec, exact, file, flat)
     if kind == "softmax":
-        return _softmax_from(m, sm_layers, sm_want, file, flat)
+        return _softmax_from(m, sm_layers, sm_labels, sm_want, file, flat)
     return _rnn2_from(rnn2_spec, file, flat)
 
 

@@ -135,6 +135,56 @@ def test_numpy_reader_equals_jitted(dyck8, example1):
         assert np.array_equal(got > 0, ref > 0)
 
 
+def test_labels_name_the_uhats_coordinates(dyck, dyck8):
+    """Every coordinate label of the relaxed model names the UHAT coordinate whose value it
+    holds: after each cleaned attention layer, FFN and ReLU layer, the relaxed coordinate
+    called ``c`` (read with the identity as readout on a truncated copy of the model) equals
+    the UHAT's coordinate ``c`` (its own reference evaluator), at every position of a few
+    words (the first and the last: the positions the readout can read); ``is_bos`` is 0
+    on word positions. Widths equal the label counts.
+
+    Planted: the labels of a cleaning block's out shifted by one (a wrong name held a
+    different coordinate's value)."""
+    from succinct.models.softmax import forward
+
+    labels = dyck8.labels
+    assert len(labels.embed) == dyck8.params["embed"].shape[0]
+    u_layers = iter(range(1, len(dyck.spec.layers) + 1))  # UHAT residual after layer j
+    checks = []  # (softmax layer index, UHAT residual index) where both are exact
+    for i, (layer, (inner, out)) in enumerate(zip(dyck8.layers, labels.layers, strict=True)):
+        p = dyck8.params["layers"][i]
+        width = p.get("W_v", p.get("W_r")).shape[0] if p else len(out)
+        assert len(out) == width
+        if layer.kind == "attention":
+            assert len(inner) == p["W_q"].shape[0]
+            j = next(u_layers)
+            cleaned_next = i + 1 < len(dyck8.layers) and dyck8.layers[i + 1].name.startswith(
+                "clean")
+            if not cleaned_next:
+                checks.append((i, j))
+        elif layer.name.startswith("clean"):
+            assert len(inner) == p["W_1"].shape[0]
+            checks.append((i, j))
+        else:
+            j = next(u_layers)
+            checks.append((i, j))
+    for word in ("([])", "(]", "([)]()", "(((", "[]]", "])", "(()[", "[()]]("):
+        ids = np.array([dyck8.alphabet.to_ids(word)], np.int32)
+        want = dyck.residuals(word, evaluator="reference")
+        for i, j in checks:
+            out = labels.layers[i][1]
+            u_names = dyck.spec.layers[j - 1].target.labels
+            # the identity as readout: the whole vector at the readout position
+            params = {"embed": dyck8.params["embed"],
+                      "layers": dyck8.params["layers"][:i + 1], "readout": np.eye(len(out))}
+            for at, n in (("first", 1), ("last", len(word))):
+                got = forward(dyck8.layers[:i + 1], params, dyck8.beta, ids,
+                              np.array([len(word)]), at)[0]
+                for name, value in zip(out, got, strict=True):
+                    expect = 0 if name == "is_bos" else want[j][n - 1][u_names.index(name)]
+                    assert abs(value - expect) < 1e-6, (word, i, name, n, value, expect)
+
+
 def test_refusals(dyck, dyck8):
     """Non-exact UHATs, positional UHATs, N past the float32 range and words longer than
     N are refused with one clear line each."""

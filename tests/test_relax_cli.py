@@ -20,6 +20,7 @@ import succinct.cli.commands  # noqa: F401  (registers the later commands)
 from succinct.cli.app import app
 from succinct.compiler.relax import relax
 from succinct.registry import get_family, isolated, register
+from succinct.words import SuccinctError
 
 runner = CliRunner()
 FORMULA = "b & H(b -> Y a)"  # the paper's Example 1
@@ -165,6 +166,9 @@ def test_export_softmax_roundtrip_numpy_and_jitted(tmp_path):
     save(model, tmp_path / "dyck_soft")
     back = load(tmp_path / "dyck_soft.json")
     assert back.certificate == model.certificate and back.beta == model.beta
+    assert back.labels == model.labels
+    manifest = json.loads((tmp_path / "dyck_soft.json").read_text())
+    assert manifest["embed"] == [*uhat.spec.embed.labels, "is_bos"]
     words = [w for n in range(1, 6) for w in itertools.product(model.alphabet, repeat=n)]
     want = model.accepts(words)
     assert np.array_equal(back.accepts(words), want)
@@ -173,6 +177,23 @@ def test_export_softmax_roundtrip_numpy_and_jitted(tmp_path):
     got = [numpy_forward(back, [ids[s] for s in w]) > 0 for w in sample]
     assert got == [bool(x) for x in model.accepts(sample)]
     assert want.sum() == uhat.accepts(words).sum()
+
+
+def test_export_softmax_refuses_labels_that_do_not_fit(tmp_path):
+    """An out-label list one short of the weights' width (digest recomputed): refused,
+    naming the array whose shape the labels imply. Planted: ``W_v`` left out of the shapes
+    the labels imply (the short list loaded, or failed on another array)."""
+    from succinct.export import load, manifest_digest, save
+
+    model = relax(get_family("ltl").build("uhat", {"formula": FORMULA}), 4)
+    save(model, tmp_path / "m")
+    path = tmp_path / "m.json"
+    m = json.loads(path.read_text())
+    m["layers"][0]["out"].pop(0)
+    m["manifest_sha256"] = manifest_digest(m)
+    path.write_text(json.dumps(m))
+    with pytest.raises(SuccinctError, match=r"layers\.0\.W_v"):
+        load(path)
 
 
 def test_export_softmax_refuses_an_edited_certificate(tmp_path):

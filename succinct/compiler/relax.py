@@ -86,7 +86,7 @@ from succinct.models.specs import FFN, Attention
 from succinct.models.uhat import UHAT
 from succinct.words import SuccinctError
 
-__all__ = ["Certificate", "RelaxedModel", "relax", "beta_formula", "intervals",
+__all__ = ["Certificate", "Labels", "RelaxedModel", "relax", "beta_formula", "intervals",
            "MAX_STAIRCASE", "FLOAT32_BUDGET", "N"]
 
 N = sp.Symbol("N", positive=True, integer=True)
@@ -128,15 +128,33 @@ class Certificate:
                 "dtype": "float32"}
 
 
+@dataclass(frozen=True)
+class Labels:
+    """The names of a relaxed model's coordinates, carried over from the UHAT's named
+    spaces. ``embed``: the residual coordinates after the embedding (the UHAT's, then
+    ``is_bos``); per layer ``(inner, out)``: ``inner`` the score coordinates of a head (the
+    UHAT's query space, then ``bos``, the coordinate that scores BOS), the hidden units of
+    an FFN block (a cleaning block's units are ``c>t+1/4`` and ``c>t+3/4``, its
+    staircase steps for coordinate ``c``), ``()`` for a ReLU layer; ``out`` the residual
+    coordinates after the layer."""
+
+    embed: tuple[str, ...]
+    layers: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+
+
 class RelaxedModel(SoftmaxTransformer):
-    """A :class:`SoftmaxTransformer` built by :func:`relax`, with its ``certificate``."""
+    """A :class:`SoftmaxTransformer` built by :func:`relax`, with its ``certificate`` and
+    the ``labels`` of its coordinates."""
 
     certificate: Certificate
+    labels: Labels
 
-    def __init__(self, base: SoftmaxTransformer, certificate: Certificate) -> None:
+    def __init__(self, base: SoftmaxTransformer, certificate: Certificate,
+                 labels: Labels) -> None:
         super().__init__(base.alphabet, base.layers, base.params, base.beta, base.max_len,
                          base.accept_at)
         object.__setattr__(self, "certificate", certificate)
+        object.__setattr__(self, "labels", labels)
 
     def __str__(self) -> str:
         c = self.certificate
@@ -246,6 +264,14 @@ def _attention(lp: dict[str, np.ndarray], bounds: _AttnBounds) -> dict[str, np.n
     return {"W_q": w_q, "b_q": b_q, "W_k": w_k, "b_k": b_k, "W_v": w_v, "W_a": w_a, "c": c}
 
 
+def _steps(names: tuple[str, ...], rows: tuple[int, ...], lo: np.ndarray, hi: np.ndarray
+           ) -> tuple[str, ...]:
+    """The hidden units of :func:`_clean`, named in its order: ``c>t+1/4``, ``c>t+3/4``."""
+    return tuple(f"{names[r]}>{t}{step}" for r in rows
+                 for t in range(int(round(lo[r])), int(round(hi[r])))
+                 for step in ("+1/4", "+3/4"))
+
+
 def _clean(width: int, rows: tuple[int, ...], lo: np.ndarray, hi: np.ndarray
            ) -> dict[str, np.ndarray]:
     """The staircase FFN rounding ``rows`` of a ``width``-wide vector (plus ``is_bos``)."""
@@ -350,6 +376,8 @@ def relax(uhat: Any, max_len: int) -> RelaxedModel:
             f"N = {n32}); the model would need float64")
     layers: list[SoftmaxLayer] = []
     params: list[dict[str, np.ndarray]] = []
+    names: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    bos = _bos_name(uhat)
     it = iter(bounds)
     for layer, lp in zip(uhat.spec.layers, uhat.params["layers"], strict=True):
         lp = {k: np.asarray(v, np.float64) for k, v in lp.items()}
@@ -358,15 +386,20 @@ def relax(uhat: Any, max_len: int) -> RelaxedModel:
             sign = 1 if layer.tie == "right" else -1
             layers.append(SoftmaxAttention(layer.mask, sign, slope, name=layer.name))
             params.append(_attention(lp, b))
+            out = (*layer.target.labels, bos)
+            names.append(((*layer.query.labels, "bos"), out))
             if b.cleaned:
                 layers.append(SoftmaxFFN(name=f"clean {layer.name}".strip()))
                 params.append(_clean(len(layer.target), b.cleaned, *b.outputs))
+                names.append((_steps(out, b.cleaned, *b.outputs), out))
         elif isinstance(layer, FFN):
             layers.append(SoftmaxFFN(name=layer.name))
             params.append(_ffn(lp))
+            names.append((layer.hidden.labels, (*layer.target.labels, bos)))
         else:
             layers.append(SoftmaxReLU(layer.source.index(layer.coord), name=layer.name))
             params.append({})
+            names.append(((), (*layer.source.labels, bos)))
     emb = np.asarray(uhat.params["embed"], np.float64)
     embed = np.vstack([emb, np.zeros((1, emb.shape[1]))])
     readout = np.concatenate([np.asarray(uhat.params["readout"], np.float64), [0.0]])
@@ -377,4 +410,14 @@ def relax(uhat: Any, max_len: int) -> RelaxedModel:
                        epsilon=max_len * math.exp(-beta * margin), K=K, margin=margin,
                        slope=slope, score_min=score_min, score_max=score_max,
                        logit_scale=scale, max_len_float32=n32, max_len=max_len)
-    return RelaxedModel(base, cert)
+    return RelaxedModel(base, cert, Labels((*uhat.spec.embed.labels, bos), tuple(names)))
+
+
+def _bos_name(uhat: UHAT) -> str:
+    """``is_bos``, primed until no coordinate of the UHAT has that name."""
+    taken = {x for space in (uhat.spec.embed, *(layer.target for layer in uhat.spec.layers))
+             for x in space.labels}
+    name = "is_bos"
+    while name in taken:
+        name += "'"
+    return name
