@@ -17,11 +17,13 @@ Planted bugs, each seen to fail a test below and reverted:
 * cyclic: ``b`` also adds 1 → the language tests fail;
 * the formulas: window's ``prev`` cost ``13R`` written ``12R``; monotone's schedule with
   the last ``S_{m−2}`` dropping one predicate (``X = 1``) → the formula tests fail;
-* the witness: :func:`group_witness` returning the first generator whatever its period
-  → ``test_no_uhat_for_cyclic_names_a_group_witness`` fails (it names ``b``);
+* the witness: :func:`group_witness` returning the last generator whatever its period
+  → the monotone witness test (it must find none) and the cyclic one (it names ``b``,
+  period 1) fail;
 * the verdict: the window DFA row with the table bits of ``2^{k−1}`` states → the
-  crossover test fails (7 becomes 8);
-* refusals: ``_refuse`` comparing with ``<`` → the too-large tests fail.
+  crossover test fails;
+* refusals: the DFA → RNN refusal predicting with the rnn2 formula → the too-large test
+  fails (the message's number); ``_check_k`` accepting k = 0 → the bad-input test fails.
 """
 
 from __future__ import annotations
