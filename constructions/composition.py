@@ -640,8 +640,8 @@ def monotone_verdict() -> Verdict:
     rows = _rows(f["uhat"]["bits"], f["uhat"]["params"], m, m - 1, f["rnn"], m, 2)
     return Verdict("monotone", "order-preserving extensive maps", tuple(rows), (
         "no gap for monotone: the minimal DFA has only m states, so every RNN needs only "
-        "⌈log₂ m⌉ state bits, while the UHAT's m − 1 attention ops each read all m − 1 "
-        "input coordinates (Θ(m³) dense weights)",))
+        "⌈log₂ m⌉ state bits, while each of the UHAT's 2m − 2 ops is a dense layer over "
+        "a residual of about m coordinates (the m − 1 inputs stay): Θ(m³) weights",))
 
 
 def _cyclic_aperiodic_checked(up_to: int) -> range:
