@@ -8,10 +8,12 @@ against both sides evaluated here at integers.
 Planted bugs, each seen to fail a test below and reverted:
 
 * window: ``A_t`` reads ``A_{t−1}`` with the leftmost tie-break (``tie="left"``: the
-  first position instead of the previous one) → the language tests fail;
+  first position instead of the previous one) → the language tests and the unbounded
+  test fail;
 * window: the chain one attention short (``range(2, k)``) → the language tests and the
   k = 2 formula test fail;
-* monotone: ``E_t := Q_{e_t} ∨ S_{t−1}`` (OR for AND) → the language tests fail;
+* monotone: ``E_t := Q_{e_t} ∨ S_{t−1}`` (OR for AND) → the language tests and the
+  unbounded test fail;
 * monotone: the generator ``e_i`` moves ``i`` to ``i + 2`` (capped) → the DFA-state and
   language tests fail;
 * cyclic: ``b`` also adds 1 → the language tests fail;
@@ -37,11 +39,13 @@ import sympy as sp
 
 from constructions import composition as C
 from constructions.wordproblem import NoUHATError, minimal_dfa
+from succinct.automata.dfa import dfa_from_transition_function
 from succinct.automata.monoid import is_aperiodic, syntactic_monoid, transition_monoid
 from succinct.compiler.costs import compiled_op_formulas
 from succinct.registry import get_family
 from succinct.sizes import count, k
 from succinct.verdicts import rnn_bits_bound_value
+from succinct.verify import verify
 from succinct.words import SuccinctError
 
 
@@ -94,6 +98,27 @@ def test_every_model_agrees_with_the_oracle_on_all_short_words(name, params, sym
         got = np.asarray(rec.accepts(words))
         bad = [w for w, g, e in zip(words, got, want, strict=True) if g != e]
         assert not bad, (name, params, model, bad[:5])
+
+
+@pytest.mark.parametrize("name,params", [("window", {"k": 5}), ("monotone", {"m": 6})])
+def test_uhat_equals_a_dfa_of_the_oracle_on_all_words(name, params):
+    """Unbounded: the exact automata of the B-RASP program and the compiled UHAT equal
+    a DFA built here from the oracle's definition (a window of the last k letters; the
+    greedy subsequence counter), on every word."""
+    if name == "window":
+        kk = params["k"]
+        oracle = dfa_from_transition_function("ab", (), lambda q, s: (*q, s)[-kk:],
+                                              lambda q: len(q) == kk and q[0] == "a")
+    else:
+        mm = params["m"]
+        letters = "".join(chr(ord("a") + i) for i in range(mm - 1))
+        oracle = dfa_from_transition_function(
+            letters, 0, lambda q, s: q + 1 if q < mm - 1 and s == letters[q] else q,
+            lambda q: q == mm - 1)
+    models = _models(name, params)
+    rep = verify({"oracle": oracle, "brasp": models["brasp"], "uhat": models["uhat"],
+                  "rnn": models["rnn"]}, unbounded=True)
+    assert rep.certificate is not None and rep.certificate.equal and rep.agree
 
 
 @pytest.mark.parametrize("kk", [1, 2, 3, 5, 8])
