@@ -8,8 +8,9 @@ transition, and the levels/tiles of a small table worked out by hand.
 Planted bugs, each seen to fail these tests, then reverted:
 
 * ``to_actual``/``to_rep`` replaced by the identity (the representative transfer
-  dropped): the random-table tests fail (HolonomyBug "covers two states" or a wrong
-  language) on the first table whose chain passes through a non-representative set;
+  dropped): the second hand-checked example fails (HolonomyBug "no tile contains");
+  random tables rarely reach a non-representative set (4 of 3000 in a run of the same
+  strategy), so the 120 hypothesis examples alone did not catch it;
 * ``tile_of`` picks the *last* tile of ``B`` instead of one containing ``A·σ`` (a wrong
   tile): every test on a decomposed table fails (the covering check);
 * the identity case (2.) turned into a reset to the first tile: the random tables fail;
@@ -141,6 +142,30 @@ def test_hand_checked_example():
     assert set(dec.levels[1].tiles[0]) == {frozenset({0}), frozenset({2})}
     assert sorted(dec.covering.items(), key=lambda kv: kv[1]) == [
         (("0.2<0.1.2", "0<0.2"), 0), (("1<0.1.2", "*"), 1), (("0.2<0.1.2", "2<0.2"), 2)]
+
+
+def test_hand_checked_transfer_between_equivalent_sets():
+    """Q = {0, 1, 2}, a = (0, 1, 1), b = (0, 2, 2), q₀ = 2, F = {0, 2}: the smallest random
+    table (of 3000) on which dropping the representative transfer fails.
+
+    By hand: Q·a = {0, 1}, Q·b = {0, 2}, {0, 1}·b = {0, 2}, {0, 2}·a = {0, 1}, so
+    I = {Q, {0, 1}, {0, 2}, {0}, {1}, {2}} (|I| = 6) and {0, 1} ≡ {0, 2}, representative
+    {0, 1} (first in the order: larger, then lexicographic), transfer g = b|_{0,1}:
+    0 ↦ 0, 1 ↦ 2. Heights: h({0, 1}) = h({0, 2}) = 1, h(Q) = 2; tiles of Q: {0, 1},
+    {0, 2}; of {0, 1}: {0}, {1}. Widths (2, 3). q₀ = 2: the first tile of Q holding 2 is
+    {0, 2}, and 2 = g(1), so the start is ({0,2}<Q, {1}<{0,1}). Reading a: Q·a = {0, 1}
+    ⊊ Q, a reset to the tile {0, 1}; below, {0, 2}·a = {0, 1} is the new set, a
+    bijection, so level 1 keeps {1}, now meaning state 1 = δ(2, a). Reachable from
+    2: {1, 2}, so φ has exactly these two tuples.
+    """
+    dfa = DFA(("a", "b"), np.array([(0, 1, 1), (0, 2, 2)]).T, 2, np.array([1, 0, 1], bool))
+    dec = decompose(dfa)
+    assert dec.image_sets == 6 and dec.widths == (2, 3)
+    assert dec.levels[1].representatives == (frozenset({0, 1}),)
+    assert set(dec.levels[0].tiles[0]) == {frozenset({0, 1}), frozenset({0, 2})}
+    assert dec.covering == {("0.2<0.1.2", "1<0.1"): 2, ("0.1<0.1.2", "1<0.1"): 1}
+    check_covering(dec, dfa)
+    same_language_unbounded(dec, dfa)
 
 
 @pytest.mark.parametrize("name", ["parity", "s3", "s5"])
