@@ -26,10 +26,13 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+import succinct.cli.commands  # noqa: F401  (registers the later commands)
 from constructions import wordproblem as wp
 from succinct.automata.dfa import DFA
 from succinct.automata.monoid import compose, is_aperiodic, transition_monoid
+from succinct.cli.app import app
 from succinct.compiler.brasp_to_uhat import compile_program
 from succinct.exact.dispatch import reject_empty
 from succinct.exact.future import uhat_dfa
@@ -119,6 +122,24 @@ def test_endsab_takes_the_decomposition_path():
     assert "2 level(s)" in text and "covering map" in text
 
 
+def test_show_reports_the_decomposition():
+    """``succinct show wordproblem -p monoid=endsab --model uhat``: levels, components
+    with states and rule counts, the covering map, then the UHAT's layers; the other
+    models and the reset tables print no decomposition."""
+    run = CliRunner()
+    out = run.invoke(app, ["show", "wordproblem", "-p", "monoid=endsab", "--model", "uhat"])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    assert "holonomy decomposition: 2 level(s), widths [2, 3]" in text
+    assert "level h2 (height 2): 2 states" in text and "reset rules" in text
+    assert "(1<0.1.2, *) ↦ 1" in text
+    assert text.index("covering map") < text.index("UHAT over {a, b}")
+    out = run.invoke(app, ["show", "wordproblem", "-p", "monoid=flipflop", "--model", "uhat"])
+    assert "a reset table" in out.output and "holonomy" not in out.output
+    out = run.invoke(app, ["show", "wordproblem", "-p", "monoid=endsab", "--model", "dfa"])
+    assert "holonomy" not in out.output
+
+
 def test_hand_checked_example():
     """``endsab`` on its own numbering: Q = {0, 1, 2}, a = (1, 1, 1), b = (0, 2, 0).
 
@@ -183,13 +204,15 @@ def test_groups_refused_with_a_witness(name):
 
 
 def test_predicted_too_large_is_refused():
-    """Limits below the sizes of endsab's decomposition: refused with the prediction."""
+    """Limits below the sizes of endsab's decomposition (hand-checked example below):
+    refused with the prediction."""
     dfa = wp.BUILTIN["endsab"].dfa()
     with pytest.raises(SuccinctError, match="more than 4 image sets"):
         decompose(dfa, max_image_sets=4)
-    with pytest.raises(SuccinctError, match=r"up to 6 cascade state tuples \(levels of "
-                                            r"\[2, 3\] states\), more than 5"):
-        decompose(dfa, max_tuples=5)
+    # tile chains by hand: Q ⊋ {0,2} ⊋ {0}, Q ⊋ {0,2} ⊋ {2}, Q ⊋ {1}
+    with pytest.raises(SuccinctError, match=r"up to 3 cascade state tuples \(tile chains.*"
+                                            r"levels of \[2, 3\] states\), more than 2"):
+        decompose(dfa, max_tuples=2)
 
 
 def test_table_errors_name_the_entry(tmp_path):

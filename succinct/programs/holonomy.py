@@ -75,12 +75,12 @@ is an internal error (a bug). The accepting assignments are the reachable tuples
 Bad input: a DFA whose transition monoid is not aperiodic is refused with a witness
 ``x`` (a word) with ``x^k = x^{k+p}``, ``p > 1`` (:func:`aperiodicity_witness`); sizes
 are predicted and refused before building (:data:`MAX_IMAGE_SETS` image sets,
-:data:`MAX_TUPLES` cascade state tuples: the product of the levels' widths).
+:data:`MAX_TUPLES` cascade state tuples, bounded by the number of tile chains from
+``Q`` down to a singleton).
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -136,7 +136,7 @@ class Decomposition:
 
     @property
     def widths(self) -> tuple[int, ...]:
-        return tuple(c.states.__len__() for c in self.cascade.components)
+        return tuple(len(c.states) for c in self.cascade.components)
 
     @property
     def total_states(self) -> int:
@@ -301,6 +301,17 @@ def _names(levels: Sequence[int], sk: _Skeleton, top: int) -> dict[int, dict[Coo
     return out
 
 
+def _chains(p: Set, sk: _Skeleton, memo: dict[Set, int]) -> int:
+    """The number of tile chains ``P ⊋ T_1 ⊋ … ⊋ {q}``: a bound on the reachable cascade
+    state tuples (a tuple encodes one chain; the representative coordinates are a
+    bijection)."""
+    if len(p) == 1:
+        return 1
+    if p not in memo:
+        memo[p] = sum(_chains(t, sk, memo) for t in sk.tiles[p])
+    return memo[p]
+
+
 def decompose(dfa: DFA, *, max_image_sets: int = MAX_IMAGE_SETS,
               max_tuples: int = MAX_TUPLES) -> Decomposition:
     """The holonomy cascade of ``dfa``'s semiautomaton, verified (module docstring).
@@ -325,11 +336,12 @@ def decompose(dfa: DFA, *, max_image_sets: int = MAX_IMAGE_SETS,
     top = sk.height.get(full, 0)
     heights = list(range(top, 0, -1))
     names = _names(heights, sk, top)
-    predicted = math.prod(len(names[k]) for k in heights)
+    predicted = _chains(full, sk, {})
     if predicted > max_tuples:
         raise SuccinctError(f"the decomposition is predicted to have up to {predicted} cascade "
-                            f"state tuples (levels of {[len(names[k]) for k in heights]} "
-                            f"states), more than {max_tuples}; refusing to build it")
+                            f"state tuples (tile chains from Q to a singleton; levels of "
+                            f"{[len(names[k]) for k in heights]} states), more than "
+                            f"{max_tuples}; refusing to build it")
 
     def tile_of(b: Set, inner: Set) -> Coord:
         """The first tile of ``b`` containing ``inner``, in ``rep(b)``'s coordinates."""
