@@ -11,11 +11,14 @@ Planted bugs, each seen to fail these tests, then reverted:
   dropped): the second hand-checked example fails (HolonomyBug "no tile contains");
   random tables rarely reach a non-representative set (4 of 3000 in a run of the same
   strategy), so the 120 hypothesis examples alone did not catch it;
-* ``tile_of`` picks the *last* tile of ``B`` instead of one containing ``A·σ`` (a wrong
-  tile): every test on a decomposed table fails (the covering check);
-* the identity case (2.) turned into a reset to the first tile: the random tables fail;
-* tiles computed as all proper members of ``I`` instead of the maximal ones: the
-  hand-checked example fails (its level widths and tiles).
+* ``tile_of`` returns the *last* tile of ``B`` instead of one containing ``A·σ`` (a wrong
+  tile): 9 of the 14 tests fail (every decomposed built-in, both hand examples, show);
+* the identity case (2.) never taken, so level actions become resets: the random tables,
+  the flip-flop and the transfer example fail (HolonomyBug: not a function of the
+  higher levels);
+* tiles computed as all proper members of ``I`` instead of the maximal ones: both hand
+  examples, the prediction and ``show`` fail (widths); the random tables still pass, as
+  that cascade is larger but still covers.
 """
 
 from __future__ import annotations
