@@ -125,7 +125,7 @@ from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["Table", "BUILTIN", "load_table", "minimal_dfa", "uhat_program", "uhat",
-           "decomposition", "describe",
+           "decomposition", "describe", "non_aperiodic_witness", "cascade_sizes",
            "table_from_cascade", "LASTTWO",
            "scan", "scan_formulas", "rnn_units_formula", "NoUHATError",
            "verdict", "T"]
@@ -289,23 +289,32 @@ def _maps(dfa: DFA) -> list[tuple[int, ...]]:
 
 
 # ====================================================================== UHAT (aperiodic)
-def _check_aperiodic(table: Table) -> None:
-    """Raises :class:`NoUHATError` with a witness ``x^k = x^{k+p}``, ``p > 1``."""
+@functools.cache
+def non_aperiodic_witness(table: Table) -> str | None:
+    """Why the syntactic monoid is not aperiodic: an element ``x`` (a shortest word) with
+    ``x^k = x^{k+p}``, ``p > 1`` (:func:`succinct.programs.holonomy.aperiodicity_witness`);
+    None when it is aperiodic."""
     dfa = minimal_dfa(table)
     witness = aperiodicity_witness(_maps(dfa), dfa.alphabet.symbols)
     if witness is None:
-        return
+        return None
     word, x, k, p = witness
     mono = syntactic_monoid(dfa)
     kind = "a group" if is_group(mono) else "not aperiodic"
-    raise NoUHATError(
-        f"no UHAT of the paper's kind exists for the {table.name} word problem: its "
-        f"syntactic monoid ({len(mono)} elements) is {kind}; witness x = "
-        f"'{' '.join(word)}' (the map {x} on the minimal DFA's states) has x^{k} = "
-        f"x^{k + p} with period {p} > 1. UHATs without positional encodings recognize "
-        "exactly the star-free languages, whose syntactic monoids are aperiodic. Use "
-        "--model scan (positional encodings, outside the paper's model) or rnn / rnn2 / dfa"
-    )
+    return (f"its syntactic monoid ({len(mono)} elements) is {kind}; witness x = "
+            f"'{' '.join(word)}' (the map {x} on the minimal DFA's states) has x^{k} = "
+            f"x^{k + p} with period {p} > 1")
+
+
+def _check_aperiodic(table: Table) -> None:
+    """Raises :class:`NoUHATError` with the witness of :func:`non_aperiodic_witness`."""
+    why = non_aperiodic_witness(table)
+    if why is not None:
+        raise NoUHATError(
+            f"no UHAT of the paper's kind exists for the {table.name} word problem: {why}. "
+            "UHATs without positional encodings recognize exactly the star-free languages, "
+            "whose syntactic monoids are aperiodic. Use --model scan (positional "
+            "encodings, outside the paper's model) or rnn / rnn2 / dfa")
 
 
 @functools.cache
@@ -556,11 +565,12 @@ def verdict() -> Verdict:
     for name, table in BUILTIN.items():
         subs = _table_subs(table)
         rnn = rnn_params_formula().subs(subs)
-        if not is_aperiodic(syntactic_monoid(minimal_dfa(table))):
+        why = non_aperiodic_witness(table)
+        if why is not None:
             rows.append(Comparison(
                 "RNN", "UHAT", rnn, sp.oo, T, measure="params", opponent="every",
                 note=name, start=2,
-                reason="syntactic monoid not aperiodic, so the language is not star-free"))
+                reason=f"{why}, so the {name} language is not star-free"))
         rows.append(Comparison(
             "UHAT+PE scan", "RNN", scan_formulas()["params"].subs(subs), rnn, T,
             measure="params", opponent="built", start=2,

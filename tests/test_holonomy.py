@@ -39,6 +39,7 @@ from succinct.cli.app import app
 from succinct.compiler.brasp_to_uhat import compile_program
 from succinct.exact.dispatch import reject_empty
 from succinct.exact.future import uhat_dfa
+from succinct.programs.brasp import Attend
 from succinct.programs.holonomy import decompose
 from succinct.registry import get_family
 from succinct.words import SuccinctError
@@ -166,6 +167,18 @@ def test_hand_checked_example():
     assert set(dec.levels[1].tiles[0]) == {frozenset({0}), frozenset({2})}
     assert sorted(dec.covering.items(), key=lambda kv: kv[1]) == [
         (("0.2<0.1.2", "0<0.2"), 0), (("1<0.1.2", "*"), 1), (("0.2<0.1.2", "2<0.2"), 2)]
+
+
+def test_cascade_sizes_equal_the_counted_program():
+    """endsab's UHAT sizes report its cascade: 2 levels, widths 2+3 (hand example above),
+    and ``Σ|S_k| + Σ_{k read}|S_k|`` = 5 + 2 attention ops (h1's rules read h2), equal to
+    the attention ops counted in the program."""
+    table = wp.BUILTIN["endsab"]
+    extra = wp.sizes({"monoid": "endsab", "T": 4})["uhat"].extra
+    assert (extra["cascade_levels"], extra["cascade_widths"], extra["cascade_states"]) == \
+        (2, "2+3", 5)
+    counted = sum(1 for op in wp.uhat_program(table).ops if isinstance(op, Attend))
+    assert extra["program_attention_ops"] == counted == 7
 
 
 def test_hand_checked_transfer_between_equivalent_sets():

@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from constructions import wordproblem as wp
 from succinct.automata.dfa import DFA, words_of_length
-from succinct.automata.monoid import is_aperiodic, is_group, syntactic_monoid, transition_monoid
+from succinct.automata.monoid import (
+    is_aperiodic,
+    is_group,
+    period,
+    syntactic_monoid,
+    transition_monoid,
+)
 from succinct.coords import Space
 from succinct.models.rnn2 import SecondOrderRNN, from_dfa
 from succinct.models.specs import SecondOrderSpec
@@ -268,6 +274,16 @@ def test_verdict_states_only_nonexistence_on_groups():
     assert {r["growth"] for r in v.rows() if r["opponent"] == "every"} == {"infinite"}
     assert not any("wins" in s for s in v.conclusions())
     assert not [r for r in v.rows() if r["left"] == "UHAT"]
+    # each gap names the table at hand and its witness; the witness word's map, composed
+    # here from the table, is a non-trivial permutation (period > 1)
+    for c in v.gaps():
+        word = c.reason.split("witness x = '")[1].split("'")[0].split()
+        table = wp.BUILTIN[c.note]
+        maps = dict(table.generators)
+        f = tuple(range(len(table.states)))
+        for sym in word:
+            f = tuple(maps[sym][q] for q in f)
+        assert period(f) > 1, (c.note, word)
 
 
 def _cascade_json(**changes) -> dict:
