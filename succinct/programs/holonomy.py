@@ -70,7 +70,11 @@ reachable states); and (3) computes φ by a breadth-first search of the pairs
 (cascade state, DFA state) from the two initial states, with the cascade's own
 :meth:`~succinct.programs.cascade.Cascade.step`. A cascade state met with two DFA states
 is an internal error (a bug). The accepting assignments are the reachable tuples with
-``φ ∈ F``, without their ``*`` levels (decoding ignores them).
+``φ ∈ F``, without their ``*`` levels (decoding ignores them) and without the levels
+that no reachable tuple with ``φ ∉ F`` needs (dropped greedily).
+
+Placement: this module returns a :class:`Cascade`, so it lives with the programs;
+``succinct/automata/`` may import only the standard library, numpy, words and sizes.
 
 Bad input: a DFA whose transition monoid is not aperiodic is refused with a witness
 ``x`` (a word) with ``x^k = x^{k+p}``, ``p > 1`` (:func:`aperiodicity_witness`); sizes
@@ -94,7 +98,7 @@ __all__ = ["Decomposition", "Level", "decompose", "aperiodicity_witness", "Holon
            "MAX_IMAGE_SETS", "MAX_TUPLES", "MAX_MONOID_WORDS"]
 
 MAX_IMAGE_SETS = 4096  # |I| beyond which the decomposition is refused
-MAX_TUPLES = 200_000  # product of the level widths beyond which it is refused
+MAX_TUPLES = 200_000  # tile chains (a bound on reachable tuples) beyond which it is refused
 MAX_MONOID_WORDS = 200_000  # transition monoid size beyond which aperiodicity is refused
 
 Set = frozenset[int]
@@ -450,10 +454,16 @@ def decompose(dfa: DFA, *, max_image_sets: int = MAX_IMAGE_SETS,
                 todo.append(d)
             elif cover[d] != q:
                 raise HolonomyBug(f"cascade state {d} covers two states, {cover[d]} and {q}")
+    comp_order = [co.name for co in components]
+    rejecting = [c for c, q in cover.items() if not dfa.accepting[q]]
     for c, q in cover.items():
-        if dfa.accepting[q]:
-            accepting.append(tuple((nm, v) for nm, v in zip(
-                (co.name for co in components), c, strict=True) if v != DONT_CARE))
+        if dfa.accepting[q]:  # drop * levels, then greedily any level no rejecting tuple needs
+            keep = [i for i, v in enumerate(c) if v != DONT_CARE]
+            for j in list(keep):
+                trial = [i for i in keep if i != j]
+                if not any(all(r[i] == c[i] for i in trial) for r in rejecting):
+                    keep = trial
+            accepting.append(tuple((comp_order[i], c[i]) for i in keep))
     if not accepting:  # the empty language: a component that never leaves its start
         components.append(Component("never", ("0", "1"), "0", ()))
         accepting.append((("never", "1"),))
