@@ -338,8 +338,21 @@ def describe(table: Table) -> str:
     dfa = minimal_dfa(table)
     dec = decomposition(table)
     if dec is not None:
-        return (f"{table.name}: minimal DFA with {dfa.n_states} states, decomposed:\n"
-                + dec.describe())
+        reach: dict[int, str] = {dfa.start: "ε"}  # shortest word reaching each state
+        sep = "" if all(len(sym) == 1 for sym in dfa.alphabet.symbols) else " "
+        frontier = [dfa.start]
+        while frontier:
+            nxt = []
+            for q in frontier:
+                for a, sym in enumerate(dfa.alphabet.symbols):
+                    r = int(dfa.delta[q, a])
+                    if r not in reach:
+                        reach[r] = sym if reach[q] == "ε" else reach[q] + sep + sym
+                        nxt.append(r)
+            frontier = nxt
+        words = ", ".join(f"{q} ← '{reach[q]}'" for q in sorted(reach))
+        return (f"{table.name}: minimal DFA with {dfa.n_states} states (each after a "
+                f"shortest word: {words}), decomposed:\n" + dec.describe())
     if table.cascade is not None and not _is_reset_table(dfa):
         return f"{table.name}: the cascade the table was given as (no decomposition)"
     return f"{table.name}: a reset table: one attention finds the last reset"

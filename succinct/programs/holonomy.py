@@ -100,6 +100,7 @@ __all__ = ["Decomposition", "Level", "decompose", "aperiodicity_witness", "Holon
 MAX_IMAGE_SETS = 4096  # |I| beyond which the decomposition is refused
 MAX_TUPLES = 200_000  # tile chains (a bound on reachable tuples) beyond which it is refused
 MAX_MONOID_WORDS = 200_000  # transition monoid size beyond which aperiodicity is refused
+MAX_SHOWN_RULES = 24  # rules per level that :meth:`Decomposition.describe` lists
 
 Set = frozenset[int]
 Map = tuple[int, ...]
@@ -148,7 +149,8 @@ class Decomposition:
         return sum(self.widths)
 
     def describe(self, state_names: Sequence[str] | None = None) -> str:
-        """The levels, each reset component (states, rules) and the covering map."""
+        """The levels, each reset component (states, its first rules; other inputs keep
+        the state) and the covering map."""
         names = list(state_names) if state_names is not None else None
 
         def label(s: Set) -> str:
@@ -161,8 +163,13 @@ class Decomposition:
             reps = "; ".join(f"{label(r)} → tiles " + " ".join(label(t) for t in ts)
                              for r, ts in zip(lev.representatives, lev.tiles, strict=True))
             lines.append(f"  level {comp.name} (height {lev.height}): {lev.n_states} states "
-                         f"{', '.join(comp.states)}; {len(comp.rules)} reset rules; "
-                         f"representatives {reps}")
+                         f"{', '.join(comp.states)}, initial {comp.initial}; "
+                         f"{len(comp.rules)} reset rules; representatives {reps}")
+            for r in comp.rules[:MAX_SHOWN_RULES]:
+                when = " ∧ ".join(f"{c}={v}" for c, v in r.when)
+                lines.append(f"    on {r.symbol}{' if ' + when if when else ''}: reset to {r.to}")
+            if len(comp.rules) > MAX_SHOWN_RULES:
+                lines.append(f"    … {len(comp.rules) - MAX_SHOWN_RULES} more rules")
         comps = [c.name for c in self.cascade.components]
         lines.append("  covering map φ (" + ", ".join(comps) + ") → state:")
         for t, q in sorted(self.covering.items(), key=lambda kv: (kv[1], kv[0])):
