@@ -98,7 +98,7 @@ __all__ = ["Decomposition", "Level", "decompose", "aperiodicity_witness", "Holon
            "MAX_IMAGE_SETS", "MAX_TUPLES", "MAX_MONOID_WORDS"]
 
 MAX_IMAGE_SETS = 4096  # |I| beyond which the decomposition is refused
-MAX_TUPLES = 200_000  # tile chains (a bound on reachable tuples) beyond which it is refused
+MAX_TUPLES = 20_000  # tile chains (a bound on reachable tuples) beyond which it is refused
 MAX_MONOID_WORDS = 200_000  # transition monoid size beyond which aperiodicity is refused
 MAX_SHOWN_RULES = 24  # rules per level that :meth:`Decomposition.describe` lists
 
@@ -259,15 +259,14 @@ def _skeleton(n: int, maps: Sequence[Map], max_sets: int) -> _Skeleton:
     sets = _image_sets(n, maps, max_sets)
     big = [s for s in sets if len(s) > 1]
     orbit = {s: _orbit(s, maps) for s in big}
-
-    def leq(p: Set, r: Set) -> bool:  # P ≤ R
-        return len(r) > 1 and any(p <= x for x in orbit[r]) or p <= r
+    inside = {x: {t for t in big if t <= x} for x in sets}  # non-singletons within x
+    down = {p: set().union(*(inside[x] for x in orbit[p])) for p in big}  # {R : R ≤ P}
 
     height: dict[Set, int] = {s: 0 for s in sets if len(s) == 1}
 
     def h(p: Set) -> int:
-        if p not in height:
-            below = [r for r in big if r != p and leq(r, p) and not leq(p, r)]
+        if p not in height:  # 1 + the highest R < P (strictly: P is not ≤ R)
+            below = [r for r in down[p] if p not in down[r]]
             height[p] = 1 + max((h(r) for r in below), default=0)
         return height[p]
 
@@ -289,8 +288,8 @@ def _skeleton(n: int, maps: Sequence[Map], max_sets: int) -> _Skeleton:
                                       "is not the identity in an aperiodic monoid")
     tiles = {}
     for s in big:
-        inside = [t for t in sets if t < s]
-        tiles[s] = tuple(t for t in inside if not any(t < u for u in inside))
+        proper = [t for t in sets if t < s]
+        tiles[s] = tuple(t for t in proper if not any(t < u for u in proper))
     return _Skeleton(sets, height, tiles, rep, to_actual, to_rep)
 
 
@@ -463,12 +462,19 @@ def decompose(dfa: DFA, *, max_image_sets: int = MAX_IMAGE_SETS,
                 raise HolonomyBug(f"cascade state {d} covers two states, {cover[d]} and {q}")
     comp_order = [co.name for co in components]
     rejecting = [c for c, q in cover.items() if not dfa.accepting[q]]
+    projected: dict[tuple[int, ...], set[tuple[str, ...]]] = {}  # rejecting, projected
+
+    def rejects(kept: tuple[int, ...], c: tuple[str, ...]) -> bool:
+        if kept not in projected:
+            projected[kept] = {tuple(r[i] for i in kept) for r in rejecting}
+        return tuple(c[i] for i in kept) in projected[kept]
+
     for c, q in cover.items():
         if dfa.accepting[q]:  # drop * levels, then greedily any level no rejecting tuple needs
-            keep = [i for i, v in enumerate(c) if v != DONT_CARE]
-            for j in list(keep):
-                trial = [i for i in keep if i != j]
-                if not any(all(r[i] == c[i] for i in trial) for r in rejecting):
+            keep = tuple(i for i, v in enumerate(c) if v != DONT_CARE)
+            for j in keep:
+                trial = tuple(i for i in keep if i != j)
+                if not rejects(trial, c):
                     keep = trial
             accepting.append(tuple((comp_order[i], c[i]) for i in keep))
     if not accepting:  # the empty language: a component that never leaves its start
@@ -482,21 +488,34 @@ def decompose(dfa: DFA, *, max_image_sets: int = MAX_IMAGE_SETS,
 def _rules(action: dict[tuple[str, tuple[Coord, ...]], Coord | str], higher: Sequence[str],
            higher_names: Sequence[dict[Coord, str]], names: dict[Coord, str]) -> list[Rule]:
     """One rule per resetting (symbol, higher states), its ``when`` shrunk greedily: a
-    higher component is dropped while no reachable (symbol, higher states) that the
-    shrunk ``when`` matches acts differently. Every rule then matches only entries with
-    its own target, so their order does not matter."""
-    rules: list[Rule] = []
+    higher component is dropped while every reachable (symbol, higher states) that the
+    shrunk ``when`` matches acts the same. Every rule then matches only entries with its
+    own target, so their order does not matter. The actions seen under each projection
+    of the higher states are computed once per symbol and projection."""
+    by_symbol: dict[str, list[tuple[tuple[Coord, ...], Coord | str]]] = {}
     for (sym, upper), act in action.items():
-        if act == "keep":
-            continue
-        keep = list(range(len(upper)))
-        for j in range(len(upper)):
-            trial = [i for i in keep if i != j]
-            if all(a2 == act for (s2, u2), a2 in action.items()
-                   if s2 == sym and all(u2[i] == upper[i] for i in trial)):
-                keep = trial
-        when = tuple((higher[i], higher_names[i][upper[i]]) for i in keep)
-        rule = Rule(sym, when, names[act])  # type: ignore[index]
-        if rule not in rules:
-            rules.append(rule)
-    return rules
+        by_symbol.setdefault(sym, []).append((upper, act))
+    rules: dict[Rule, None] = {}  # ordered, without repeats
+    for sym, entries in by_symbol.items():
+        seen: dict[tuple[int, ...], dict[tuple[Coord, ...], set[Coord | str]]] = {}
+
+        def acts(kept: tuple[int, ...], entries=entries, seen=seen
+                 ) -> dict[tuple[Coord, ...], set[Coord | str]]:
+            if kept not in seen:
+                out: dict[tuple[Coord, ...], set[Coord | str]] = {}
+                for u, a in entries:
+                    out.setdefault(tuple(u[i] for i in kept), set()).add(a)
+                seen[kept] = out
+            return seen[kept]
+
+        for upper, act in entries:
+            if act == "keep":
+                continue
+            keep = tuple(range(len(upper)))
+            for j in range(len(upper)):
+                trial = tuple(i for i in keep if i != j)
+                if acts(trial)[tuple(upper[i] for i in trial)] == {act}:
+                    keep = trial
+            when = tuple((higher[i], higher_names[i][upper[i]]) for i in keep)
+            rules[Rule(sym, when, names[act])] = None  # type: ignore[index]
+    return list(rules)
