@@ -12,7 +12,11 @@ maps are composed left to right). Built-in tables (``-p monoid=…``):
 * ``lasttwo`` — "the last two letters are equal" over {a, b}, given as a cascade of two
   reset semiautomata (``last`` ∈ {−, a, b} remembers the last letter; ``eq`` ∈ {0, 1} is
   reset on every letter to [letter = last]). Aperiodic, but ``a`` and ``b`` are neither
-  resets nor the identity on its 5-state table, so it needs the cascade.
+  resets nor the identity on its 5-state table; the cascade is used as given.
+* ``endsab`` — "the word ends with ``ab``" as a plain 3-state table (0: other, 1: last
+  letter ``a``, 2: last two ``ab``; ``a`` resets to 1, ``b`` maps 1 ↦ 2 and 0, 2 ↦ 0; F =
+  {2}). Aperiodic, no reset table, no cascade given: the UHAT comes from the holonomy
+  decomposition.
 * ``FILE`` — a JSON table::
 
       {"states": ["off", "on"],
@@ -41,10 +45,16 @@ Models. All work on the minimal DFA of the table's language:
   For tables given as a **cascade** of reset semiautomata, the cascade's program
   (:meth:`succinct.programs.cascade.Cascade.program`: per component, the last reset before each
   position, reading the earlier components' states at the previous position).
-  For a non-aperiodic syntactic monoid (any non-trivial group: parity, S₃, S₅) it raises:
-  no UHAT of the paper's kind exists (star-free ≡ aperiodic ≡ UHAT without positional
-  encodings). Other aperiodic tables are refused with a message asking for the table as
-  a cascade (Krohn–Rhodes guarantees one exists; finding it is not implemented).
+  Any other aperiodic table: the **holonomy decomposition** (Krohn–Rhodes;
+  :mod:`succinct.programs.holonomy`) of its minimal DFA's semiautomaton, a cascade of
+  reset semiautomata with one level per height ``H`` of its image sets, verified by a
+  covering map, and that cascade's program. Its size in the cascade's widths
+  ``|S_1| … |S_H|``: ``Σ_k |S_k|`` attention ops ``last`` plus ``Σ_{k read} |S_k|`` ops
+  ``prev`` (the components some rule reads, all but the last at most). ``succinct show
+  wordproblem --model uhat`` prints the levels, the components and the covering map.
+  For a non-aperiodic syntactic monoid (any non-trivial group: parity, S₃, S₅) it raises,
+  naming a witness ``x`` (a word) with ``x^k = x^{k+p}``, ``p > 1``: no UHAT of the
+  paper's kind exists (star-free ≡ aperiodic ≡ UHAT without positional encodings).
 * ``scan`` — any monoid, groups included: a Hillis–Steele scan with hard attention that
   **uses positional encodings** (``pos = p``, ``pos2 = p²``; :mod:`succinct.models.positional`),
   so it is outside the paper's UHAT model, for words of length ≤ T. Each symbol embeds as
@@ -95,6 +105,7 @@ from succinct.models.rnn2 import SecondOrderRNN, from_dfa
 from succinct.models.uhat import ExactRangeError
 from succinct.programs.brasp import FALSE, TRUE, Program, ProgramBuilder, any_of
 from succinct.programs.cascade import Cascade, parse_cascade
+from succinct.programs.holonomy import Decomposition, aperiodicity_witness, decompose
 from succinct.recognizer import StepMachine
 from succinct.registry import Family, Param, register
 from succinct.sizes import (
@@ -114,6 +125,7 @@ from succinct.verdicts import Comparison, Verdict
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["Table", "BUILTIN", "load_table", "minimal_dfa", "uhat_program", "uhat",
+           "decomposition", "describe", "non_aperiodic_witness", "cascade_sizes",
            "table_from_cascade", "LASTTWO",
            "scan", "scan_formulas", "rnn_units_formula", "NoUHATError",
            "verdict", "T"]
@@ -202,6 +214,8 @@ BUILTIN: dict[str, Table] = {
     "s3": _perm_table("s3", 3),
     "s5": _perm_table("s5", 5),
     "lasttwo": table_from_cascade("lasttwo", LASTTWO),
+    "endsab": Table("endsab", ("0", "1", "2"), (("a", (1, 1, 1)), ("b", (0, 2, 0))), 0,
+                    frozenset({2})),
 }
 
 
@@ -244,10 +258,20 @@ def _parse_table(name: str, data: Any, where: str) -> Table:
         raise SuccinctError(f"{where}: generators must be a non-empty object {{name: map}}")
     out = []
     for g, m in gens.items():
-        if not isinstance(m, dict) or set(map(str, m)) != set(states):
-            raise SuccinctError(f"{where}: generator {g!r} must map every state exactly once")
-        out.append((str(g), tuple(state(m[s] if s in m else m[int(s)], f"image under {g!r}")
-                                  for s in states)))
+        if not isinstance(m, dict):
+            raise SuccinctError(f"{where}: generator {g!r} must be an object {{state: image}}")
+        images = {str(x): y for x, y in m.items()}
+        for x, y in images.items():
+            if x not in index:
+                raise SuccinctError(f"{where}: generator {g!r} maps {x!r}, which is not a state")
+            if str(y) not in index:
+                raise SuccinctError(f"{where}: generator {g!r} maps state {x!r} to {str(y)!r}, "
+                                    "which is not a state")
+        missing = [s for s in states if s not in images]
+        if missing:
+            raise SuccinctError(f"{where}: generator {g!r}: missing image of state "
+                                f"{missing[0]!r} (every map must be total)")
+        out.append((str(g), tuple(index[str(images[s])] for s in states)))
     table = Table(name, tuple(states), tuple(out), state(data["initial"], "initial state"),
                   frozenset(state(x, "accepting state") for x in data["accepting"]))
     Alphabet.of(g for g, _ in out)  # the generator names must be valid symbols
@@ -265,20 +289,81 @@ def _maps(dfa: DFA) -> list[tuple[int, ...]]:
 
 
 # ====================================================================== UHAT (aperiodic)
+@functools.cache
+def non_aperiodic_witness(table: Table) -> str | None:
+    """Why the syntactic monoid is not aperiodic: an element ``x`` (a shortest word) with
+    ``x^k = x^{k+p}``, ``p > 1`` (:func:`succinct.programs.holonomy.aperiodicity_witness`);
+    None when it is aperiodic."""
+    dfa = minimal_dfa(table)
+    witness = aperiodicity_witness(_maps(dfa), dfa.alphabet.symbols)
+    if witness is None:
+        return None
+    word, x, k, p = witness
+    mono = syntactic_monoid(dfa)
+    kind = "a group" if is_group(mono) else "not aperiodic"
+    return (f"its syntactic monoid ({len(mono)} elements) is {kind}; witness x = "
+            f"'{' '.join(word)}' (the map {x} on the minimal DFA's states) has x^{k} = "
+            f"x^{k + p} with period {p} > 1")
+
+
+def _check_aperiodic(table: Table) -> None:
+    """Raises :class:`NoUHATError` with the witness of :func:`non_aperiodic_witness`."""
+    why = non_aperiodic_witness(table)
+    if why is not None:
+        raise NoUHATError(
+            f"no UHAT of the paper's kind exists for the {table.name} word problem: {why}. "
+            "UHATs without positional encodings recognize exactly the star-free languages, "
+            "whose syntactic monoids are aperiodic. Use --model scan (positional "
+            "encodings, outside the paper's model) or rnn / rnn2 / dfa")
+
+
+@functools.cache
+def decomposition(table: Table) -> Decomposition | None:
+    """The holonomy decomposition the UHAT is built from (:func:`uhat_program`), or
+    None when the UHAT is the reset-table program or the user's cascade."""
+    _check_aperiodic(table)
+    dfa = minimal_dfa(table)
+    if _is_reset_table(dfa) or table.cascade is not None:
+        return None
+    return decompose(dfa)
+
+
+def _is_reset_table(dfa: DFA) -> bool:
+    return all(len(set(m)) == 1 or m == tuple(range(dfa.n_states)) for m in _maps(dfa))
+
+
+def describe(table: Table) -> str:
+    """How the UHAT is built (``succinct show … --model uhat``): for a decomposed table,
+    the levels, each reset component and the covering map on the minimal DFA's states."""
+    dfa = minimal_dfa(table)
+    dec = decomposition(table)
+    if dec is not None:
+        reach: dict[int, str] = {dfa.start: "ε"}  # shortest word reaching each state
+        sep = "" if all(len(sym) == 1 for sym in dfa.alphabet.symbols) else " "
+        frontier = [dfa.start]
+        while frontier:
+            nxt = []
+            for q in frontier:
+                for a, sym in enumerate(dfa.alphabet.symbols):
+                    r = int(dfa.delta[q, a])
+                    if r not in reach:
+                        reach[r] = sym if reach[q] == "ε" else reach[q] + sep + sym
+                        nxt.append(r)
+            frontier = nxt
+        words = ", ".join(f"{q} ← '{reach[q]}'" for q in sorted(reach))
+        return (f"{table.name}: minimal DFA with {dfa.n_states} states (each after a "
+                f"shortest word: {words}), decomposed:\n" + dec.describe())
+    if table.cascade is not None and not _is_reset_table(dfa):
+        return f"{table.name}: the cascade the table was given as (no decomposition)"
+    return f"{table.name}: a reset table: one attention finds the last reset"
+
+
 def uhat_program(table: Table) -> Program:
     """The B-RASP program of an aperiodic table: the one-attention program of a reset
-    table, else the program of the cascade the table was given as (raises otherwise)."""
+    table, the program of the cascade the table was given as, or else the program of
+    the holonomy cascade of its minimal DFA (:func:`decomposition`)."""
+    _check_aperiodic(table)
     dfa = minimal_dfa(table)
-    mono = syntactic_monoid(dfa)
-    if not is_aperiodic(mono):
-        kind = "a group" if is_group(mono) else "not aperiodic"
-        raise NoUHATError(
-            f"no UHAT of the paper's kind exists for the {table.name} word problem: its "
-            f"syntactic monoid ({len(mono)} elements) is {kind}, and UHATs without "
-            "positional encodings recognize exactly the star-free languages, whose "
-            "syntactic monoids are aperiodic. Use --model scan (positional encodings, "
-            "outside the paper's model) or rnn / rnn2 / dfa"
-        )
     a = dfa.alphabet
     kinds: dict[str, int | None] = {}  # symbol -> reset target (None: identity)
     for sym, m in zip(a, _maps(dfa), strict=True):
@@ -289,13 +374,9 @@ def uhat_program(table: Table) -> Program:
         elif table.cascade is not None:
             return table.cascade.program()
         else:
-            raise SuccinctError(
-                f"the {table.name} table is aperiodic, so a UHAT exists, but generator "
-                f"{sym!r} is neither a reset nor the identity; give the table as a cascade "
-                "of reset semiautomata ({\"cascade\": …}, see succinct.programs.cascade), "
-                "from which the UHAT is built (finding the Krohn–Rhodes decomposition is not "
-                "implemented)"
-            )
+            dec = decomposition(table)
+            assert dec is not None  # aperiodic and not a reset table
+            return dec.cascade.program()
     p = ProgramBuilder(a)
     resets = [s for s, c in kinds.items() if c is not None]
     to_f = [s for s in resets if dfa.accepting[kinds[s]]]
@@ -400,6 +481,21 @@ def scan_formulas() -> dict[str, sp.Expr]:
     return {"layers": 2 * levels, "width": width, "params": sp.expand(params)}
 
 
+def cascade_sizes(dec: Decomposition) -> dict[str, Any]:
+    """The holonomy cascade's levels and widths, and the attention ops of its program,
+    ``Σ_k |S_k| + Σ_{k read} |S_k|`` (``last`` per state, ``prev`` per state of a component
+    some rule reads; :meth:`succinct.programs.cascade.Cascade.program`), before the
+    compiler drops unused ops."""
+    comps = dec.cascade.components
+    read = {c for comp in comps for r in comp.rules for c, _ in r.when}
+    return {"construction": "holonomy cascade of the minimal DFA",
+            "cascade_levels": dec.n_levels,
+            "cascade_widths": "+".join(map(str, dec.widths)),
+            "cascade_states": dec.total_states,
+            "program_attention_ops": dec.total_states
+            + sum(len(c.states) for c in comps if c.name in read)}
+
+
 def rnn_units_formula() -> sp.Expr:
     """``n·|Σ| + 1`` (:func:`succinct.compiler.dfa_to_rnn.dfa_to_rnn`)."""
     return n * Sigma + 1
@@ -436,6 +532,9 @@ def sizes(p: Mapping[str, Any]) -> dict[str, SizeReport]:
     out: dict[str, SizeReport] = {}
     try:
         out["uhat"] = compiled_report(uhat(table))
+        dec = decomposition(table)
+        if dec is not None:
+            out["uhat"] = out["uhat"].with_(extra=cascade_sizes(dec))
     except NoUHATError as e:
         out["uhat"] = SizeReport("none", extra={"exists": "no", "reason": str(e)})
     scan_f = scan_formulas()
@@ -461,23 +560,30 @@ def _rnn2(table: Table) -> SecondOrderRNN:
 
 @functools.cache
 def verdict() -> Verdict:
-    """Per built-in table: the built RNN against every UHAT where none exists (a syntactic
-    monoid that is not aperiodic: the language is not star-free, and UHATs recognize only
-    star-free languages), and the positional scan against the built RNN as T grows (a
-    comparison of constructions, outside the paper's model).
+    """Rows for each built-in table, named in the row's note (no statement about word
+    problems in general):
 
-    The tables are fixed, so no size of a UHAT or an RNN grows here: no comparison of the
-    two on aperiodic tables is stated.
+    * not aperiodic (parity, S₃, S₅): the built RNN against **every** UHAT, which has no
+      size (none exists: the syntactic monoid has a witness ``x^k = x^{k+p}``, ``p > 1``,
+      so the language is not star-free; UHATs recognize only star-free languages);
+    * every table: the positional scan against the **built** RNN, in params, as the
+      scan's length bound T grows (a comparison of constructions, outside the paper's
+      model).
+
+    A table is one fixed language: its UHAT (reset program, given cascade or holonomy
+    cascade) and its RNN have constant sizes, so no UHAT-against-RNN row is stated for
+    the aperiodic tables; growth claims belong to families with a size parameter.
     """
     rows = []
     for name, table in BUILTIN.items():
         subs = _table_subs(table)
         rnn = rnn_params_formula().subs(subs)
-        if not is_aperiodic(syntactic_monoid(minimal_dfa(table))):
+        why = non_aperiodic_witness(table)
+        if why is not None:
             rows.append(Comparison(
                 "RNN", "UHAT", rnn, sp.oo, T, measure="params", opponent="every",
                 note=name, start=2,
-                reason="syntactic monoid not aperiodic, so the language is not star-free"))
+                reason=f"{why}, so the {name} language is not star-free"))
         rows.append(Comparison(
             "UHAT+PE scan", "RNN", scan_formulas()["params"].subs(subs), rnn, T,
             measure="params", opponent="built", start=2,
@@ -494,7 +600,7 @@ register(Family(
     description="iterated composition δ(q0, w) ∈ F of a transformation table",
     params=(
         Param("monoid", str, default="flipflop",
-              help="flipflop | parity | s3 | s5 | lasttwo | path to a JSON table"),
+              help="flipflop | parity | s3 | s5 | lasttwo | endsab | path to a JSON table"),
         Param("T", int, default=256, low=2, high=2048,
               help="longest word the scan model covers (positional encodings)"),
     ),
@@ -509,12 +615,15 @@ register(Family(
     },
     members=_members,
     sizes=sizes,
-    atlas=lambda full: [{"monoid": m} for m in ("flipflop", "lasttwo", "parity", "s3", "s5")],
+    atlas=lambda full: [{"monoid": m}
+                        for m in ("flipflop", "lasttwo", "endsab", "parity", "s3", "s5")],
     verdict=verdict,
+    describe=lambda model, p: describe(load_table(p["monoid"])) if model == "uhat" else None,
     model_help={
         "reference": "composition of the maps (plain Python)",
-        "uhat": "aperiodic tables: reset tables (one strict-future attention) or tables "
-                "given as a reset cascade; compiled by Lemma 9",
+        "uhat": "aperiodic tables: reset tables (one strict-future attention), tables "
+                "given as a reset cascade, else the holonomy (Krohn–Rhodes) cascade of "
+                "the minimal DFA; compiled by Lemma 9",
         "scan": "log-depth hard-attention scan WITH positional encodings (outside the "
                 "paper's UHAT), words up to length T",
         "rnn": "DFA → 1-bit Elman RNN, |Q||Σ|+1 units",

@@ -119,6 +119,9 @@ class Family:
     # parameter dicts, a short range of the size parameter by default and a longer one
     # for ``--full``. Without it the atlas shows the family at its default parameters.
     atlas: Callable[[bool], list[dict[str, Any]]] | None = None
+    # Optional text ``succinct show`` prints above a model: ``describe(model, params)``
+    # (resolved params) says how the model was constructed, or returns None.
+    describe: Callable[[str, Mapping[str, Any]], str | None] | None = None
 
     def resolve(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Typed parameters with defaults; unknown or missing ones are errors."""
@@ -181,7 +184,8 @@ def check_family(family: Any, source: str = "") -> None:
     ``-``), a string description, a tuple of :class:`Param` with distinct names, kinds
     ``int`` or ``str`` and defaults that parse, a callable ``alphabet``, a non-empty
     mapping of model names (CLI words) to callables that contains ``reference``, and
-    ``members``, ``sizes``, ``verdict`` and ``atlas`` that are callables or None.
+    ``members``, ``sizes``, ``verdict``, ``atlas`` and ``describe`` that are callables or
+    None.
     """
     where = f" from {source}" if source else ""
     if not isinstance(family, Family):
@@ -222,7 +226,7 @@ def check_family(family: Any, source: str = "") -> None:
     if family.reference not in family.models:
         raise bad(f"its reference model {family.reference!r} is not among its models "
                   f"({', '.join(family.models)})")
-    for hook in ("members", "sizes", "verdict", "atlas"):
+    for hook in ("members", "sizes", "verdict", "atlas", "describe"):
         if getattr(family, hook) is not None and not callable(getattr(family, hook)):
             raise bad(f"{hook} must be a callable or None")
     if not isinstance(family.model_help, Mapping):

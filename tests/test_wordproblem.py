@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from constructions import wordproblem as wp
 from succinct.automata.dfa import DFA, words_of_length
-from succinct.automata.monoid import is_aperiodic, is_group, syntactic_monoid, transition_monoid
+from succinct.automata.monoid import (
+    is_aperiodic,
+    is_group,
+    period,
+    syntactic_monoid,
+    transition_monoid,
+)
 from succinct.coords import Space
 from succinct.models.rnn2 import SecondOrderRNN, from_dfa
 from succinct.models.specs import SecondOrderSpec
@@ -41,7 +47,7 @@ def models(name: str) -> dict:
     return out
 
 
-APERIODIC = ("flipflop", "lasttwo")
+APERIODIC = ("flipflop", "lasttwo", "endsab")
 
 
 def reference(table: wp.Table, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -109,8 +115,11 @@ def test_every_model_on_sampled_words_up_to_T(name):
 
 def test_aperiodicity_classification():
     # lasttwo (by hand): 1, a, b, and one class per last two letters of longer words.
+    # endsab (by hand, on its states other/last a/ends ab): 1, a = (1,1,1), b = (0,2,0),
+    # ab = (2,2,2), bb = (0,0,0); ba = a, aa = a, and products of these stay among them.
     expected = {"flipflop": (True, False, 3), "parity": (False, True, 2),
-                "s3": (False, True, 6), "s5": (False, True, 120), "lasttwo": (True, False, 7)}
+                "s3": (False, True, 6), "s5": (False, True, 120), "lasttwo": (True, False, 7),
+                "endsab": (True, False, 5)}
     for name, (aperiodic, group, order) in expected.items():
         mono = syntactic_monoid(wp.minimal_dfa(wp.BUILTIN[name]))
         assert (is_aperiodic(mono), is_group(mono), len(mono)) == (aperiodic, group, order)
@@ -122,7 +131,8 @@ def test_aperiodicity_classification():
 
 @pytest.mark.parametrize("name", ["parity", "s3", "s5"])
 def test_no_uhat_for_groups(name):
-    with pytest.raises(wp.NoUHATError, match="no UHAT of the paper's kind exists"):
+    with pytest.raises(wp.NoUHATError, match="no UHAT of the paper's kind exists.*witness "
+                                             r"x = '\w+' .* period 2 > 1"):
         get_family("wordproblem").build("uhat", {"monoid": name})
 
 
@@ -174,8 +184,11 @@ def test_json_tables(tmp_path):
                "initial": "0", "accepting": ["1"]}
     path2 = tmp_path / "counter.json"
     path2.write_text(json.dumps(counter))
-    with pytest.raises(SuccinctError, match="give the table as a cascade.*Krohn–Rhodes"):
-        fam.build("uhat", {"monoid": str(path2)})
+    # neither a reset table nor a cascade: the UHAT of its holonomy cascade; by hand,
+    # accepted iff exactly one u
+    words2 = ["u" * k for k in range(1, 6)]
+    assert list(accepts(fam.build("uhat", {"monoid": str(path2)}), words2)) == \
+        [True, False, False, False, False]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"states": ["a"], "generators": {"g": {"a": "b"}},
                                "initial": "a", "accepting": []}))
@@ -261,6 +274,16 @@ def test_verdict_states_only_nonexistence_on_groups():
     assert {r["growth"] for r in v.rows() if r["opponent"] == "every"} == {"infinite"}
     assert not any("wins" in s for s in v.conclusions())
     assert not [r for r in v.rows() if r["left"] == "UHAT"]
+    # each gap names the table at hand and its witness; the witness word's map, composed
+    # here from the table, is a non-trivial permutation (period > 1)
+    for c in v.gaps():
+        word = c.reason.split("witness x = '")[1].split("'")[0].split()
+        table = wp.BUILTIN[c.note]
+        maps = dict(table.generators)
+        f = tuple(range(len(table.states)))
+        for sym in word:
+            f = tuple(maps[sym][q] for q in f)
+        assert period(f) > 1, (c.note, word)
 
 
 def _cascade_json(**changes) -> dict:

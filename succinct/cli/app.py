@@ -237,12 +237,18 @@ def show(
     params: list[str] = PARAM,
     model: str = typer.Option("uhat", "--model", "-m"),
 ) -> None:
-    """Print a model layer by layer, with labelled weights.
+    """Print a model layer by layer, with labelled weights (and, where the family says
+    how it built the model, that description first).
 
     Example: succinct show ltl -p "formula=Y a" --model uhat
     """
     fam = get_family(family)
-    typer.echo(str(fam.build(model, parse_params(params))))
+    built = fam.build(model, parse_params(params))
+    if fam.describe is not None:
+        text = fam.describe(model, fam.resolve(parse_params(params)))
+        if text:
+            typer.echo(text)
+    typer.echo(str(built))
 
 
 @app.command()

@@ -5,8 +5,8 @@ By Krohn–Rhodes, a language is star-free (aperiodic syntactic monoid) iff a ca
 encodings recognize. This module makes the constructive half executable: a cascade
 written down as data becomes a B-RASP program (and, through Lemma 9, a UHAT) whose
 attention ops are all strict-future, so its automaton is also exact
-(:mod:`succinct.exact.future`). Finding a cascade for a given aperiodic table (the
-decomposition itself) is not done here.
+(:mod:`succinct.exact.future`). Finding a cascade for a given aperiodic automaton (the
+decomposition itself) is :mod:`succinct.programs.holonomy`.
 
 Cascade
 -------
