@@ -297,7 +297,8 @@ def test_entry_point_plugins_and_a_broken_one(tmp_path, monkeypatch, clean):
     try:
         result = cli("list")
         out = ok(result)
-        builtin = {"counter", "dc", "dyck", "khop", "ltl", "tiling", "wordproblem"}
+        builtin = {"counter", "cyclic", "dc", "dyck", "khop", "ltl", "monotone", "tiling",
+                   "window", "wordproblem"}
         listed = {line.split(":")[0] for line in out.splitlines() if not line.startswith(" ")}
         assert listed == builtin | {"factor"}
         warnings = result.stderr.splitlines()
