@@ -215,15 +215,25 @@ break_figure([soft6.beta * f for f in factors], wrong, soft6.beta)
 # (`mlp_exactness=100` and large attention logits) chosen without regard to the input
 # length, and reports no range in which its model is exact. `benchmarks/tracr_dyck.py`
 # puts its compiled Dyck-1 (`make_shuffle_dyck(["()"])`) next to our relaxed Dyck-1 and
-# Dyck-2. Measured so far (tracr-pypi 1.0.0; every word up to a stated length plus
-# random words of length N; wrong words float32 / float64; β our certified scale):
+# Dyck-2. Measured with tracr-pypi 1.0.0 on every word up to a stated length (8 for tracr
+# and Dyck-1 at N = 8, else 8 / 12 / 6) plus random words of length N, half of ours
+# balanced; "wrong" counts disagreements with a stack, in float32 / float64; β is our
+# certified scale, params are dense parameters:
 #
-# | N | tracr Dyck-1 | relaxed Dyck-1 (D = N/2) | relaxed Dyck-2 (D = N/2) |
+# | N | tracr Dyck-1: params, wrong | relaxed Dyck-1: params, β, wrong | relaxed Dyck-2 |
 # |---|---|---|---|
-# | 8 | 0 / 0 wrong | β = 88.7, 0 / 0 wrong | β = 99.8, 0 / 0 wrong |
-# | 16 | 65 wrong of 2,110 (float32, the cell below) | β = 199.6, 0 wrong | β = 221.8 |
-# | 32 | (benchmark) | β = 443.6 | β = 488.0 |
-# | 64 | (benchmark) | β = 976.0 | β = 1064.7 |
+# | 8 | 173,447; 0 / 0 | 3,459; 88.7; 0 / 0 | 11,546; 99.8; 0 / 0 |
+# | 16 | 934,359; **55 / 55** of 574 | 6,863; 199.6; 0 / 0 | 22,794; 221.8; 0 / 0 |
+# | 32 | 5,877,047; **54 / 54** of 574 | 13,671; 443.6; 0 / 0 | 45,290; 488.0; 0 / 0 |
+# | 64 | none: its compile did not finish in 50 min | 27,287; 976.0; 0 / 0 | 90,282; 1064.7; 0 / 0 |
+#
+# tracr's smallest logit margin on the words tested is below 1 (0.79, 0.58, 0.90) and
+# its answers are wrong from N = 16 in both precisions (its MLPs are not exact, whatever
+# the float width); ours stays 1 (the readout is the UHAT's integer). tracr's
+# size grows about 6× per doubling of N (its numerical MLPs tabulate every fraction of
+# two counts up to N); ours doubles, because the relaxation adds cleaning blocks per
+# attention and our Dyck depth is D = N/2. At N = 64 tracr's compile spent 27 minutes in
+# the kernel and 24 s in user code before we stopped it (2 cores, memory-bound).
 #
 # Reproduce (tracr is an optional extra: `pip install tracr-pypi`):
 # `python benchmarks/tracr_dyck.py --ns 8,16,32,64 --ours "" --relaxed 8,16,32,64`.
