@@ -103,7 +103,7 @@ def learn(family: str, raw: Mapping[str, Any], *, arch: Literal["transformer", "
         net = transformer_net(lang.alphabet, key, layers=budget.layers, width=budget.width,
                               units=budget.units, like=construction, start=init, noise=noise)
     else:
-        net = rnn_net(lang.alphabet, key, units=budget.units or 8,
+        net = rnn_net(lang.alphabet, key, units=8 if budget.units is None else budget.units,
                       activation=budget.activation, like=construction, start=init,
                       noise=noise)
     start_params = jax.tree_util.tree_map(lambda a: a, net.init)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import jax
@@ -86,7 +86,9 @@ class TransformerNet:
     layers: tuple[SoftmaxLayer, ...]
     beta: float
     accept_at: Literal["last", "first"]
-    init: dict[str, Any]  # float32 arrays: embed (without the is_bos row), layers, readout, slopes
+    # float32 arrays: embed (without the is_bos row), layers, readout, slopes; not part
+    # of equality or the hash (the compiled training step is keyed on the rest)
+    init: dict[str, Any] = field(compare=False)
     arch: str = "transformer"
 
     def scores(self, params: dict[str, Any], tokens: jax.Array, lengths: jax.Array
@@ -217,7 +219,7 @@ class RNNNet:
     alphabet: Alphabet
     activation: str
     beta: float
-    init: dict[str, Any]  # W, U, b, h0, readout, readout_bias
+    init: dict[str, Any] = field(compare=False)  # W, U, b, h0, readout, readout_bias
     arch: str = "rnn"
 
     @property

@@ -31,6 +31,8 @@ minimize`) and compared with the network on the words up to ``L``: the network i
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -101,19 +103,18 @@ def _optimizer(cfg: TrainConfig) -> optax.GradientTransformation:
                        optax.adamw(schedule, weight_decay=cfg.weight_decay))
 
 
-def train(net: Net, lang: Language, cfg: TrainConfig,
-          progress: Callable[[int, int, float], None] | None = None) -> Trained:
-    """Trains ``net`` on ``lang``'s words up to ``cfg.train_max_len`` (module docstring);
-    ``progress(step, steps, loss)`` after every chunk."""
-    rng = np.random.default_rng(cfg.seed)
-    pool = training_pool(lang, cfg.train_max_len, rng)
-    tokens = jnp.asarray(pool.tokens)
-    lengths = jnp.asarray(pool.lengths)
-    pos = jnp.asarray(np.flatnonzero(pool.labels))
-    neg = jnp.asarray(np.flatnonzero(~pool.labels))
+@functools.partial(jax.jit, static_argnames=("net", "cfg", "length"))
+def _chunk(carry: tuple, data: tuple, *, net: Net, cfg: TrainConfig, length: int
+           ) -> tuple[tuple, jax.Array]:
+    """``length`` optax steps (``lax.scan``) from ``carry = (params, opt state, key)`` on
+    the pool ``data = (tokens, lengths, is_member)``; compiled once per architecture,
+    hyper-parameters, pool shape and length (the weights and the key are arguments)."""
+    tokens, lengths, is_member = data
+    opt = _optimizer(cfg)
     half = cfg.batch // 2
     labels = jnp.concatenate([jnp.ones(half), jnp.zeros(half)])
-    opt = _optimizer(cfg)
+    members = jnp.where(is_member, 0.0, -jnp.inf)  # log-weights: uniform over members
+    others = jnp.where(is_member, -jnp.inf, 0.0)
 
     def loss_fn(params: Any, idx: jax.Array) -> jax.Array:
         z = net.scores(params, tokens[idx], lengths[idx])
@@ -122,18 +123,24 @@ def train(net: Net, lang: Language, cfg: TrainConfig,
     def step(carry: tuple, _: Any) -> tuple[tuple, jax.Array]:
         params, state, key = carry
         key, kp, kn = jax.random.split(key, 3)
-        idx = jnp.concatenate([pos[jax.random.randint(kp, (half,), 0, len(pos))],
-                               neg[jax.random.randint(kn, (half,), 0, len(neg))]])
+        idx = jnp.concatenate([jax.random.categorical(kp, members, shape=(half,)),
+                               jax.random.categorical(kn, others, shape=(half,))])
         loss, grads = jax.value_and_grad(loss_fn)(params, idx)
         updates, state = opt.update(grads, state, params)
         return (optax.apply_updates(params, updates), state, key), loss
 
-    runs: dict[int, Callable] = {}
+    return jax.lax.scan(step, carry, None, length=length)
 
-    def run(carry: tuple, length: int) -> tuple[tuple, jax.Array]:
-        if length not in runs:
-            runs[length] = jax.jit(lambda c: jax.lax.scan(step, c, None, length=length))
-        return runs[length](carry)
+
+def train(net: Net, lang: Language, cfg: TrainConfig,
+          progress: Callable[[int, int, float], None] | None = None) -> Trained:
+    """Trains ``net`` on ``lang``'s words up to ``cfg.train_max_len`` (module docstring);
+    ``progress(step, steps, loss)`` after every chunk."""
+    rng = np.random.default_rng(cfg.seed)
+    pool = training_pool(lang, cfg.train_max_len, rng)
+    data = (jnp.asarray(pool.tokens), jnp.asarray(pool.lengths), jnp.asarray(pool.labels))
+    hyper = dataclasses.replace(cfg, seed=0, train_max_len=1)  # what the compile depends on
+    opt = _optimizer(cfg)
 
     params = jax.tree_util.tree_map(jnp.asarray, net.init)
     carry = (params, opt.init(params), jax.random.PRNGKey(cfg.seed))
@@ -141,7 +148,8 @@ def train(net: Net, lang: Language, cfg: TrainConfig,
     start = time.perf_counter()
     done = 0
     while done < cfg.steps:
-        carry, chunk = run(carry, min(CHUNK, cfg.steps - done))
+        carry, chunk = _chunk(carry, data, net=net, cfg=hyper,
+                              length=min(CHUNK, cfg.steps - done))
         chunk = np.asarray(chunk)
         bad = np.flatnonzero(~np.isfinite(chunk))
         if bad.size:
@@ -160,10 +168,15 @@ def train(net: Net, lang: Language, cfg: TrainConfig,
                    np.concatenate(losses) if losses else np.zeros(0), seconds, pool)
 
 
-def _decide(model: Any, words: Words) -> np.ndarray:
-    if not len(words):
-        return np.zeros(0, bool)
-    return np.asarray(model.accepts_batch(words.tokens, words.lengths), bool)
+def _decide(model: Any, sets: list[Words]) -> list[np.ndarray]:
+    """The model's decisions on several sets of words, in one padded batch (one compile
+    of its evaluator)."""
+    width = max(max((w.tokens.shape[1] for w in sets), default=1), 1)
+    joined = Words.join(sets, width)
+    if not len(joined):
+        return [np.zeros(0, bool) for _ in sets]
+    pred = np.asarray(model.accepts_batch(joined.tokens, joined.lengths), bool)
+    return np.split(pred, np.cumsum([len(w) for w in sets])[:-1])
 
 
 def _accuracy(pred: np.ndarray, labels: np.ndarray) -> float | None:
@@ -191,14 +204,13 @@ def score(model: Any, lang: Language, pool: Words, max_len: int, seed: int
     """Accuracies of the library ``model`` against the reference (module docstring), and
     the words scored up to ``max_len``."""
     rng = np.random.default_rng(seed + 1)
-    train_pred = _decide(model, pool)
     upto, exhaustive = up_to(lang, max_len, rng)
-    upto_pred = _decide(model, upto)
+    beyond = longer(lang, max_len, rng)
+    train_pred, upto_pred, *beyond_pred = _decide(model, [pool, upto, *beyond.values()])
     per_length = []
     sets = [("up to L", upto, upto_pred)]
     tot = {True: [0, 0], False: [0, 0]}
-    for n, words in longer(lang, max_len, rng).items():
-        pred = _decide(model, words)
+    for (n, words), pred in zip(beyond.items(), beyond_pred, strict=True):
         sets.append((f"length {n}", words, pred))
         row: dict[str, Any] = {"length": n}
         for member, name in ((True, "members"), (False, "non_members")):
