@@ -74,6 +74,14 @@ def test_training_is_reproducible_under_a_seed():
     assert a.losses[-10:].mean() < a.losses[:10].mean()  # training moves the loss down
 
 
+def _assert_exact_start(rep: dict) -> None:
+    assert rep["start"]["exhaustive_accuracy"] == 1.0
+    assert rep["exhaustive_accuracy"] == 1.0 and rep["shortest_error"] is None
+    assert rep["length_generalization"]["members"] == 1.0
+    assert rep["length_generalization"]["non_members"] == 1.0
+    assert rep["exactness"] == "kept"
+
+
 def test_construction_start_is_exact_on_every_word():
     """``--init construction`` with noise 0 and 0 steps is the relaxed UHAT, certified:
     accuracy 1 on every word up to L and on every scored longer word, exactness "kept".
@@ -82,16 +90,25 @@ def test_construction_start_is_exact_on_every_word():
     (``embed[1:]``): the start scores below 1."""
     r = learn("ltl", YA, arch="transformer", budget=Budget(like="uhat"),
               cfg=TrainConfig(steps=0, train_max_len=5), init="construction")
-    rep = r.report
-    assert rep["start"]["exhaustive_accuracy"] == 1.0
-    assert rep["exhaustive_accuracy"] == 1.0 and rep["shortest_error"] is None
-    assert rep["length_generalization"]["members"] == 1.0
-    assert rep["length_generalization"]["non_members"] == 1.0
-    assert rep["exactness"] == "kept"
+    _assert_exact_start(r.report)
     # matched budget: the trained parameters are the construction's dense arrays less
     # the fixed is_bos row of the embedding (|Σ| entries), plus one slope per head
     heads = sum(layer.kind == "attention" for layer in r.construction.layers)
-    assert rep["params"] == rep["construction_params"] - 2 + heads
+    assert r.report["params"] == r.report["construction_params"] - 2 + heads
+
+
+def test_rnn_construction_start_is_exact_on_every_word():
+    """The flip-flop's 1-bit step RNN started as sigmoid units (β = 10, biases − 1/2)
+    decides every word up to L and every scored longer word as the reference; its
+    states quantize to the 2-state minimal automaton.
+
+    Planted: the readout bias left unshifted (sigmoid states are never 0, so the
+    integer readout ``> 0`` accepts everything): accuracy 1/2."""
+    r = learn("wordproblem", {"monoid": "flipflop"}, arch="rnn", budget=Budget(like="rnn"),
+              cfg=TrainConfig(steps=0, train_max_len=5), init="construction")
+    _assert_exact_start(r.report)
+    assert r.report["params"] == r.report["construction_params"]
+    assert r.report["extraction"]["states"] == 2
 
 
 def test_exported_tanh_rnn_is_the_trained_network():

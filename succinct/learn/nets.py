@@ -30,7 +30,9 @@ exactly as a sigmoid RNN with β = 2 through ``tanh z = 2σ(2z) − 1``: with
     W' = 2W,  b' = b − W·1,  h0' = (h0 + 1)/2,  r' = 2r,  c' = c − Σ r.
 
 A construction's ``step`` units (Heaviside on integer pre-activations) start as
-``σ(β_step (z − 1/2))`` (``b ← b − 1/2``), which rounds back to them as β_step grows.
+``σ(β_step (z − 1/2))`` (``b ← b − 1/2``), which rounds back to them as β_step grows; an
+integer readout ``⟨r, h⟩ + c > 0`` on 0/1 states is ``≥ 1``, so it starts as
+``⟨r, h⟩ + c − 1/2 > 0`` (exact while ``Σ|r|·max_i |h_i − [z_i > 0]| < 1/2``).
 """
 
 from __future__ import annotations
@@ -287,6 +289,9 @@ def rnn_net(alphabet: Alphabet, key: jax.Array, *, units: int = 8,
             if act == "step":
                 act, beta = "sigmoid", STEP_BETA
                 p["b"] = p["b"] - 0.5
+                readout = np.append(p["readout"], p["readout_bias"])
+                if np.array_equal(readout, np.round(readout)):
+                    p["readout_bias"] = p["readout_bias"] - 0.5
             init = _noisy(p, key, noise) if noise else p
             return RNNNet(alphabet, act, beta, {k: np.asarray(v, np.float32)
                                                 for k, v in init.items()})

@@ -105,7 +105,7 @@ def learn_command(
         return
     typer.echo(f"{family} {r['family_params']}: {r['network']}")
     if r["construction"]:
-        typer.echo(f"budget like the {r['construction']} ({r['construction_params']} "
+        typer.echo(f"budget like {r['construction']} ({r['construction_params']} "
                    "parameters)")
     typer.echo(f"trained {r['steps']} steps on words of length ≤ {r['train_max_len']} in "
                f"{r['seconds']:.1f} s (seed {r['seed']}); loss {_num(r['loss_first'])} → "
