@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import jax
+import numpy as np
 
 from succinct.compiler.relax import relax
 from succinct.learn.data import language
-from succinct.learn.nets import Net, RNNNet, rnn_net, transformer_net
+from succinct.learn.nets import Net, rnn_net, transformer_net
 from succinct.learn.train import TrainConfig, Trained, extract, score, train
 from succinct.models.rnn import RNN
 from succinct.registry import get_family
@@ -76,6 +77,13 @@ def _construction(fam: Any, raw: Mapping[str, Any], arch: str, like: str,
     raise SuccinctError(f"the family's UHAT cannot be relaxed at length {max_len}: {why}")
 
 
+def _dense_params(model: Any) -> int | None:
+    """Every entry of the construction's weight arrays (its dense parameter count)."""
+    if model is None:
+        return None
+    return int(sum(np.size(a) for a in jax.tree_util.tree_leaves(model.params)))
+
+
 def learn(family: str, raw: Mapping[str, Any], *, arch: Literal["transformer", "rnn"],
           budget: Budget = Budget(), cfg: TrainConfig = TrainConfig(),
           init: Literal["random", "construction"] = "random", noise: float = 0.0,
@@ -106,7 +114,6 @@ def learn(family: str, raw: Mapping[str, Any], *, arch: Literal["transformer", "
         net = rnn_net(lang.alphabet, key, units=8 if budget.units is None else budget.units,
                       activation=budget.activation, like=construction, start=init,
                       noise=noise)
-    start_params = jax.tree_util.tree_map(lambda a: a, net.init)
     trained = train(net, lang, cfg, progress)
     model = net.export(trained.params, 4 * L)
     scores, upto = score(model, lang, trained.pool, L, cfg.seed)
@@ -118,8 +125,7 @@ def learn(family: str, raw: Mapping[str, Any], *, arch: Literal["transformer", "
           "units": budget.units if budget.units is not None else 2 * budget.width}
          if arch == "transformer" else {"units": budget.units or 8,
                                         "activation": budget.activation}),
-        "construction_params": None if construction is None else construction.n_params
-        if hasattr(construction, "n_params") else None,
+        "construction_params": _dense_params(construction),
         "construction": about,
         "init": init, "noise": noise if init == "construction" else None,
         "train_max_len": L, "steps": cfg.steps, "seed": cfg.seed, "lr": cfg.lr,
@@ -128,10 +134,8 @@ def learn(family: str, raw: Mapping[str, Any], *, arch: Literal["transformer", "
         "loss_last": float(trained.losses[-1]) if len(trained.losses) else None,
         **scores,
     }
-    if construction is not None and isinstance(net, RNNNet):
-        report["construction_params"] = sum(int(v.size) for v in construction.params.values())
     if init == "construction":
-        start = net.export(start_params, 4 * L)
+        start = net.export(net.init, 4 * L)
         start_scores, _ = score(start, lang, trained.pool, L, cfg.seed)
         report["start"] = {k: start_scores[k] for k in
                            ("accuracy_up_to_L", "exhaustive_accuracy", "shortest_error")}

@@ -151,7 +151,7 @@ def _random_like(shapes: dict[str, Any], layers: tuple[SoftmaxLayer, ...], key: 
     slopes 1/2."""
     keys = iter(jax.random.split(key, 4 + 8 * len(layers)))
     emb = shapes["embed"]
-    out: dict[str, Any] = {"embed": _dense(next(keys), emb.shape[0], emb.shape[1]) * 1.0}
+    out: dict[str, Any] = {"embed": _dense(next(keys), emb.shape[0], emb.shape[1])}
     new_layers = []
     for p in shapes["layers"]:
         q = {}

@@ -46,7 +46,7 @@ import optax
 
 from succinct.automata.dfa import DFA
 from succinct.learn.data import Language, Words, longer, training_pool, up_to
-from succinct.learn.nets import Net, RNNNet
+from succinct.learn.nets import Net
 from succinct.models.layers import rnn_cell, rnn_states
 from succinct.models.rnn import RNN
 from succinct.words import SuccinctError
@@ -64,6 +64,10 @@ class TrainingDiverged(SuccinctError):
 
 @dataclass(frozen=True)
 class TrainConfig:
+    """Training settings: optax ``steps``, longest training word ``train_max_len`` (L),
+    ``seed`` (weights, pool, batches), peak learning rate ``lr``, ``batch`` words per
+    step (half members), AdamW ``weight_decay``, gradient-norm ``clip``."""
+
     steps: int = 400
     train_max_len: int = 8
     seed: int = 0
@@ -85,7 +89,8 @@ class TrainConfig:
 
 @dataclass
 class Trained:
-    """Trained parameters with their loss curve (one entry per step) and seconds."""
+    """Trained parameters with their loss curve (one entry per step) and the seconds of
+    the training loop (compilation included)."""
 
     net: Net
     params: dict[str, Any]
@@ -300,6 +305,3 @@ def extract(rnn: RNN, words: Words) -> dict[str, Any]:
     out["dfa"] = minimal
     return out
 
-
-def is_rnn(net: Net) -> bool:
-    return isinstance(net, RNNNet)
