@@ -16,8 +16,9 @@ proposes uniform words, and a sparse language then yields few members.
 Training pool at length bound ``L`` (:func:`training_pool`): every word up to the length
 ℓ₀ at which there are at most :data:`POOL_EXHAUSTIVE` of them; per length ``1..L``,
 :data:`TRAIN_PER_LENGTH` sampled members and as many non-members; near misses (one
-symbol of a sampled member changed); the family's generator members ``≤ L`` with edits
-of them (:func:`succinct.verify.mutate`); :data:`TRAIN_UNIFORM` uniform words. Batches
+symbol of a sampled member changed); the family's first :data:`GENERATOR_MEMBERS`
+generator members ``≤ L`` with edits of them (:func:`succinct.verify.mutate`);
+:data:`TRAIN_UNIFORM` uniform words. Batches
 are then drawn half from the members and half from the non-members (balanced).
 
 Scoring sets: every word up to ``L`` when there are at most :data:`EXHAUSTIVE_LIMIT`
@@ -43,7 +44,7 @@ from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["Words", "Language", "language", "training_pool", "up_to", "longer",
            "POOL_EXHAUSTIVE", "TRAIN_PER_LENGTH", "TRAIN_UNIFORM", "EXHAUSTIVE_LIMIT",
-           "EVAL_SAMPLES", "PER_LENGTH"]
+           "EVAL_SAMPLES", "PER_LENGTH", "GENERATOR_MEMBERS"]
 
 POOL_EXHAUSTIVE = 2048  # training pool: all words up to the length with at most this many
 TRAIN_PER_LENGTH = 64  # sampled members (and non-members) per training length
@@ -51,6 +52,7 @@ TRAIN_UNIFORM = 1024  # uniform words of length 1..L in the training pool
 EXHAUSTIVE_LIMIT = 1 << 17  # score every word up to L when there are at most this many
 EVAL_SAMPLES = 16384  # uniform words scored up to L beyond that limit
 PER_LENGTH = 64  # members (and non-members) scored at each length L+1 … 4L
+GENERATOR_MEMBERS = 512  # members taken from the family's generator
 _EXACT_STATES = 1 << 16  # state bound of the exact automaton used as a sampler
 _EXACT_SECONDS = 10.0
 
@@ -151,8 +153,8 @@ def language(family: Family, raw: Mapping[str, Any]) -> Language:
                 continue
     if automaton is not None and not isinstance(automaton, DFA):
         automaton = None
-    members = tuple(itertools.islice(family.members(params), 4096)) if family.members \
-        else ()
+    members = tuple(itertools.islice(family.members(params), GENERATOR_MEMBERS)) \
+        if family.members else ()
     return Language(family.alphabet(params), reference, members, automaton)
 
 

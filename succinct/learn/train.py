@@ -112,14 +112,18 @@ def _optimizer(cfg: TrainConfig) -> optax.GradientTransformation:
 def _chunk(carry: tuple, data: tuple, *, net: Net, cfg: TrainConfig, length: int
            ) -> tuple[tuple, jax.Array]:
     """``length`` optax steps (``lax.scan``) from ``carry = (params, opt state, key)`` on
-    the pool ``data = (tokens, lengths, is_member)``; compiled once per architecture,
+    the pool ``data = (tokens, lengths, member rows, non-member rows, their counts)``;
+    compiled once per architecture,
     hyper-parameters, pool shape and length (the weights and the key are arguments)."""
-    tokens, lengths, is_member = data
+    tokens, lengths, members, others, counts = data
     opt = _optimizer(cfg)
     half = cfg.batch // 2
     labels = jnp.concatenate([jnp.ones(half), jnp.zeros(half)])
-    members = jnp.where(is_member, 0.0, -jnp.inf)  # log-weights: uniform over members
-    others = jnp.where(is_member, -jnp.inf, 0.0)
+
+    def draw(key: jax.Array, rows: jax.Array, count: jax.Array) -> jax.Array:
+        """``half`` uniform picks among the first ``count`` entries of ``rows``."""
+        pick = jnp.floor(jax.random.uniform(key, (half,)) * count).astype(jnp.int32)
+        return rows[jnp.minimum(pick, count - 1)]
 
     def loss_fn(params: Any, idx: jax.Array) -> jax.Array:
         z = net.scores(params, tokens[idx], lengths[idx])
@@ -128,8 +132,7 @@ def _chunk(carry: tuple, data: tuple, *, net: Net, cfg: TrainConfig, length: int
     def step(carry: tuple, _: Any) -> tuple[tuple, jax.Array]:
         params, state, key = carry
         key, kp, kn = jax.random.split(key, 3)
-        idx = jnp.concatenate([jax.random.categorical(kp, members, shape=(half,)),
-                               jax.random.categorical(kn, others, shape=(half,))])
+        idx = jnp.concatenate([draw(kp, members, counts[0]), draw(kn, others, counts[1])])
         loss, grads = jax.value_and_grad(loss_fn)(params, idx)
         updates, state = opt.update(grads, state, params)
         return (optax.apply_updates(params, updates), state, key), loss
@@ -143,7 +146,13 @@ def train(net: Net, lang: Language, cfg: TrainConfig,
     ``progress(step, steps, loss)`` after every chunk."""
     rng = np.random.default_rng(cfg.seed)
     pool = training_pool(lang, cfg.train_max_len, rng)
-    data = (jnp.asarray(pool.tokens), jnp.asarray(pool.lengths), jnp.asarray(pool.labels))
+    # member rows and non-member rows, each padded to the pool's size (one compile for
+    # every pool of that size), and how many of each
+    size = len(pool)
+    rows = [np.resize(np.flatnonzero(pool.labels == m), size) for m in (True, False)]
+    counts = np.array([pool.labels.sum(), (~pool.labels).sum()], np.int32)
+    data = (jnp.asarray(pool.tokens), jnp.asarray(pool.lengths), jnp.asarray(rows[0]),
+            jnp.asarray(rows[1]), jnp.asarray(counts))
     hyper = dataclasses.replace(cfg, seed=0, train_max_len=1)  # what the compile depends on
     opt = _optimizer(cfg)
 
