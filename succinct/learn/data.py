@@ -22,8 +22,8 @@ generator members ``≤ L`` with edits of them (:func:`succinct.verify.mutate`);
 are then drawn half from the members and half from the non-members (balanced).
 
 Scoring sets: every word up to ``L`` when there are at most :data:`EXHAUSTIVE_LIMIT`
-(else :data:`EVAL_SAMPLES` uniform words plus per-length members and non-members, and
-the report says so); and per length ``L+1 … 4L`` :data:`PER_LENGTH` members and as
+(else :data:`EVAL_SAMPLES` uniform words plus per-length members, near misses and
+non-members, and the report says so); and per length ``L+1 … 4L`` :data:`PER_LENGTH` members and as
 many non-members (half uniform, half near misses), scored separately.
 """
 
@@ -221,7 +221,9 @@ def up_to(lang: Language, max_len: int, rng: np.random.Generator) -> tuple[Words
     """The words scored up to ``max_len`` and whether they are all of them: every word
     of length ``1..max_len`` in shortlex order when there are at most
     :data:`EXHAUSTIVE_LIMIT`; else :data:`EVAL_SAMPLES` uniform words, the generator's
-    members, and per length :data:`PER_LENGTH` members and non-members."""
+    members and an edit of each, and per length :data:`PER_LENGTH` members, as many
+    near misses of them and :data:`PER_LENGTH` non-members (uniform words alone are
+    almost all easy non-members of a sparse language)."""
     k = len(lang.alphabet)
     total = sum(k**n for n in range(1, max_len + 1))
     if total <= EXHAUSTIVE_LIMIT:
@@ -236,6 +238,12 @@ def up_to(lang: Language, max_len: int, rng: np.random.Generator) -> tuple[Words
         for member in (True, False):
             s = lang.sample(length, PER_LENGTH, member, rng)
             parts.append(lang.label(s, np.full(len(s), length)))
+            if member and len(s):
+                near = _substitute(s, np.full(len(s), length), k, rng)
+                parts.append(lang.label(near, np.full(len(near), length)))
+    gen_tok, gen_len = _generator_words(lang, max_len)
+    if len(gen_len):
+        parts.append(lang.label(*mutate(gen_tok, gen_len, k, rng, max_len)))
     return Words.join(parts, max_len), False
 
 
