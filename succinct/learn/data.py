@@ -223,7 +223,7 @@ def up_to(lang: Language, max_len: int, rng: np.random.Generator) -> tuple[Words
     :data:`EXHAUSTIVE_LIMIT`; else :data:`EVAL_SAMPLES` uniform words, the generator's
     members and an edit of each, and per length :data:`PER_LENGTH` members, as many
     near misses of them and :data:`PER_LENGTH` non-members (uniform words alone are
-    almost all easy non-members of a sparse language)."""
+    almost all easy non-members of a sparse language), each distinct word once."""
     k = len(lang.alphabet)
     total = sum(k**n for n in range(1, max_len + 1))
     if total <= EXHAUSTIVE_LIMIT:
@@ -244,13 +244,18 @@ def up_to(lang: Language, max_len: int, rng: np.random.Generator) -> tuple[Words
     gen_tok, gen_len = _generator_words(lang, max_len)
     if len(gen_len):
         parts.append(lang.label(*mutate(gen_tok, gen_len, k, rng, max_len)))
-    return Words.join(parts, max_len), False
+    words = Words.join(parts, max_len)
+    # each distinct word once (a language with few members draws the same ones again)
+    _, first = np.unique(np.column_stack([words.lengths, words.tokens]), axis=0,
+                         return_index=True)
+    first = np.sort(first)
+    return Words(words.tokens[first], words.lengths[first], words.labels[first]), False
 
 
 def longer(lang: Language, max_len: int, rng: np.random.Generator) -> dict[int, Words]:
-    """Per length ``n = L+1 … 4L``: up to :data:`PER_LENGTH` members (sampled, and the
-    generator's of that length) and as many non-members (half uniform, half near
-    misses), labelled by the reference."""
+    """Per length ``n = L+1 … 4L``: up to :data:`PER_LENGTH` members (drawn uniformly
+    with replacement, and the generator's of that length) and as many non-members (half
+    uniform, half near misses), labelled by the reference."""
     k = len(lang.alphabet)
     out: dict[int, Words] = {}
     gen_tok, gen_len = _generator_words(lang, 4 * max_len, lo=max_len + 1)
