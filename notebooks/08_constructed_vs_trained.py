@@ -60,10 +60,12 @@ print("shortest misclassified word:", rep["shortest_error"])
 # Both models decide the same words: per length $1 \dots 4L$, up to 64 uniform members
 # and 64 uniform non-members (drawn by counting paths in the language's minimal
 # automaton, labelled by the reference). The construction is certified for every length
-# drawn; the trained model saw lengths $\le L$ only (dashed line). For the flip-flop the
-# two curves coincide. The second language, Dyck-(1,2) (balanced brackets of depth at
-# most 2), trained the same way at its construction's size, is where the trained model
-# breaks: it is exact up to $L$ and fails on longer members.
+# drawn; the trained model saw lengths $\le L$ only (dashed line). The second language
+# is Dyck-(1,2) (balanced brackets of depth at most 2), trained the same way at its
+# construction's size. What the trained models get right depends on the seed and on the
+# short training kept here for CI, so the cell below states it from the measured figures
+# rather than the prose: where each trained model is exact and its first error;
+# `benchmarks/learnability.py` runs several seeds and longer training.
 
 # %%
 def by_length(result, family, raw, max_len, seed=1):
@@ -116,6 +118,13 @@ def accuracy_figure(panels) -> PngFigure:
     return fig
 
 
+for name, result, max_len in (("flip-flop", trained, L), ("Dyck-(1,2)", dyck, dyck_L)):
+    r = result.report
+    exact = r["exhaustive_accuracy"] == 1.0
+    err = r["shortest_error"]
+    print(f"{name}: trained model {'exact' if exact else 'not exact'} on every word up to "
+          f"L = {max_len}; " + ("no error found up to 4L" if err is None else
+                                f"first error {err['word']!r} (length {err['length']})"))
 accuracy_figure([("flip-flop", L, by_length(trained, FAMILY, RAW, L)),
                  ("Dyck-(1,2)", dyck_L, by_length(dyck, "dyck", dyck_raw, dyck_L))])
 
