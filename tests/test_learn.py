@@ -217,3 +217,12 @@ def test_bad_input_is_one_clear_error():
     assert res.exit_code == 2 and res.output.startswith("error: ") \
         and res.output.count("\n") == 1
 
+
+def test_like_refuses_an_explicit_budget():
+    """``--like`` with ``--units`` (or ``--layers``/``--width``) is refused, naming the
+    flags: before, the explicit budget was silently ignored. Planted: the check removed
+    (the command trained with the construction's budget and exit 0)."""
+    res = runner.invoke(app, ["learn", "dyck", "-p", "k=1", "-p", "D=2", "--arch", "rnn",
+                              "--like", "rnn", "--units", "4", "--steps", "1", "-L", "4"])
+    assert res.exit_code == 2 and "drop --units" in res.output
+

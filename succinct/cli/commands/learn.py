@@ -27,6 +27,7 @@ from tqdm import tqdm
 from succinct.cli.app import PARAM, _friendly, app
 from succinct.learn import Budget, TrainConfig, learn
 from succinct.registry import parse_params
+from succinct.words import SuccinctError
 
 
 class _TrainingBar:
@@ -69,8 +70,10 @@ def learn_command(
     arch: str = typer.Option(..., "--arch", help="transformer or rnn"),
     like: str = typer.Option(None, "--like",
                              help="match a construction's budget: uhat (transformer) or rnn"),
-    layers: int = typer.Option(2, "--layers", help="transformer blocks (without --like)"),
-    width: int = typer.Option(8, "--width", help="transformer residual width (without --like)"),
+    layers: int = typer.Option(None, "--layers",
+                               help="transformer blocks (without --like; default 2)"),
+    width: int = typer.Option(None, "--width",
+                              help="transformer residual width (without --like; default 8)"),
     units: int = typer.Option(None, "--units",
                               help="RNN units, or FFN hidden units per transformer block "
                                    "(default 8 / 2*width)"),
@@ -94,8 +97,13 @@ def learn_command(
     """
     cfg = TrainConfig(steps=steps, train_max_len=train_max_len, seed=seed, lr=lr,
                       batch=batch)
-    budget = Budget(like=like, layers=layers, width=width, units=units,
-                    activation=activation)
+    explicit = [f for f, v in (("--layers", layers), ("--width", width), ("--units", units))
+                if v is not None]
+    if like is not None and explicit:
+        raise SuccinctError(f"--like {like} takes the construction's budget; drop "
+                            f"{', '.join(explicit)} (or drop --like for an explicit budget)")
+    budget = Budget(like=like, layers=2 if layers is None else layers,
+                    width=8 if width is None else width, units=units, activation=activation)
     with _TrainingBar(not as_json) as bar:
         result = learn(family, parse_params(params), arch=arch, budget=budget, cfg=cfg,
                        init=init, noise=noise, progress=bar)
