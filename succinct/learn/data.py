@@ -189,13 +189,7 @@ def training_pool(lang: Language, max_len: int, rng: np.random.Generator) -> Wor
         n += 1
         total += k**n
         parts.append(lang.label(words_of_length(k, n), np.full(k**n, n)))
-    for length in range(1, max_len + 1):
-        for member in (True, False):
-            tok = lang.sample(length, TRAIN_PER_LENGTH, member, rng)
-            parts.append(lang.label(tok, np.full(len(tok), length)))
-            if member and len(tok):
-                near = _substitute(tok, np.full(len(tok), length), k, rng)
-                parts.append(lang.label(near, np.full(len(near), length)))
+    parts += _per_length(lang, max_len, TRAIN_PER_LENGTH, rng)
     gen_tok, gen_len = _generator_words(lang, max_len)
     if len(gen_len):
         parts.append(lang.label(gen_tok, gen_len))
@@ -217,6 +211,22 @@ def training_pool(lang: Language, max_len: int, rng: np.random.Generator) -> Wor
     return pool
 
 
+def _per_length(lang: Language, max_len: int, count: int, rng: np.random.Generator
+                ) -> list[Words]:
+    """Per length ``1..max_len``: ``count`` uniform members, a near miss of each (one
+    symbol substituted) and ``count`` uniform non-members, labelled by the reference."""
+    k = len(lang.alphabet)
+    parts = []
+    for length in range(1, max_len + 1):
+        for member in (True, False):
+            tok = lang.sample(length, count, member, rng)
+            parts.append(lang.label(tok, np.full(len(tok), length)))
+            if member and len(tok):
+                near = _substitute(tok, np.full(len(tok), length), k, rng)
+                parts.append(lang.label(near, np.full(len(near), length)))
+    return parts
+
+
 def up_to(lang: Language, max_len: int, rng: np.random.Generator) -> tuple[Words, bool]:
     """The words scored up to ``max_len`` and whether they are all of them: every word
     of length ``1..max_len`` in shortlex order when there are at most
@@ -234,13 +244,7 @@ def up_to(lang: Language, max_len: int, rng: np.random.Generator) -> tuple[Words
     tok = rng.integers(0, k, (EVAL_SAMPLES, max_len)).astype(np.int32)
     tok[np.arange(max_len)[None, :] >= lens[:, None]] = 0
     parts = [lang.label(tok, lens), lang.label(*_generator_words(lang, max_len))]
-    for length in range(1, max_len + 1):
-        for member in (True, False):
-            s = lang.sample(length, PER_LENGTH, member, rng)
-            parts.append(lang.label(s, np.full(len(s), length)))
-            if member and len(s):
-                near = _substitute(s, np.full(len(s), length), k, rng)
-                parts.append(lang.label(near, np.full(len(near), length)))
+    parts += _per_length(lang, max_len, PER_LENGTH, rng)
     gen_tok, gen_len = _generator_words(lang, max_len)
     if len(gen_len):
         parts.append(lang.label(*mutate(gen_tok, gen_len, k, rng, max_len)))
