@@ -1,7 +1,8 @@
 """Benchmark: can gradient descent find the constructions? (issue 15, item 5)
 
 Run: ``PYTHONPATH=. .venv/bin/python benchmarks/learnability.py [--steps S] [--seeds K]
-[--only NAME ...] [--out out/learnability.json]``
+[--only NAME ...] [--out out/learnability.json]``; ``--table out/learnability.json``
+prints the table of a saved run again.
 
 For each language (the flip-flop and parity word problems, DC_1, E_1, E_2, Dyck-(1,3),
 Dyck-(2,2)) and each architecture it trains, from a random start, a network with the
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import pathlib
 import time
 
@@ -45,7 +47,9 @@ LANGUAGES: tuple[tuple[str, str, dict, int], ...] = (
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}"
+    """A percentage truncated to one decimal, so that 100.0 means no error at all (a
+    rounded 99.98 would read as exact)."""
+    return "-" if x is None else f"{math.floor(1000 * x) / 10:.1f}"
 
 
 def run(name: str, family: str, raw: dict, L: int, arch: str, seed: int, steps: int
@@ -93,7 +97,14 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", help="language names (default: all)")
     ap.add_argument("--arch", nargs="*", default=["rnn", "transformer"])
     ap.add_argument("--out", default="out/learnability.json")
+    ap.add_argument("--table", metavar="JSON",
+                    help="print the table of a saved run (its --out file) and exit")
     args = ap.parse_args()
+    if args.table:
+        print(HEADER)
+        for r in json.loads(pathlib.Path(args.table).read_text()):
+            print(row(r))
+        return
     rows = []
     print(HEADER, flush=True)
     for name, family, raw, L in LANGUAGES:
