@@ -119,7 +119,7 @@ from succinct.verdicts import (
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = [
-    "m", "MAX_PARAMS", "MAX_DFA_STATES", "MAX_MONOID_CHECKED", "op_costs",
+    "m", "k", "MAX_PARAMS", "MAX_DFA_STATES", "MAX_MONOID_CHECKED", "op_costs",
     "window_alphabet", "window_reference", "window_program", "window_uhat", "window_dfa",
     "window_rnn", "window_rnn2", "shift_rnn", "window_formulas",
     "monotone_alphabet", "monotone_table", "monotone_program", "monotone_uhat",

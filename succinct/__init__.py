@@ -8,11 +8,24 @@ Succinct" (ICLR 2026).
 
 Importing ``succinct`` is cheap: the names below are loaded on first use (PEP 562), so a
 tool that only needs ``succinct.words`` or the pytest plugin does not pay for JAX.
+
+**The public API** is ``succinct.__all__`` and the ``__all__`` of each module in
+:data:`PUBLIC_MODULES` (with the family modules of the ``constructions`` package, see
+``docs/families.md``); everything else is internal and may change. The README and the
+notebooks import only public names (``tests/test_public_api.py`` checks it).
+
+``succinct.verify`` is the function :func:`succinct.verify.verify`, also once the module
+of the same name is loaded: the import system would otherwise bind the submodule over the
+package's attribute (``from succinct import verify`` would give a module), so the package
+keeps the function (:class:`_Package`). The module's other names are reached with
+``from succinct.verify import Report``.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,6 +50,7 @@ if TYPE_CHECKING:
     from succinct.recognizer import StepMachine as StepMachine
     from succinct.recognizer import accepts as accepts
     from succinct.sizes import count as count_sizes
+    from succinct.verify import verify as verify
     from succinct.words import Alphabet as Alphabet
     from succinct.words import SuccinctError as SuccinctError
 
@@ -63,6 +77,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "StepMachine": ("succinct.recognizer", "StepMachine"),
     "accepts": ("succinct.recognizer", "accepts"),
     "count_sizes": ("succinct.sizes", "count"),
+    "verify": ("succinct.verify", "verify"),
     "Alphabet": ("succinct.words", "Alphabet"),
     "SuccinctError": ("succinct.words", "SuccinctError"),
 }
@@ -91,7 +106,32 @@ __all__ = [
     "dfa_to_rnn",
     "parse_ltl",
     "to_brasp",
+    "verify",
 ]
+
+# Modules whose ``__all__`` is public API, besides the names above (module docstring).
+PUBLIC_MODULES: tuple[str, ...] = (
+    "succinct.atlas", "succinct.automata.dfa", "succinct.compiler.costs",
+    "succinct.compiler.relax", "succinct.coords", "succinct.export", "succinct.interop",
+    "succinct.learn", "succinct.learn.data", "succinct.models.softmax",
+    "succinct.programs.holonomy", "succinct.recognizer", "succinct.registry",
+    "succinct.sizes", "succinct.testing", "succinct.verdicts", "succinct.verify",
+    "succinct.viz", "succinct.words",
+)
+
+# public names that are also the names of submodules: the package keeps the public name
+_SHADOWED = frozenset(name for name, (module, _) in _LAZY.items()
+                      if module == f"{__name__}.{name}")
+
+
+class _Package(types.ModuleType):
+    """The package module, refusing to let the import system bind a submodule over a
+    public name of the same name (``succinct.verify``: the function, not the module)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return  # the submodule stays in sys.modules; the attribute is the function
+        super().__setattr__(name, value)
 
 
 def __getattr__(name: str) -> Any:
@@ -105,3 +145,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+sys.modules[__name__].__class__ = _Package

@@ -145,8 +145,9 @@ class StepMachine:
 
 
 def accepts(recognizer: Recognizer, words: Iterable[str | Sequence[str]]) -> np.ndarray:
-    """Acceptance of each word by any recognizer."""
-    tokens, lengths = encode(list(words), recognizer.alphabet)
+    """Acceptance of each word by any recognizer (a bare str is refused by
+    :func:`succinct.words.encode`, as by every ``accepts`` method)."""
+    tokens, lengths = encode(words, recognizer.alphabet)
     return np.asarray(recognizer.accepts_batch(tokens, lengths), dtype=bool)
 
 

@@ -277,6 +277,28 @@ def test_option_adds_one_item_per_model(pytester: pytest.Pytester,
     unknown.stderr.fnmatch_lines(["*--succinct-verify 'nosuch:k=1': unknown family 'nosuch'*"])
 
 
+def test_option_counts_its_checks_as_collected(pytester: pytest.Pytester) -> None:
+    """``--succinct-verify`` items count in "collected N items" (one user test + 2 checks
+    = 3), and a line under it says what each spec checks and how many checks ``-k``
+    kept. Planted: the items only appended in ``pytest_collection_modifyitems`` (as
+    before issue 17) → "collected 1 item" although 3 run, and no line says what is
+    checked."""
+    pytester.makepyfile(test_user="def test_mine():\n    pass\n")
+    spec = "dyck:k=1,D=2,max_len=6,models=reference+rnn+dfa"
+    result = pytester.runpytest_inprocess(*PLUGIN, "--succinct-verify", spec)
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines([
+        "collected 3 items",
+        f"succinct verify {spec}: 2 checks (rnn, dfa vs reference)",
+    ])
+    selected = pytester.runpytest_inprocess(*PLUGIN, "--succinct-verify", spec, "-k", "mine")
+    selected.assert_outcomes(passed=1, deselected=2)
+    selected.stdout.fnmatch_lines([
+        "collected 3 items / 2 deselected / 1 selected",
+        f"succinct verify {spec}: 2 checks (rnn, dfa vs reference), 0 selected",
+    ])
+
+
 @pytest.mark.slow
 def test_option_under_xdist(pytester: pytest.Pytester) -> None:
     """The generated items run on pytest-xdist workers (each worker collects the same

@@ -23,7 +23,7 @@ from succinct.automata.dfa import DFA
 from succinct.compiler.brasp_to_uhat import compile_program
 from succinct.programs.brasp import FALSE, TRUE, ProgramBuilder
 from succinct.programs.ltl import Language, parse, to_brasp
-from succinct.recognizer import Predicate
+from succinct.recognizer import Predicate, StepMachine
 from succinct.verify import mutate, predicted_words, verify
 from succinct.words import Alphabet, SuccinctError
 
@@ -339,3 +339,25 @@ def test_cli_prints_accepted_counts():
     data = json.loads(res.stdout)
     assert data["accepted"] == want and data["accepted_by"] == {"reference": want,
                                                                  "brasp": want}
+
+
+def test_a_certificates_automaton_has_states():
+    """``verify(..., unbounded=True).certificate.automata[name].states`` is the state count
+    of that model's minimal DFA. Expected value by hand: the non-empty words with an even
+    number of a's need 3 states (ε, even, odd: ε is rejected, so the start state is not
+    the even one); "a" alone needs 3 (start, seen "a", dead). Planted: no ``states``
+    property on ``succinct.exact.dispatch.Automaton`` (as before issue 17) →
+    AttributeError."""
+    ab = Alphabet.of("ab")
+    even = DFA(ab, np.array([[1, 0], [0, 1]]), 0, np.array([True, False]))
+    only_a_ltl = Language(parse("a & !Y true & !F true", ab), ab)  # the word "a"
+    only_a = DFA(ab, np.array([[1, 2], [2, 2], [2, 2]]), 0, np.array([False, True, False]))
+    fold = StepMachine(ab, 0, lambda q, s: q ^ (s == "a"), lambda q: q == 0)
+    report = verify({"even": even, "even2": fold}, unbounded=True)
+    assert report.certificate.equal
+    assert {n: a.states for n, a in report.certificate.automata.items()} == {"even": 3,
+                                                                              "even2": 3}
+    report = verify({"ltl": only_a_ltl, "dfa": only_a}, unbounded=True)
+    assert report.certificate.equal
+    assert {n: a.states for n, a in report.certificate.automata.items()} == {"ltl": 3, "dfa": 3}
+    assert report.certificate.as_dict()["models"]["ltl"]["states"] == 3

@@ -74,11 +74,18 @@ class Automaton:
     seconds: float = 0.0
 
     @property
+    def states(self) -> int:
+        """The number of states of :attr:`minimal` (the count the certificate reports
+        under ``"states"``; the states themselves are ``range(states)``, numbered
+        canonically, and :attr:`minimal` holds their table)."""
+        return self.minimal.n_states
+
+    @property
     def states_per_second(self) -> float:
         return self.explored / self.seconds if self.seconds > 0 else float("inf")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"states": self.minimal.n_states, "method": self.method,
+        return {"states": self.states, "method": self.method,
                 "explored": self.explored, "exact": self.exact, "bound": self.bound,
                 "max_len": self.max_len, "seconds": self.seconds}
 

@@ -35,7 +35,12 @@ options ``models`` (``+``-separated; the first is compared with each other one; 
 the reference and every other model), ``max_len``, ``samples``, ``seed`` (integers),
 ``unbounded``, ``allow_vacuous`` (yes/no). The items are named
 ``succinct_verify[SPEC-MODEL]`` and select with ``-k`` as usual; they run under
-pytest-xdist like any test. A malformed SPEC stops the run with a usage error.
+pytest-xdist like any test. They count in pytest's "collected N items", and a line per
+SPEC below it says what is checked::
+
+    collected 4 items
+    succinct verify dyck:k=2,D=3: 4 checks (brasp, uhat, rnn, dfa vs reference)
+ A malformed SPEC stops the run with a usage error.
 
 Loading the plugin imports no model code of its own (only :mod:`succinct.words`; the
 package :mod:`succinct.testing` loads its assertions on first use): the registry, the
@@ -46,7 +51,7 @@ JAX (``tests/test_layering.py`` checks that).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,11 +199,45 @@ def _pairs(spec: Spec) -> Iterator[tuple[str, str]]:
         yield first, other
 
 
+_ADDED = pytest.StashKey[list[FamilyCheck]]()
+
+
 @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so those select these items
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
                                   items: list[pytest.Item]) -> None:
+    """Appends the items of every spec, and reports them as collected (one collect report
+    per spec, through ``pytest_collectreport``), so pytest's "collected N items" counts
+    them: items only appended here are run but not counted."""
+    added: list[FamilyCheck] = []
     for spec in config.stash[_SPECS]:
+        checks = []
         for pair in _pairs(spec):
             name = f"succinct_verify[{spec.text}-{pair[1]}]"
-            items.append(FamilyCheck.from_parent(session, name=name, nodeid=name, spec=spec,
-                                                 models=pair))
+            checks.append(FamilyCheck.from_parent(session, name=name, nodeid=name, spec=spec,
+                                                  models=pair))
+        report = pytest.CollectReport(f"succinct_verify[{spec.text}]", "passed", None, checks)
+        config.hook.pytest_collectreport(report=report)
+        added += checks
+    items += added
+    config.stash[_ADDED] = added
+
+
+def pytest_report_collectionfinish(config: pytest.Config, start_path: Any,
+                                   items: Sequence[pytest.Item]) -> list[str]:
+    """One line per spec under "collected N items": what ``--succinct-verify`` checks
+    (the family, its parameters, and which models against which), and how many of its
+    checks were selected."""
+    added = config.stash.get(_ADDED, [])
+    selected = {id(item) for item in items}
+    lines = []
+    for spec in config.stash[_SPECS]:
+        checks = [c for c in added if c.spec is spec]
+        if not checks:
+            continue
+        chosen = sum(id(c) in selected for c in checks)
+        reference = checks[0].models[0]
+        others = ", ".join(c.models[1] for c in checks)
+        lines.append(f"succinct verify {spec.text}: {len(checks)} "
+                     f"{'check' if len(checks) == 1 else 'checks'} ({others} vs {reference})"
+                     + ("" if chosen == len(checks) else f", {chosen} selected"))
+    return lines
