@@ -76,6 +76,14 @@ class Param:
     high: int | None = None
     choices: tuple[str, ...] | None = None
 
+    @property
+    def range(self) -> str:
+        """The inclusive range as ``succinct list`` prints it and every command enforces
+        it (``[2..64]``, ``[1..]``), or ``""`` for a parameter without bounds."""
+        if self.low is None and self.high is None:
+            return ""
+        return f"[{'' if self.low is None else self.low}..{'' if self.high is None else self.high}]"
+
     def parse(self, raw: Any) -> Any:
         if self.kind is int:
             # decimal digits only, as written: int() would also read '1_0', ' 3 ', '+3',
@@ -90,11 +98,8 @@ class Param:
             if (self.low is not None and value < self.low) or \
                     (self.high is not None and value > self.high):
                 raise SuccinctError(
-                    f"parameter {self.name}={value} is out of range "
-                    f"[{self.low if self.low is not None else '-∞'}, "
-                    f"{self.high if self.high is not None else '∞'}]"
-                    + (f": {self.help}" if self.help else "")
-                )
+                    f"parameter {self.name}={value} is out of range {self.range}"
+                    + (f": {self.help}" if self.help else ""))
             return value
         value = str(raw)
         if self.choices is not None and value not in self.choices:

@@ -1,6 +1,8 @@
 """The CLI's input rules: ``-p`` parameters, ranges, ``--limit``, stdin batches, the atlas's
 ``--samples``. Each test names the old behaviour it catches (planted, seen to fail)."""
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -46,3 +48,35 @@ def test_integer_parameters_from_python_and_the_cli_agree():
         == fam.resolve(parse_params(["D=3"]))
     with pytest.raises(SuccinctError, match="parameter D must be an integer"):
         fam.resolve({"D": True})  # a bool is not a count
+
+
+# ---------------------------------------------------------------------------- one range
+def test_the_range_list_prints_is_the_range_every_command_enforces():
+    """For every integer parameter of every family: the value one past either end of the
+    range ``list`` prints is refused with that same range in the message."""
+    listing = RUN.invoke(app, ["list"]).output
+    from succinct.registry import families
+
+    for name, fam in families().items():
+        for p in fam.params:
+            if p.kind is not int or not p.range:
+                continue
+            assert f"-p {p.name}=… {p.range}" in listing, (name, p.name)
+            for outside in (p.low - 1 if p.low is not None else None,
+                            p.high + 1 if p.high is not None else None):
+                if outside is not None:
+                    with pytest.raises(SuccinctError, match=re.escape(p.range)):
+                        fam.resolve({p.name: outside})
+
+
+def test_khop_m_has_one_range_for_every_command():
+    """Old behaviour: ``list`` said m ∈ [2..4096], ``sizes``/``uhat``/``rnn`` refused
+    m > 64 with their own message, ``word`` and the reference model took m = 128."""
+    high = next(p for p in get_family("khop").params if p.name == "m").high
+    for args in (["word", "khop"], ["sizes", "khop"], ["show", "khop", "--model", "rnn"],
+                 ["accepts", "khop", "--model", "reference", "0"]):
+        line = _error(args + ["-p", f"m={high + 1}"])
+        assert f"parameter m={high + 1} is out of range [2..{high}]" in line, line
+    out = RUN.invoke(app, ["sizes", "khop", "-p", f"m={high}", "--json"])  # the top is built
+    assert out.exit_code == 0, out.output
+    assert '"rnn"' in out.output and '"uhat"' in out.output

@@ -158,8 +158,7 @@ def list_families() -> None:
         typer.echo(f"{name}: {fam.description}")
         for p in fam.params:
             extra = f" (default {p.default})" if p.default is not None else ""
-            rng = f" [{p.low}..{p.high if p.high is not None else ''}]" if p.low is not None \
-                else ""
+            rng = f" {p.range}" if p.range else ""
             typer.echo(f"    -p {p.name}=…{rng}{extra}  {p.help}")
         for m in fam.models:
             typer.echo(f"    --model {m}  {fam.model_help.get(m, '')}".rstrip())
