@@ -80,3 +80,12 @@ def test_khop_m_has_one_range_for_every_command():
     out = RUN.invoke(app, ["sizes", "khop", "-p", f"m={high}", "--json"])  # the top is built
     assert out.exit_code == 0, out.output
     assert '"rnn"' in out.output and '"uhat"' in out.output
+
+
+# ---------------------------------------------------------------------------------- --limit
+@pytest.mark.parametrize("limit", ["-1", "0"])
+def test_word_limit_below_one_is_refused_naming_it(limit: str):
+    """Old behaviour: ``word --limit -1`` (or 0) printed nothing and exited 0."""
+    assert "--limit must be at least 1" in _error(["word", "dyck", "--limit", limit])
+    out = RUN.invoke(app, ["word", "dyck", "--limit", "2"])
+    assert out.exit_code == 0 and len(out.output.split()) == 2, out.output

@@ -255,12 +255,14 @@ def show(
 def word(
     family: str,
     params: list[str] = PARAM,
-    limit: int = typer.Option(1, "--limit", help="how many members to print"),
+    limit: int = typer.Option(1, "--limit", help="how many members to print (at least 1)"),
 ) -> None:
     """Print members of a family's language (e.g. w_n for dc).
 
     Example: succinct word dc -p n=1
     """
+    if limit < 1:
+        raise SuccinctError(f"--limit must be at least 1, got {limit}")
     fam = get_family(family)
     if fam.members is None:
         raise SuccinctError(f"family {family} has no member generator")
