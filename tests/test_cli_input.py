@@ -89,3 +89,35 @@ def test_word_limit_below_one_is_refused_naming_it(limit: str):
     assert "--limit must be at least 1" in _error(["word", "dyck", "--limit", limit])
     out = RUN.invoke(app, ["word", "dyck", "--limit", "2"])
     assert out.exit_code == 0 and len(out.output.split()) == 2, out.output
+
+
+# ------------------------------------------------------------------------------ stdin batches
+def test_a_bad_stdin_line_is_named_with_its_number_and_first_characters():
+    """Old behaviour: ``error: unknown symbol 'x' at position 5: …``, which of the lines
+    it was left unsaid. Line numbers count every line, skipped blank ones included."""
+    line = _error(["accepts", "dyck", "-p", "D=5", "-"], stdin="()\n\n(())\n((((x\n()\n")
+    assert line.startswith("error: line 4 ('((((x'): unknown symbol 'x' at position 5"), line
+    long = "(" * 30 + "x"
+    line = _error(["accepts", "dyck", "-p", "D=5", "-"], stdin=f"()\n{long}\n")
+    assert line.startswith(f"error: line 2 ('{'(' * 20}…'): unknown symbol 'x' at "
+                           "position 31"), line
+    line = _error(["accepts", "dyck", "()", "(]"])  # several arguments: which one
+    assert line.startswith("error: word 2 ('(]'): unknown symbol ']'"), line
+    line = _error(["accepts", "dyck", "(]"])  # a lone word needs no place
+    assert line.startswith("error: unknown symbol ']' at position 2"), line
+
+
+def test_stdin_lines_follow_one_rule():
+    """Empty, whitespace-only and CRLF lines: one rule (CR dropped, blank lines skipped).
+    Old behaviour: a whitespace-only line was an unknown-symbol error while an empty one
+    was skipped."""
+    lf = RUN.invoke(app, ["accepts", "dyck", "-p", "D=5", "-"], input="()\n(()\n")
+    crlf = RUN.invoke(app, ["accepts", "dyck", "-p", "D=5", "-"],
+                      input="()\r\n\r\n  \r\n\t\n \n(()\r\n\n")
+    assert lf.exit_code == crlf.exit_code == 0, crlf.output
+    assert lf.output == crlf.output and "accept" in lf.output and "reject" in lf.output
+    assert "--json" not in lf.output
+    js = RUN.invoke(app, ["accepts", "dyck", "--json", "-"], input="()\r\n \n")
+    assert js.exit_code == 0 and '"word": "()"' in js.output and "\\r" not in js.output
+    line = _error(["accepts", "dyck", "-"], stdin="\n \r\n\t\n")
+    assert "no words given" in line, line
