@@ -121,3 +121,42 @@ def test_stdin_lines_follow_one_rule():
     assert js.exit_code == 0 and '"word": "()"' in js.output and "\\r" not in js.output
     line = _error(["accepts", "dyck", "-"], stdin="\n \r\n\t\n")
     assert "no words given" in line, line
+
+
+# ------------------------------------------------------------------------------ atlas --samples
+class _Stop(Exception):
+    """Raised by the fake atlas builder once it has recorded how it was called."""
+
+
+def _atlas_calls(monkeypatch: pytest.MonkeyPatch, tmp_path, samples: str) -> tuple[list, str]:
+    """The keyword arguments ``atlas --samples N`` builds the atlas with (the build is a
+    fake that records them and stops), and the command's output."""
+    import succinct.cli.commands.atlas as command
+
+    calls: list[dict] = []
+
+    def fake(names, **kwargs):
+        calls.append(kwargs)
+        raise SuccinctError("stopped by the test")
+
+    monkeypatch.setattr(command, "build_atlas", fake)
+    out = RUN.invoke(app, ["atlas", "--family", "window", "--no-plots", "--samples", samples,
+                           "--out", str(tmp_path / "atlas")])
+    return calls, out.output
+
+
+def test_atlas_samples_zero_means_no_check(monkeypatch, tmp_path):
+    """Old behaviour: ``--samples 0`` still ran a check on the members alone (every row of
+    a family whose members are all accepted read "vacuous", others failed)."""
+    calls, _ = _atlas_calls(monkeypatch, tmp_path, "0")
+    assert len(calls) == 1 and calls[0]["check"] is False, calls
+    calls, _ = _atlas_calls(monkeypatch, tmp_path, "5")
+    assert calls[0]["check"] is True and calls[0]["samples"] == 5, calls
+
+
+def test_atlas_negative_samples_are_refused_up_front(monkeypatch, tmp_path):
+    """Old behaviour: ``--samples -1`` built every row, each check failed with
+    "samples must be ≥ 0", and the summary filled with that error (exit 1)."""
+    calls, output = _atlas_calls(monkeypatch, tmp_path, "-1")
+    assert calls == [], calls
+    assert output.strip() == "error: --samples must be at least 0 (0: no check), got -1"
