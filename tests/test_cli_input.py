@@ -160,3 +160,11 @@ def test_atlas_negative_samples_are_refused_up_front(monkeypatch, tmp_path):
     calls, output = _atlas_calls(monkeypatch, tmp_path, "-1")
     assert calls == [], calls
     assert output.strip() == "error: --samples must be at least 0 (0: no check), got -1"
+
+
+@pytest.mark.parametrize("gib", ["-1", "0", "nan"])
+def test_accepts_max_memory_must_be_positive(gib: str):
+    """Old behaviour: ``--max-memory -1`` refused every batch as needing "more than the
+    budget of -1 GiB", and ``nan`` let every batch through."""
+    line = _error(["accepts", "dyck", "--max-memory", gib, "()"])
+    assert line.startswith("error: --max-memory must be a positive number of GiB"), line

@@ -235,6 +235,8 @@ def accepts(
     Example: succinct accepts ltl -p "formula=a S b" -p alphabet=ab --model uhat ba bab
     (softmax: add --relax 8)
     """
+    if not max_memory > 0:  # also NaN
+        raise SuccinctError(f"--max-memory must be a positive number of GiB, got {max_memory:g}")
     fam = get_family(family)
     recognizer = fam.build(model, parse_params(params))
     if relax_len is not None:
