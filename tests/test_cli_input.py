@@ -168,3 +168,22 @@ def test_accepts_max_memory_must_be_positive(gib: str):
     budget of -1 GiB", and ``nan`` let every batch through."""
     line = _error(["accepts", "dyck", "--max-memory", gib, "()"])
     assert line.startswith("error: --max-memory must be a positive number of GiB"), line
+
+
+def test_accepts_relax_below_one_is_refused_naming_it():
+    """Old behaviour: ``--relax -1`` failed inside the relaxation as "max_len must be a
+    positive integer", a name the command line does not have."""
+    line = _error(["accepts", "dyck", "--model", "uhat", "--relax", "-1", "()"])
+    assert line.startswith("error: --relax must be at least 1"), line
+
+
+def test_atlas_negative_time_limit_is_refused_up_front(monkeypatch, tmp_path):
+    """Old behaviour: ``--time-limit -1`` refused the atlas as predicted "more than the
+    time limit of -1 s" after starting the progress display (a blank line)."""
+    import succinct.cli.commands.atlas as command
+
+    monkeypatch.setattr(command, "build_atlas", lambda *a, **k: pytest.fail("built"))
+    out = RUN.invoke(app, ["atlas", "--family", "window", "--time-limit", "-1",
+                           "--out", str(tmp_path / "atlas")])
+    assert out.exit_code == 2
+    assert out.output == "error: --time-limit must be at least 0 seconds (0: none), got -1\n"

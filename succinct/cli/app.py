@@ -237,6 +237,9 @@ def accepts(
     """
     if not max_memory > 0:  # also NaN
         raise SuccinctError(f"--max-memory must be a positive number of GiB, got {max_memory:g}")
+    if relax_len is not None and relax_len < 1:
+        raise SuccinctError(f"--relax must be at least 1 (the longest word certified), got "
+                            f"{relax_len}")
     fam = get_family(family)
     recognizer = fam.build(model, parse_params(params))
     if relax_len is not None:

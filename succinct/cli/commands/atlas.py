@@ -77,6 +77,9 @@ def atlas_command(
     """
     if samples < 0:
         raise SuccinctError(f"--samples must be at least 0 (0: no check), got {samples}")
+    if not time_limit >= 0:  # also NaN
+        raise SuccinctError(f"--time-limit must be at least 0 seconds (0: none), got "
+                            f"{time_limit:g}")
     if headline:
         if Path(headline).is_dir():
             raise SuccinctError(f"--headline {headline} is a folder; give the PNG file to write")
