@@ -1,8 +1,9 @@
 """The family ``khop``: pointer chasing ``f^k(x)`` with ``f`` given in the input.
 
-**Input format.** Parameters ``m ≥ 2`` (table size) and ``k ≥ 1`` (hops; ``k = 1`` is
-*index lookup*). The alphabet is the values ``0 … m−1`` and the pad ``#``; symbols are
-single characters for ``m ≤ 10`` (``3102#2##``) and space-separated otherwise. A word is
+**Input format.** Parameters ``2 ≤ m ≤ 64`` (table size; :data:`M_MAX`, one range for
+every model and command) and ``k ≥ 1`` (hops; ``k = 1`` is *index lookup*). The
+alphabet is the values ``0 … m−1`` and the pad ``#``; symbols are single characters for
+``m ≤ 10`` (``3102#2##``) and space-separated otherwise. A word is
 
     f(0) f(1) … f(m−1) x #^{2k}          (length T = m + 1 + 2k)
 
@@ -60,7 +61,7 @@ from succinct.recognizer import Predicate
 from succinct.registry import Family, Param, register
 from succinct.sizes import ATTN_PARAMS, FFN_PARAMS, H, Q, R, S, SizeReport
 from succinct.verdicts import Comparison, Verdict
-from succinct.words import Alphabet, SuccinctError
+from succinct.words import Alphabet
 
 __all__ = ["alphabet", "word_length", "threshold", "parse", "is_member", "transformer",
            "rnn", "transformer_formulas", "rnn_units_formula", "rnn_params_formula",
@@ -339,24 +340,14 @@ def _members(p: Mapping[str, Any]) -> Iterator[str]:
                 yield a.to_word([a.index(s) for s in w])
 
 
-def _check(p: Mapping[str, Any]) -> None:
-    if p["m"] > 64:
-        raise SuccinctError(f"m={p['m']}: models are built for m ≤ 64 (sizes grow as "
-                            "m log m for the RNN)")
-
-
-def _build(fn):
-    def run(p: Mapping[str, Any]):
-        _check(p)
-        return fn(p["m"], p["k"])
-    return run
+M_MAX = 64  # largest table size: the RNN grows as m log m, the atlas stops at 32
 
 
 register(Family(
     name="khop",
     description="pointer chasing: f(0)…f(m−1) x #^(2k), accept iff f^k(x) < ⌈m/2⌉",
     params=(
-        Param("m", int, default=4, low=2, high=4096, help="table size (values 0..m−1)"),
+        Param("m", int, default=4, low=2, high=M_MAX, help="table size (values 0..m−1)"),
         Param("k", int, default=2, low=1, high=64, help="hops (k = 1: index lookup)"),
     ),
     alphabet=lambda p: alphabet(p["m"]),
@@ -364,11 +355,11 @@ register(Family(
         "reference": lambda p: Predicate(alphabet(p["m"]),
                                          lambda w: is_member(w, p["m"], p["k"]),
                                          name="pointer chasing"),
-        "uhat": _build(transformer),
-        "rnn": _build(rnn),
+        "uhat": lambda p: transformer(p["m"], p["k"]),
+        "rnn": lambda p: rnn(p["m"], p["k"]),
     },
     members=_members,
-    sizes=lambda p: (_check(p), sizes(p))[1],
+    sizes=sizes,
     atlas=lambda full: [{"m": m, "k": 2} for m in ((4, 8, 16, 32) if full else (4, 8))],
     verdict=verdict,
     model_help={

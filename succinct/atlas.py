@@ -568,7 +568,7 @@ def compute_row(fam: Family, raw: Mapping[str, Any], *, check: bool = True,
         step("checking the models agree")
         _check(row, fam, built, samples=samples, seed=seed, max_member_len=max_member_len)
     else:
-        row.agreement = "not checked (--no-check)"
+        row.agreement = "not checked (--no-check or --samples 0)"
     row.seconds = time.perf_counter() - t0
     return row
 

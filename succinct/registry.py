@@ -30,6 +30,7 @@ import hashlib
 import importlib
 import importlib.util
 import itertools
+import numbers
 import os
 import re
 import sys
@@ -56,6 +57,7 @@ ENTRY_POINT_GROUP = "succinct.families"
 ENV_VAR = "SUCCINCT_FAMILY_MODULES"  # family modules for the CLI, os.pathsep-separated
 BUILTIN_DISTRIBUTION = "succinct"  # its entry points load first: their names are taken
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # family and model names (CLI words)
+INTEGER = re.compile(r"-?[0-9]+")  # an integer parameter's value, nothing around it
 
 
 class RegistryError(SuccinctError):
@@ -74,21 +76,30 @@ class Param:
     high: int | None = None
     choices: tuple[str, ...] | None = None
 
+    @property
+    def range(self) -> str:
+        """The inclusive range as ``succinct list`` prints it and every command enforces
+        it (``[2..64]``, ``[1..]``), or ``""`` for a parameter without bounds."""
+        if self.low is None and self.high is None:
+            return ""
+        return f"[{'' if self.low is None else self.low}..{'' if self.high is None else self.high}]"
+
     def parse(self, raw: Any) -> Any:
         if self.kind is int:
-            try:
+            # decimal digits only, as written: int() would also read '1_0', ' 3 ', '+3',
+            # '٣' and True
+            if isinstance(raw, numbers.Integral) and not isinstance(raw, bool):
                 value = int(raw)
-            except (TypeError, ValueError):
-                raise SuccinctError(f"parameter {self.name} must be an integer, got {raw!r}") \
-                    from None
+            elif isinstance(raw, str) and INTEGER.fullmatch(raw):
+                value = int(raw)
+            else:
+                raise SuccinctError(f"parameter {self.name} must be an integer written in "
+                                    f"decimal digits, got {raw!r}")
             if (self.low is not None and value < self.low) or \
                     (self.high is not None and value > self.high):
                 raise SuccinctError(
-                    f"parameter {self.name}={value} is out of range "
-                    f"[{self.low if self.low is not None else '-∞'}, "
-                    f"{self.high if self.high is not None else '∞'}]"
-                    + (f": {self.help}" if self.help else "")
-                )
+                    f"parameter {self.name}={value} is out of range {self.range}"
+                    + (f": {self.help}" if self.help else ""))
             return value
         value = str(raw)
         if self.choices is not None and value not in self.choices:
@@ -458,11 +469,18 @@ def _build_cached(family: str, model: str, params: tuple[tuple[str, Any], ...]) 
 
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
-    """``["n=3", "alphabet=ab"]`` → ``{"n": "3", "alphabet": "ab"}``."""
-    out = {}
+    """``["n=3", "alphabet=ab"]`` → ``{"n": "3", "alphabet": "ab"}``.
+
+    Keys and values are taken as written (a key with spaces around it names no
+    parameter; an integer's value is checked by :meth:`Param.parse`); a parameter given
+    twice is an error naming it, not "the last one wins"."""
+    out: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
             raise SuccinctError(f"parameters are given as KEY=VALUE, got {pair!r}")
         key, value = pair.split("=", 1)
-        out[key.strip()] = value
+        if key in out:
+            raise SuccinctError(f"parameter {key} is given twice (-p {key}={out[key]}, "
+                                f"-p {key}={value}); give it once")
+        out[key] = value
     return out

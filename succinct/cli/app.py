@@ -41,7 +41,7 @@ from succinct.registry import (
     parse_params,
 )
 from succinct.verify import MEMORY_LIMIT, check_memory
-from succinct.words import SuccinctError
+from succinct.words import Alphabet, SuccinctError
 
 app = typer.Typer(
     add_completion=False,
@@ -49,6 +49,9 @@ app = typer.Typer(
     help="Hand-built transformers and RNNs for formal languages: build, size, check.",
 )
 
+# the stdin rule of _read_words, in the help of every command that reads words
+WORDS_HELP = ("words, or '-' to read one per line (a CRLF line end reads as LF; empty and "
+              "whitespace-only lines are skipped)")
 PARAM = typer.Option([], "-p", "--param", help="family parameter KEY=VALUE (repeatable)")
 
 
@@ -121,23 +124,65 @@ def _os_message(e: OSError) -> str:
     return e.strerror + (f": {' → '.join(names)}" if names else "")
 
 
-def _read_words(words: list[str]) -> list[str]:
+HEAD = 20  # characters of a word quoted in an error about it
+
+
+class WordBatch(list[str]):
+    """Words read by :func:`_read_words`, each with where it came from: ``word 2`` (the
+    second word argument) or ``line 4`` (of standard input, counting every line); ``""``
+    for a word that was the only input (an error about it needs no place)."""
+
+    def __init__(self, words: list[str], where: list[str]) -> None:
+        super().__init__(words)
+        self.where = where
+
+
+def _read_words(words: list[str]) -> WordBatch:
+    """The word arguments, with ``-`` replaced by the lines of standard input.
+
+    The stdin rule (one for every command that reads ``-``): a line is one word, taken
+    as written after its line end (``\\n``, and a ``\\r`` before it: CRLF files read
+    the same) is dropped; empty and whitespace-only lines are skipped. Line numbers
+    count every line, skipped ones included, as an editor shows them."""
     out: list[str] = []
+    where: list[str] = []
+    args = 0
     for w in words:
         if w == "-":
-            for line in sys.stdin:
-                line = line.rstrip("\r\n")
-                if line:
+            for number, line in enumerate(sys.stdin, 1):
+                line = line.removesuffix("\n").removesuffix("\r")
+                if line and not line.isspace():
                     out.append(line)
+                    where.append(f"line {number}")
         else:
+            args += 1
             out.append(w)
+            where.append(f"word {args}")
     if not out:
         raise SuccinctError("no words given (pass words as arguments, or '-' to read stdin)")
-    return out
+    if where == ["word 1"]:
+        where = [""]
+    return WordBatch(out, where)
+
+
+def check_words(alphabet: Alphabet, words: list[str]) -> None:
+    """Encodes the words one by one, so that a bad one is named with where it came from
+    and its first characters: ``line 4 ('((((x'): unknown symbol 'x' at position 5: …``
+    (a batch's own error would not say which of thousands of lines it is)."""
+    where = getattr(words, "where", None) or [f"word {k}" for k in range(1, len(words) + 1)]
+    for label, w in zip(where, words, strict=True):
+        try:
+            alphabet.to_ids(w)
+        except SuccinctError as e:
+            if not label:
+                raise
+            head = w if len(w) <= HEAD else w[:HEAD] + "…"
+            raise SuccinctError(f"{label} ({head!r}): {e}") from None
 
 
 def print_decisions(recognizer: Any, words: list[str], as_json: bool) -> None:
     """One ``accept``/``reject`` line per word, or a JSON list of objects."""
+    check_words(recognizer.alphabet, words)
     result = decide(recognizer, words)
     if as_json:
         typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in
@@ -158,8 +203,7 @@ def list_families() -> None:
         typer.echo(f"{name}: {fam.description}")
         for p in fam.params:
             extra = f" (default {p.default})" if p.default is not None else ""
-            rng = f" [{p.low}..{p.high if p.high is not None else ''}]" if p.low is not None \
-                else ""
+            rng = f" {p.range}" if p.range else ""
             typer.echo(f"    -p {p.name}=…{rng}{extra}  {p.help}")
         for m in fam.models:
             typer.echo(f"    --model {m}  {fam.model_help.get(m, '')}".rstrip())
@@ -169,7 +213,7 @@ def list_families() -> None:
 @_friendly
 def accepts(
     family: str,
-    words: list[str] = typer.Argument(None, help="words, or '-' to read one per line"),
+    words: list[str] = typer.Argument(None, help=WORDS_HELP),
     params: list[str] = PARAM,
     model: str = typer.Option("reference", "--model", "-m", help="which model decides"),
     as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
@@ -191,11 +235,17 @@ def accepts(
     Example: succinct accepts ltl -p "formula=a S b" -p alphabet=ab --model uhat ba bab
     (softmax: add --relax 8)
     """
+    if not max_memory > 0:  # also NaN
+        raise SuccinctError(f"--max-memory must be a positive number of GiB, got {max_memory:g}")
+    if relax_len is not None and relax_len < 1:
+        raise SuccinctError(f"--relax must be at least 1 (the longest word certified), got "
+                            f"{relax_len}")
     fam = get_family(family)
     recognizer = fam.build(model, parse_params(params))
     if relax_len is not None:
         recognizer = relax(recognizer, relax_len)
     read = _read_words(words or [])
+    check_words(recognizer.alphabet, read)
     check_memory(recognizer, read, max_memory * 2**30,
                  lift="pass --max-memory GIB to allow it")
     print_decisions(recognizer, read, as_json)
@@ -256,12 +306,14 @@ def show(
 def word(
     family: str,
     params: list[str] = PARAM,
-    limit: int = typer.Option(1, "--limit", help="how many members to print"),
+    limit: int = typer.Option(1, "--limit", help="how many members to print (at least 1)"),
 ) -> None:
     """Print members of a family's language (e.g. w_n for dc).
 
     Example: succinct word dc -p n=1
     """
+    if limit < 1:
+        raise SuccinctError(f"--limit must be at least 1, got {limit}")
     fam = get_family(family)
     if fam.members is None:
         raise SuccinctError(f"family {family} has no member generator")

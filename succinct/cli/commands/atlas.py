@@ -2,7 +2,7 @@
 
 ::
 
-    succinct atlas [--full] [--out atlas_out] [--family NAME ...] [--samples N]
+    succinct atlas [--full] [--out atlas_out] [--family NAME ...] [--samples N (0: no check)]
         [--no-check] [--no-plots] [--seed S] [--time-limit S]
     succinct atlas --headline docs/headline.png
 
@@ -54,7 +54,8 @@ def atlas_command(
     full: bool = typer.Option(False, "--full", help="longer ranges of every size parameter"),
     out: str = typer.Option("atlas_out", "--out", "-o", help="output folder"),
     family: list[str] = typer.Option([], "--family", "-f", help="only this family (repeatable)"),
-    samples: int = typer.Option(256, "--samples", "-n", help="sampled words per check"),
+    samples: int = typer.Option(256, "--samples", "-n",
+                                help="sampled words per check (0: no check, as --no-check)"),
     no_check: bool = typer.Option(False, "--no-check", help="skip the agreement checks"),
     no_plots: bool = typer.Option(False, "--no-plots", help="skip the PNG plots"),
     seed: int = typer.Option(0, "--seed", help="seed of the sampled words"),
@@ -74,6 +75,11 @@ def atlas_command(
 
     Example: succinct atlas --family dc --family dyck --out atlas_out
     """
+    if samples < 0:
+        raise SuccinctError(f"--samples must be at least 0 (0: no check), got {samples}")
+    if not time_limit >= 0:  # also NaN
+        raise SuccinctError(f"--time-limit must be at least 0 seconds (0: none), got "
+                            f"{time_limit:g}")
     if headline:
         if Path(headline).is_dir():
             raise SuccinctError(f"--headline {headline} is a folder; give the PNG file to write")
@@ -105,7 +111,8 @@ def atlas_command(
             progress.advance(task)
 
         atlas = build_atlas(
-            family or None, full=full, check=not no_check, samples=samples, seed=seed,
+            family or None, full=full, check=not no_check and samples > 0, samples=samples,
+            seed=seed,
             on_start=on_start,
             on_step=lambda _, what: progress.update(task, description=what),
             on_row=on_row)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import typer
 
-from succinct.cli.app import PARAM, _friendly, _read_words, app, print_decisions
+from succinct.cli.app import PARAM, WORDS_HELP, _friendly, _read_words, app, print_decisions
 from succinct.export import load, save
 from succinct.registry import get_family, parse_params
 
@@ -55,7 +55,7 @@ def export_command(
 @_friendly
 def load_command(
     file: str = typer.Argument(..., help="the .json manifest, the .safetensors file or stem"),
-    words: list[str] = typer.Argument(None, help="words, or '-' to read one per line"),
+    words: list[str] = typer.Argument(None, help=WORDS_HELP),
     as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
 ) -> None:
     """Read a model written by `succinct export`; decide words (or print the model).
