@@ -76,7 +76,10 @@ def public_names() -> str:
     package = griffe.load("succinct", search_paths=[str(ROOT)])
     rows = ["| name | defined in | what it is |", "|---|---|---|"]
     for name in package.exports or []:
-        target = package[name].final_target
+        member = package[name]
+        if member.is_module:  # a name shared with a submodule (succinct.verify): the
+            member = member[name]  # package exports the module's function of that name
+        target = member.final_target if member.is_alias else member
         documented = target if target.docstring else target.module
         summary = ""
         if target.docstring:
