@@ -16,7 +16,7 @@ EX1 = "formula=b & H(b -> Y a) & H((a & Y true) -> Y b)"
 def test_accepts_plain_and_json():
     out = RUN.invoke(app, ["accepts", "ltl", "-p", EX1, "--model", "uhat", "ab", "aba", "abab"])
     assert out.exit_code == 0, out.output
-    assert out.output.split() == ["accept", "reject", "accept"]
+    assert out.output.splitlines() == ["ab\taccept", "aba\treject", "abab\taccept"]
     out = RUN.invoke(app, ["accepts", "ltl", "-p", EX1, "--model", "brasp", "--json", "ab"])
     assert json.loads(out.output) == [{"word": "ab", "accepted": True}]
 
@@ -24,7 +24,7 @@ def test_accepts_plain_and_json():
 def test_accepts_reads_stdin():
     out = RUN.invoke(app, ["accepts", "ltl", "-p", EX1, "--model", "reference", "-"],
                      input="ab\nba\n" + "ab" * 5000 + "\n")
-    assert out.output.split() == ["accept", "reject", "accept"]
+    assert out.output.splitlines() == ["ab\taccept", "ba\treject", "ab" * 5000 + "\taccept"]
 
 
 def test_sizes_json_has_the_contract_keys():
@@ -69,4 +69,37 @@ def test_console_script_entry_point():
                            "formula=a S b", "ba", "ab"], capture_output=True, text=True,
                           check=False)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["accept", "reject"]
+    assert proc.stdout.splitlines() == ["ba\taccept", "ab\treject"]
+
+
+def test_accepts_and_load_name_the_word_for_stdin_and_several_words(tmp_path):
+    """Words from stdin or several word arguments print ``WORD<TAB>accept|reject``, the
+    answers checked against the definition of strict ``a S b`` read at the last position
+    (``member``); one word argument keeps the bare answer. Planted: the bare
+    ``accept``/``reject`` for every input (the old output) fails the stdin and
+    several-word checks."""
+    def member(w: str) -> bool:  # a b strictly before the last position, then only a's
+        before = w[:-1]
+        return "b" in before and set(before[before.rindex("b") + 1:]) <= {"a"}
+
+    words = ["ba", "ab", "bb", "aa"]
+    want = [f"{w}\t{'accept' if member(w) else 'reject'}" for w in words]
+    base = ["accepts", "ltl", "-p", "formula=a S b", "-p", "alphabet=ab"]
+    out = RUN.invoke(app, [*base, *words])
+    assert (out.exit_code, out.stdout.splitlines()) == (0, want), out.output
+    out = RUN.invoke(app, [*base, "-"], input="".join(w + "\n" for w in words))
+    assert (out.exit_code, out.stdout.splitlines()) == (0, want), out.output
+    out = RUN.invoke(app, [*base, "-"], input="ba\n")  # stdin: named even when one word
+    assert out.stdout.splitlines() == ["ba\taccept"], out.output
+    out = RUN.invoke(app, [*base, "ab"])
+    assert out.stdout.splitlines() == ["reject"], out.output
+
+    stem = tmp_path / "m"
+    assert RUN.invoke(app, ["export", *base[1:], "--model", "uhat", "--out", str(stem)]
+                      ).exit_code == 0
+    out = RUN.invoke(app, ["load", f"{stem}.json", *words])
+    assert (out.exit_code, out.stdout.splitlines()) == (0, want), out.output
+    out = RUN.invoke(app, ["load", f"{stem}.json", "-"], input="\n".join(words))
+    assert (out.exit_code, out.stdout.splitlines()) == (0, want), out.output
+    out = RUN.invoke(app, ["load", f"{stem}.json", "bb"])
+    assert out.stdout.splitlines() == ["accept"], out.output

@@ -136,15 +136,25 @@ def _read_words(words: list[str]) -> list[str]:
     return out
 
 
-def print_decisions(recognizer: Any, words: list[str], as_json: bool) -> None:
-    """One ``accept``/``reject`` line per word, or a JSON list of objects."""
+def names_words(args: list[str]) -> bool:
+    """Whether plain output names each word: when the words come from standard input
+    (``-``) or are several. One word given as an argument gets the bare answer."""
+    return len(args) > 1 or "-" in args
+
+
+def print_decisions(recognizer: Any, words: list[str], as_json: bool,
+                    with_words: bool) -> None:
+    """The decisions on ``words``: a JSON list of ``{"word", "accepted"}`` objects, or one
+    line per word, ``WORD<TAB>accept`` / ``WORD<TAB>reject`` when ``with_words``, else the
+    bare ``accept`` / ``reject``."""
     result = decide(recognizer, words)
     if as_json:
         typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in
                                zip(words, result, strict=True)], ensure_ascii=False))
-    else:
-        for a in result:
-            typer.echo("accept" if a else "reject")
+        return
+    for w, a in zip(words, result, strict=True):
+        verdict = "accept" if a else "reject"
+        typer.echo(f"{w}\t{verdict}" if with_words else verdict)
 
 
 @app.command("list")
@@ -182,6 +192,10 @@ def accepts(
 ) -> None:
     """Decide membership of words with one model of a family.
 
+    Output: one line per word, WORD<TAB>accept or WORD<TAB>reject, when the words come
+    from stdin ('-') or are several; the bare accept or reject for one word argument;
+    --json prints a list of {"word", "accepted"} objects.
+
     With --relax N the model (a UHAT) is first relaxed into a softmax transformer with the
     certified scale beta(N) (succinct.compiler.relax), which decides words of length <= N.
 
@@ -198,7 +212,7 @@ def accepts(
     read = _read_words(words or [])
     check_memory(recognizer, read, max_memory * 2**30,
                  lift="pass --max-memory GIB to allow it")
-    print_decisions(recognizer, read, as_json)
+    print_decisions(recognizer, read, as_json, names_words(words or []))
 
 
 @app.command()

@@ -17,7 +17,14 @@ from __future__ import annotations
 
 import typer
 
-from succinct.cli.app import PARAM, _friendly, _read_words, app, print_decisions
+from succinct.cli.app import (
+    PARAM,
+    _friendly,
+    _read_words,
+    app,
+    names_words,
+    print_decisions,
+)
 from succinct.export import load, save
 from succinct.registry import get_family, parse_params
 
@@ -64,10 +71,13 @@ def load_command(
     the two SHA-256 digests and every array are checked; an edited or truncated file
     is refused with one line naming the entry.
 
+    Output as for accepts: WORD<TAB>accept / WORD<TAB>reject per line for words from
+    stdin ('-') or several words, the bare answer for one word argument, or --json.
+
     Example: succinct load dyck_uhat.json "(())" "(()"
     """
     model = load(file)
     if not words:
         typer.echo(str(model))
         return
-    print_decisions(model, _read_words(words), as_json)
+    print_decisions(model, _read_words(words), as_json, names_words(words))
