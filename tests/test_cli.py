@@ -103,3 +103,25 @@ def test_accepts_and_load_name_the_word_for_stdin_and_several_words(tmp_path):
     assert (out.exit_code, out.stdout.splitlines()) == (0, want), out.output
     out = RUN.invoke(app, ["load", f"{stem}.json", "bb"])
     assert out.stdout.splitlines() == ["accept"], out.output
+
+
+def test_dfa_without_exact_automaton_names_family_and_model_not_the_class():
+    """``dfa`` of a model with no exact automaton says which family and model, and what
+    the model is in words; never its Python class name (``type(model).__name__``, the
+    independent source here). Planted: the old message ``no exact automaton for a
+    IdsPredicate`` fails the class-name check."""
+    from succinct.registry import get_family
+
+    cases = [("dc", "reference", ["-p", "n=4"], "a Python predicate"),
+             ("khop", "reference", [], "a Python predicate"),
+             ("cyclic", "rnn2", [], "a second-order RNN"),
+             ("cyclic", "scan", [], "a UHAT with positional encodings")]
+    for family, model, params, words in cases:
+        built = get_family(family).build(model, {})
+        out = RUN.invoke(app, ["dfa", family, *params, "--model", model])
+        assert out.exit_code == 2, out.output
+        line = out.stderr.strip()
+        assert line.startswith(f"error: {family} --model {model}: no exact automaton for "
+                               f"{words} "), line
+        assert type(built).__name__ not in line, line
+        assert "--max-len" in line, line

@@ -212,7 +212,8 @@ def dfa_command(
     Example: succinct dfa ltl -p "formula=b & H(b -> Y a)" --model uhat --dot out.dot
     """
     fam = get_family(family)
-    recognizer = fam.build(model or fam.reference, parse_params(params))
+    model = model or fam.reference
+    recognizer = fam.build(model, parse_params(params))
     reason = exact_support(recognizer)
     if reason is None:
         within = f" within {time_limit:g} s (--time-limit)" if time_limit else ""
@@ -235,10 +236,10 @@ def dfa_command(
                    f"{k} symbols (membership of each)", err=True)
         automaton = bounded_dfa(recognizer, max_len)
     else:
-        raise SuccinctError(f"{reason}; pass --max-len L for the minimal DFA of the words up "
-                            "to length L")
+        raise SuccinctError(f"{family} --model {model}: {reason}; pass --max-len L for the "
+                            "minimal DFA of the words up to length L")
     if dot is not None:
-        Path(dot).write_text(automaton.minimal.to_dot(f"{family} {model or fam.reference}"))
+        Path(dot).write_text(automaton.minimal.to_dot(f"{family} {model}"))
     if as_json:
         typer.echo(json.dumps(automaton.as_dict(), indent=2))
         return
