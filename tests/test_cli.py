@@ -125,3 +125,30 @@ def test_dfa_without_exact_automaton_names_family_and_model_not_the_class():
                                f"{words} "), line
         assert type(built).__name__ not in line, line
         assert "--max-len" in line, line
+
+
+def test_one_default_model_across_accepts_show_dfa_export(tmp_path):
+    """accepts, show, dfa and export without --model use the same model as with
+    ``--model uhat`` (the documented default, ``DEFAULT_MODEL``). Planted: the old
+    defaults (reference for accepts and dfa) fail: ``accepts cyclic`` then decides
+    instead of naming the missing UHAT, and ``dfa`` reports the evaluator's method."""
+    from succinct.cli.app import DEFAULT_MODEL
+
+    assert DEFAULT_MODEL == "uhat"
+    f = ["-p", "formula=F b"]
+    for command in (["show", "ltl", *f], ["dfa", "ltl", *f, "--json"],
+                    ["accepts", "ltl", *f, "--json", "ab", "ba"], ["accepts", "cyclic", "ab"]):
+        runs = [RUN.invoke(app, args) for args in (command, [*command, "--model", "uhat"])]
+        seen = [(r.exit_code, r.output.split('"seconds"')[0]) for r in runs]  # not timings
+        assert seen[0] == seen[1], command
+    assert json.loads(RUN.invoke(app, ["dfa", "ltl", *f, "--json"]).stdout)["method"] \
+        == "uhat-exact"
+    assert RUN.invoke(app, ["accepts", "cyclic", "ab"]).exit_code == 2  # no UHAT for ℤ_m
+    for name in ("default", "explicit"):
+        more = [] if name == "default" else ["--model", "uhat"]
+        out = RUN.invoke(app, ["export", "dyck", "--out", str(tmp_path / name), *more])
+        assert out.exit_code == 0, out.output
+    manifests = [json.loads((tmp_path / f"{n}.json").read_text())
+                 for n in ("default", "explicit")]
+    assert manifests[0]["model"] == manifests[1]["model"] == "uhat"
+    assert manifests[0]["weights_sha256"] == manifests[1]["weights_sha256"]

@@ -9,6 +9,9 @@ Contract (kept stable; later families only add names)::
     succinct show FAMILY -p KEY=VALUE ... --model MODEL
     succinct word FAMILY -p KEY=VALUE ...
 
+Without ``--model``, accepts, show, dfa and export use :data:`DEFAULT_MODEL` (``uhat``;
+a family without one: its reference model), one rule in :func:`chosen_model`.
+
 Every user error (unknown symbol, bad parameter, malformed formula, a file that cannot
 be read or written, …) prints one ``error: …`` line on standard error and exits with
 status 2, never a traceback (a malformed formula adds an indented caret line). Any
@@ -34,6 +37,7 @@ from succinct.compiler.relax import relax
 from succinct.recognizer import accepts as decide
 from succinct.registry import (
     ENV_VAR,
+    Family,
     env_family_modules,
     families,
     get_family,
@@ -50,6 +54,27 @@ app = typer.Typer(
 )
 
 PARAM = typer.Option([], "-p", "--param", help="family parameter KEY=VALUE (repeatable)")
+
+# The one default --model of accepts, show, dfa and export: the UHAT, the paper's object
+# and the one model every command handles (export refuses a Python reference, and show
+# prints only its name); a family without a ``uhat`` model falls back to its reference.
+DEFAULT_MODEL = "uhat"
+MODEL_DEFAULT_HELP = f"default: {DEFAULT_MODEL}, or the family's reference model if it has none"
+
+
+def model_option(what: str) -> Any:
+    """The ``--model``/``-m`` option of a command that takes one model (``what`` it does
+    with it), defaulting to :func:`chosen_model`."""
+    return typer.Option(None, "--model", "-m", show_default=False,
+                        help=f"{what} ({MODEL_DEFAULT_HELP})")
+
+
+def chosen_model(fam: Family, model: str | None) -> str:
+    """``model``, or the default: :data:`DEFAULT_MODEL` when the family has it, else the
+    family's reference model."""
+    if model is not None:
+        return model
+    return DEFAULT_MODEL if DEFAULT_MODEL in fam.models else fam.reference
 
 
 def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -181,7 +206,7 @@ def accepts(
     family: str,
     words: list[str] = typer.Argument(None, help="words, or '-' to read one per line"),
     params: list[str] = PARAM,
-    model: str = typer.Option("reference", "--model", "-m", help="which model decides"),
+    model: str | None = model_option("which model decides"),
     as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
     max_memory: float = typer.Option(MEMORY_LIMIT / 2**30, "--max-memory",
                                      help="refuse batches predicted to need more (GiB)"),
@@ -206,7 +231,7 @@ def accepts(
     (softmax: add --relax 8)
     """
     fam = get_family(family)
-    recognizer = fam.build(model, parse_params(params))
+    recognizer = fam.build(chosen_model(fam, model), parse_params(params))
     if relax_len is not None:
         recognizer = relax(recognizer, relax_len)
     read = _read_words(words or [])
@@ -249,7 +274,7 @@ def sizes(
 def show(
     family: str,
     params: list[str] = PARAM,
-    model: str = typer.Option("uhat", "--model", "-m"),
+    model: str | None = model_option("which model to print"),
 ) -> None:
     """Print a model layer by layer, with labelled weights (and, where the family says
     how it built the model, that description first).
@@ -257,6 +282,7 @@ def show(
     Example: succinct show ltl -p "formula=Y a" --model uhat
     """
     fam = get_family(family)
+    model = chosen_model(fam, model)
     built = fam.build(model, parse_params(params))
     if fam.describe is not None:
         text = fam.describe(model, fam.resolve(parse_params(params)))

@@ -22,6 +22,8 @@ from succinct.cli.app import (
     _friendly,
     _read_words,
     app,
+    chosen_model,
+    model_option,
     names_words,
     print_decisions,
 )
@@ -34,7 +36,7 @@ from succinct.registry import get_family, parse_params
 def export_command(
     family: str,
     params: list[str] = PARAM,
-    model: str = typer.Option("uhat", "--model", "-m", help="which model to write"),
+    model: str | None = model_option("which model to write"),
     out: str = typer.Option(..., "--out", "-o", help="file stem (.safetensors + .json)"),
 ) -> None:
     """Write one model of a family: safetensors weights plus a JSON manifest.
@@ -48,6 +50,7 @@ def export_command(
     fam = get_family(family)
     raw = parse_params(params)
     resolved = fam.resolve(raw)
+    model = chosen_model(fam, model)
     built = fam.build(model, raw)
     info = {"family": family, "params": resolved, "model": model}
     if fam.sizes is not None:

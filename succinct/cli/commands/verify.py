@@ -30,7 +30,7 @@ import typer
 from tqdm import tqdm
 
 from succinct.automata.dfa import StateLimitExceeded
-from succinct.cli.app import PARAM, _friendly, app
+from succinct.cli.app import PARAM, _friendly, app, chosen_model, model_option
 from succinct.exact.budget import ExplorationBudgetExceeded
 from succinct.exact.dispatch import bounded_dfa, exact_dfa, exact_support
 from succinct.registry import Family, get_family, parse_params
@@ -192,7 +192,7 @@ class _ProgressBar:
 def dfa_command(
     family: str,
     params: list[str] = PARAM,
-    model: str = typer.Option(None, "--model", "-m", help="which model (default: reference)"),
+    model: str | None = model_option("which model"),
     max_len: int = typer.Option(None, "--max-len", "-L",
                                 help="bound the words when no exact automaton exists"),
     dot: str = typer.Option(None, "--dot", help="write the minimal DFA as Graphviz DOT"),
@@ -212,7 +212,7 @@ def dfa_command(
     Example: succinct dfa ltl -p "formula=b & H(b -> Y a)" --model uhat --dot out.dot
     """
     fam = get_family(family)
-    model = model or fam.reference
+    model = chosen_model(fam, model)
     recognizer = fam.build(model, parse_params(params))
     reason = exact_support(recognizer)
     if reason is None:
