@@ -152,3 +152,27 @@ def test_one_default_model_across_accepts_show_dfa_export(tmp_path):
                  for n in ("default", "explicit")]
     assert manifests[0]["model"] == manifests[1]["model"] == "uhat"
     assert manifests[0]["weights_sha256"] == manifests[1]["weights_sha256"]
+
+
+def test_verify_unbounded_says_what_was_certified_and_what_was_evaluated():
+    """``verify --unbounded`` (default ``--samples 0``) says that equality on all words was
+    certified, and that the words it evaluated are the family's first members (counted
+    from the family's member generator), not "sampled". Planted: the old report
+    ("checked 6 words (6 sampled)", "unbounded: equal on all words") fails both."""
+    from succinct.registry import get_family
+
+    fam = get_family("dyck")
+    n_members = len(fam.first_members(fam.resolve({"k": "3", "D": "2"})))
+    out = RUN.invoke(app, ["verify", "dyck", "-p", "k=3", "-p", "D=2", "--unbounded"])
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[1].startswith("certified (--unbounded): equal on ALL words, every length"), \
+        lines
+    assert f"evaluated word by word: {n_members} words (the family's first {n_members} " \
+           "members)" in out.stdout, lines
+    assert "sampled" not in out.stdout, lines
+    out = RUN.invoke(app, ["verify", "dyck", "-p", "k=1", "-p", "D=2", "--max-len", "3",
+                           "--samples", "20"])
+    assert "(all 14 words of length 1..3, 20 sampled (--samples), the family's first " \
+        in out.stdout, out.stdout  # 2 + 4 + 8 words of length 1..3 over {(, )}
+    assert "certified" not in out.stdout, out.stdout
