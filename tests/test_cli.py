@@ -1,6 +1,8 @@
 """The CLI contract: accepts, sizes, list, show; errors are one line and exit 2."""
 
+import inspect
 import json
+import re
 import subprocess
 import sys
 
@@ -176,3 +178,41 @@ def test_verify_unbounded_says_what_was_certified_and_what_was_evaluated():
     assert "(all 14 words of length 1..3, 20 sampled (--samples), the family's first " \
         in out.stdout, out.stdout  # 2 + 4 + 8 words of length 1..3 over {(, )}
     assert "certified" not in out.stdout, out.stdout
+
+
+def _help(*command: str) -> str:
+    out = RUN.invoke(app, [*command, "--help"], env={"COLUMNS": "250"})
+    assert out.exit_code == 0, out.output
+    return out.stdout
+
+
+def test_help_has_no_type_tags_and_wraps_whole_paragraphs():
+    """Every command's --help: no ``<bool>``/``<str>``/``<list[str]>`` tags, and each
+    docstring paragraph flowed as one text (a line ending in the middle of a sentence
+    at the docstring's own break on a 250-column terminal, as "transformer with the" did,
+    shows the old re-wrapping; the docstring's lines are the independent source). Planted: the
+    plain ``typer.Typer`` group (no ``_Group``) fails both."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    ctx = group.make_context("succinct", [], resilient_parsing=True)
+    for name in [None, *group.list_commands(ctx)]:
+        text = _help(*([name] if name else []))
+        assert not re.search(r"<(bool|str|int|float|list\[str\])>", text), (name, text)
+        if name is None:
+            continue
+        doc = inspect.cleandoc(group.commands[name].callback.__doc__ or "").splitlines()
+        shown = [ln.strip(" │") for ln in text.splitlines()]
+        for line, after in zip(doc, doc[1:], strict=False):  # a break inside a paragraph
+            if line and after and not line.endswith((".", ":")) and line in shown:
+                raise AssertionError(f"{name}: help breaks where the docstring does: {line!r}")
+    assert "KEY=VALUE" in _help("accepts")
+
+
+def test_version_prints_the_package_version():
+    """``--version`` prints the installed distribution's version (importlib.metadata, the
+    independent source) and exits 0. Planted: no --version option (usage error, exit 2)."""
+    from importlib.metadata import version
+
+    out = RUN.invoke(app, ["--version"])
+    assert (out.exit_code, out.stdout) == (0, f"succinct {version('succinct')}\n"), out.output

@@ -23,14 +23,18 @@ arguments.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from succinct.compiler.relax import relax
@@ -47,13 +51,81 @@ from succinct.registry import (
 from succinct.verify import MEMORY_LIMIT, check_memory
 from succinct.words import SuccinctError
 
+
+def _tidy_help(text: str | None) -> str | None:
+    """A docstring as help: each paragraph (blank-line separated) one line, so that the
+    terminal wraps it at its width instead of at the docstring's line breaks; a paragraph
+    that starts with ``\\b`` keeps its lines (click's convention)."""
+    if text is None:
+        return None
+    paragraphs = re.split(r"\n\s*\n", inspect.cleandoc(text))
+    return "\n\n".join(p[1:].strip("\n") if p.startswith("\b") else " ".join(p.split())
+                       for p in paragraphs)
+
+
+def _tidy_param(param: Any) -> None:
+    """No ``<bool>`` / ``<list[str]>`` type tags: a flag shows none, an argument its name
+    in capitals (``FAMILY``, ``WORDS``), any other option the metavar it was given or
+    its value's kind (``TEXT``, ``INTEGER``, ``FLOAT``)."""
+    if isinstance(param, TyperArgument):
+        # an argument's name column already says what it is: no type column
+        param.display_type_rich = lambda ctx: None
+    if param.metavar is not None:
+        return
+    if isinstance(param, TyperArgument):
+        param.metavar = (param.name or "").upper()
+    elif getattr(param, "is_flag", False):
+        param.metavar = ""
+    else:
+        kind = param.type_descriptor.annotation
+        param.metavar = {int: "INTEGER", float: "FLOAT"}.get(kind, "TEXT")
+
+
+class _Group(TyperGroup):
+    """The command group with help that reads like a well-kept CLI: docstrings wrapped
+    at the terminal's width (:func:`_tidy_help`) and no type tags (:func:`_tidy_param`)."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and not getattr(command, "_tidied", False):
+            command.help = _tidy_help(command.help)
+            for param in [*command.params, command.get_help_option(ctx)]:
+                if param is not None:
+                    _tidy_param(param)
+            command._tidied = True
+        return command
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        for param in [*self.params, option]:
+            if param is not None:
+                _tidy_param(param)
+        return option
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     help="Hand-built transformers and RNNs for formal languages: build, size, check.",
 )
 
-PARAM = typer.Option([], "-p", "--param", help="family parameter KEY=VALUE (repeatable)")
+PARAM = typer.Option([], "-p", "--param", metavar="KEY=VALUE",
+                     help="family parameter KEY=VALUE (repeatable)")
+
+
+def package_version() -> str:
+    """The installed ``succinct`` distribution's version (``pyproject.toml``)."""
+    try:
+        return version("succinct")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"succinct {package_version()}")
+        raise typer.Exit()
 
 # The one default --model of accepts, show, dfa and export: the UHAT, the paper's object
 # and the one model every command handles (export refuses a Python reference, and show
@@ -119,6 +191,8 @@ def _family_modules(
         [], "--family-module", metavar="FILE.py|MODULE",
         help=f"import a module that registers families, before the command (repeatable; "
              f"also {ENV_VAR}, entries separated by {os.pathsep!r}); see docs/families.md"),
+    _version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                  help="print the package version and exit"),
 ) -> None:
     """Loads the family modules of SUCCINCT_FAMILY_MODULES, then those of --family-module,
     so that every command sees their families."""
