@@ -216,3 +216,30 @@ def test_version_prints_the_package_version():
 
     out = RUN.invoke(app, ["--version"])
     assert (out.exit_code, out.stdout) == (0, f"succinct {version('succinct')}\n"), out.output
+
+
+def test_show_reference_is_readable_and_show_dfa_prints_its_table(tmp_path):
+    """``show --model reference`` prints what the model is, never a Python repr
+    (``<function … at 0x…>``); ``show --model dfa`` prints the transition table, row q
+    equal to ``delta[q]`` of the built DFA (the independent source), and ``--dot`` writes
+    every state. Planted: ``repr(built)`` instead of ``str(built)`` fails both."""
+    from succinct.registry import get_family
+
+    for family in ("dc", "dyck", "khop", "tiling", "cyclic"):
+        out = RUN.invoke(app, ["show", family, "--model", "reference"])
+        assert out.exit_code == 0, out.output
+        assert " over {" in out.stdout and not re.search(r"0x[0-9a-f]|<function|\w+\(",
+                                                         out.stdout), out.stdout
+    built = get_family("dc").build("dfa", {"n": "1"})
+    dot = tmp_path / "dc.dot"
+    out = RUN.invoke(app, ["show", "dc", "-p", "n=1", "--model", "dfa", "--dot", str(dot)])
+    assert out.exit_code == 0, out.output
+    rows = [ln.strip() for ln in out.stdout.splitlines() if re.match(r"\s+\d+: ", ln)]
+    symbols = built.alphabet.symbols
+    assert rows == [f"{q}: " + ", ".join(f"{a} → {int(t)}" for a, t in
+                                        zip(symbols, built.delta[q], strict=True))
+                    for q in range(min(built.n_states, 64))]
+    drawn = dot.read_text()
+    assert all(re.search(rf"(?m)^\s*{q} ->", drawn) for q in range(built.n_states))
+    out = RUN.invoke(app, ["show", "dc", "-p", "n=1", "--model", "uhat", "--dot", str(dot)])
+    assert out.exit_code == 2 and "--dot writes a DFA" in out.stderr, out.output

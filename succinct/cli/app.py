@@ -31,12 +31,14 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperArgument, TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
+from succinct.automata.dfa import DFA
 from succinct.compiler.relax import relax
 from succinct.recognizer import accepts as decide
 from succinct.registry import (
@@ -349,20 +351,31 @@ def show(
     family: str,
     params: list[str] = PARAM,
     model: str | None = model_option("which model to print"),
+    dot: str = typer.Option(None, "--dot", metavar="FILE",
+                            help="with --model dfa: also write the DFA as Graphviz DOT"),
 ) -> None:
     """Print a model layer by layer, with labelled weights (and, where the family says
     how it built the model, that description first).
+
+    A reference model prints what it is (a Python predicate or state machine); a DFA its
+    transition table (the first 64 states; --dot FILE writes all of it).
 
     Example: succinct show ltl -p "formula=Y a" --model uhat
     """
     fam = get_family(family)
     model = chosen_model(fam, model)
     built = fam.build(model, parse_params(params))
+    if dot is not None and not isinstance(built, DFA):
+        raise SuccinctError(f"--dot writes a DFA (--model dfa), and {family} --model {model} "
+                            f"is not one; 'succinct dfa {family} --model {model} --dot FILE' "
+                            "draws its minimal DFA")
     if fam.describe is not None:
         text = fam.describe(model, fam.resolve(parse_params(params)))
         if text:
             typer.echo(text)
     typer.echo(str(built))
+    if dot is not None:
+        Path(dot).write_text(built.to_dot(f"{family} {model}"))
 
 
 @app.command()
