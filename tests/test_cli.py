@@ -111,7 +111,8 @@ def test_dfa_without_exact_automaton_names_family_and_model_not_the_class():
     """``dfa`` of a model with no exact automaton says which family and model, and what
     the model is in words; never its Python class name (``type(model).__name__``, the
     independent source here). Planted: the old message ``no exact automaton for a
-    IdsPredicate`` fails the class-name check."""
+    IdsPredicate`` fails the class-name check, and so does export's old ``cannot export a
+    IdsPredicate``."""
     from succinct.registry import get_family
 
     cases = [("dc", "reference", ["-p", "n=4"], "a Python predicate"),
@@ -127,6 +128,10 @@ def test_dfa_without_exact_automaton_names_family_and_model_not_the_class():
                                f"{words} "), line
         assert type(built).__name__ not in line, line
         assert "--max-len" in line, line
+    built = get_family("dc").build("reference", {})
+    out = RUN.invoke(app, ["export", "dc", "--model", "reference", "--out", "unused"])
+    assert out.stderr.startswith("error: cannot export a Python predicate: "), out.output
+    assert type(built).__name__ not in out.stderr, out.output
 
 
 def test_one_default_model_across_accepts_show_dfa_export(tmp_path):

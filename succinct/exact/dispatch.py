@@ -41,6 +41,7 @@ from succinct.models.uhat import UHAT
 from succinct.programs.brasp import Program
 from succinct.programs.ltl import Language, to_brasp
 from succinct.recognizer import Recognizer, StepMachine
+from succinct.sizes import kind_words
 from succinct.words import SuccinctError, bucket_length
 
 __all__ = ["Automaton", "extract_rnn", "exact_dfa", "exact_support",
@@ -137,19 +138,6 @@ def extract_rnn(rnn: RNN, *, max_states: int = DEFAULT_MAX_STATES,
                      seconds=time.perf_counter() - t0)
 
 
-# the kinds of size report (SizeReport.kind) without an exact automaton, in a user's words
-_KIND_WORDS = {"predicate": "a Python predicate", "uhat+pe": "a UHAT with positional "
-               "encodings", "rnn2": "a second-order RNN", "softmax transformer":
-               "a softmax transformer"}
-
-
-def _kind_words(recognizer: Any) -> str:
-    """What ``recognizer`` is, in a user's words: from the kind its size report names
-    (never the Python class name)."""
-    kind = recognizer.size_report().kind
-    return _KIND_WORDS.get(kind, f"a model of kind {kind!r}")
-
-
 def exact_support(recognizer: Any) -> str | None:
     """None if :func:`exact_dfa` can build the automaton of ``recognizer``, else why not."""
     if isinstance(recognizer, DFA | StepMachine):
@@ -163,7 +151,7 @@ def exact_support(recognizer: Any) -> str | None:
         elif isinstance(recognizer, Program | UHAT):
             check_strict_masks(recognizer)
         else:
-            return (f"no exact automaton for {_kind_words(recognizer)} (exact "
+            return (f"no exact automaton for {kind_words(recognizer)} (exact "
                     "constructions: DFA, state machine, k-bit RNN, B-RASP program or UHAT "
                     "with strict masks, LTL); use the bounded check")
     except SuccinctError as e:
