@@ -248,3 +248,18 @@ def test_show_reference_is_readable_and_show_dfa_prints_its_table(tmp_path):
     assert all(re.search(rf"(?m)^\s*{q} ->", drawn) for q in range(built.n_states))
     out = RUN.invoke(app, ["show", "dc", "-p", "n=1", "--model", "uhat", "--dot", str(dot)])
     assert out.exit_code == 2 and "--dot writes a DFA" in out.stderr, out.output
+
+
+def test_default_model_falls_back_to_the_reference_without_a_uhat():
+    """A family with no ``uhat`` model (tiling has one, so a stand-in family) gets its
+    reference as the default; an explicit --model always wins. Planted: returning
+    ``DEFAULT_MODEL`` unconditionally fails the first check."""
+    from types import SimpleNamespace
+
+    from succinct.cli.app import chosen_model
+
+    no_uhat = SimpleNamespace(models={"spec": None, "rnn": None}, reference="spec")
+    assert chosen_model(no_uhat, None) == "spec"  # type: ignore[arg-type]
+    with_uhat = SimpleNamespace(models={"reference": None, "uhat": None}, reference="reference")
+    assert chosen_model(with_uhat, None) == "uhat"  # type: ignore[arg-type]
+    assert chosen_model(with_uhat, "rnn") == "rnn"  # type: ignore[arg-type]
