@@ -116,6 +116,7 @@ from succinct.programs.brasp import (
     Program,
     Ref,
 )
+from succinct.sizes import kind_words
 from succinct.words import Alphabet, SuccinctError
 
 __all__ = ["save", "load", "flat_weights", "params_from_flat", "paths", "manifest_digest",
@@ -477,7 +478,7 @@ def _kind(model: Any) -> str:
                       (DFA, "dfa")):
         if isinstance(model, cls):
             return name
-    raise SuccinctError(f"cannot export a {type(model).__name__}: export supports UHATs "
+    raise SuccinctError(f"cannot export {kind_words(model)}: export supports UHATs "
                         "(also with positional encodings), RNNs, second-order RNNs, B-RASP "
                         "programs, DFAs and relaxed (softmax) models")
 

@@ -42,6 +42,7 @@ from succinct.words import SuccinctError
 
 __all__ = [
     "entry_bits", "binary_length", "Size", "SizeReport", "Formula", "MEASURES", "SIZE_FIELDS",
+    "kind_words",
     "count", "count_array", "counted", "uhat_report", "rnn_report", "dfa_report", "state_bits_of",
     "layer_formulas", "ATTN_PARAMS", "FFN_PARAMS", "RNN_PARAMS", "UHAT", "POSITIONAL_UHAT",
     "R", "S", "Q", "H", "n", "N", "k", "D", "Sigma", "States",
@@ -86,6 +87,19 @@ _MAPPINGS = ("measures", "formulas", "notes", "formula_values", "formula_totals"
 UHAT = "uhat"
 POSITIONAL_UHAT = "uhat+pe"  # a UHAT with positional encodings: outside the paper's model
 BITS_NOTE = "Σ_entries (1 + ℓ(|p|) + ℓ(q)),  ℓ(m) = max(1, ⌊log2 m⌋ + 1)"
+
+# SizeReport.kind in a user's words (messages name what a model is, never its class)
+KIND_WORDS = {"predicate": "a Python predicate", "state machine": "a Python state machine",
+              "ltl": "an LTL formula", "uhat": "a UHAT", "uhat+pe": "a UHAT with positional "
+              "encodings", "rnn": "an RNN", "rnn2": "a second-order RNN", "dfa": "a DFA",
+              "brasp": "a B-RASP program", "softmax transformer": "a softmax transformer"}
+
+
+def kind_words(recognizer: Any) -> str:
+    """What ``recognizer`` is, in a user's words, from the kind its size report names:
+    ``a Python predicate`` for a reference written as a function."""
+    kind = recognizer.size_report().kind
+    return KIND_WORDS.get(kind, f"a model of kind {kind!r}")
 
 
 def binary_length(m: int) -> int:

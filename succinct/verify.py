@@ -92,6 +92,7 @@ from succinct.models.softmax import SCORE_ELEMENTS, SoftmaxTransformer
 from succinct.models.specs import Attention, guard_message
 from succinct.models.uhat import UHAT
 from succinct.recognizer import Recognizer, StepMachine, check_alphabets
+from succinct.sizes import kind_words
 from succinct.words import Alphabet, SuccinctError, bucket_length, encode
 
 __all__ = ["verify", "estimate", "Estimate", "Report", "Counterexample", "Certificate",
@@ -707,7 +708,7 @@ def check_memory(recognizer: Any, words: Sequence[str | Sequence[str]],
     if need > max_bytes:
         raise SuccinctError(
             f"evaluating {len(lengths):,} word(s) of up to {int(lengths.max()):,} symbols "
-            f"would need about {need / 2**30:,.1f} GiB ({type(recognizer).__name__}, "
+            f"would need about {need / 2**30:,.1f} GiB ({kind_words(recognizer)}, "
             f"padded to {bucket_length(int(lengths.max())):,}), more than the budget of "
             f"{max_bytes / 2**30:g} GiB" + (f"; {lift}" if lift else ""))
     return need

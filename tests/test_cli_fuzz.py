@@ -335,10 +335,10 @@ def test_deep_formulas_through_the_cli():
 
     for n, model in ((MAX_BRASP_DEPTH, "brasp"), (200, "uhat"), (10_000, "reference")):
         result = call(n, model, "a" + "b" * n, "b" * (n + 1), "ba" + "a" * n)
-        assert (result.exit_code, result.stdout.split()) == (0, ["accept", "reject",
-                                                                 "accept"]), result.output
+        assert (result.exit_code, result.stdout.split()[1::2]) == (
+            0, ["accept", "reject", "accept"]), result.output
     result = call(0, "reference", "ab", "ba", parens=5_000)
-    assert (result.exit_code, result.stdout.split()) == (0, ["reject", "accept"])
+    assert (result.exit_code, result.stdout.split()[1::2]) == (0, ["reject", "accept"])
     result = call(MAX_BRASP_DEPTH + 1, "uhat", "ab")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: formula nesting depth {MAX_BRASP_DEPTH + 1} "

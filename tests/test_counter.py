@@ -387,7 +387,8 @@ def test_cli_word_accepts_and_sizes():
     assert out.exit_code == 0 and out.output.strip() == W1
     w2 = dc_word(2)
     out = RUN.invoke(app, ["accepts", "dc", "-p", "n=2", "--model", "uhat", w2, w2[:-4]])
-    assert out.exit_code == 0 and out.output.split() == ["accept", "reject"]
+    assert out.exit_code == 0 and out.output.splitlines() == [f"{w2}\taccept",
+                                                              f"{w2[:-4]}\treject"]
     out = RUN.invoke(app, ["sizes", "dc", "-p", "n=3", "--json"])
     assert out.exit_code == 0, out.output
     models = json.loads(out.output)["models"]

@@ -108,7 +108,8 @@ def test_every_command_works_with_a_family_module(factor_file, tmp_path):
     words = ["aab", "ab", "baab", "abab", "aabba", "ba"]
     for model in ("reference", "brasp", "uhat", "rnn", "dfa"):
         out = ok(cli(*fm, "accepts", "factor", "-p", "n=2", "--model", model, *words))
-        assert out.split() == ["accept" if oracle(w, 2) else "reject" for w in words], model
+        assert out.splitlines() == [f"{w}\t{'accept' if oracle(w, 2) else 'reject'}"
+                                    for w in words], model
 
     for n in (1, 3):
         report = json.loads(ok(cli(*fm, "sizes", "factor", "-p", f"n={n}", "--json")))
@@ -138,7 +139,8 @@ def test_every_command_works_with_a_family_module(factor_file, tmp_path):
     stem = tmp_path / "factor_uhat"
     ok(cli(*fm, "export", "factor", "-p", "n=2", "--model", "uhat", "--out", str(stem)))
     out = ok(cli("load", f"{stem}.json", *words))  # no family module needed to load
-    assert out.split() == ["accept" if oracle(w, 2) else "reject" for w in words]
+    assert out.splitlines() == [f"{w}\t{'accept' if oracle(w, 2) else 'reject'}"
+                                for w in words]
 
     verdict = json.loads(ok(cli(*fm, "verdict", "factor", "--json")))
     assert [r["opponent"] for r in verdict[0]["rows"]] == ["every", "every", "built"]

@@ -196,7 +196,7 @@ def test_accepts_budget_is_the_flag():
     res = RUN.invoke(app, args + ["--max-memory", str(need * 0.99 / 2**30)])
     assert "--max-memory" in refusal(res)
     res = RUN.invoke(app, args + ["--max-memory", str(need * 1.01 / 2**30)])
-    assert res.exit_code == 0 and res.stdout.split() == ["reject", "accept"]
+    assert res.exit_code == 0 and res.stdout.splitlines() == ["ab\treject", "bab\taccept"]
 
 
 def test_probe_does_not_count_a_host_models_first_call():

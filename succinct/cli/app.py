@@ -9,6 +9,9 @@ Contract (kept stable; later families only add names)::
     succinct show FAMILY -p KEY=VALUE ... --model MODEL
     succinct word FAMILY -p KEY=VALUE ...
 
+Without ``--model``, accepts, show, dfa and export use :data:`DEFAULT_MODEL` (``uhat``;
+a family without one: its reference model), one rule in :func:`chosen_model`.
+
 Every user error (unknown symbol, bad parameter, malformed formula, a file that cannot
 be read or written, …) prints one ``error: …`` line on standard error and exits with
 status 2, never a traceback (a malformed formula adds an indented caret line). Any
@@ -20,20 +23,27 @@ arguments.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
+from succinct.automata.dfa import DFA
 from succinct.compiler.relax import relax
 from succinct.recognizer import accepts as decide
 from succinct.registry import (
     ENV_VAR,
+    Family,
     env_family_modules,
     families,
     get_family,
@@ -43,7 +53,60 @@ from succinct.registry import (
 from succinct.verify import MEMORY_LIMIT, check_memory
 from succinct.words import Alphabet, SuccinctError
 
+
+def _tidy_help(text: str | None) -> str | None:
+    """A docstring as help: each paragraph (blank-line separated) one line, so that the
+    terminal wraps it at its width instead of at the docstring's line breaks; a paragraph
+    that starts with ``\\b`` keeps its lines (click's convention)."""
+    if text is None:
+        return None
+    paragraphs = re.split(r"\n\s*\n", inspect.cleandoc(text))
+    return "\n\n".join(p[1:].strip("\n") if p.startswith("\b") else " ".join(p.split())
+                       for p in paragraphs)
+
+
+def _tidy_param(param: Any) -> None:
+    """No ``<bool>`` / ``<list[str]>`` type tags: a flag shows none, an argument its name
+    in capitals (``FAMILY``, ``WORDS``), any other option the metavar it was given or
+    its value's kind (``TEXT``, ``INTEGER``, ``FLOAT``)."""
+    if isinstance(param, TyperArgument):
+        # an argument's name column already says what it is: no type column
+        param.display_type_rich = lambda ctx: None
+    if param.metavar is not None:
+        return
+    if isinstance(param, TyperArgument):
+        param.metavar = (param.name or "").upper()
+    elif getattr(param, "is_flag", False):
+        param.metavar = ""
+    else:
+        kind = param.type_descriptor.annotation
+        param.metavar = {int: "INTEGER", float: "FLOAT"}.get(kind, "TEXT")
+
+
+class _Group(TyperGroup):
+    """The command group with help that reads like a well-kept CLI: docstrings wrapped
+    at the terminal's width (:func:`_tidy_help`) and no type tags (:func:`_tidy_param`)."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and not getattr(command, "_tidied", False):
+            command.help = _tidy_help(command.help)
+            for param in [*command.params, command.get_help_option(ctx)]:
+                if param is not None:
+                    _tidy_param(param)
+            command._tidied = True
+        return command
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        for param in [*self.params, option]:
+            if param is not None:
+                _tidy_param(param)
+        return option
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     help="Hand-built transformers and RNNs for formal languages: build, size, check.",
@@ -52,7 +115,43 @@ app = typer.Typer(
 # the stdin rule of _read_words, in the help of every command that reads words
 WORDS_HELP = ("words, or '-' to read one per line (a CRLF line end reads as LF; empty and "
               "whitespace-only lines are skipped)")
-PARAM = typer.Option([], "-p", "--param", help="family parameter KEY=VALUE (repeatable)")
+PARAM = typer.Option([], "-p", "--param", metavar="KEY=VALUE",
+                     help="family parameter KEY=VALUE (repeatable)")
+
+
+def package_version() -> str:
+    """The installed ``succinct`` distribution's version (``pyproject.toml``)."""
+    try:
+        return version("succinct")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"succinct {package_version()}")
+        raise typer.Exit()
+
+# The one default --model of accepts, show, dfa and export: the UHAT, the paper's object
+# and the one model every command handles (export refuses a Python reference, and show
+# prints only its name); a family without a ``uhat`` model falls back to its reference.
+DEFAULT_MODEL = "uhat"
+MODEL_DEFAULT_HELP = f"default: {DEFAULT_MODEL}, or the family's reference model if it has none"
+
+
+def model_option(what: str) -> Any:
+    """The ``--model``/``-m`` option of a command that takes one model (``what`` it does
+    with it), defaulting to :func:`chosen_model`."""
+    return typer.Option(None, "--model", "-m", show_default=False,
+                        help=f"{what} ({MODEL_DEFAULT_HELP})")
+
+
+def chosen_model(fam: Family, model: str | None) -> str:
+    """``model``, or the default: :data:`DEFAULT_MODEL` when the family has it, else the
+    family's reference model."""
+    if model is not None:
+        return model
+    return DEFAULT_MODEL if DEFAULT_MODEL in fam.models else fam.reference
 
 
 def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -97,6 +196,8 @@ def _family_modules(
         [], "--family-module", metavar="FILE.py|MODULE",
         help=f"import a module that registers families, before the command (repeatable; "
              f"also {ENV_VAR}, entries separated by {os.pathsep!r}); see docs/families.md"),
+    _version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                  help="print the package version and exit"),
 ) -> None:
     """Loads the family modules of SUCCINCT_FAMILY_MODULES, then those of --family-module,
     so that every command sees their families."""
@@ -180,16 +281,26 @@ def check_words(alphabet: Alphabet, words: list[str]) -> None:
             raise SuccinctError(f"{label} ({head!r}): {e}") from None
 
 
-def print_decisions(recognizer: Any, words: list[str], as_json: bool) -> None:
-    """One ``accept``/``reject`` line per word, or a JSON list of objects."""
+def names_words(args: list[str]) -> bool:
+    """Whether plain output names each word: when the words come from standard input
+    (``-``) or are several. One word given as an argument gets the bare answer."""
+    return len(args) > 1 or "-" in args
+
+
+def print_decisions(recognizer: Any, words: list[str], as_json: bool,
+                    with_words: bool) -> None:
+    """The decisions on ``words``: a JSON list of ``{"word", "accepted"}`` objects, or one
+    line per word, ``WORD<TAB>accept`` / ``WORD<TAB>reject`` when ``with_words``, else the
+    bare ``accept`` / ``reject``."""
     check_words(recognizer.alphabet, words)
     result = decide(recognizer, words)
     if as_json:
         typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in
                                zip(words, result, strict=True)], ensure_ascii=False))
-    else:
-        for a in result:
-            typer.echo("accept" if a else "reject")
+        return
+    for w, a in zip(words, result, strict=True):
+        verdict = "accept" if a else "reject"
+        typer.echo(f"{w}\t{verdict}" if with_words else verdict)
 
 
 @app.command("list")
@@ -215,7 +326,7 @@ def accepts(
     family: str,
     words: list[str] = typer.Argument(None, help=WORDS_HELP),
     params: list[str] = PARAM,
-    model: str = typer.Option("reference", "--model", "-m", help="which model decides"),
+    model: str | None = model_option("which model decides"),
     as_json: bool = typer.Option(False, "--json", help="print a JSON list"),
     max_memory: float = typer.Option(MEMORY_LIMIT / 2**30, "--max-memory",
                                      help="refuse batches predicted to need more (GiB)"),
@@ -225,6 +336,10 @@ def accepts(
              "this length (succinct relax)"),
 ) -> None:
     """Decide membership of words with one model of a family.
+
+    Output: one line per word, WORD<TAB>accept or WORD<TAB>reject, when the words come
+    from stdin ('-') or are several; the bare accept or reject for one word argument;
+    --json prints a list of {"word", "accepted"} objects.
 
     With --relax N the model (a UHAT) is first relaxed into a softmax transformer with the
     certified scale beta(N) (succinct.compiler.relax), which decides words of length <= N.
@@ -241,14 +356,14 @@ def accepts(
         raise SuccinctError(f"--relax must be at least 1 (the longest word certified), got "
                             f"{relax_len}")
     fam = get_family(family)
-    recognizer = fam.build(model, parse_params(params))
+    recognizer = fam.build(chosen_model(fam, model), parse_params(params))
     if relax_len is not None:
         recognizer = relax(recognizer, relax_len)
     read = _read_words(words or [])
     check_words(recognizer.alphabet, read)
     check_memory(recognizer, read, max_memory * 2**30,
                  lift="pass --max-memory GIB to allow it")
-    print_decisions(recognizer, read, as_json)
+    print_decisions(recognizer, read, as_json, names_words(words or []))
 
 
 @app.command()
@@ -285,20 +400,32 @@ def sizes(
 def show(
     family: str,
     params: list[str] = PARAM,
-    model: str = typer.Option("uhat", "--model", "-m"),
+    model: str | None = model_option("which model to print"),
+    dot: str = typer.Option(None, "--dot", metavar="FILE",
+                            help="with --model dfa: also write the DFA as Graphviz DOT"),
 ) -> None:
     """Print a model layer by layer, with labelled weights (and, where the family says
     how it built the model, that description first).
 
+    A reference model prints what it is (a Python predicate or state machine); a DFA its
+    transition table (the first 64 states; --dot FILE writes all of it).
+
     Example: succinct show ltl -p "formula=Y a" --model uhat
     """
     fam = get_family(family)
+    model = chosen_model(fam, model)
     built = fam.build(model, parse_params(params))
+    if dot is not None and not isinstance(built, DFA):
+        raise SuccinctError(f"--dot writes a DFA (--model dfa), and {family} --model {model} "
+                            f"is not one; 'succinct dfa {family} --model {model} --dot FILE' "
+                            "draws its minimal DFA")
     if fam.describe is not None:
         text = fam.describe(model, fam.resolve(parse_params(params)))
         if text:
             typer.echo(text)
     typer.echo(str(built))
+    if dot is not None:
+        Path(dot).write_text(built.to_dot(f"{family} {model}"))
 
 
 @app.command()

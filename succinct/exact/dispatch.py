@@ -41,6 +41,7 @@ from succinct.models.uhat import UHAT
 from succinct.programs.brasp import Program
 from succinct.programs.ltl import Language, to_brasp
 from succinct.recognizer import Recognizer, StepMachine
+from succinct.sizes import kind_words
 from succinct.words import SuccinctError, bucket_length
 
 __all__ = ["Automaton", "extract_rnn", "exact_dfa", "exact_support",
@@ -157,7 +158,7 @@ def exact_support(recognizer: Any) -> str | None:
         elif isinstance(recognizer, Program | UHAT):
             check_strict_masks(recognizer)
         else:
-            return (f"no exact automaton for a {type(recognizer).__name__} (exact "
+            return (f"no exact automaton for {kind_words(recognizer)} (exact "
                     "constructions: DFA, state machine, k-bit RNN, B-RASP program or UHAT "
                     "with strict masks, LTL); use the bounded check")
     except SuccinctError as e:

@@ -17,7 +17,17 @@ from __future__ import annotations
 
 import typer
 
-from succinct.cli.app import PARAM, WORDS_HELP, _friendly, _read_words, app, print_decisions
+from succinct.cli.app import (
+    PARAM,
+    WORDS_HELP,
+    _friendly,
+    _read_words,
+    app,
+    chosen_model,
+    model_option,
+    names_words,
+    print_decisions,
+)
 from succinct.export import load, save
 from succinct.registry import get_family, parse_params
 
@@ -27,7 +37,7 @@ from succinct.registry import get_family, parse_params
 def export_command(
     family: str,
     params: list[str] = PARAM,
-    model: str = typer.Option("uhat", "--model", "-m", help="which model to write"),
+    model: str | None = model_option("which model to write"),
     out: str = typer.Option(..., "--out", "-o", help="file stem (.safetensors + .json)"),
 ) -> None:
     """Write one model of a family: safetensors weights plus a JSON manifest.
@@ -41,6 +51,7 @@ def export_command(
     fam = get_family(family)
     raw = parse_params(params)
     resolved = fam.resolve(raw)
+    model = chosen_model(fam, model)
     built = fam.build(model, raw)
     info = {"family": family, "params": resolved, "model": model}
     if fam.sizes is not None:
@@ -64,10 +75,13 @@ def load_command(
     the two SHA-256 digests and every array are checked; an edited or truncated file
     is refused with one line naming the entry.
 
+    Output as for accepts: WORD<TAB>accept / WORD<TAB>reject per line for words from
+    stdin ('-') or several words, the bare answer for one word argument, or --json.
+
     Example: succinct load dyck_uhat.json "(())" "(()"
     """
     model = load(file)
     if not words:
         typer.echo(str(model))
         return
-    print_decisions(model, _read_words(words), as_json)
+    print_decisions(model, _read_words(words), as_json, names_words(words))

@@ -30,7 +30,7 @@ import typer
 from tqdm import tqdm
 
 from succinct.automata.dfa import StateLimitExceeded
-from succinct.cli.app import PARAM, _friendly, app
+from succinct.cli.app import PARAM, _friendly, app, chosen_model, model_option
 from succinct.exact.budget import ExplorationBudgetExceeded
 from succinct.exact.dispatch import bounded_dfa, exact_dfa, exact_support
 from succinct.registry import Family, get_family, parse_params
@@ -106,37 +106,45 @@ def verify_command(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
-        _print_report(family, fam.resolve(raw), report)
+        _print_report(family, fam.resolve(raw), report, len(members))
     if not report.agree:
         raise typer.Exit(1)
 
 
-def _print_report(family: str, resolved: dict[str, Any], report: Report) -> None:
+def _print_report(family: str, resolved: dict[str, Any], report: Report,
+                  n_members: int) -> None:
+    """The report in words: what ``--unbounded`` certified (equality on all words, from
+    the exact minimal DFAs) apart from what was evaluated word by word (all words up to
+    ``--max-len``, ``--samples`` sampled words, and the family's first ``n_members``
+    members, which ``report.sampled`` counts with the samples)."""
     typer.echo(f"{family} {resolved}: {', '.join(report.models)} over "
                f"{{{', '.join(report.alphabet)}}}")
+    if report.certificate is not None:
+        cert = report.certificate
+        sizes = ", ".join(f"{name} {a.minimal.n_states} ({a.method}, {a.explored:,} explored)"
+                          for name, a in cert.automata.items())
+        if cert.equal:
+            typer.echo(f"certified (--unbounded): equal on ALL words, every length: identical "
+                       f"canonical minimal DFAs, digest {next(iter(cert.digests.values()))}")
+        else:
+            typer.echo("certified (--unbounded): NOT equal: the exact minimal DFAs differ")
+        typer.echo(f"minimal DFA states: {sizes}")
     parts = []
     if report.exhaustive:
         parts.append(f"all {report.exhaustive:,} words of length 1..{report.max_len}")
-    if report.sampled:
-        parts.append(f"{report.sampled:,} sampled")
+    if report.sampled - n_members:
+        parts.append(f"{report.sampled - n_members:,} sampled (--samples)")
+    if n_members:
+        parts.append(f"the family's first {n_members:,} members")
     if parts:
-        typer.echo(f"checked {report.checked:,} words ({', '.join(parts)}) in "
-                   f"{report.seconds:.2f} s: {report.words_per_second:,.0f} words/s on "
+        typer.echo(f"evaluated word by word: {report.checked:,} words ({', '.join(parts)}) "
+                   f"in {report.seconds:.2f} s: {report.words_per_second:,.0f} words/s on "
                    f"{report.devices} device(s)")
         typer.echo("time per model: " + ", ".join(
             f"{name} {s:.2f} s" for name, s in report.model_seconds.items()))
         typer.echo(f"disagreements: {report.disagreements:,}")
         typer.echo(f"accepted: {report.accepted:,} by all; " + ", ".join(
             f"{name} {n:,}" for name, n in report.accepted_by.items()))
-    if report.certificate is not None:
-        cert = report.certificate
-        sizes = ", ".join(f"{name} {a.minimal.n_states} ({a.method}, {a.explored:,} explored)"
-                          for name, a in cert.automata.items())
-        verdict = "equal on all words" if cert.equal else "NOT equal"
-        typer.echo(f"unbounded: {verdict}; minimal DFA states: {sizes}")
-        if cert.equal:
-            typer.echo(f"certificate: identical canonical minimal DFAs, digest "
-                       f"{next(iter(cert.digests.values()))}")
     cex = report.counterexample
     if cex is None:
         typer.echo("agree" if report.agree else "disagree")
@@ -192,7 +200,7 @@ class _ProgressBar:
 def dfa_command(
     family: str,
     params: list[str] = PARAM,
-    model: str = typer.Option(None, "--model", "-m", help="which model (default: reference)"),
+    model: str | None = model_option("which model"),
     max_len: int = typer.Option(None, "--max-len", "-L",
                                 help="bound the words when no exact automaton exists"),
     dot: str = typer.Option(None, "--dot", help="write the minimal DFA as Graphviz DOT"),
@@ -212,7 +220,8 @@ def dfa_command(
     Example: succinct dfa ltl -p "formula=b & H(b -> Y a)" --model uhat --dot out.dot
     """
     fam = get_family(family)
-    recognizer = fam.build(model or fam.reference, parse_params(params))
+    model = chosen_model(fam, model)
+    recognizer = fam.build(model, parse_params(params))
     reason = exact_support(recognizer)
     if reason is None:
         within = f" within {time_limit:g} s (--time-limit)" if time_limit else ""
@@ -235,10 +244,10 @@ def dfa_command(
                    f"{k} symbols (membership of each)", err=True)
         automaton = bounded_dfa(recognizer, max_len)
     else:
-        raise SuccinctError(f"{reason}; pass --max-len L for the minimal DFA of the words up "
-                            "to length L")
+        raise SuccinctError(f"{family} --model {model}: {reason}; pass --max-len L for the "
+                            "minimal DFA of the words up to length L")
     if dot is not None:
-        Path(dot).write_text(automaton.minimal.to_dot(f"{family} {model or fam.reference}"))
+        Path(dot).write_text(automaton.minimal.to_dot(f"{family} {model}"))
     if as_json:
         typer.echo(json.dumps(automaton.as_dict(), indent=2))
         return
