@@ -213,24 +213,24 @@ def _image(s: Iterable[int], m: Map) -> Set:
 
 
 def _image_sets(n: int, maps: Sequence[Map], max_sets: int) -> list[Set]:
-    full = frozenset(range(n))
-    seen = {full} | {frozenset({q}) for q in range(n)}
-    queue = deque([full])
-    while queue:
-        p = queue.popleft()
-        for m in maps:
-            x = _image(p, m)
-            if x not in seen:
-                seen.add(x)
-                if len(seen) > max_sets:
-                    raise SuccinctError(f"the decomposition needs more than {max_sets} image "
-                                        "sets Q·w; refusing to build it")
-                queue.append(x)
+    """``I``: the orbit of ``Q`` and the singletons, largest first; refused past
+    ``max_sets`` (the orbit's search stops there)."""
+    seen = set(_orbit(frozenset(range(n)), maps, max_sets))
+    seen |= {frozenset({q}) for q in range(n)}
+    if len(seen) > max_sets:
+        raise _too_many(max_sets)
     return sorted(seen, key=lambda s: (-len(s), sorted(s)))
 
 
-def _orbit(p: Set, maps: Sequence[Map]) -> dict[Set, dict[int, int]]:
-    """Every ``P·w`` with the map ``p ↦ p·w`` of the first word found (BFS)."""
+def _too_many(max_sets: int) -> SuccinctError:
+    return SuccinctError(f"the decomposition needs more than {max_sets} image sets Q·w; "
+                         "refusing to build it")
+
+
+def _orbit(p: Set, maps: Sequence[Map], limit: int | None = None
+           ) -> dict[Set, dict[int, int]]:
+    """Every ``P·w`` with the map ``p ↦ p·w`` of the first word found (BFS); more than
+    ``limit`` sets are refused as image sets (:func:`_image_sets`)."""
     out = {p: {q: q for q in p}}
     queue = deque([p])
     while queue:
@@ -239,6 +239,8 @@ def _orbit(p: Set, maps: Sequence[Map]) -> dict[Set, dict[int, int]]:
             y = _image(x, m)
             if y not in out:
                 out[y] = {q: m[v] for q, v in out[x].items()}
+                if limit is not None and len(out) > limit:
+                    raise _too_many(limit)
                 queue.append(y)
     return out
 
