@@ -512,7 +512,11 @@ def save(model: Any, path: str | Path, *, info: Mapping[str, Any] | None = None)
         manifest.update(_dfa_manifest(model))
     data = b""
     if weights is not None:
-        data = save_safetensors(weights, metadata={"format": FORMAT, "kind": kind})
+        # one metadata entry: safetensors keeps metadata in a hash map whose order varies
+        # from call to call, so two entries made the bytes (and weights_sha256) of the
+        # same model differ between saves
+        data = save_safetensors(weights, metadata={"succinct": json.dumps(
+            {"format": FORMAT, "kind": kind}, sort_keys=True)})
         manifest["weights_sha256"] = hashlib.sha256(data).hexdigest()
         manifest.update(_report_entries(model))
     for key, value in (info or {}).items():

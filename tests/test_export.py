@@ -54,6 +54,19 @@ def _hand_uhat():
     return b.build(readout={"accept": 1})
 
 
+def test_saving_the_same_model_writes_the_same_bytes(tmp_path):
+    """Eight saves of one model give byte-identical weights files and one digest, so an
+    export is reproducible. Planted: the safetensors metadata as two entries (a hash map
+    whose order varies between calls): the files differed, and the test that one default
+    ``--model`` exports the same weights failed about every other run."""
+    model = _hand_uhat()
+    blobs = set()
+    for i in range(8):
+        save(model, tmp_path / f"m{i}")
+        blobs.add((tmp_path / f"m{i}.safetensors").read_bytes())
+    assert len(blobs) == 1
+
+
 def test_uhat_round_trip_keeps_answers_sizes_and_structure(tmp_path):
     phi = parse_ltl("b & H(b -> Y a) & H((a & Y true) -> Y b)", AB)
     for i, model in enumerate([compile_program(to_brasp(phi, AB), "ffn").model, _hand_uhat()]):
