@@ -291,8 +291,8 @@ def print_decisions(recognizer: Any, words: list[str], as_json: bool,
                     with_words: bool) -> None:
     """The decisions on ``words``: a JSON list of ``{"word", "accepted"}`` objects, or one
     line per word, ``WORD<TAB>accept`` / ``WORD<TAB>reject`` when ``with_words``, else the
-    bare ``accept`` / ``reject``."""
-    check_words(recognizer.alphabet, words)
+    bare ``accept`` / ``reject``. The caller has checked the words
+    (:func:`check_words`)."""
     result = decide(recognizer, words)
     if as_json:
         typer.echo(json.dumps([{"word": w, "accepted": bool(a)} for w, a in

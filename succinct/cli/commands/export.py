@@ -23,6 +23,7 @@ from succinct.cli.app import (
     _friendly,
     _read_words,
     app,
+    check_words,
     chosen_model,
     model_option,
     names_words,
@@ -84,4 +85,6 @@ def load_command(
     if not words:
         typer.echo(str(model))
         return
-    print_decisions(model, _read_words(words), as_json, names_words(words))
+    read = _read_words(words)
+    check_words(model.alphabet, read)
+    print_decisions(model, read, as_json, names_words(words))
