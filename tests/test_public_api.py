@@ -88,7 +88,7 @@ SOURCES = list(_sources())
 def test_documented_code_imports_only_public_names(where, source):
     """Planted: ``verify`` dropped from ``succinct._LAZY``/``__all__`` → the README's
     ``from succinct import verify`` is reported (before issue 17 it was not exported);
-    ``k`` dropped from ``constructions.composition.__all__`` → notebook 05's
+    ``k`` dropped from ``constructions.composition.__all__`` → notebook 08's
     ``composition.k`` is reported."""
     assert private_imports(source) == [], where
 

@@ -69,7 +69,7 @@ ACTIVATIONS = ("tanh", "sigmoid", "relu", "satlin")
 def _rng(key: jax.Array) -> np.random.Generator:
     """A numpy generator seeded by the bits of ``key``. Initial weights are drawn on the
     host: one ``jax.random.normal`` per array shape compiled one XLA program each, which
-    took 36 s of notebook 08's 88 s (profiled)."""
+    took 36 s of notebook 12's 88 s (profiled)."""
     if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
         key = jax.random.key_data(key)
     return np.random.default_rng(np.asarray(key, np.uint32).ravel().tolist())

@@ -73,7 +73,7 @@ sizes_figure([("Dyck-(2, D): sizes against D (log scale)", "D", [
 # $D \to \infty$: at these small depths the DFA's $2^{D+1}$ states are still the fewest
 # numbers, and the curves cross only later — and no exponential gap separates the two
 # neural models: Dyck is not a witness for the paper's theorem (the doubly exponential
-# counter of notebook 03 is).
+# counter of notebook 06 is).
 #
 # Both models really recognize the language: on the members and on random words they
 # agree with the stack recognizer.
