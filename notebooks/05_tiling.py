@@ -95,7 +95,7 @@ print("cells:", [word[k:k + inst.N + 2] for k in range(0, len(word), inst.N + 2)
 # positions; **B** reads each cell's address from the last $N$ bits and checks that the
 # addresses count $0, 1, \dots, 2^N - 1, 0, \dots$, so every row has exactly $2^N$ cells;
 # **C** checks the final tile; **D** the borders (rules 2 and 3); **E** the matching
-# edges (rules 4 and 5). The one non-local rule is 5: the cell below is $2^N$ cells back,
+# edges (rules 4 and 5). Only rule 5 links far-apart cells: the cell below is $2^N$ cells back,
 # too far to count. The trick is that it is the **latest earlier cell with the same
 # address**, and "same address" is a conjunction $\bigwedge_k B_k(i) \leftrightarrow
 # B_k(j)$ that a special-form score can test. Each op needs $O(N)$ symbols except the
@@ -108,10 +108,11 @@ print("cells:", [word[k:k + inst.N + 2] for k in range(0, len(word), inst.N + 2)
 # the same for UHATs (Prop 10).
 #
 # Here is the program for our instance. `program.trace(word)` returns every predicate's
-# value at every position; `table` prints some of them (1 = true, · = false). Read the
-# gadgets' predicates at the $\#$ positions: that is where the later ops look (their
-# scores contain $Q_\#(j)$), and $Y$ is read at the last position only; the values in
-# between are computed but never used.
+# value at every position; `table` prints some of them (1 = true, · = false). Gadget A
+# is read at every position and the address bits $B_k$ at the bits, but from $B_{inc}$
+# on, the gadgets' predicates matter only at the $\#$ positions (the later scores
+# contain $Q_\#(j)$), and $Y$ only at the last position: the values in between are
+# computed but never read.
 
 # %%
 program = tiling.brasp_program(inst)
@@ -190,6 +191,7 @@ ladder_program = tiling.brasp_program(ladder)
 print()
 table(ladder_word, ("Q_#", "B"), ladder_program)
 print()
+# the second cell now claims address 10: B_inc fails at its #, and from there on B is 0
 table(ladder_word.replace("01b", "10b", 1), ("Q_#", "B"), ladder_program)
 
 # %% [markdown]
@@ -199,8 +201,9 @@ table(ladder_word.replace("01b", "10b", 1), ("Q_#", "B"), ladder_program)
 # address cannot be both "the previous plus one" and "the wrap from all ones to all
 # zeros": $B_{inc}$ needs a bit that turns from 0 to 1, so the new address is not all
 # zeros, which $B_{wrap}$ requires. With ∧ the default is always 0, $B$ is 0 at every
-# $\#$ and the program rejects **every** word. The default must be ∨; the score already
-# excludes the $j$ where neither holds.
+# $\#$ and the program rejects **every** word. The default must be ∨: the score looks
+# back for an earlier $\#$ where neither holds, and the default judges the current one,
+# where one of the two is enough.
 #
 # We rebuild the program with the one op changed (a `Program` and its ops are frozen
 # dataclasses; `dataclasses.replace` validates the result) and compare the two on all
