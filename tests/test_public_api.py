@@ -5,8 +5,8 @@ A public name is one in ``succinct.__all__`` or in the ``__all__`` of a module l
 docstring of ``succinct`` says so). The imports are read with :mod:`ast` from the Python
 code blocks of ``README.md`` and ``docs/*.md``, from ``notebooks/*.py`` (the jupytext
 sources of the notebooks), from the exercises' solutions ``notebooks/solutions/*.py`` and
-from the exercises of the course, ``course/*.py``; a module imported whole (``from constructions import
-composition``) is followed to the attributes read from it (``composition.m``).
+from the exercises of the course, ``course/*.py``; a module imported whole (``from
+constructions import composition``) is followed to the attributes read from it (``composition.m``).
 """
 
 from __future__ import annotations
