@@ -2,6 +2,7 @@
 
 * The home page is the README, with its ``docs/`` links made relative to the site, so the
   guide has one source.
+* The course's syllabus, ``notebooks/README.md``, is the page ``notebooks/``.
 * The notebooks (``notebooks/*.ipynb``, paired with their ``.py`` by jupytext) are added as
   pages; mkdocs-jupyter executes them as it renders them, so the pages show current
   outputs. ``SUCCINCT_DOCS_EXECUTE_ONLY=GLOB`` (e.g. ``01_*``) executes only the notebooks
@@ -62,6 +63,8 @@ def on_config(config):
 @event_priority(100)  # before mkdocs-jupyter looks for notebooks among the files
 def on_files(files: Files, config) -> Files:
     files.append(File.generated(config, "index.md", content=readme_page()))
+    files.append(File("notebooks/README.md", src_dir=str(ROOT), dest_dir=config["site_dir"],
+                      use_directory_urls=config["use_directory_urls"]))
     for nb in notebooks():
         files.append(File(f"notebooks/{nb.name}", src_dir=str(ROOT), dest_dir=config["site_dir"],
                           use_directory_urls=config["use_directory_urls"]))
