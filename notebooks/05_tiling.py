@@ -177,15 +177,18 @@ table("0a#1bb#", "A")  # a cell with two tiles: A_enc fails at the second b, and
 #   \neg B_{inc}(j)]\ 0 : B_{wrap}(i) \vee B_{inc}(i)$ — the aggregator again, over
 #   the $\#$ positions: every step so far was $+1$ or a wrap.
 #
-# With $N = 1$ the address is one bit, so here is also the $N = 2$ instance `ladder` of
-# the Lemma 8 check (four columns, addresses $00, 01, 10, 11$), on its smallest tiling
-# and on the same word with the second address changed.
+# With $N = 1$ the address is one bit, so here is also an instance with $N = 2$, `ladder`
+# (four columns, addresses $00, 01, 10, 11$; the Lemma 8 check below uses it too), on
+# its smallest tiling and on the same word with the second address changed.
 
 # %%
 ops("B")
 table(word, "B")
-lemma8 = proofs_check.load("lemma8_tiling")
-ladder = tiling.parse_instance(lemma8.LADDER, "ladder")
+# rows abec or dbec; a has up 1 and d down 1, so the smallest tiling is abec/dbec
+ladder = tiling.parse_instance(
+    {"N": 2, "names": "abecd", "final": [3, 0, 0, 0],
+     "tiles": [[0, 1, 1, 0], [1, 0, 2, 0], [2, 0, 3, 0], [3, 0, 0, 0], [0, 0, 1, 1]]},
+    "ladder")
 ladder_word = tiling.encode_tiling(ladder, tiling.solve(ladder).rows)
 ladder_program = tiling.brasp_program(ladder)
 print()
@@ -320,6 +323,10 @@ show(fig)
 # %% [markdown]
 # ## Checking Lemma 8
 #
+# **Lemma 8** (restated): the program built from an instance has size polynomial in $N$
+# and $|T|$, and accepts exactly the encodings of the instance's tilings; so its
+# language is empty iff the instance is unsolvable.
+#
 # The claim module `lemma8_tiling` checks the lemma on built programs, against an oracle
 # written from the definition (it enumerates the maps $\tau$ that satisfy rules 1–5 and
 # compares words, without parsing them):
@@ -338,6 +345,7 @@ show(fig)
 # key, $D_{top}$ dropped, an extra op, a doubled $B_{inc}$.
 
 # %%
+lemma8 = proofs_check.load("lemma8_tiling")
 rows_checked = lemma8.check()
 for r in rows_checked:
     print(" | ".join(f"{k}: {v}" for k, v in r.items()))
