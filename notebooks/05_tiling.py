@@ -319,6 +319,7 @@ for ax, (title, w) in zip(fig.subplots(1, 2),
     heatmap([[float(trace[r][k]) for k in range(len(w))] for r in rows], rows,
             [f"{k + 1}:{s}" for k, s in enumerate(w)], title=title, ax=ax, annotate=False)
 show(fig)
+print("red: true, white: false; columns: position:symbol")
 
 # %% [markdown]
 # ## Checking Lemma 8

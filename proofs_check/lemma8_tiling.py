@@ -193,10 +193,12 @@ def check_sizes() -> list[dict]:
         want = (2 * n + 3) + (n + 3) + k + 3 + 3
         assert attn == want, f"N={n}: {attn} attention ops, the gadgets give 3N+K+12 = {want}"
         assert local == 5, f"N={n}: {local} position-wise ops, not 5"
-        rows.append({"N": n, "K": k, "attention ops": attn, "3N+K+12": want,
-                     "position-wise ops": local, "description size": program.description_size(),
-                     "attention depth": program.attention_depth()})
-    sizes = [r["description size"] for r in rows if r["N"] >= 2]
+        rows.append({"check": "size", "instance": "SMALL", "N": n, "K": k,
+                     "figures": f"{attn} attention ops (3N+K+12 = {want}), {local} "
+                                f"position-wise, {program.description_size()} expression "
+                                f"nodes, attention depth {program.attention_depth()}",
+                     "nodes": program.description_size()})
+    sizes = [r.pop("nodes") for r in rows][1:]  # N ≥ 2
     second = [a - 2 * b + c for a, b, c in zip(sizes, sizes[1:], sizes[2:], strict=False)]
     assert second and all(d == 7 for d in second), \
         f"description size {sizes} (N ≥ 2): second differences {second}, expected all 7"
@@ -216,8 +218,10 @@ def check_language(inst: T.Instance, max_rows: int, seed: int) -> dict:
     uhat = T.compiled(inst).model.accepts(words[:UHAT_WORDS], evaluator="reference")
     wrong = [x for x, a, b in zip(words, want, uhat, strict=False) if a != b]
     assert not wrong, f"{inst.name}: the UHAT (Lemma 9) disagrees on {wrong[0]!r}"
-    return {"instance": inst.name, "N": inst.N, "K": len(inst.tiles), "words": len(words),
-            "members": int(want.sum()), "longest": max(map(len, words))}
+    return {"check": "language", "instance": inst.name, "N": inst.N, "K": len(inst.tiles),
+            "figures": f"{len(words)} words ({int(want.sum())} members, longest "
+                       f"{max(map(len, words))}): the program agrees with the oracle on all, "
+                       f"the UHAT on the first {min(UHAT_WORDS, len(words))}"}
 
 
 def check_emptiness(inst: T.Instance) -> dict:
@@ -234,9 +238,10 @@ def check_emptiness(inst: T.Instance) -> dict:
         assert height is not None and word in members(inst, height), \
             (f"{inst.name}: the program's shortest word {word!r} is not a tiling of the "
              f"smallest height {height}")
-    return {"instance": inst.name, "N": inst.N, "K": len(inst.tiles),
-            "solvable": height is not None, "smallest height": height,
-            "shortest accepted word": word, "automaton states": explored}
+    found = ("unsolvable; the program's language is empty" if word is None else
+             f"solvable, smallest height {height}; the program's shortest word {word}")
+    return {"check": "emptiness", "instance": inst.name, "N": inst.N, "K": len(inst.tiles),
+            "figures": f"{found} ({explored} automaton states)"}
 
 
 def random_instance(rng: random.Random, name: str, planted: bool) -> T.Instance:
@@ -268,8 +273,8 @@ def check() -> list[dict]:
     rng = random.Random(8)
     extra = [random_instance(rng, f"random{k}", planted=k % 2 == 0)
              for k in range(RANDOM_INSTANCES)]
-    outcomes = [check_emptiness(inst) for inst in bundled + extra]
-    rows += outcomes
-    assert any(r["solvable"] for r in outcomes) and not all(r["solvable"] for r in outcomes), \
+    rows += [check_emptiness(inst) for inst in bundled + extra]
+    solvable = [row_search(inst) is not None for inst in bundled + extra]
+    assert any(solvable) and not all(solvable), \
         "the emptiness check saw only solvable or only unsolvable instances"
     return rows
