@@ -177,7 +177,8 @@ show_trace(w1, ["B_1", "B_inc", "B_wrap", "B", "First", "Last"])
 #   row; the value is "that cell starts the row and holds a 1". So `W` says: every cell
 #   from the row start up to the previous cell holds a 1.
 # * `Pref = X ∧ (First ∨ W)`: columns $0..c$ of this row are all 1.
-# * `HP(i)`: `Pref` at the previous cell (default 1, used only at the very first cell).
+# * `HP(i)`: `Pref` at the previous cell (the default 1 is used only at the very first
+#   cell, where `First` holds anyway).
 # * `K = First ∨ HP`: the **carry into column $c$** when 1 is added to this row: always 1
 #   into column 0 (that is the "+1"), and into column $c > 0$ exactly when columns
 #   $0..c-1$ are all 1.
@@ -301,6 +302,36 @@ for n in range(1, 5):
 # The parameters grow like $\tfrac{19}{3} n^3$, the layers like $8n$, the width like
 # $6n$: polynomial. But the constant term is large — 17 097 parameters already at
 # $n = 1$. Keep that number in mind for section 5.
+#
+# Here is the equality score of the vertical fetch `PrevX` in the compiled UHAT: the
+# query map $A$ (applied at $i$) and the key map $B$ (applied at $j$) of its attention
+# layer, each row one coordinate of the score space. The score is the dot product of
+# the two columns, $B_1(i)B_1(j) + (1 - B_1(i))(1 - B_1(j)) + Q_\#(j) - 1$: it equals
+# $|K| = 1$ exactly when $j$ is a `#` with the same address as $i$, and is at most 0
+# otherwise.
+
+# %%
+def affine(weights, bias, labels) -> str:
+    """One row of an affine map as text, e.g. `Q_# - 1`."""
+    terms = [(w, label) for w, label in zip(weights, labels, strict=True) if w != 0]
+    terms += [(bias, "")] if bias else []
+    out = ""
+    for w, label in terms or [(0, "")]:
+        size = f"{abs(w):g}" if not label else "" if abs(w) == 1 else f"{abs(w):g}·"
+        sign = ("-" if w < 0 else "") if not out else (" - " if w < 0 else " + ")
+        out += sign + size + label
+    return out
+
+
+fetch = next(i for i, layer in enumerate(uhat.spec.layers)
+             if layer.name == "PrevX" and hasattr(layer, "query"))
+layer, weights = uhat.spec.layers[fetch], uhat.params["layers"][fetch]
+print(f"layer {fetch}: attention, mask {layer.mask}, tie-break {layer.tie}")
+print(f"{'score coordinate':>18}   {'query at i':<14} {'key at j':<14}")
+for r, name in enumerate(layer.query.labels):
+    print(f"{name:>18}   {affine(weights['A_w'][r], weights['A_b'][r], layer.source.labels):<14}"
+          f" {affine(weights['B_w'][r], weights['B_b'][r], layer.source.labels):<14}")
+
 
 # %% [markdown]
 # ## 4. Three lower bounds, and why they hold
@@ -353,9 +384,10 @@ print(f"(checked in {time.perf_counter() - t0:.1f} s)")
 # has $2^{2^{\Omega(|T_n|^{1/d})}}$ states.
 #
 # *Proof sketch.* By the lemma every automaton for $\mathrm{DC}_n$ has more than
-# $|w_n| \ge 2^{2^n}$ states, while the UHAT has $O(n^3)$ parameters, all bounded by a
-# constant (so $O(n^3)$ bits up to a logarithmic factor). With $n \ge (P(n)/c_0)^{1/3}$
-# the number of states is doubly exponential in a root of the UHAT's size.
+# $|w_n| \ge 2^{2^n}$ states, while the UHAT has $P(n) = O(n^3)$ parameters, all small
+# integers (the largest |weight| is 5 for $n \le 4$; the biases of the widest AND gates
+# grow linearly in $n$), so $O(n^3 \log n)$ bits. With $n \ge (P(n)/c_0)^{1/3}$ the
+# number of states is doubly exponential in a root of the UHAT's size.
 #
 # The check minimises the DFA of $\mathrm{DC}_n$ ($n \le 3$) and finds exactly
 # $|w_n| + 2$ states, confirms that the largest |weight| of the UHAT does not grow with $n$,
@@ -378,7 +410,8 @@ print(f"(checked in {time.perf_counter() - t0:.1f} s)")
 #
 # **Corollary 18** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §5, Cor 18). UHATs are
 # exponentially more succinct than fixed-precision RNNs (and so than fixed-precision
-# state-space models).
+# state-space models): for the same family, every RNN $R_n$ for $L_n$ has size
+# $2^{\Omega(|T_n|^{1/d})}$.
 #
 # *Proof sketch for $\mathrm{DC}_n$.* An RNN for $\mathrm{DC}_n$ is, by Prop 1, an
 # automaton for it, so $2^{kD} \ge |w_n| + 2$ (the minimal complete DFA), i.e.
@@ -493,10 +526,13 @@ for line in verdict.conclusions():
 # %% [markdown]
 # So, exactly:
 #
-# * **against every RNN** (bits; Prop 1 bounds $kD$ and hence the bits of every $k$-bit
-#   RNN): the UHAT is smaller only **from $n = 30$** on, where the bound for every RNN
-#   finally exceeds the UHAT. The ratio then grows like $(2^{2/3})^n$ — exponential, as
-#   Cor 18 says.
+# * **against every RNN** (bits): Prop 1 forces $kD \ge L = \lceil\log_2(|w_n| + 2)\rceil$.
+#   In this library's encoding (docs/measures.md) an RNN with $D$ units stores at least
+#   its $D \times D$ recurrent matrix, 3 bits an entry, and $k \ge \lceil L/D \rceil$ in
+#   unary, so every RNN has at least $\min_D (3D^2 + \lceil L/D \rceil)$ bits, about
+#   $L^{2/3} \approx 2^{2n/3}$. The UHAT ($\approx 19n^3$ bits plus a large constant) is
+#   smaller only **from $n = 30$** on, where that bound finally exceeds it. The ratio then
+#   grows like $(2^{2/3})^n$ — exponential, as Cor 18 says.
 # * **against every DFA** (table bits of the minimal DFA): smaller from **$n = 3$** on,
 #   and the gap is doubly exponential, as Thm 17 says.
 # * **against the built RNN** (bits): smaller from $n = 8$. That is a comparison of two
