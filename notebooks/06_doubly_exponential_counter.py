@@ -31,7 +31,8 @@
 # **Prerequisites:** 02 (B-RASP compiled to weights), 03 (the size measures and why a
 # "gap" needs a lower bound for *every* model), 04 (the counter $E_N$) and 05 (Gadgets A
 # and B of Lemma 8). **Time:** about an hour, exercises included. The notebook runs in
-# about half a minute (most of it in the theorem checks and the verdict's sympy limits).
+# about half a minute on an idle core (most of it in the theorem checks and the
+# verdict's sympy limits).
 
 # %%
 import time
@@ -87,7 +88,7 @@ print(check_exercise("06.word-length", answer))
 # %% [markdown]
 # So $|w_n| = (n + 2)\cdot 2^n \cdot 2^{2^n}$: cells of $n + 2$ symbols, $2^n$ cells per
 # row, $2^{2^n}$ rows. That is 24, 256, 10 240 and 6 291 456 for $n = 1, \dots, 4$ — and
-# the language has only this one word. Any machine that reads the word left to right and
+# the language has only this one word. Any finite-state machine that reads left to right and
 # must reject every other word has to tell all $|w_n| + 1$ prefixes apart. A transformer
 # does not read left to right: it looks back with attention, and that is what makes the
 # difference.
