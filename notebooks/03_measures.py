@@ -203,7 +203,7 @@ for row in rows:
 # | every … | measure | bound | from |
 # |---|---|---|---|
 # | DFA | `dfa_states` | $\ge q$ | Myhill–Nerode |
-# | DFA | `table_bits` | $\ge q\,\lvert\Sigma\rvert\,\lceil\log_2 q\rceil$ | the table grows with $q$ |
+# | DFA | `table_bits` | $\ge q\,\lvert\Sigma\rvert\,\lceil\log_2 q\rceil$ | grows with $q$ |
 # | $k$-bit RNN | `kD` | $\ge L$ | Prop 1 |
 # | $k$-bit RNN | `bits` | $\ge B(L) = \min_{D\ge1}(3D^2 + \lceil L/D\rceil)$ | Prop 1 (\*) |
 # | RNN | `params` | $\ge \lvert\Sigma\rvert + 5$ only | one unit, any precision: **no growth** |
