@@ -16,13 +16,13 @@
 # %% [markdown]
 # # 03 — Measuring a model
 #
-# The paper's theorems are about **size**: "a UHAT of size poly($n$) recognizes $L_n$,
-# every RNN for $L_n$ has size at least $2^{\Omega(n)}$". Before we can read such a claim,
-# or check one, we must say *what is counted*. The paper counts $|R|$, the length of a
-# minimal binary encoding of the model $R$, and for an RNN it also counts the precision
-# $k$ in unary, so that precision is never free (Bergsträßer, Cotterell & Lin, arXiv
-# 2510.19315, §2, the definition of size before Def 2). `succinct` fixes one encoding and
-# a few simpler counts next to it. This lesson teaches:
+# The paper's theorems are about **size**: for instance, some family $L_n$ has UHATs of
+# size poly($n$) while every RNN for $L_n$ has size $2^{\Omega(n)}$. Before we can read
+# such a claim, or check one, we must say *what is counted*. The paper counts $|R|$, the
+# length of a minimal binary encoding of the model $R$, and for an RNN it also counts the
+# precision $k$ in unary, so that precision is never free (Bergsträßer, Cotterell & Lin,
+# arXiv 2510.19315, §2, where size and Def 2 are defined). `succinct` fixes one encoding
+# and a few simpler counts next to it. This lesson teaches:
 #
 # 1. the **measures** — dense params, non-zeros, bits, $k\cdot D$, DFA states — on one
 #    language built as a UHAT, two RNNs and a DFA;
@@ -45,9 +45,12 @@ import proofs_check
 from succinct import Alphabet, RNNBuilder, verify
 from succinct.registry import get_family
 from succinct.sizes import MEASURES, RNN_PARAMS, D, Sigma, entry_bits
+from succinct.sizes import k as K
 from succinct.teach import check_exercise
 from succinct.verdicts import analyse, dfa_table_bits, every_rnn_params, rnn_bits_bound_value
 from succinct.viz import Panel, Series, formula_figure, show
+
+from constructions.composition import window_formulas
 
 window = get_family("window")
 p3 = {"k": 3}
@@ -260,14 +263,16 @@ for sentence in verdict.conclusions():
 # * **UHAT vs shift RNN** (`built`): the shift register has $k^2 + 5k + 1$ params, the
 #   UHAT $70k - 84$; the UHAT is smaller only from $k = 64$, by a linear factor.
 # * **UHAT vs every RNN** (`every`, bits): the bound $B(k) \approx 2.7\,k^{2/3}$ is far
-#   *below* the UHAT. No gap against RNNs can be claimed for `window` — and the shift
-#   register shows none exists.
+#   *below* the UHAT. No gap against every RNN can be claimed for `window`. And the
+#   shift register, with $O(k^2)$ params, shows that no exponential gap exists at all: the
+#   UHAT overtakes it only from $k = 64$, and by a linear factor.
 # * **UHAT vs every DFA** (`every`, bits): every DFA needs $2^k$ states, i.e.
 #   $2^k\cdot 2\cdot k$ table bits; the UHAT's $3(70k - 84)$ bits are below that from
 #   $k = 7$ on. This row is a real (exponential) gap.
 #
 # The paper's RNN separation (Cor 18) needs a language whose minimal DFA is *doubly*
-# exponential, so that Prop 1 forces $kD \ge 2^n$: that is $\mathrm{DC}_n$ (notebook 06).
+# exponential, so that Prop 1 forces $kD \ge 2^n$; this project's explicit instance is
+# $\mathrm{DC}_n$ (notebook 06).
 # Notebook 04 shows a language, $E_N$, whose DFA is exponential but whose RNN bound is
 # again too small.
 #
@@ -283,6 +288,7 @@ uhat_rnn = rows_by["RNN", "every", "bits"]
 kd_row = rows_by["RNN", "every", "kD"]
 log2 = math.log2
 
+shift_bits = window_formulas()["shift"]["bits"]  # 3k² + 15k + 4, checked by the tests
 counted = {k: {name: window.build(name, {"k": k}).size_report() for name in ("uhat", "shift")}
            for k in (2, 3, 4)}
 bits_panel = Panel(
@@ -294,6 +300,8 @@ bits_panel = Panel(
                dashed=True),
         Series("UHAT counted", "UHAT", [(k, log2(c["uhat"].bits)) for k, c in counted.items()],
                line=False),
+        Series("shift RNN (built)", "RNN",
+               [(k, log2(int(shift_bits.subs(K, k)))) for k in ks]),
         Series("shift RNN counted", "RNN",
                [(k, log2(c["shift"].bits)) for k, c in counted.items()], line=False),
     ], markers=[(uhat_dfa.crossover, f"UHAT < every DFA from k = {uhat_dfa.crossover}")])
@@ -302,7 +310,7 @@ kd_panel = Panel(
         Series("DFA → RNN (built)", "RNN", [(k, log2(kd_row.values(k)[0])) for k in ks]),
         Series("every k-bit RNN: kD ≥ ⌈log2 q⌉ (Prop 1)", "RNN",
                [(k, log2(kd_row.values(k)[1])) for k in ks], dashed=True),
-        Series("shift RNN counted (kD = k)", "UHAT",
+        Series("shift RNN counted (kD = k)", "RNN",
                [(k, log2(c["shift"].state_bits)) for k, c in counted.items()], line=False),
     ])
 show(formula_figure([bits_panel, kd_panel], columns=2))
