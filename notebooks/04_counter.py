@@ -187,9 +187,9 @@ print("UHAT on the three words:", uhat.accepts([good, jump, tiles]),
       " reference:", reference.accepts([good, jump, tiles]))
 
 # %% [markdown]
-# At $N = 2$ the UHAT (35 064 bits) is far *bigger* than the DFA (900 table bits): the
-# UHAT grows polynomially, the DFA exponentially, and the DFA only falls behind from
-# $N = 7$ (the verdict below). Before comparing sizes we check the UHAT, in two steps
+# At $N = 2$ the UHAT is far *bigger* than the DFA (compare the bits above): the UHAT
+# grows polynomially, the DFA exponentially, and the DFA only falls behind from $N = 7$
+# (the verdict below). Before comparing sizes we check the UHAT, in two steps
 # with `succinct.verify`:
 #
 # * the definition against the minimal DFA, on all 8 members and on 1 000 words that are
