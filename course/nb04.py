@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import itertools
 
+from constructions.counter import H
 from succinct import UHAT, Alphabet, Predicate, Program
 from succinct.registry import get_family
 from succinct.teach import Exercise, FormulaExercise, LanguageExercise, ValueExercise
-
-from constructions.counter import H
 
 __all__ = ["EXERCISES"]
 

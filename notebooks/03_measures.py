@@ -42,6 +42,7 @@ import math
 from fractions import Fraction
 
 import proofs_check
+from constructions.composition import window_formulas
 from succinct import Alphabet, RNNBuilder, verify
 from succinct.registry import get_family
 from succinct.sizes import MEASURES, RNN_PARAMS, D, Sigma, entry_bits
@@ -49,8 +50,6 @@ from succinct.sizes import k as K
 from succinct.teach import check_exercise
 from succinct.verdicts import analyse, dfa_table_bits, every_rnn_params, rnn_bits_bound_value
 from succinct.viz import Panel, Series, formula_figure, show
-
-from constructions.composition import window_formulas
 
 window = get_family("window")
 p3 = {"k": 3}
@@ -170,6 +169,21 @@ print(verify({"window k=3": models["dfa"], "by hand": by_hand}, max_len=8).disag
 # $$k\cdot D \;\ge\; \lceil \log_2 q \rceil
 #   \qquad\text{for every } k\text{-bit RNN of the language.}$$
 #
+# The claim module `prop1_rnn_automaton` checks Prop 1 on real RNNs (the delay-line RNN
+# of $\mathrm{DC}_n$ and the DFA → RNN of $E_N$): the automaton extracted from the RNN by
+# breadth-first search over its reachable quantized states, minimized, equals the minimal
+# DFA built independently from the language's definition, has the number of states the
+# paper's formula predicts, and $\lceil\log_2 q\rceil \le kD$. It raises
+# `AssertionError` if any of that fails.
+
+# %%
+rows = proofs_check.load("prop1_rnn_automaton").check()
+cols = list(rows[0])
+print("  ".join(f"{c:>15}" for c in cols))
+for row in rows:
+    print("  ".join(f"{str(row[c]):>15}" for c in cols))
+
+# %% [markdown]
 # For window $k$ the minimal DFA must remember the last $k$ symbols: $q = 2^k$ states, so
 # every RNN needs $kD \ge k$. The shift register meets the bound exactly. The certificate
 # computed at the start holds each model's automaton: how many states the exploration
@@ -183,20 +197,8 @@ for name, auto in cert.automata.items():
 
 # %% [markdown]
 # The shift register uses all $2^3 = 8$ of its states; the DFA → RNN construction has room
-# for $2^{17}$ but reaches 17. The claim module `prop1_rnn_automaton` checks Prop 1 on
-# bigger RNNs (the delay-line RNN of $\mathrm{DC}_n$ and the DFA → RNN of $E_N$): the
-# extracted automaton, minimized, equals the minimal DFA built independently from the
-# language's definition, has the number of states the paper's formula predicts, and
-# $\lceil\log_2 q\rceil \le kD$. It raises `AssertionError` if any of that fails.
-
-# %%
-rows = proofs_check.load("prop1_rnn_automaton").check()
-cols = list(rows[0])
-print("  ".join(f"{c:>15}" for c in cols))
-for row in rows:
-    print("  ".join(f"{str(row[c]):>15}" for c in cols))
-
-# %% [markdown]
+# for $2^{17}$ but reaches only 17, which minimize to the same 8.
+#
 # ## Which lower bound covers which measure
 #
 # A lower bound holds for every model of a kind **under one measure**. With $q$ the

@@ -42,13 +42,12 @@
 import math
 
 import proofs_check
+from constructions.counter import COUNTER_ALPHABET, H
 from succinct import verify
 from succinct.registry import get_family
 from succinct.teach import check_exercise
 from succinct.verdicts import analyse, rnn_bits_bound_value
 from succinct.viz import Panel, Series, formula_figure, show
-
-from constructions.counter import COUNTER_ALPHABET, H
 
 counter = get_family("counter")
 print(counter.description)
