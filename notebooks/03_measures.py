@@ -30,7 +30,7 @@
 # 3. why a **gap** needs a lower bound against *every* model (opponent `every`), and
 #    why a comparison of two constructions (opponent `built`) is never one.
 #
-# Prerequisites: notebook 01 (what a UHAT is). About 30 minutes.
+# Prerequisites: notebook 01 (what a UHAT is). About 40 minutes.
 #
 # **The language.** `window` with window length 3: the words over $\{a, b\}$ whose 3rd
 # symbol from the end is $a$. (Careful: the family's parameter is called `k` too, the

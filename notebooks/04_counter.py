@@ -197,6 +197,11 @@ print("UHAT on the three words:", uhat.accepts([good, jump, tiles]),
 # * the UHAT against the minimal DFA **on all words**: `unbounded=True` extracts the
 #   UHAT's exact automaton (it uses strict-future attention only), minimizes it and
 #   compares the canonical DFAs. Equal minimal DFAs are a certificate.
+#
+# (The UHAT can also be compared with the definition directly on sampled words,
+# `verify({"definition": reference, "uhat": uhat}, members=members, samples=…)`, but
+# compiling the deep UHAT for batched evaluation takes longer than this lesson's time
+# budget; and the certificate covers all words, not a sample.)
 
 # %%
 sampled = verify({"definition": reference, "dfa": dfa}, members=members, samples=1000,
