@@ -1,6 +1,13 @@
-"""The teaching notebooks: paired (.py ↔ .ipynb), executed, and their plots rendered."""
+"""The teaching notebooks: paired (.py ↔ .ipynb), executed, and their plots rendered.
+
+Plots go through :func:`succinct.viz.show` (a ``display_data`` output in Jupyter), never
+as a cell's bare value (an ``execute_result``), which a ``.py`` run as a script would drop;
+one notebook is also run as a script, headless, and must save its plots as PNG files."""
 
 import base64
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
@@ -31,3 +38,22 @@ def test_notebook_runs_and_plots(path):
               if "image/png" in o.get("data", {})]
     assert images, f"{path.name} shows no plot"
     assert all(img.startswith(PNG) and len(img) > 2000 for img in images)
+    bare = [o for o in outputs if o.output_type == "execute_result"
+            and "image/png" in o.get("data", {})]
+    assert not bare, (f"{path.name}: {len(bare)} plot(s) left as a cell's value, which a "
+                      "script run drops: pass the figure to succinct.viz.show")
+
+
+def test_a_notebook_run_as_a_script_saves_its_plots(tmp_path):
+    """``python notebooks/01_uhat_by_hand.py`` with no display: every plot it shows is
+    saved under ``$SUCCINCT_FIGURES`` and its path printed. Planted: a ``show`` that
+    does nothing outside Jupyter fails it."""
+    script = NOTEBOOKS[0]
+    env = {**os.environ, "MPLBACKEND": "agg", "SUCCINCT_FIGURES": str(tmp_path),
+           "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run([sys.executable, script.name], cwd=script.parent, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    saved = sorted(tmp_path.glob(f"{script.stem}-*.png"))
+    assert saved and all(f.read_bytes().startswith(PNG) for f in saved), done.stdout[-2000:]
+    assert f"figure saved to {saved[0]}" in done.stdout

@@ -3,9 +3,10 @@
 A public name is one in ``succinct.__all__`` or in the ``__all__`` of a module listed in
 ``succinct.PUBLIC_MODULES`` or of a family module of ``constructions`` (the package
 docstring of ``succinct`` says so). The imports are read with :mod:`ast` from the Python
-code blocks of ``README.md`` and ``docs/*.md`` and from ``notebooks/*.py`` (the jupytext
-sources of the notebooks); a module imported whole (``from constructions import
-composition``) is followed to the attributes read from it (``composition.m``).
+code blocks of ``README.md`` and ``docs/*.md``, from ``notebooks/*.py`` (the jupytext
+sources of the notebooks), from the exercises' solutions ``notebooks/solutions/*.py`` and
+from the exercises of the course, ``course/*.py``; a module imported whole (``from
+constructions import composition``) is followed to the attributes read from it (``composition.m``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def _sources() -> Iterator[tuple[str, str]]:
         blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
         for i, block in enumerate(blocks):
             yield f"{page.relative_to(ROOT)} (python block {i + 1})", block
-    for notebook in sorted((ROOT / "notebooks").glob("*.py")):
+    for notebook in sorted([*(ROOT / "notebooks").glob("*.py"),
+                            *(ROOT / "notebooks" / "solutions").glob("*.py"),
+                            *(ROOT / "course").glob("*.py")]):
         yield str(notebook.relative_to(ROOT)), notebook.read_text(encoding="utf-8")
 
 
