@@ -65,7 +65,7 @@ for row in rows:
           f"layers), RNN {row.rnn['params']:,} params ({row.rnn['units']} units), "
           f"DFA {row.dfa_states} states ({row.dfa_source})")
 depths = [row.params["D"] for row in rows]
-show(sizes_figure([("Dyck-(2, D): sizes against D (log scale)", "D", [
+_ = show(sizes_figure([("Dyck-(2, D): sizes against D (log scale)", "D", [
     Curve("UHAT params", depths, [row.uhat["params"] for row in rows]),
     Curve("RNN params", depths, [row.rnn["params"] for row in rows]),
     Curve("DFA states", depths, [row.dfa_states for row in rows]),
@@ -116,9 +116,10 @@ print({name: int(a.sum()) for name, a in answers.items()},
 # `every` RNN in the verdict rows above.
 # Each model's language is regular and its automaton can be computed from the model
 # itself: the stack recognizer's reachable stacks, the RNN's reachable quantized states
-# (Prop 1's automaton, extracted by breadth-first search), and for the UHAT, which attends both left (future mask) and right (past
-# mask), one layer at a time: each attention layer is a sequential transducer on the
-# sequence of residual vectors, applied to a regular language (`succinct.exact.two_sided`).
+# (Prop 1's automaton, extracted by breadth-first search), and for the UHAT, which
+# attends both left (future mask) and right (past mask), one layer at a time: each
+# attention layer is a sequential transducer on the sequence of residual vectors,
+# applied to a regular language (`succinct.exact.two_sided`).
 # The canonical minimal DFAs coincide, and their size is the formula's plus one (a
 # non-accepting start: the languages here exclude the empty word).
 

@@ -44,17 +44,17 @@ import math
 import tempfile
 from pathlib import Path
 
-import proofs_check
 import sympy as sp
 from matplotlib.patches import FancyArrowPatch
 
+import proofs_check
 from constructions import composition
 from constructions import wordproblem as tables
 from succinct import SuccinctError
 from succinct.programs.holonomy import aperiodicity_witness, decompose
 from succinct.registry import get_family
-from succinct.verdicts import log2_ceil, rnn_bits_bound
 from succinct.teach import check_exercise
+from succinct.verdicts import log2_ceil, rnn_bits_bound
 from succinct.verify import verify
 from succinct.viz import Panel, PngFigure, Series, formula_figure, show
 
@@ -321,14 +321,14 @@ def draw_cascade(cascade, title: str) -> PngFigure:
     return fig
 
 
-show(draw_cascade(cascade, "holonomy cascade of 'ends with aab' (states T<P: tile T of P)"))
+_ = show(draw_cascade(cascade, "holonomy cascade of 'ends with aab' (states T<P: tile T of P)"))
 
 # %% [markdown]
 # For comparison, the cascade `lasttwo` is *given* as (the last letter, then "equal to
 # the last letter?"): two levels, the lower one reading the upper one.
 
 # %%
-show(draw_cascade(tables.LASTTWO, "lasttwo, given as a cascade"))
+_ = show(draw_cascade(tables.LASTTWO, "lasttwo, given as a cascade"))
 
 # %% [markdown]
 # ## 3. Families that grow
@@ -410,7 +410,7 @@ for fam, var, xs, key in (("window", composition.k, range(1, 17), "k"),
                          curve(dfa_states, var, xs)))
 panels.append(Panel("minimal DFA states", "k or m", "log₂ states", states,
                     footnote="monotone and cyclic: m states each (the lines coincide)"))
-show(formula_figure(panels, columns=2, panel_size=(5.0, 3.6)))
+_ = show(formula_figure(panels, columns=2, panel_size=(5.0, 3.6)))
 
 # %% [markdown]
 # What the verdict rows say (computed from the formulas; only rows against **every**
