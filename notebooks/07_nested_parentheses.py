@@ -26,7 +26,8 @@
 # * **UHAT** (after Yao et al. 2021, without positional encodings) — $D$ rounds of
 #   cancellation: each bracket attends to the nearest *unmatched* bracket to its left
 #   (future mask, rightmost) or right (past mask, leftmost) and cancels with it if the
-#   types match. $2D + 1$ attention ops, width $O(D \log k)$.
+#   types match. $2D + 1$ attention ops; its width does not grow with $D$ (a round drops
+#   the coordinates it no longer needs), only with $k$.
 #
 # Both neural models are polynomial; the DFA is exponential. The family computes the
 # verdict from its size formulas. Each row names its measure and its opponent: `built`
@@ -124,12 +125,13 @@ print({name: int(a.sum()) for name, a in answers.items()},
 # non-accepting start: the languages here exclude the empty word).
 
 # %%
-report = verify({name: dyck.build(name, {"k": 3, "D": 2})
-                 for name in ("reference", "uhat", "brasp", "rnn", "dfa")}, unbounded=True)
+models = {name: dyck.build(name, {"k": 3, "D": 2})
+          for name in ("reference", "uhat", "brasp", "rnn", "dfa")}
+report = verify(models, unbounded=True)
 for name, auto in report.certificate.automata.items():
     print(f"{name:9s} {auto.minimal.n_states} states ({auto.method})")
 print("equal on all words:", report.certificate.equal)
-rnn = dyck.build("rnn", {"k": 3, "D": 2}).size_report()
+rnn = models["rnn"].size_report()
 s_min = report.certificate.automata["rnn"].minimal.n_states
 kd = rnn.state_bits  # k·D: k = 1 bit per unit here
 assert s_min <= 2**kd and math.ceil(math.log2(s_min)) <= kd  # Prop 1, on this RNN
