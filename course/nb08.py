@@ -67,7 +67,9 @@ def _aperiodic() -> bool:
 
 def _shortest_witness() -> str:
     """The first word in shortlex order whose map has a period > 1."""
-    return "".join(next(w for w in _words(8) if _period(_of(w)) > 1))
+    witness = next((w for w in _words(8) if _period(_of(w)) > 1), None)
+    assert witness is not None, "no word of length ≤ 8 has a period > 1"
+    return "".join(witness)
 
 
 EXERCISES: tuple[Exercise, ...] = (
