@@ -104,7 +104,7 @@ print(f"{len(words)} words, {int(got.sum())} accepted, all correct: {bool((got =
 # connection) and `C_a` writes the attended values into the new coordinates.
 
 # %%
-_ = show(layer_heatmaps(model, 0))
+show(layer_heatmaps(model, 0))
 
 # %% [markdown]
 # ## Exercises

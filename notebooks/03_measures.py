@@ -315,7 +315,7 @@ kd_panel = Panel(
         Series("shift RNN counted (kD = k)", "RNN",
                [(k, log2(c["shift"].state_bits)) for k, c in counted.items()], line=False),
     ])
-_ = show(formula_figure([bits_panel, kd_panel], columns=2))
+show(formula_figure([bits_panel, kd_panel], columns=2))
 
 # %% [markdown]
 # ## Exercises

@@ -329,7 +329,7 @@ panel = Panel(
         Series("every k-bit RNN: B(L)", "RNN",
                [(n, math.log2(every_rnn.values(n)[1])) for n in ns], dashed=True),
     ], markers=[(every_dfa.crossover, f"UHAT < every DFA from N = {every_dfa.crossover}")])
-_ = show(formula_figure([panel], columns=1, panel_size=(7.0, 4.6)))
+show(formula_figure([panel], columns=1, panel_size=(7.0, 4.6)))
 
 # %% [markdown]
 # **Exercise 04.prop1-bound.** What is the least $k\cdot D$ that Prop 1 allows for a

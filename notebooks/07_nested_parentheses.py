@@ -66,7 +66,7 @@ for row in rows:
           f"layers), RNN {row.rnn['params']:,} params ({row.rnn['units']} units), "
           f"DFA {row.dfa_states} states ({row.dfa_source})")
 depths = [row.params["D"] for row in rows]
-_ = show(sizes_figure([("Dyck-(2, D): sizes against D (log scale)", "D", [
+show(sizes_figure([("Dyck-(2, D): sizes against D (log scale)", "D", [
     Curve("UHAT params", depths, [row.uhat["params"] for row in rows]),
     Curve("RNN params", depths, [row.rnn["params"] for row in rows]),
     Curve("DFA states", depths, [row.dfa_states for row in rows]),

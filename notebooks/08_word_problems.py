@@ -321,14 +321,14 @@ def draw_cascade(cascade, title: str) -> PngFigure:
     return fig
 
 
-_ = show(draw_cascade(cascade, "holonomy cascade of 'ends with aab' (states T<P: tile T of P)"))
+show(draw_cascade(cascade, "holonomy cascade of 'ends with aab' (states T<P: tile T of P)"))
 
 # %% [markdown]
 # For comparison, the cascade `lasttwo` is *given* as (the last letter, then "equal to
 # the last letter?"): two levels, the lower one reading the upper one.
 
 # %%
-_ = show(draw_cascade(tables.LASTTWO, "lasttwo, given as a cascade"))
+show(draw_cascade(tables.LASTTWO, "lasttwo, given as a cascade"))
 
 # %% [markdown]
 # ## 3. Families that grow
@@ -410,7 +410,7 @@ for fam, var, xs, key in (("window", composition.k, range(1, 17), "k"),
                          curve(dfa_states, var, xs)))
 panels.append(Panel("minimal DFA states", "k or m", "log₂ states", states,
                     footnote="monotone and cyclic: m states each (the lines coincide)"))
-_ = show(formula_figure(panels, columns=2, panel_size=(5.0, 3.6)))
+show(formula_figure(panels, columns=2, panel_size=(5.0, 3.6)))
 
 # %% [markdown]
 # What the verdict rows say (computed from the formulas; only rows against **every**

@@ -84,7 +84,7 @@ print(verify({"reference": models["reference"], "harmless": harmless}, max_len=1
 
 # %%
 words = ["()", "(", ")(", "()()", "(())", "(()", "())", "(()())", "()(())", "((()))"]
-_ = show(score_bars(words, {"original": to_nnx(models["uhat"]).score_words(words),
+show(score_bars(words, {"original": to_nnx(models["uhat"]).score_words(words),
                             "broken": module.score_words(words)},
                     title="Dyck-(1, 2): acceptance scores, round 2 broken"))
 

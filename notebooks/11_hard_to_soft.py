@@ -172,7 +172,7 @@ def beta_figure(certs: dict) -> PngFigure:
     return fig
 
 
-_ = show(beta_figure(certs))
+show(beta_figure(certs))
 
 # %% [markdown]
 # ## 4. The certificate at work
@@ -231,7 +231,7 @@ def break_figure(betas: list[float], wrong: list[int], certified: float) -> PngF
     return fig
 
 
-_ = show(break_figure([soft6.beta * f for f in factors], wrong, soft6.beta))
+show(break_figure([soft6.beta * f for f in factors], wrong, soft6.beta))
 
 # %% [markdown]
 # ## 6. tracr's silent failure, next to ours

@@ -126,7 +126,7 @@ for name, result, max_len in (("flip-flop", trained, L), ("Dyck-(1,2)", dyck, dy
     print(f"{name}: trained model {'exact' if exact else 'not exact'} on every word up to "
           f"L = {max_len}; " + ("no error found up to 4L" if err is None else
                                 f"first error {err['word']!r} (length {err['length']})"))
-_ = show(accuracy_figure([("flip-flop", L, by_length(trained, FAMILY, RAW, L)),
+show(accuracy_figure([("flip-flop", L, by_length(trained, FAMILY, RAW, L)),
                           ("Dyck-(1,2)", dyck_L, by_length(dyck, "dyck", dyck_raw, dyck_L))]))
 
 # %% [markdown]
@@ -191,7 +191,7 @@ def attention_figure(word: str) -> PngFigure:
     return fig
 
 
-_ = show(attention_figure("nsnnrnsnnnsr"))
+show(attention_figure("nsnnrnsnnnsr"))
 
 # %% [markdown]
 # ## 3. Starting from the construction
