@@ -2,7 +2,8 @@
 #   make demo   — the main job: the atlas of every family (tables and plots in atlas_out/)
 #   make test   — the whole test suite (what CI runs)
 #   make example — the worked example formula → UHAT → weights → sizes (succinct.demo)
-#   make docs   — the documentation site, mkdocs build --strict, into site/
+#   make docs   — the documentation site, mkdocs build --strict, into site/ (it executes
+#                 every notebook, so the pages show their outputs: a few minutes)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

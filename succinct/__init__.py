@@ -115,7 +115,8 @@ PUBLIC_MODULES: tuple[str, ...] = (
     "succinct.compiler.relax", "succinct.coords", "succinct.export", "succinct.interop",
     "succinct.learn", "succinct.learn.data", "succinct.models.softmax",
     "succinct.programs.holonomy", "succinct.recognizer", "succinct.registry",
-    "succinct.sizes", "succinct.testing", "succinct.verdicts", "succinct.verify",
+    "succinct.sizes", "succinct.teach", "succinct.testing", "succinct.verdicts",
+    "succinct.verify",
     "succinct.viz", "succinct.words",
 )
 

@@ -17,17 +17,22 @@ PNG from a terminal, and a notebook shows them by leaving the figure as a cell's
 * :func:`layer_heatmaps` — every matrix of one UHAT layer (or an RNN's ``W`` and
   ``U``), labelled with the coordinate names of the spaces it maps between.
 * :func:`score_bars` — acceptance scores of several models on the same words.
+* :func:`show` — a figure shown wherever the code runs: inline in Jupyter, in a window
+  from a script, or saved as PNG (path printed) from a headless script.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import os
+import sys
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
@@ -38,7 +43,14 @@ from succinct.models.specs import FFN, Attention
 from succinct.models.uhat import UHAT
 
 __all__ = ["PngFigure", "Curve", "size_curves", "sizes_figure", "Series", "Panel",
-           "formula_axes", "formula_figure", "heatmap", "layer_heatmaps", "score_bars"]
+           "formula_axes", "formula_figure", "heatmap", "layer_heatmaps", "score_bars",
+           "show", "FIGURES_ENV"]
+
+# Where a headless script saves the figures it shows (default: ./figures).
+FIGURES_ENV = "SUCCINCT_FIGURES"
+# Backends that draw no window: a script running under one saves its figures instead.
+_FILE_BACKENDS = frozenset({"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"})
+_saved: dict[str, int] = {}  # figures saved so far, per script
 
 # One colour per quantity, so that every panel of the atlas reads the same way.
 COLORS = {"UHAT params": "tab:blue", "UHAT bits": "tab:cyan", "RNN params": "tab:orange",
@@ -316,3 +328,50 @@ def score_bars(words: Sequence[str], scores: Mapping[str, Sequence[float]], *,
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     return fig
+
+
+def _in_ipython() -> bool:
+    """Whether an IPython shell or kernel runs this code (never imports IPython)."""
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
+
+
+def show(fig: Figure) -> Figure | str:
+    """Shows ``fig`` wherever the code runs, so that a notebook's ``.py`` twin run as a
+    script shows the same plots as the notebook.
+
+    * **Jupyter** (an IPython kernel runs the code): displayed inline, as PNG.
+    * **A script with a window backend** (``matplotlib.get_backend()`` draws windows,
+      e.g. ``MPLBACKEND=TkAgg``): attached to pyplot and shown in a window; like
+      ``plt.show()``, the call returns when the window is closed. (A pyplot too old to
+      adopt a figure it did not make gets the headless behaviour.)
+    * **A headless script** (a file backend such as ``agg``): saved as
+      ``<dir>/<script>-<k>.png`` (``<dir>`` is ``$SUCCINCT_FIGURES`` or ``./figures``,
+      ``<k>`` counts the script's figures from 1) and the path printed.
+
+    Returns:
+        The figure (Jupyter and windows) or the path of the saved PNG.
+    """
+    if _in_ipython():
+        import IPython.display  # optional: only imported when an IPython kernel runs
+
+        IPython.display.display(fig)
+        return fig
+    if matplotlib.get_backend().lower() not in _FILE_BACKENDS:
+        import matplotlib.pyplot as plt  # lazy: pyplot (and a GUI toolkit) only for windows
+
+        try:
+            plt.figure(fig)  # pyplot adopts a figure it did not make (matplotlib ≥ 3.10)
+        except (TypeError, ValueError):
+            pass  # an older pyplot refuses: save the figure instead, below
+        else:
+            plt.show()
+            return fig
+    script = os.path.splitext(os.path.basename(sys.argv[0]))[0].lstrip("-") or "figure"
+    folder = os.environ.get(FIGURES_ENV) or "figures"
+    os.makedirs(folder, exist_ok=True)
+    _saved[script] = _saved.get(script, 0) + 1
+    path = os.path.join(folder, f"{script}-{_saved[script]}.png")
+    fig.savefig(path, format="png")
+    print(f"figure saved to {path}")
+    return path

@@ -203,10 +203,15 @@ def _missing() -> list[str]:
 def test_site_builds_in_strict_mode(tmp_path):
     """``mkdocs build --strict``, as ``make docs`` runs it, into a temporary folder.
     Planted: a link to a page that does not exist (``[x](nowhere.md)``) in docs/ltl.md,
-    an API page naming ``succinct.nowhere``, and a nav entry with no file each fail it."""
+    an API page naming ``succinct.nowhere``, and a nav entry with no file each fail it.
+
+    ``make docs`` executes every notebook as it renders it; here only notebook 01 is
+    executed (``SUCCINCT_DOCS_EXECUTE_ONLY``: test_notebooks.py runs them all), and its
+    page must show the plot it draws. Planted: ``execute: false`` in mkdocs.yml fails it."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
         str(ROOT), os.environ.get("PYTHONPATH")])), "JAX_PLATFORMS": "cpu",
-        "NO_MKDOCS_2_WARNING": "1"}
+        "NO_MKDOCS_2_WARNING": "1", "MPLBACKEND": "agg",
+        "SUCCINCT_DOCS_EXECUTE_ONLY": "01_*"}
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
                            "--config-file", str(ROOT / "mkdocs.yml"),
@@ -220,4 +225,7 @@ def test_site_builds_in_strict_mode(tmp_path):
         assert (site / page).is_file(), page
     assert "arxiv.org/abs/2510.19315" in (site / "index.html").read_text(encoding="utf-8")
     assert "accept_position" in (site / "api/programs/index.html").read_text(encoding="utf-8")
+    executed = (site / "notebooks/01_uhat_by_hand/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<div class="jp-RenderedImage[^>]*>\s*<img[^>]*src="data:image/png',
+                     executed), "notebook 01 was rendered without its plot"
     print(f"mkdocs build --strict: {seconds:.1f} s")

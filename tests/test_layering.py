@@ -62,7 +62,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("exact", ("succinct.exact",)),
     ("consumers", ("succinct.verify", "succinct.registry", "succinct.verdicts",
                    "succinct.export", "succinct.interop", "succinct.viz", "succinct.atlas",
-                   "succinct.demo", "succinct.testing", "succinct.learn", "succinct")),
+                   "succinct.demo", "succinct.testing", "succinct.learn", "succinct.teach",
+                   "succinct")),
     ("cli", ("succinct.cli", "succinct.__main__")),
 )
 

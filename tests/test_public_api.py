@@ -2,16 +2,19 @@
 
 A public name is one in ``succinct.__all__`` or in the ``__all__`` of a module listed in
 ``succinct.PUBLIC_MODULES`` or of a family module of ``constructions`` (the package
-docstring of ``succinct`` says so). The imports are read with :mod:`ast` from the Python
-code blocks of ``README.md`` and ``docs/*.md`` and from ``notebooks/*.py`` (the jupytext
-sources of the notebooks); a module imported whole (``from constructions import
-composition``) is followed to the attributes read from it (``composition.m``).
+docstring of ``succinct`` says so), or of ``proofs_check`` (``load``, ``claim_modules``),
+or a claim module's ``check``. The imports are read with :mod:`ast` from the Python
+code blocks of ``README.md`` and ``docs/*.md``, from ``notebooks/*.py`` (the jupytext
+sources of the notebooks), from the exercises' solutions ``notebooks/solutions/*.py`` and
+from the exercises of the course, ``course/*.py``; a module imported whole (``from
+constructions import composition``) is followed to the attributes read from it (``composition.m``).
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import os
 import pathlib
 import re
@@ -25,7 +28,7 @@ import pytest
 import succinct
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-OURS = ("succinct", "constructions")
+OURS = ("succinct", "constructions", "proofs_check")
 
 
 def _sources() -> Iterator[tuple[str, str]]:
@@ -34,16 +37,27 @@ def _sources() -> Iterator[tuple[str, str]]:
         blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
         for i, block in enumerate(blocks):
             yield f"{page.relative_to(ROOT)} (python block {i + 1})", block
-    for notebook in sorted((ROOT / "notebooks").glob("*.py")):
+    for notebook in sorted([*(ROOT / "notebooks").glob("*.py"),
+                            *(ROOT / "notebooks" / "solutions").glob("*.py"),
+                            *(ROOT / "course").glob("*.py")]):
         yield str(notebook.relative_to(ROOT)), notebook.read_text(encoding="utf-8")
 
 
+def _claim_module(name: str) -> bool:
+    """A claim module of ``proofs_check`` (its public name is ``check``)."""
+    return (name.startswith("proofs_check.") and name.count(".") == 1
+            and not name.split(".")[1].startswith("_"))
+
+
 def _public_module(name: str) -> bool:
-    return (name == "succinct" or name in succinct.PUBLIC_MODULES
-            or (name.startswith("constructions.") and name.count(".") == 1))
+    return (name in ("succinct", "proofs_check") or name in succinct.PUBLIC_MODULES
+            or (name.startswith("constructions.") and name.count(".") == 1)
+            or _claim_module(name))
 
 
 def _public(module: types.ModuleType, name: str) -> bool:
+    if _claim_module(module.__name__):
+        return name == "check" or name in getattr(module, "__all__", ())
     return _public_module(module.__name__) and name in getattr(module, "__all__", ())
 
 
@@ -66,6 +80,9 @@ def private_imports(source: str) -> list[str]:
             module = importlib.import_module(node.module)
             for alias in node.names:
                 value = getattr(module, alias.name, None)
+                if (value is None and hasattr(module, "__path__")
+                        and importlib.util.find_spec(f"{node.module}.{alias.name}")):
+                    value = importlib.import_module(f"{node.module}.{alias.name}")  # submodule
                 if isinstance(value, types.ModuleType):
                     if not _public_module(value.__name__):
                         bad.append(value.__name__)
@@ -100,10 +117,15 @@ def test_the_checker_sees_a_private_import():
               "from succinct.atlas import MEMBERS_CHECKED\n"
               "from succinct import Alphabet, verify\n"
               "from constructions import composition\n"
-              "composition.sp\n")
+              "composition.sp\n"
+              "import proofs_check\n"
+              "proofs_check.load('prop1_rnn_automaton').check()\n"
+              "from proofs_check import _dc, thm17_dfa_doubly_exponential as t17\n"
+              "t17.check(); t17.dfa_states(1)\n")
     assert private_imports(source) == [
-        "constructions.composition.sp", "succinct.atlas.MEMBERS_CHECKED",
-        "succinct.exact.dispatch.exact_dfa"]
+        "constructions.composition.sp", "proofs_check._dc",
+        "proofs_check.thm17_dfa_doubly_exponential.dfa_states",
+        "succinct.atlas.MEMBERS_CHECKED", "succinct.exact.dispatch.exact_dfa"]
 
 
 def test_public_modules_exist_and_export_what_they_list():

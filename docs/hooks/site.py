@@ -2,8 +2,12 @@
 
 * The home page is the README, with its ``docs/`` links made relative to the site, so the
   guide has one source.
+* The course's syllabus, ``notebooks/README.md``, is the page ``notebooks/``.
 * The notebooks (``notebooks/*.ipynb``, paired with their ``.py`` by jupytext) are added as
-  pages as they are committed, without outputs: the build never executes them.
+  pages; mkdocs-jupyter executes them as it renders them, so the pages show current
+  outputs. ``SUCCINCT_DOCS_EXECUTE_ONLY=GLOB`` (e.g. ``01_*``) executes only the notebooks
+  whose file name matches, and renders the others as committed (without outputs): the
+  tests' build executes one, since ``tests/test_notebooks.py`` executes them all.
 * ``<!-- cli-reference -->`` in a page is replaced by every command's ``--help``, taken from
   the installed command line, so the reference cannot drift from the code.
 * ``<!-- public-names -->`` is replaced by a table of ``succinct.__all__``: every name
@@ -13,6 +17,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
 from pathlib import Path
 
@@ -20,6 +26,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parents[2]
+EXECUTE_ONLY_ENV = "SUCCINCT_DOCS_EXECUTE_ONLY"
 CLI_MARKER = "<!-- cli-reference -->"
 NAMES_MARKER = "<!-- public-names -->"
 
@@ -36,10 +43,29 @@ def readme_page() -> str:
     return re.sub(r"`[^`\n]*`", lambda m: m.group(0).replace("\\|", "|"), text)
 
 
+def notebooks() -> list[Path]:
+    """The course's notebooks, in order."""
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def on_config(config):
+    """Under ``SUCCINCT_DOCS_EXECUTE_ONLY``, mkdocs-jupyter skips executing the other
+    notebooks (its ``execute_ignore`` list, which its YAML cannot take from the
+    environment)."""
+    only = os.environ.get(EXECUTE_ONLY_ENV)
+    if only:
+        plugin = config["plugins"]["mkdocs-jupyter"]
+        plugin.config["execute_ignore"] = [f"notebooks/{nb.name}" for nb in notebooks()
+                                           if not fnmatch.fnmatch(nb.name, only)]
+    return config
+
+
 @event_priority(100)  # before mkdocs-jupyter looks for notebooks among the files
 def on_files(files: Files, config) -> Files:
     files.append(File.generated(config, "index.md", content=readme_page()))
-    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    files.append(File("notebooks/README.md", src_dir=str(ROOT), dest_dir=config["site_dir"],
+                      use_directory_urls=config["use_directory_urls"]))
+    for nb in notebooks():
         files.append(File(f"notebooks/{nb.name}", src_dir=str(ROOT), dest_dir=config["site_dir"],
                           use_directory_urls=config["use_directory_urls"]))
     return files
