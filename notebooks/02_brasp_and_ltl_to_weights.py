@@ -120,8 +120,9 @@ _ = show(layer_heatmaps(model, attention))
 # $S \wedge \bigwedge_k (P_k \leftrightarrow P_k(o(i)))$ on the copied coordinates and
 # then takes the default). The layers and the width grow linearly with the program's
 # size $|P|$ (predicates plus expression nodes), so the dense parameters grow at most
-# like $|P|^3$. This is why the special form matters: a score like "$P(i) \vee Q(j)$"
-# would not be a single bilinear form without blowing up.
+# like $|P|^3$. The special form is exactly what one bilinear score can maximise
+# directly; `compile_program` refuses any other score (a general score would first have
+# to be rewritten into a disjunction of such forms, which can be exponentially longer).
 #
 # The cell below runs the check in `proofs_check`: on the programs of five families and
 # on random special-form programs, the UHAT built by the literal Lemma 9 recipe
