@@ -45,7 +45,8 @@ import itertools
 import numpy as np
 
 from succinct import Alphabet, UHATBuilder
-from succinct.viz import layer_heatmaps
+from succinct.teach import check_exercise
+from succinct.viz import layer_heatmaps, show
 
 ab = Alphabet.of("ab")
 b = UHATBuilder(ab)  # embedding: one-hot coordinates Q_a, Q_b
@@ -103,4 +104,33 @@ print(f"{len(words)} words, {int(got.sum())} accepted, all correct: {bool((got =
 # connection) and `C_a` writes the attended values into the new coordinates.
 
 # %%
-layer_heatmaps(model, 0)
+show(layer_heatmaps(model, 0))
+
+# %% [markdown]
+# ## Exercises
+#
+# Each answer is checked by `check_exercise` against the language's definition on every
+# word up to length 8; a wrong model gets the shortest word it decides wrongly. The
+# answer must be a UHAT (a DFA or a B-RASP program for the same language is refused).
+# Solutions: `notebooks/solutions/nb01.py` — try first.
+#
+# **01.contains-a.** Build, with `UHATBuilder`, a UHAT over $\{a, b\}$ accepting exactly
+# the words that contain an $a$. One attention layer is enough: which mask lets the last
+# position see *every* position, itself included, and which score makes an $a$ win over
+# a $b$?
+
+# %%
+answer = None  # your UHAT: b = UHATBuilder(ab); ...; answer = b.build(readout={...})
+print(check_exercise("01.contains-a", answer))
+
+# %% [markdown]
+# **01.factor-ab.** Build a UHAT over $\{a, b\}$ accepting exactly the words that contain
+# the factor $ab$ (an $a$ immediately followed by a $b$): `aab` and `bab` are in, `ba`
+# and `bba` are not. The model above almost does it; note where it differs (try `aba`).
+# Hint: a constant score with mask future and tie right attends to the previous
+# position; an FFN can mark the positions where an $ab$ ends; one more attention can ask
+# whether *some* position is marked.
+
+# %%
+answer = None  # your UHAT
+print(check_exercise("01.factor-ab", answer))

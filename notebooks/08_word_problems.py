@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 05 — Iterated composition, Krohn–Rhodes, and word problems
+# # 08 — Iterated composition, Krohn–Rhodes, and word problems
 #
 # Read a word $\sigma_1 \cdots \sigma_N$ as a composition of maps on a finite set $Q$ and
 # accept iff $\delta(q_0, \sigma_1\cdots\sigma_N) \in F$: the *word problem* of a
@@ -47,14 +47,16 @@ from pathlib import Path
 import sympy as sp
 from matplotlib.patches import FancyArrowPatch
 
+import proofs_check
 from constructions import composition
 from constructions import wordproblem as tables
 from succinct import SuccinctError
 from succinct.programs.holonomy import aperiodicity_witness, decompose
 from succinct.registry import get_family
+from succinct.teach import check_exercise
 from succinct.verdicts import log2_ceil, rnn_bits_bound
 from succinct.verify import verify
-from succinct.viz import Panel, PngFigure, Series, formula_figure
+from succinct.viz import Panel, PngFigure, Series, formula_figure, show
 
 wp = get_family("wordproblem")
 for monoid in ("flipflop", "lasttwo", "endsab", "parity", "s3", "s5"):
@@ -110,6 +112,35 @@ for attempt in (lambda: decompose(parity), lambda: wp.build("uhat", {"monoid": "
         attempt()
     except SuccinctError as e:
         print("refused:", e)
+
+# %% [markdown]
+# **The theorem behind the refusal.** Write $M(L)$ for the syntactic monoid of a
+# regular language $L$ (the transition monoid of its minimal DFA); $M$ is *aperiodic*
+# when $x^{n} = x^{n+1}$ for every $x \in M$, $n = |M|$.
+#
+# *Theorem.* A language $L \subseteq \Sigma^+$ is recognized by a UHAT of the paper's
+# kind (no positional encodings, strict or no masks; Bergsträßer, Cotterell & Lin, arXiv
+# 2510.19315, §2.3) if and only if $M(L)$ is aperiodic. This is Yang, Chiang & Angluin
+# (NeurIPS 2024, arXiv 2310.13897) combined with Schützenberger (1965) and
+# McNaughton–Papert (1971): star-free = first-order = LTL = aperiodic.
+#
+# *Sketch.* (⇒) A UHAT translates into an LTL formula (the paper's Prop 13 does it in
+# exponential time). A fixed formula cannot tell $u x^{e} w$ from $u x^{e+1} w$ once
+# $e$ is large compared with its nesting depth (an Ehrenfeucht–Fraïssé game: too many
+# identical blocks to count), so every $x \in M(L)$ satisfies $x^{e} = x^{e+1}$ for
+# large $e$: no element has a period $p > 1$.
+# (⇐) Aperiodic monoids divide cascades of reset automata (Krohn–Rhodes, as computed
+# below); each reset level is one "last reset before $i$" attention, or go through LTL
+# and the paper's Prop 16 (§4.6: LTL → UHAT in polynomial time).
+#
+# `proofs_check` checks it on the built-in tables: the monoid's order and group-ness,
+# $x^n = x^{n+1}$ exactly for the flip-flop, membership of $v^e$ alternating for the
+# groups (independently of the monoid code), and the family's `uhat` built exactly
+# when the monoid is aperiodic.
+
+# %%
+for row in proofs_check.load("aperiodicity").check():
+    print(row)
 
 # %% [markdown]
 # **Image sets.** Words act on sets of states on the right, $P\cdot w = \{\delta(p, w)
@@ -290,14 +321,14 @@ def draw_cascade(cascade, title: str) -> PngFigure:
     return fig
 
 
-draw_cascade(cascade, "holonomy cascade of 'ends with aab' (states T<P: tile T of P)")
+show(draw_cascade(cascade, "holonomy cascade of 'ends with aab' (states T<P: tile T of P)"))
 
 # %% [markdown]
 # For comparison, the cascade `lasttwo` is *given* as (the last letter, then "equal to
 # the last letter?"): two levels, the lower one reading the upper one.
 
 # %%
-draw_cascade(tables.LASTTWO, "lasttwo, given as a cascade")
+show(draw_cascade(tables.LASTTWO, "lasttwo, given as a cascade"))
 
 # %% [markdown]
 # ## 3. Families that grow
@@ -379,7 +410,7 @@ for fam, var, xs, key in (("window", composition.k, range(1, 17), "k"),
                          curve(dfa_states, var, xs)))
 panels.append(Panel("minimal DFA states", "k or m", "log₂ states", states,
                     footnote="monotone and cyclic: m states each (the lines coincide)"))
-formula_figure(panels, columns=2, panel_size=(5.0, 3.6))
+show(formula_figure(panels, columns=2, panel_size=(5.0, 3.6)))
 
 # %% [markdown]
 # What the verdict rows say (computed from the formulas; only rows against **every**
@@ -424,14 +455,14 @@ print(f"S5 scan vs table: {scan_check.checked} words, agree = {scan_check.agree}
       f"{wp.build('scan', s5).n_layers} layers for T = 6")
 
 # %% [markdown]
-# ## Exercise
+# ## Exercises
 #
-# The table below keeps two bits, state $2h + \ell$: `x` sets $h$, `y` clears it, `z`
-# sets $\ell$; accept iff both are set. (The minimal DFA renames the states by the
-# shortest words reaching them.) Before running: which image sets are $\equiv$ to each
-# other? Why may the covering map send two cascade states to the same table state? Then
-# turn a generator into a swap, e.g. `"x": {"0": "1", "1": "0", "2": "2", "3": "3"}`,
-# and predict what the decomposition says.
+# **Explore (not checked).** The table below keeps two bits, state $2h + \ell$: `x` sets
+# $h$, `y` clears it, `z` sets $\ell$; accept iff both are set. (The minimal DFA renames
+# the states by the shortest words reaching them.) Before running: which image sets are
+# $\equiv$ to each other? Why may the covering map send two cascade states to the same
+# table state? Then turn a generator into a swap, e.g.
+# `"x": {"0": "1", "1": "0", "2": "2", "3": "3"}`, and predict what the decomposition says.
 
 # %%
 TWO_BITS = {
@@ -448,3 +479,35 @@ try:
     print(tables.describe(tables.load_table(str(mine))))
 except SuccinctError as e:
     print("refused:", e)
+
+# %% [markdown]
+# The next two are checked by `check_exercise` against answers computed by brute force
+# (closing the monoid under the generators; iterating powers). Solutions:
+# `notebooks/solutions/nb08.py`. Both are about this table: neither letter has a period
+# ($a^2 = a$, and $b^3 = b^4$), so a letter-by-letter look says "aperiodic".
+
+# %%
+TWISTED = {
+    "states": ["0", "1", "2", "3"],
+    "generators": {"a": {"0": "3", "1": "3", "2": "2", "3": "3"},
+                   "b": {"0": "0", "1": "2", "2": "0", "3": "1"}},
+    "initial": "0",
+    "accepting": ["2"],
+}
+
+# %% [markdown]
+# **08.aperiodic.** Is the transition monoid of `TWISTED` aperiodic? Answer `True` or
+# `False` — by hand, composing maps of short words, before asking the library.
+
+# %%
+answer = None  # True or False
+print(check_exercise("08.aperiodic", answer))
+
+# %% [markdown]
+# **08.witness.** Give the shortest word (the first in shortlex order, $a$ before $b$)
+# whose map has a period $p > 1$, i.e. $w^k \ne w^{k+1}$ for every $k$. Then compare
+# with `aperiodicity_witness` and with what `wp.build("uhat", ...)` says for this table.
+
+# %%
+answer = None  # a word such as "ab"
+print(check_exercise("08.witness", answer))

@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 06 — Verifying a construction, then breaking it
+# # 10 — Verifying a construction, then breaking it
 #
 # A hand-built transformer is only as good as its check. `succinct.verify` compares
 # models of one language on every word up to a length (in shortlex order, so the first
@@ -27,8 +27,9 @@
 # %%
 from succinct.interop import from_nnx, to_nnx
 from succinct.registry import get_family
+from succinct.teach import check_exercise
 from succinct.verify import verify
-from succinct.viz import score_bars
+from succinct.viz import score_bars, show
 
 dyck = get_family("dyck")
 params = {"k": 1, "D": 2}
@@ -83,6 +84,35 @@ print(verify({"reference": models["reference"], "harmless": harmless}, max_len=1
 
 # %%
 words = ["()", "(", ")(", "()()", "(())", "(()", "())", "(()())", "()(())", "((()))"]
-score_bars(words, {"original": to_nnx(models["uhat"]).score_words(words),
-                   "broken": module.score_words(words)},
-           title="Dyck-(1, 2): acceptance scores, round 2 broken")
+show(score_bars(words, {"original": to_nnx(models["uhat"]).score_words(words),
+                            "broken": module.score_words(words)},
+                    title="Dyck-(1, 2): acceptance scores, round 2 broken"))
+
+# %% [markdown]
+# ## Exercises
+#
+# Each answer is the Dyck-$(1, 2)$ UHAT with **one** weight entry changed, made as
+# above (`to_nnx`, `set_entry`, `from_nnx`). `check_exercise` counts the changed entries
+# against the original and runs your model on the target word against the stack
+# reference. `print(models["uhat"])` shows every layer with its coordinates; the entry
+# names are those labels, e.g. `("L2~a.open", "open")` in `C_a` of the layer writing
+# `L2~a.open`. Solutions: `notebooks/solutions/nb10.py`.
+#
+# **10.break-round-1.** The edit above breaks round 2 and leaves every depth-1 word
+# right. Change one entry so that the model *rejects* the member `()`. Which entry
+# carries round 1's evidence that the attended bracket is an opener?
+
+# %%
+answer = None  # e.g. m = to_nnx(models["uhat"]); m.set_entry(...); from_nnx(m, like=...)
+print(check_exercise("10.break-round-1", answer))
+
+# %% [markdown]
+# **10.accept-depth-3.** `((()))` has depth 3, so Dyck-$(1, 2)$ rejects it. Change one
+# entry so that the model *accepts* it. After two rounds its outer pair is still
+# unmatched, and the last op `Z` decides "nothing unmatched is left" through a hidden
+# unit with a bias. When it works, ask `verify` against `models["reference"]` which
+# other words your edit lets in, and find the shortest.
+
+# %%
+answer = None
+print(check_exercise("10.accept-depth-3", answer))

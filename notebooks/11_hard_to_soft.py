@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 07 — From hard to soft attention
+# # 11 — From hard to soft attention
 #
 # The paper's transformers use *unique hard attention* (UHAT): each position attends to
 # exactly one position, the one with the highest integer score (ties broken leftmost or
@@ -32,16 +32,41 @@ import itertools
 import numpy as np
 import sympy as sp
 
+from succinct import Predicate
 from succinct.compiler.relax import N, relax
 from succinct.models.softmax import SoftmaxAttention, SoftmaxTransformer
 from succinct.registry import get_family
+from succinct.teach import check_exercise
 from succinct.verify import verify
-from succinct.viz import PngFigure
+from succinct.viz import PngFigure, show
 
 dyck = get_family("dyck").build("uhat", {"k": 2, "D": 3})
 EXAMPLE_1 = "b & H(b -> Y a) & H((a & Y true) -> Y b)"  # the paper's Example 1: (ab)+
 example1 = get_family("ltl").build("uhat", {"formula": EXAMPLE_1, "alphabet": "ab"})
 dyck1 = get_family("dyck").build("uhat", {"k": 1, "D": 2})
+
+# %% [markdown]
+# Our three subjects: Dyck-$(2, 3)$, Dyck-$(1, 2)$, and the paper's running example.
+#
+# **Example 1** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2.2). Over
+# $\{a, b\}$, evaluated at the last position, the LTL formula
+# $Q_b \wedge \mathbf H(Q_b \to \mathbf Y Q_a) \wedge
+#  \mathbf H((Q_a \wedge \mathbf Y \top) \to \mathbf Y Q_b)$
+# defines $(ab)^+$. Here $\mathbf Y\varphi$ ("the previous position satisfies
+# $\varphi$") and $\mathbf H\varphi$ ("$\varphi$ at every position so far") are the
+# strict past operators. *Why:* the word ends in $b$; every $b$ has an $a$ just before
+# it, so no $b$ comes first and no two $b$ are adjacent; every $a$ except one at position
+# 1 has a $b$ just before it, so no two $a$ are adjacent. An alternating word starting
+# with $a$ and ending with $b$ is exactly $(ab)^+$. The family compiles it to a UHAT
+# (Prop 16, §4.6: one attention per temporal operator); checked here against the
+# definition of $(ab)^+$ on every word up to length 10:
+
+# %%
+ab_plus = Predicate(example1.alphabet, lambda w: len(w) % 2 == 0
+                    and "".join(w) == "ab" * (len(w) // 2), name="(ab)+")
+r = verify({"(ab)+": ab_plus, "Example 1 UHAT": example1}, max_len=10)
+print(f"{r.checked:,} words, {r.disagreements} disagreements, "
+      f"{r.accepted_by['(ab)+']} accepted: {r.agree}")
 
 # %% [markdown]
 # ## 1. Softmax averages ties: why a position bias is needed
@@ -147,7 +172,7 @@ def beta_figure(certs: dict) -> PngFigure:
     return fig
 
 
-beta_figure(certs)
+show(beta_figure(certs))
 
 # %% [markdown]
 # ## 4. The certificate at work
@@ -206,7 +231,7 @@ def break_figure(betas: list[float], wrong: list[int], certified: float) -> PngF
     return fig
 
 
-break_figure([soft6.beta * f for f in factors], wrong, soft6.beta)
+show(break_figure([soft6.beta * f for f in factors], wrong, soft6.beta))
 
 # %% [markdown]
 # ## 6. tracr's silent failure, next to ours
@@ -264,3 +289,31 @@ else:
     final = np.asarray(tr.forward(tr.params, tokens).transformer_output.output)
     got = final[np.arange(len(words16)), [len(w) for w in words16]][:, out].argmax(1) == yes
     print(f"tracr Dyck-1, N = 16: {int((got != want).sum())} wrong of {len(words16):,}")
+
+# %% [markdown]
+# ## Exercises
+#
+# Checked by `check_exercise` against values computed apart from this notebook: the
+# scale read off relaxed models built at each $N$, and the shortest wrong word found by
+# running the weights position by position in float64 (`numpy_forward`) against a
+# bracket counter. Solutions: `notebooks/solutions/nb11.py`.
+#
+# **11.beta-covers.** You run the relaxed Dyck-$(1, 2)$ recogniser at the scale
+# $\beta = 100$. Up to which word length is that certified? Give the largest $N$ with
+# $\beta(N) \le 100$, from the formula $\beta(N) = 2N\ln(16KN)$ and the $K$ printed in
+# section 3 (the weights depend on $N$ too — the tie slope is $1/(2N)$ — so "certified
+# at $N$" means the model relaxed for $N$).
+
+# %%
+answer = None  # an integer
+print(check_exercise("11.beta-covers", answer))
+
+# %% [markdown]
+# **11.first-break.** Relax Dyck-$(1, 2)$ for $N = 6$ and run its weights at
+# $\beta' = \beta(6)/16$ (as in section 5, with `SoftmaxTransformer`). Which is the
+# shortest word it gets wrong (the first in shortlex order, `(` before `)`)? Before you
+# run `verify`: is it a member the model rejects, or a non-member it accepts?
+
+# %%
+answer = None  # a word such as "()"
+print(check_exercise("11.first-break", answer))

@@ -14,12 +14,12 @@
 # ---
 
 # %% [markdown]
-# # 08 — Constructed vs trained
+# # 12 — Constructed vs trained
 #
 # The constructions prove that small transformers for these languages *exist*. Does
 # gradient descent find them? `succinct.learn` trains a softmax transformer of exactly
 # a construction's shape (the layers, masks and widths of the relaxed UHAT of notebook
-# 07) from random weights with optax, and scores it against the language's reference:
+# 11) from random weights with optax, and scores it against the language's reference:
 # on every word up to the training length $L$ and on sampled words of lengths
 # $L+1 \dots 4L$, members and non-members apart.
 #
@@ -35,7 +35,8 @@ from succinct.learn import Budget, TrainConfig, learn
 from succinct.learn.data import language
 from succinct.models.softmax import SoftmaxAttention, SoftmaxFFN
 from succinct.registry import get_family
-from succinct.viz import PngFigure
+from succinct.teach import check_exercise
+from succinct.viz import PngFigure, show
 from succinct.words import encode
 
 FAMILY, RAW, L = "wordproblem", {"monoid": "flipflop"}, 6
@@ -125,8 +126,8 @@ for name, result, max_len in (("flip-flop", trained, L), ("Dyck-(1,2)", dyck, dy
     print(f"{name}: trained model {'exact' if exact else 'not exact'} on every word up to "
           f"L = {max_len}; " + ("no error found up to 4L" if err is None else
                                 f"first error {err['word']!r} (length {err['length']})"))
-accuracy_figure([("flip-flop", L, by_length(trained, FAMILY, RAW, L)),
-                 ("Dyck-(1,2)", dyck_L, by_length(dyck, "dyck", dyck_raw, dyck_L))])
+show(accuracy_figure([("flip-flop", L, by_length(trained, FAMILY, RAW, L)),
+                          ("Dyck-(1,2)", dyck_L, by_length(dyck, "dyck", dyck_raw, dyck_L))]))
 
 # %% [markdown]
 # ## 2. What the attention looks like
@@ -190,7 +191,7 @@ def attention_figure(word: str) -> PngFigure:
     return fig
 
 
-attention_figure("nsnnrnsnnnsr")
+show(attention_figure("nsnnrnsnnnsr"))
 
 # %% [markdown]
 # ## 3. Starting from the construction
@@ -211,3 +212,30 @@ for noise in (0.0, 0.05):
 # The benchmark (`benchmarks/learnability.py`) repeats the random-start experiment on
 # the flip-flop, parity, DC_1, E_1, E_2 and two Dyck languages, for transformers and
 # RNNs of the constructions' sizes, a few seeds each.
+
+# %% [markdown]
+# ## Exercises
+#
+# A training report is only read well against the right baselines. Both answers are
+# counted by the checker over every word, with the family's reference (no training
+# runs in a check). Solutions: `notebooks/solutions/nb12.py`.
+#
+# **12.members-of-length.** How many words of length 6 over $\{s, r, n\}$ are in the
+# flip-flop language (the last $s$ or $r$ is an $s$)? Count by hand: split on the
+# position of the last letter that is not $n$. (This is why the accuracy plot samples
+# members and non-members apart: uniform words of one length are about half and half,
+# but rarer languages are not.)
+
+# %%
+answer = None  # an integer
+print(check_exercise("12.members-of-length", answer))
+
+# %% [markdown]
+# **12.constant-baseline.** A "model" that gives the same answer to every word (always
+# accept or always reject, whichever is better): what accuracy does it reach on all
+# words of length 1 to $L = 6$, the set the report's `exhaustive_accuracy` is measured
+# on? Round to 4 decimals. Compare it with the trained models' figures above.
+
+# %%
+answer = None  # a number such as 0.5
+print(check_exercise("12.constant-baseline", answer))

@@ -313,6 +313,10 @@ _MEASURE_KEYS = {"transitions": "params", "table_bits": "bits", "dfa_states": "s
 
 
 def _counted(row: Row, side: str, measure: str) -> int | None:
+    """The size of ``side`` under ``measure`` counted for ``row``, or None: a DFA size
+    the row took from the family's formula (``dfa_source == "formula"``) is not a count."""
+    if side == "DFA" and row.dfa_source != "computed":
+        return None
     model = {"UHAT": row.uhat if row.uhat and row.uhat.get("kind") == UHAT else None,
              "UHAT+PE": row.uhat if row.uhat and row.uhat.get("kind") == POSITIONAL_UHAT
              else None, "RNN": row.rnn, "DFA": row.dfa}.get(side)

@@ -232,7 +232,8 @@ class FormulaExercise(Exercise):
                 return self.feedback(False, f"at {self.variable} = {v} your formula gives "
                                      f"{got}, but the {self.measure} counted is {want}.")
         values = ", ".join(f"{self.counted(v)}" for v in self.at)
-        return self.feedback(True, f"right: {sp.sstr(expr)} gives the {self.measure} counted "
+        shown = answer.strip() if isinstance(answer, str) else sp.sstr(expr)
+        return self.feedback(True, f"right: {shown} gives the {self.measure} counted "
                              f"at {self.variable} = {', '.join(map(str, self.at))} ({values}).")
 
 
@@ -247,7 +248,14 @@ class ValueExercise(Exercise):
         assert self.expected is not None, f"exercise {self.name} has no expected value"
         want = self.expected()
         unit = f" {self.unit}" if self.unit else ""
-        if isinstance(want, (int, np.integer)) and not isinstance(want, bool):
+        if isinstance(want, (bool, np.bool_)):
+            if not isinstance(answer, (bool, np.bool_)):
+                return self.feedback(False, f"the answer is True or False, not "
+                                     f"{type(answer).__name__} {answer!r}")
+            if bool(answer) != bool(want):
+                return self.feedback(False, f"{answer!r} is not it.")
+            return self.feedback(True, f"right: {bool(want)!r}.")
+        if isinstance(want, (int, np.integer)):
             if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
                 return self.feedback(False, f"the answer is a whole number, not "
                                      f"{type(answer).__name__} {answer!r}")

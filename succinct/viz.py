@@ -336,7 +336,7 @@ def _in_ipython() -> bool:
     return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
 
 
-def show(fig: Figure) -> Figure | str:
+def show(fig: Figure) -> None:
     """Shows ``fig`` wherever the code runs, so that a notebook's ``.py`` twin run as a
     script shows the same plots as the notebook.
 
@@ -349,14 +349,13 @@ def show(fig: Figure) -> Figure | str:
       ``<dir>/<script>-<k>.png`` (``<dir>`` is ``$SUCCINCT_FIGURES`` or ``./figures``,
       ``<k>`` counts the script's figures from 1) and the path printed.
 
-    Returns:
-        The figure (Jupyter and windows) or the path of the saved PNG.
+    Returns None, so that ``show(fig)`` as a cell's last line displays the figure once.
     """
     if _in_ipython():
         import IPython.display  # optional: only imported when an IPython kernel runs
 
         IPython.display.display(fig)
-        return fig
+        return
     if matplotlib.get_backend().lower() not in _FILE_BACKENDS:
         import matplotlib.pyplot as plt  # lazy: pyplot (and a GUI toolkit) only for windows
 
@@ -366,7 +365,7 @@ def show(fig: Figure) -> Figure | str:
             pass  # an older pyplot refuses: save the figure instead, below
         else:
             plt.show()
-            return fig
+            return
     script = os.path.splitext(os.path.basename(sys.argv[0]))[0].lstrip("-") or "figure"
     folder = os.environ.get(FIGURES_ENV) or "figures"
     os.makedirs(folder, exist_ok=True)
@@ -374,4 +373,3 @@ def show(fig: Figure) -> Figure | str:
     path = os.path.join(folder, f"{script}-{_saved[script]}.png")
     fig.savefig(path, format="png")
     print(f"figure saved to {path}")
-    return path

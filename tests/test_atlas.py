@@ -314,3 +314,18 @@ def test_families_without_range_or_defaults(monkeypatch):
         assert atlas.rows == [] and "formula" in atlas.skipped["ltl"]
     res = RUN.invoke(app, ["atlas", "--family", "no-such-family"])
     assert res.exit_code == 2 and "unknown family" in res.output
+
+
+def test_a_dfa_size_taken_from_the_formula_is_not_drawn_as_counted():
+    """DC_4's minimal DFA (6,291,458 states) is beyond MAX_DFA_STATES: its row takes the
+    size from the formula, so no panel draws it as a counted point, while DC_2's minimised
+    DFA is drawn. Planted: ``_counted`` without the ``dfa_source`` test draws n = 4."""
+    fams = families()
+    if "dc" not in fams or fams["dc"].verdict is None:
+        pytest.skip("dc is not registered with a verdict")
+    rows = [compute_row(fams["dc"], {"n": n}, check=False) for n in (2, 4)]
+    assert [r.dfa_source for r in rows] == ["computed", "formula"]
+    dfa = [c for p in formula_panels(fams["dc"], fams["dc"].verdict(), rows)
+           for c in p.curves if c.side == "DFA"]
+    assert dfa and all(x != 4 for c in dfa for x, _ in c.measured)
+    assert any(x == 2 for c in dfa for x, _ in c.measured)

@@ -95,7 +95,8 @@ FORMULA = FormulaExercise("99.squares", "Predict n² + 1.", counted=lambda n: n 
 
 @pytest.mark.parametrize("answer", ["n**2 + 1", "n^2+1", "n n + 1", sp.Symbol("n") ** 2 + 1])
 def test_a_right_formula_passes_in_any_spelling(answer):
-    assert FORMULA.check(answer).ok
+    fb = FORMULA.check(answer)
+    assert fb.ok and fb.message.startswith(f"right: {str(answer).strip()} gives")
 
 
 def test_a_wrong_formula_is_told_where_it_first_differs():
@@ -118,6 +119,9 @@ def test_value_exercises_say_too_large_or_too_small():
     assert ex.check(8).message == "8 states is too large."
     assert ex.check(6).message == "6 states is too small."
     assert not ex.check("7").ok and not ex.check(True).ok
+    yes = ValueExercise("99.bool", "…", expected=lambda: False)
+    assert yes.check(False).ok and not yes.check(True).ok
+    assert not yes.check(0).ok and "True or False" in yes.check(0).message  # 0 == False
     word = ValueExercise("99.word", "…", expected=lambda: "ab")
     assert word.check("ab").ok and not word.check("ba").ok
 
