@@ -92,7 +92,7 @@ print(dict(zip(words, program.accepts(words).tolist(), strict=True)))
 # %%
 first, end = compiled.op_layers["prev_a"]
 attention = next(i for i in range(first, end) if model.spec.layers[i].kind == "attention")
-_ = show(layer_heatmaps(model, attention))
+show(layer_heatmaps(model, attention))
 
 # %% [markdown]
 # ### Lemma 9: why the compiled model is equivalent, and small
@@ -199,7 +199,7 @@ for mode in ("compact", "ffn", "lemma9"):
 ltl_model = compile_program(ltl_program).model
 first_attention = next(i for i, layer in enumerate(ltl_model.spec.layers)
                        if layer.kind == "attention")
-_ = show(layer_heatmaps(ltl_model, first_attention))
+show(layer_heatmaps(ltl_model, first_attention))
 
 # %% [markdown]
 # The check of Prop 16 in `proofs_check`: for Example 1, formulas with each operator and

@@ -140,7 +140,7 @@ fig = sizes_figure([
         Curve("RNN params [built]", ks, [r.params for _, r in by_k]),
     ]),
 ], columns=2)
-_ = show(fig)
+show(fig)
 
 # %% [markdown]
 # The verdict of the family compares the two **built** models (opponent `built`), and
