@@ -50,8 +50,14 @@ __all__ = ["mutants", "padded", "uhat_language", "rnn_membership", "exact_n", "m
 
 A, B, ZERO, ONE, HASH = (DC_ALPHABET.index(s) for s in "ab01#")
 MEMBERSHIP_N = (1, 2, 3)  # UHAT membership (w_3: 10 240 symbols)
-RNN_MEMBERSHIP_N = (1, 2, 3, 4)  # RNN membership (w_4: 6 291 456 symbols)
+RNN_MEMBERSHIP_N = (1, 2, 3)  # RNN membership; n = 4 (6 291 456 symbols) with --full
 EXACT_MAX_STATES = 2_000_000  # DC_1 needs 14 745; beyond this, several GB
+
+
+def rnn_membership_n() -> tuple[int, ...]:
+    """The n whose w_n the RNN reads: 1..3, and 4 (w_4, 6 291 456 symbols, about 30 s)
+    with ``--full``."""
+    return (*RNN_MEMBERSHIP_N, 4) if full() else RNN_MEMBERSHIP_N
 
 
 def exact_n() -> tuple[int, ...]:
@@ -200,11 +206,12 @@ _rnn_forward = jax.jit(lambda rnn, tokens, lengths: rnn.forward(tokens, lengths)
 
 
 def rnn_membership() -> list[dict]:
-    """Rows for the ``dc`` family's delay-line RNN: w_n and its mutants, n = 1..4, in one
-    call of the RNN's jitted forward (``lax.scan`` along time) per n."""
+    """Rows for the ``dc`` family's delay-line RNN: w_n and its mutants for the n of
+    :func:`rnn_membership_n`, in one call of the RNN's jitted forward (``lax.scan`` along
+    time) per n."""
     fam = get_family("dc")
     rows = []
-    for n in RNN_MEMBERSHIP_N:
+    for n in rnn_membership_n():
         rnn = fam.build("rnn", {"n": n})
         rows.append(_membership(
             "RNN", lambda t, ell, rnn=rnn: _rnn_forward(rnn, jnp.asarray(t), jnp.asarray(ell)),

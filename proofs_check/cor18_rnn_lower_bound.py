@@ -14,10 +14,10 @@ What is checked:
    all by integer arithmetic, each equal to the family's closed form
    ``rnn_kD_lower_bound`` and above the paper's ``2^n``;
 2. the ``dc`` family's single-layer 1-bit RNN recognizes DC_n: it accepts w_n and
-   rejects every mutant of w_n (rejected by the definition too) for n = 1..4 — w_4 has
-   6 291 456 symbols and goes through the RNN's jitted forward (``lax.scan``) with its
-   mutants in one batch (for n = 1, 2 its extracted automaton is compared with the
-   minimal DFA by the Prop 1 check);
+   rejects every mutant of w_n (rejected by the definition too) for n = 1..3, and with
+   ``--full`` also n = 4 — w_4 has 6 291 456 symbols and goes through the RNN's jitted
+   forward (``lax.scan``) with its mutants in one batch, about 30 s (for n = 1, 2 its
+   extracted automaton is compared with the minimal DFA by the Prop 1 check);
 3. the bound is met within O(n): the built RNN's counted ``kD`` (n = 1..8) equals the
    family's closed form ``rnn_kD`` and lies in ``[bound, bound + 2n + 24]``.
 """
