@@ -17,7 +17,8 @@
 # # 06 — The doubly exponential counter DC_n: one program, three theorems, an honest crossover
 #
 # This is the lesson the paper's separation results rest on (Bergsträßer, Cotterell & Lin,
-# *Transformers are Inherently Succinct*, arXiv 2510.19315, §5). You will
+# *Transformers are Inherently Succinct*, arXiv 2510.19315, Thms 15, 17 and Cor 18).
+# You will
 #
 # 1. meet the language $\mathrm{DC}_n$: a single word $w_n$ whose length is doubly
 #    exponential in $n$;
@@ -25,8 +26,10 @@
 # 3. compile it to a UHAT (Lemma 9) and see its size as a polynomial in $n$;
 # 4. state and check the three lower bounds: every LTL formula (Thm 15), every finite
 #    automaton (Thm 17) and every fixed-precision RNN (Cor 18) for $\mathrm{DC}_n$ is big;
-# 5. look honestly at the numbers: at every $n$ we can build, the UHAT is the **larger**
-#    object. The gap is asymptotic, and the crossovers are stated exactly.
+# 5. look honestly at the numbers: at every $n$ we can count, the built UHAT is
+#    **larger** than the built RNN and than the lower bound for every RNN; it is smaller
+#    than every DFA (in bits) only from $n = 3$ on. The gaps are asymptotic, and the
+#    crossovers are stated exactly.
 #
 # **Prerequisites:** 02 (B-RASP compiled to weights), 03 (the size measures and why a
 # "gap" needs a lower bound for *every* model), 04 (the counter $E_N$) and 05 (Gadgets A
@@ -59,8 +62,8 @@ print(dc.description)
 # holds its least significant bit. The word $w_n$ is the rows for the numbers
 # $0, 1, \dots, 2^{2^n} - 1$, in order, and $\mathrm{DC}_n = \{w_n\}$. (This explicit
 # witness is ours, built from the paper's gadgets; it is the `dc` family of
-# `constructions/counter.py`. The paper's own witness for §5 comes from a Turing machine
-# through a tiling reduction and is not spelled out.)
+# `constructions/counter.py`. The paper's own witness for Thms 15 and 17 comes from a
+# Turing machine through a tiling reduction and is not spelled out.)
 #
 # Here is $w_1$, cut into rows and cells, with the number each row holds:
 
@@ -263,8 +266,8 @@ print(check_exercise("06.program-size", answer))
 # %% [markdown]
 # ## 3. Compiling the program: Lemma 9
 #
-# **Lemma 9** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §4, Lemma 9). A B-RASP
-# program whose attention ops all have the special form
+# **Lemma 9** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Lemma 9; proof in
+# App. A.3). A B-RASP program whose attention ops all have the special form
 # $▶_j[M,\ S(j) \wedge \bigwedge_{k \in K} P_k(i) \leftrightarrow P_k(j)]\ V(i, j) : D(i)$
 # can be turned, in polynomial time, into an equivalent UHAT whose size is polynomial in
 # the program's description size.
@@ -276,8 +279,11 @@ print(check_exercise("06.program-size", answer))
 # vectors: it reaches its maximum $|K|$ exactly at the positions the B-RASP score
 # accepts, so the mask and the rightmost tie-break select the same $j$. The selected
 # vector is copied, and the circuit $(R \wedge V) \vee (\neg R \wedge D)$, with $R$ "a
-# qualifying $j$ was found", writes the result. Every value stays a small integer, so a
-# fixed precision suffices. Notebook 02 builds such compilations step by step.
+# qualifying $j$ was found", writes the result. Every activation stays a small integer
+# (scores lie in $[-1, |K|]$), so the precision does not depend on the input length:
+# the paper's *fixed precision*. The weights do depend on the program: an AND of $m$
+# inputs, $\mathrm{ReLU}(x_1 + \dots + x_m - (m - 1))$, has bias $-(m - 1)$. Notebook 02
+# builds such compilations step by step.
 #
 # For $\mathrm{DC}_n$ that means $3n + 25$ predicates (the answer to the exercise above)
 # of size $O(n^2)$ each, hence a UHAT whose size is
@@ -352,7 +358,7 @@ for r, name in enumerate(layer.query.labels):
 #
 # ### Theorem 15: UHATs are exponentially more succinct than LTL
 #
-# **Theorem 15** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §5, Thm 15). There is a
+# **Theorem 15** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Thm 15). There is a
 # family of languages $L_n$ recognised by UHATs $T_n$ of size poly($n$) such that every
 # LTL formula $\varphi_n$ for $L_n$ has size $2^{\Omega(|T_n|^{1/d})}$ for some $d$.
 # (The paper's witness comes from a Turing machine through a tiling reduction;
@@ -362,8 +368,13 @@ for r, name in enumerate(layer.query.labels):
 # at most $2^{c|\varphi|}$ states, for a constant $c$ (Vardi–Wolper). By the lemma,
 # $2^{c|\varphi_n|} \ge |w_n| + 1$, so
 # $c\,|\varphi_n| \ge \log_2(|w_n| + 1) > \log_2 |w_n| = 2^n + n + \log_2(n + 2) > 2^n$.
-# The UHAT has $P(n) \le c_0 n^3$ parameters of fixed precision (section 3), so
-# $n \ge (P(n)/c_0)^{1/3}$ and $|\varphi_n| \ge \tfrac1c\, 2^{(P(n)/c_0)^{1/3}}$.
+# The paper measures a UHAT's size $|T_n|$ in **bits** (the length of its encoding). Ours
+# has $P(n) \le c_0 n^3$ parameters (section 3), integers of $O(\log n)$ bits each (the
+# largest $|$weight$|$ grows linearly in $n$, see Thm 17 below), so
+# $|T_n| = O(n^3 \log n) \le c_1 n^4$ bits. Hence $n \ge (|T_n|/c_1)^{1/4}$ and
+# $|\varphi_n| \ge \tfrac1c\, 2^{(|T_n|/c_1)^{1/4}}$: Thm 15 with $d = 4$. (Counted
+# exactly, almost every entry is 0 or $\pm 1$: the UHAT has $3P(n)$ bits plus a few
+# more, so $d = 3$ works too.)
 #
 # The claim module checks, on the built objects: the UHAT accepts $w_n$ and rejects
 # mutants of it ($n \le 3$), its exact automaton equals the minimal DFA of
@@ -380,19 +391,22 @@ print(f"(checked in {time.perf_counter() - t0:.1f} s)")
 # %% [markdown]
 # ### Theorem 17: doubly exponentially more succinct than finite automata
 #
-# **Theorem 17** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §5, Thm 17). There is a
+# **Theorem 17** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Thm 17). There is a
 # family $L_n$ with UHATs of size poly($n$) such that every finite automaton for $L_n$
 # has $2^{2^{\Omega(|T_n|^{1/d})}}$ states.
 #
 # *Proof sketch.* By the lemma every automaton for $\mathrm{DC}_n$ has more than
-# $|w_n| \ge 2^{2^n}$ states, while the UHAT has $P(n) = O(n^3)$ parameters, all small
-# integers (the largest |weight| is 5 for $n \le 4$; the biases of the widest AND gates
-# grow linearly in $n$), so $O(n^3 \log n)$ bits. With $n \ge (P(n)/c_0)^{1/3}$ the
-# number of states is doubly exponential in a root of the UHAT's size.
+# $|w_n| \ge 2^{2^n}$ states, while the UHAT has $P(n) = O(n^3)$ parameters, all
+# integers. The largest $|$weight$|$ is 5 up to $n = 5$ and then $n$ (we measured it up
+# to $n = 8$): it is the bias of the AND gates over about $n$ inputs, which grows
+# linearly in $n$. So each entry takes $O(\log n)$ bits and the UHAT has
+# $|T_n| = O(n^3 \log n) \le c_1 n^4$ bits. With $n \ge (|T_n|/c_1)^{1/4}$ the number of
+# states is doubly exponential in a root of the UHAT's size.
 #
 # The check minimises the DFA of $\mathrm{DC}_n$ ($n \le 3$) and finds exactly
-# $|w_n| + 2$ states, confirms that the largest |weight| of the UHAT does not grow with $n$,
-# and computes the limit of $\log_2\log_2(\text{states}/P(n))/n$ (it is 1). The language
+# $|w_n| + 2$ states, confirms that the largest $|$weight$|$ of the UHAT is the same (5)
+# for $n = 1, \dots, 4$ (it does not check larger $n$, where the growth starts), and
+# computes the limit of $\log_2\log_2(\text{states}/P(n))/n$ (it is 1). The language
 # part is shared with Thm 15 (computed once).
 
 # %%
@@ -409,7 +423,7 @@ print(f"(checked in {time.perf_counter() - t0:.1f} s)")
 # with $D$ units, each stored in $k$ bits, is a finite automaton with at most $2^{kD}$
 # states: its state is one of the $(2^k)^D$ vectors, whatever its update function.
 #
-# **Corollary 18** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §5, Cor 18). UHATs are
+# **Corollary 18** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Cor 18). UHATs are
 # exponentially more succinct than fixed-precision RNNs (and so than fixed-precision
 # state-space models): for the same family, every RNN $R_n$ for $L_n$ has size
 # $2^{\Omega(|T_n|^{1/d})}$.
@@ -417,10 +431,16 @@ print(f"(checked in {time.perf_counter() - t0:.1f} s)")
 # *Proof sketch for $\mathrm{DC}_n$.* An RNN for $\mathrm{DC}_n$ is, by Prop 1, an
 # automaton for it, so $2^{kD} \ge |w_n| + 2$ (the minimal complete DFA), i.e.
 # $kD \ge \lceil \log_2(|w_n| + 2) \rceil = 2^n + n + \lfloor \log_2(n+2) \rfloor + 1 > 2^n$.
-# The paper counts $k$ in unary and every unit needs at least one symbol, so
-# $|\mathrm{RNN}| \ge \max(k, D) \ge \sqrt{kD} > 2^{n/2}$: exponential in $n$, against the
-# UHAT's poly($n$). Only *exponential*, not doubly exponential: an RNN stores the current
-# row in about $2^n$ bits, and that is enough.
+# **The paper's argument** then bounds the size: $k$ is counted in unary and every unit
+# needs at least one symbol, so $|\mathrm{RNN}| \ge \max(k, D) \ge \sqrt{kD} > 2^{n/2}$:
+# exponential in $n$, against the UHAT's poly($n$). **This library's bits measure**
+# (section 5, docs/measures.md) counts more of the RNN — its $D \times D$ recurrent
+# matrix, at least 3 bits an entry, plus $k \ge \lceil L/D \rceil$ in unary, with
+# $L = \lceil \log_2(|w_n| + 2) \rceil$ — and so gets the stronger bound
+# $B(L) = \min_D (3D^2 + \lceil L/D \rceil) \approx 2.7\,L^{2/3}
+# \approx 2.7 \cdot 2^{2n/3}$ bits (`succinct.verdicts.rnn_bits_bound_value`). Both are
+# exponential; the numbers of section 5 use the second. Only *exponential*, not doubly
+# exponential: an RNN stores the current row in about $2^n$ bits, and that is enough.
 #
 # The claim module `cor18_rnn_lower_bound` checks this on built objects: the bound
 # $\lceil\log_2(|w_n| + 2)\rceil$ computed three independent ways — from the **minimised**
@@ -442,9 +462,13 @@ print(f"(checked in {time.perf_counter() - t0:.1f} s)")
 #
 # 1. How many states has the **minimal complete DFA** of $\mathrm{DC}_2$? (Checked against
 #    the minimisation of the automaton of $w_2$'s prefixes.)
-# 2. The paper's RNNs have an *arbitrary* update function, so Prop 1 is tight: a $k$-bit
-#    RNN with $D$ units can simulate any DFA with at most $2^{kD}$ states. What is the
-#    **smallest** $kD$ of an RNN that recognises $\mathrm{DC}_2$?
+# 2. The paper's RNN (§2) has an *arbitrary* transition function $g$ from (state, symbol)
+#    to state, with $D$ units of $k$ bits each. (The library builds Elman-style RNNs,
+#    $h' = \sigma(Wh + Ux + b)$, a special case; Prop 1 holds for every $g$.) For an
+#    arbitrary $g$, Prop 1 is tight in $kD$: number the states of any DFA with at most
+#    $2^{kD}$ states by $kD$-bit vectors and let $g$ be its transition table. (So for such
+#    RNNs the number of parameters says nothing; a size in bits must count the table $g$.)
+#    What is the **smallest** $kD$ of an RNN that recognises $\mathrm{DC}_2$?
 
 # %%
 answer = None  # a whole number
@@ -479,11 +503,12 @@ for row in counted_rows:
           f"{every_dfa.values(n)[1]:>12,} {row.rnn['kD']:>7} {row.kd_lower_bound:>13}")
 
 # %% [markdown]
-# Read it plainly: **at every $n$ we can count, the built UHAT is larger** — about 14
-# times the built RNN at $n = 1$, 11 times at $n = 4$, and thousands of times the Prop 1
-# bound for every RNN. Only the minimal DFA is already larger from $n = 3$ on. The UHAT's
-# constant term (tens of thousands of bits for the gadgets) dominates at small $n$; the
-# RNN's and the DFA's sizes grow with $2^n$ and $2^{2^n}$.
+# Read it plainly: **at every $n$ we can count, the built UHAT is larger than the built
+# RNN and than the bound for every RNN** — about 14 times the built RNN at $n = 1$, 11
+# times at $n = 4$, and thousands of times the bits bound for every RNN. Against every
+# DFA it is the other way from $n = 3$ on: there the minimal DFA's table is larger. The
+# UHAT's constant term (tens of thousands of bits for the gadgets) dominates at small
+# $n$; the RNN's and the DFA's sizes grow with $2^n$ and $2^{2^n}$.
 #
 # The verdict computes, from the exact size formulas, which side is asymptotically
 # smaller, how fast the ratio grows, and the **exact crossover**: the least $n$ from which
@@ -507,10 +532,12 @@ for line in verdict.conclusions():
 # * **against every RNN** (bits): Prop 1 forces $kD \ge L = \lceil\log_2(|w_n| + 2)\rceil$.
 #   In this library's encoding (docs/measures.md) an RNN with $D$ units stores at least
 #   its $D \times D$ recurrent matrix, 3 bits an entry, and $k \ge \lceil L/D \rceil$ in
-#   unary, so every RNN has at least $\min_D (3D^2 + \lceil L/D \rceil)$ bits, about
-#   $L^{2/3} \approx 2^{2n/3}$. The UHAT ($\approx 19n^3$ bits plus a large constant) is
-#   smaller only **from $n = 30$** on, where that bound finally exceeds it. The ratio then
-#   grows like $(2^{2/3})^n$ — exponential, as Cor 18 says.
+#   unary, so every RNN has at least $B(L) = \min_D (3D^2 + \lceil L/D \rceil)$ bits,
+#   about $2.7\,L^{2/3} \approx 2.7 \cdot 2^{2n/3}$ (this library's measure; the paper's
+#   own argument, $\max(k, D) \ge \sqrt{kD}$, gives $2^{n/2}$). The UHAT
+#   ($\approx 19n^3$ bits plus a large constant) is smaller only **from $n = 30$** on,
+#   where that bound finally exceeds it. The ratio then grows like $(2^{2/3})^n$ —
+#   exponential, as Cor 18 says.
 # * **against every DFA** (table bits of the minimal DFA): smaller from **$n = 3$** on,
 #   and the gap is doubly exponential, as Thm 17 says.
 # * **against the built RNN** (bits): smaller from $n = 8$. That is a comparison of two
