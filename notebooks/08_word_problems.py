@@ -20,8 +20,9 @@
 # accept iff $\delta(q_0, \sigma_1\cdots\sigma_N) \in F$: the *word problem* of a
 # transformation table. An RNN just carries the current state. A UHAT of the paper's kind
 # (no positional encodings) recognizes exactly the star-free languages, i.e. those whose
-# syntactic monoid is **aperiodic** (no element $x$ with $x^k = x^{k+p}$ for a period
-# $p > 1$). Krohn–Rhodes makes this constructive: an aperiodic table is covered by a
+# syntactic monoid is **aperiodic**: for every element $x$ there is a $k$ with
+# $x^k = x^{k+1}$ (equivalently, no element's powers end in a cycle of period $p > 1$).
+# Krohn–Rhodes makes this constructive: an aperiodic table is covered by a
 # *cascade of reset semiautomata*, and each state of a reset component is one "last
 # reset before $i$" attention.
 #
@@ -120,7 +121,7 @@ for attempt in (lambda: decompose(parity), lambda: wp.build("uhat", {"monoid": "
 #
 # *Theorem.* A language $L \subseteq \Sigma^+$ is recognized by a UHAT of the paper's
 # kind (no positional encodings, strict or no masks; Bergsträßer, Cotterell & Lin, arXiv
-# 2510.19315, §2.3) if and only if $M(L)$ is aperiodic. This is Yang, Chiang & Angluin
+# 2510.19315, §2) if and only if $M(L)$ is aperiodic. This is Yang, Chiang & Angluin
 # (NeurIPS 2024, arXiv 2310.13897) combined with Schützenberger (1965) and
 # McNaughton–Papert (1971): star-free = first-order = LTL = aperiodic.
 #
@@ -131,7 +132,7 @@ for attempt in (lambda: decompose(parity), lambda: wp.build("uhat", {"monoid": "
 # large $e$: no element has a period $p > 1$.
 # (⇐) Aperiodic monoids divide cascades of reset automata (Krohn–Rhodes, as computed
 # below); each reset level is one "last reset before $i$" attention, or go through LTL
-# and the paper's Prop 16 (§4.6: LTL → UHAT in polynomial time).
+# and the paper's Prop 16 (LTL → UHAT in polynomial time; proof in App. A.6).
 #
 # `proofs_check` checks it on the built-in tables: the monoid's order and group-ness,
 # $x^n = x^{n+1}$ exactly for the flip-flop, membership of $v^e$ alternating for the
