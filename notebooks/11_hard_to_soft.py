@@ -48,17 +48,19 @@ dyck1 = get_family("dyck").build("uhat", {"k": 1, "D": 2})
 # %% [markdown]
 # Our three subjects: Dyck-$(2, 3)$, Dyck-$(1, 2)$, and the paper's running example.
 #
-# **Example 1** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2.2). Over
+# **Example 1** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Example 1). Over
 # $\{a, b\}$, evaluated at the last position, the LTL formula
 # $Q_b \wedge \mathbf H(Q_b \to \mathbf Y Q_a) \wedge
 #  \mathbf H((Q_a \wedge \mathbf Y \top) \to \mathbf Y Q_b)$
 # defines $(ab)^+$. Here $\mathbf Y\varphi$ ("the previous position satisfies
-# $\varphi$") and $\mathbf H\varphi$ ("$\varphi$ at every position so far") are the
-# strict past operators. *Why:* the word ends in $b$; every $b$ has an $a$ just before
-# it, so no $b$ comes first and no two $b$ are adjacent; every $a$ except one at position
-# 1 has a $b$ just before it, so no two $a$ are adjacent. An alternating word starting
-# with $a$ and ending with $b$ is exactly $(ab)^+$. The family compiles it to a UHAT
-# (Prop 16, §4.6: one attention per temporal operator); checked here against the
+# $\varphi$") is **strict**: it never looks at the current position, so it is false at
+# the first one. $\mathbf H\varphi$ ("$\varphi$ at every position so far") is **not**
+# strict: it includes the current position (docs/ltl.md). *Why:* the word ends in $b$;
+# every $b$ has an $a$ just before it, so no $b$ comes first and no two $b$ are adjacent;
+# every $a$ except one at position 1 has a $b$ just before it, so no two $a$ are
+# adjacent. An alternating word starting with $a$ and ending with $b$ is exactly
+# $(ab)^+$. The family compiles it to a UHAT (Prop 16, proof in App. A.6: one attention
+# per temporal operator); checked here against the
 # definition of $(ab)^+$ on every word up to length 10:
 
 # %%
