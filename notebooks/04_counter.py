@@ -79,7 +79,9 @@ print(f"{len(members)} words of length {len(members[0])} = (N + 2)·2^N")
 # **Exercise 04.members.** How many words does $E_N$ have? Give a formula in `N`. It is
 # checked against a brute-force count: every tile sequence in $\{a, b, c\}^{2^N}$ is put
 # into the word and judged by the definition (`counter.build("reference", …)`), for
-# $N = 1, 2, 3$. Solutions: `notebooks/solutions/nb04.py`.
+# $N = 1, 2, 3$, and at $N = 4$ ($3^{16}$ sequences, too many to try) by counting the
+# words of length $6\cdot 2^4$ that $E_4$'s DFA accepts, state by state. Solutions:
+# `notebooks/solutions/nb04.py`.
 
 # %%
 answer = None  # e.g. "2**N"
