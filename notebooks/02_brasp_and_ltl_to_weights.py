@@ -97,7 +97,7 @@ show(layer_heatmaps(model, attention))
 # %% [markdown]
 # ### Lemma 9: why the compiled model is equivalent, and small
 #
-# **Lemma 9** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, App. A.3, Lemma 9). Every
+# **Lemma 9** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Lemma 9; proof in App. A.3). Every
 # B-RASP program whose attention scores have the *special form*
 # $S(j) \wedge \bigwedge_{k \in K} \big(P_k(i) \leftrightarrow P_k(j)\big)$ — a condition on
 # $j$ alone, and equalities between a few predicates at $i$ and at $j$ — can be turned,
@@ -155,7 +155,7 @@ print(check_exercise("02.prev-a", answer))
 # %% [markdown]
 # ## LTL → B-RASP → UHAT (Prop 16)
 #
-# **Prop 16** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, App. A.6, Prop 16). Every
+# **Prop 16** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Prop 16; proof in App. A.6). Every
 # LTL formula $\varphi$ (with past and future operators) can be turned, in polynomial
 # time, into a UHAT recognizing $L(\varphi)$.
 #

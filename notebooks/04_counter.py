@@ -266,7 +266,8 @@ for row in rows:
 # the UHAT is polynomial. Against **every DFA** that is a gap, measured in bits (the
 # minimal DFA's transition table against the UHAT's encoding; the verdict below gives
 # the crossover). Against RNNs it is not:
-# Prop 1 (arXiv 2510.19315, §2, Prop 1; notebook 03) turns $q$ states into only
+# Prop 1 (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2, Prop 1; notebook 03)
+# turns $q$ states into only
 #
 # $$k\cdot D \;\ge\; \lceil\log_2 q\rceil \;=\; N + 1 + \lceil\log_2(N+2)\rceil
 #   \quad\text{state bits,}$$
