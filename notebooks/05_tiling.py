@@ -24,7 +24,7 @@
 # program fail when it is copied literally.
 #
 # *Prerequisites:* notebook 02 (B-RASP ops $\blacktriangleright_j[j<i, S]\,V : D$, and
-# Lemma 9's compiler). *Time:* about 40 minutes.
+# Lemma 9's compiler). *Time:* about an hour.
 
 # %% [markdown]
 # ## The $2^N$-tiling problem

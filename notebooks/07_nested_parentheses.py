@@ -59,9 +59,9 @@ for c in verdict.rows():
 
 # %% [markdown]
 # The counted sizes for $k = 2$ and growing $D$ (the DFA minimized from the family's
-# automaton; `computed = formula` means it equals $\frac{k^{D+1}-1}{k-1} + 1$, the stacks
-# and the sink — the family's `dfa` model accepts the empty word, so the rejecting start
-# is not among them):
+# automaton and marked `(computed)`; the row's check found it equal to the family's
+# formula $\frac{k^{D+1}-1}{k-1} + 1$, the stacks and the sink — the family's `dfa` model
+# accepts the empty word, so the rejecting start is not among them):
 
 # %%
 rows = [compute_row(dyck, {"k": 2, "D": d}, check=False) for d in (1, 2, 3, 4, 5)]
