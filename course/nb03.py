@@ -8,7 +8,9 @@ by counting the built model's arrays, the language by a Python predicate.
 
 from __future__ import annotations
 
-from succinct import RNN, Alphabet, Predicate
+import numpy as np
+
+from succinct import DFA, RNN, Alphabet, Predicate
 from succinct.registry import get_family
 from succinct.teach import Exercise, FormulaExercise, LanguageExercise, ValueExercise
 
@@ -16,9 +18,15 @@ __all__ = ["EXERCISES"]
 
 
 def _dyck_prop1_bound() -> int:
-    """``⌈log₂ q⌉`` for the states ``q`` of Dyck-(2, 3)'s minimal complete DFA (minimized
-    again here, so that a non-minimal ``dfa`` model could not inflate it)."""
-    q = get_family("dyck").build("dfa", {"k": 2, "D": 3}).minimize().n_states
+    """``⌈log₂ q⌉`` for the states ``q`` of the minimal complete DFA of Dyck-(2, 3) as a set
+    of non-empty words: the family's stack automaton (which accepts the empty word at its
+    start) gets a fresh, rejecting start state with the old start's transitions, and is
+    minimized (so a non-minimal ``dfa`` model could not inflate it). Notebook 07's
+    ``07.dfa-states`` counts the same way; ``verify(..., unbounded=True)`` finds 17."""
+    stack = get_family("dyck").build("dfa", {"k": 2, "D": 3})
+    delta = np.vstack([stack.delta, stack.delta[stack.start]])
+    accepting = np.append(stack.accepting, False)
+    q = DFA(stack.alphabet, delta, len(stack.delta), accepting).minimize().n_states
     return max(1, (q - 1).bit_length())
 
 
@@ -31,8 +39,8 @@ EXERCISES: tuple[Exercise, ...] = (
     ValueExercise(
         "03.prop1-bound",
         "Give the least k·D that Prop 1 allows for a k-bit RNN recognizing Dyck-(2, 3) "
-        "(two bracket types, depth ≤ 3): ⌈log₂ q⌉ for the q states of its minimal "
-        "complete DFA.",
+        "(non-empty balanced words, two bracket types, depth ≤ 3): ⌈log₂ q⌉ for the q "
+        "states of its minimal complete DFA (the start rejects: the empty word is no member).",
         expected=_dyck_prop1_bound, unit="state bits (kD)"),
     FormulaExercise(
         "03.shift-params",

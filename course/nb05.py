@@ -2,7 +2,8 @@
 
 * ``05.gadget-b-default`` — which connective joins ``B_wrap`` and ``B_inc`` in Gadget B's
   default: the expected answer is found by building the program both ways and running
-  each on the encoding of a correct tiling (the one that accepts it is the right one).
+  each on the encoding of a correct tiling (the one that accepts it is the right one);
+  ``"or"``, ``"OR"``, ``" or "`` and ``"∨"`` are the same answer (``_connective``).
 * ``05.attention-ops`` — the number of attention ops of the Lemma 8 program as a formula
   in N, for a 2-tile instance: counted on the programs built for N = 1..5.
 * ``05.prev-tile`` — a B-RASP program for "every # comes right after a tile" (Gadget A's
@@ -54,6 +55,15 @@ def _right_connective() -> str:
     return right[0]
 
 
+_CONNECTIVES = {"∧": "and", "&": "and", "&&": "and", "∨": "or", "|": "or", "||": "or"}
+
+
+def _connective(text: str) -> str:
+    """``"and"``/``"or"`` for any case, surrounding blanks and the symbols ∧ & ∨ |."""
+    word = text.strip().lower()
+    return _CONNECTIVES.get(word, word)
+
+
 def _attention_ops(n: int) -> int:
     return len(tiling.brasp_program(two_tiles(n)).attention_ops)
 
@@ -71,8 +81,9 @@ EXERCISES = (
         "05.gadget-b-default",
         "Gadget B's op B(i) := ▶_j[j<i, Q_#(j) ∧ ¬B_wrap(j) ∧ ¬B_inc(j)] 0 : B_wrap(i) ○ B_inc(i) "
         "needs a connective ○ in its default. The paper prints ∧. Which one makes the program "
-        "accept the encodings of correct tilings? Answer \"and\" or \"or\".",
-        expected=_right_connective),
+        "accept the encodings of correct tilings? Answer \"and\" or \"or\" (the symbols ∧ "
+        "and ∨, and any case, are accepted too).",
+        expected=_right_connective, normalize=_connective),
     FormulaExercise(
         "05.attention-ops",
         "For the instance with the two tiles a = ⟨0,0,0,0⟩, b = ⟨0,1,0,1⟩ and 2^N columns "

@@ -16,16 +16,25 @@
 # %% [markdown]
 # # 01 — A unique-hard-attention transformer by hand
 #
-# A UHAT (the paper's §2.3) has no positional encoding: position $n$ sees the symbols
-# only, through attention. One attention layer computes, at every position $n$,
+# A UHAT (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2) has no positional
+# encoding: position $n$ sees the symbols only, through attention. One attention layer
+# computes, at every position $n$,
 #
 # $$\mathrm{score}(n, m) = \langle A v_n, B v_m\rangle,\qquad
 #   a_n = v_{\tau(\arg\max_{m \in U_n} \mathrm{score}(n, m))},\qquad
 #   \mathrm{out}_n = C_v v_n + C_a a_n + c,$$
 #
-# where the **mask** $U_n$ is $\{m < n\}$ (future), $\{m > n\}$ (past) or all positions,
-# the **tie-break** $\tau$ picks the leftmost or rightmost best position, and
-# $a_n = \mathbf 0$ when $U_n$ is empty (the **zero default**).
+# where the **mask** $U_n$ is one of three, each with its string value in the library
+# (`UHATBuilder.attention(mask=..., tie=...)`):
+#
+# * `mask="future"`: $U_n = \{m < n\}$, the strictly earlier positions (the future is
+#   masked out);
+# * `mask="past"`: $U_n = \{m > n\}$, the strictly later positions;
+# * `mask="none"`: $U_n$ = all positions, $n$ itself included;
+#
+# the **tie-break** $\tau$ picks, among the best positions, the leftmost (`tie="left"`)
+# or the rightmost (`tie="right"`); and $a_n = \mathbf 0$ when $U_n$ is empty (the
+# **zero default**; with `mask="none"` it never is).
 #
 # We build a four-layer UHAT over $\{a, b\}$ (three attention layers and an FFN block)
 # whose coordinates all have names:

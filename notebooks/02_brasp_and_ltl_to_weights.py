@@ -21,7 +21,7 @@
 # $$P(i) := \blacktriangleright_j\,[\,j < i,\ S(i, j)\,]\ V(i, j) : D(i)$$
 #
 # looks at the rightmost $j < i$ with $S(i, j)$ true and returns $V(i, j)$ there, or the
-# default $D(i)$ when there is none (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2.4).
+# default $D(i)$ when there is none (Bergsträßer, Cotterell & Lin, arXiv 2510.19315).
 # The paper's Lemma 9 compiles every op of this kind
 # (in its *special form*) to a few UHAT layers: one hard-attention layer and small
 # Boolean circuits as FFN blocks (`mode="ffn"`) or as the paper's single-coordinate ReLU
@@ -97,7 +97,7 @@ show(layer_heatmaps(model, attention))
 # %% [markdown]
 # ### Lemma 9: why the compiled model is equivalent, and small
 #
-# **Lemma 9** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, App. A.3, Lemma 9). Every
+# **Lemma 9** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Lemma 9; proof in App. A.3). Every
 # B-RASP program whose attention scores have the *special form*
 # $S(j) \wedge \bigwedge_{k \in K} \big(P_k(i) \leftrightarrow P_k(j)\big)$ — a condition on
 # $j$ alone, and equalities between a few predicates at $i$ and at $j$ — can be turned,
@@ -155,9 +155,22 @@ print(check_exercise("02.prev-a", answer))
 # %% [markdown]
 # ## LTL → B-RASP → UHAT (Prop 16)
 #
-# **Prop 16** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, App. A.6, Prop 16). Every
-# LTL formula $\varphi$ (with the strict past and future operators of §2.2) can be
-# turned, in polynomial time, into a UHAT recognizing $L(\varphi)$.
+# **Prop 16** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Prop 16; proof in App. A.6). Every
+# LTL formula $\varphi$ (with past and future operators) can be turned, in polynomial
+# time, into a UHAT recognizing $L(\varphi)$.
+#
+# **The past operators** (at a position $i$ of a word $a_1 \dots a_N$; the future ones
+# $U, X, F, G$ are their mirror images; `docs/ltl.md` has the full table):
+#
+# | operator | holds at $i$ when | strict |
+# |---|---|---|
+# | since $\varphi \mathbin{S} \psi$ | $\psi$ at a $j < i$, $\varphi$ at all $k \in (j, i)$ | yes |
+# | yesterday $Y\varphi = \bot \mathbin{S} \varphi$ | $i > 1$ and $\varphi$ at $i - 1$ | yes |
+# | past $P\varphi = \top \mathbin{S} \varphi$ | $\varphi$ at some $j < i$ | yes |
+# | historically $H\varphi = \varphi \wedge \neg P\neg\varphi$ | $\varphi$ at all $j \le i$ | no |
+#
+# So $Y\varphi$ and $P\varphi$ are false at the first position, while $H\varphi$ there
+# just says $\varphi$. A formula with a past operator is read at the last position.
 #
 # *Proof sketch.* Go through B-RASP, one predicate per subformula, children first.
 # Atoms are the input predicates, connectives are position-wise ops. For *since*,
@@ -170,14 +183,14 @@ print(check_exercise("02.prev-a", answer))
 #
 # and the formula holds iff $\varphi_2$ is true there. *Until* is the mirror image
 # (strict-past mask $j > i$, leftmost). The scores read $j$ only — the special form with
-# $K = \emptyset$ — so Lemma 9 applies, and the UHAT has one attention layer per
-# distinct temporal subformula and a constant number of layers and one coordinate per
-# subformula: linear in $|\varphi|$ (the dense parameter count is cubic, because every
-# layer is a full width × width matrix).
+# $K = \emptyset$ — so Lemma 9 applies. The UHAT has one attention layer per distinct
+# temporal subformula, a constant number of further layers per subformula, and one
+# residual coordinate per subformula: depth and width are linear in $|\varphi|$ (the
+# dense parameter count is cubic, because every layer is a full width × width matrix).
 #
-# Below, the paper's Example 1, $(ab)^+$, as a formula with strict past operators ($Y$:
-# yesterday, $H$: historically). The sizes counted on the weights equal the compiler's
-# formulas (`compiled_totals`), in all three modes.
+# Below, the paper's Example 1, $(ab)^+$, as a formula with past operators: the strict
+# $Y$ and the non-strict $H$ ("so far, including here"). The sizes counted on the weights
+# equal the compiler's formulas (`compiled_totals`), in all three modes.
 
 # %%
 ab = Alphabet.of("ab")

@@ -21,7 +21,7 @@
 # such a claim, or check one, we must say *what is counted*. The paper counts $|R|$, the
 # length of a minimal binary encoding of the model $R$, and for an RNN it also counts the
 # precision $k$ in unary, so that precision is never free (Bergsträßer, Cotterell & Lin,
-# arXiv 2510.19315, §2, where size and Def 2 are defined). `succinct` fixes one encoding
+# arXiv 2510.19315, §2, and Def 2). `succinct` fixes one encoding
 # and a few simpler counts next to it. This lesson teaches:
 #
 # 1. the **measures** — dense params, non-zeros, bits, $k\cdot D$, DFA states — on one
@@ -113,8 +113,15 @@ for key in ("params", "nonzero", "bits", "kD", "dfa_states", "table_bits"):
     print(f"{key:11} {MEASURES[key]}")
 
 # %% [markdown]
-# **Dense params of an RNN.** An Elman RNN $h_t = \sigma(W h_{t-1} + U x_t + b)$ with $D$
-# units over $\Sigma$ has the arrays $W$ ($D\times D$), $U$ ($D\times|\Sigma|$), $b$,
+# **Which RNNs.** The paper's RNN (§2) has $D$ units of $k$ bits each and an
+# **arbitrary** transition function $g$: any map from (state, symbol) to the next state,
+# plus an acceptance test $f$ on the last state. Prop 1 below holds for every such $g$.
+# The RNNs this library *builds* are Elman-style: $g$ is
+# $h_t = \sigma(W h_{t-1} + U x_t + b)$, so it is described by the arrays $W, U, b$, and
+# those are what `params` and `bits` count.
+#
+# **Dense params of an RNN.** An Elman RNN with $D$ units over $\Sigma$ has the arrays
+# $W$ ($D\times D$), $U$ ($D\times|\Sigma|$), $b$,
 # $h_0$, a readout vector (each $D$) and a readout bias, so
 #
 # $$\text{params} = D^2 + D\,|\Sigma| + 3D + 1 .$$
@@ -162,7 +169,11 @@ print(verify({"window k=3": models["dfa"], "by hand": by_hand}, max_len=8).disag
 # at most $2^{kD}$ states. Nothing about the activation or the architecture is used. ∎
 #
 # **Consequence (the bound we use).** Let $q$ be the number of states of the language's
-# minimal complete DFA. Every DFA for the language has at least $q$ states
+# minimal complete DFA. (The library's languages are sets of **non-empty** words, so the
+# start state rejects. Where some other state looks like the start but accepts — for
+# Dyck, the empty stack after a balanced word — the minimal DFA needs a separate,
+# rejecting start state, and `verify` counts it.)
+# Every DFA for the language has at least $q$ states
 # (Myhill–Nerode: two prefixes with different futures must reach different states), so an
 # RNN for it has $2^{kD} \ge q$, and since $kD$ is a whole number,
 #
@@ -211,14 +222,19 @@ for name, auto in cert.automata.items():
 # | DFA | `table_bits` | $\ge q\,\lvert\Sigma\rvert\,\lceil\log_2 q\rceil$ | grows with $q$ |
 # | $k$-bit RNN | `kD` | $\ge L$ | Prop 1 |
 # | $k$-bit RNN | `bits` | $\ge B(L) = \min_{D\ge1}(3D^2 + \lceil L/D\rceil)$ | Prop 1 (\*) |
-# | RNN | `params` | $\ge \lvert\Sigma\rvert + 5$ only | one unit, any precision: **no growth** |
+# | RNN | `params` | $\ge \lvert\Sigma\rvert + 5$ only | the params of one unit: **no growth** |
 #
-# (\*) A $D$-unit RNN has a $D\times D$ matrix of entries of $\ge 3$ bits each and pays $k$
-# in unary, and Prop 1 forces $k \ge \lceil L/D\rceil$.
+# (\*) For the Elman RNNs we build: a $D$-unit RNN has a $D\times D$ matrix of entries of
+# $\ge 3$ bits each and pays $k$ in unary, and Prop 1 forces $k \ge \lceil L/D\rceil$.
 #
-# The last row is the trap: under dense params precision is free, so one unit with huge
-# precision could hold any DFA; no params bound against every RNN can grow. That is why
-# the paper charges $k$ and counts bits. For window 3 ($q = 8$, $L = 3$):
+# The last row is the trap. In the paper's model $g$ is arbitrary, so **one** unit of $k$
+# bits whose $g$ is a lookup table runs any DFA with at most $2^k$ states: counting
+# weight entries says nothing about such an RNN, and no params bound against every RNN
+# can grow. A size that means something must charge $k$ and the description of $g$ in
+# bits (for a table: $2^k\,\lvert\Sigma\rvert$ entries of $k$ bits). That is why the paper
+# charges $k$ and counts bits. (A one-unit *Elman* RNN cannot run every DFA; we simply
+# claim no params bound beyond $\lvert\Sigma\rvert + 5$, the params of one unit.)
+# For window 3 ($q = 8$, $L = 3$):
 
 # %%
 q = models["dfa"].n_states
@@ -233,7 +249,7 @@ print(f"\nbuilt shift register: kD = {r.state_bits}, bits = {r.bits}, params = {
 # %% [markdown]
 # ## A gap needs a lower bound against *every* model
 #
-# The paper's Def 2 (§2): a class $\mathcal C_1$ is $f$-more succinct than $\mathcal C_2$
+# The paper's Def 2: a class $\mathcal C_1$ is $f$-more succinct than $\mathcal C_2$
 # if some family $L_n$ has models $R_n \in \mathcal C_1$ such that **every** model of
 # $L_n$ in $\mathcal C_2$ has size $\ge f(|R_n|)$. So a gap compares one built model with a
 # bound that holds for every competitor. Beating *one* competitor we happened to build
@@ -263,13 +279,14 @@ for sentence in verdict.conclusions():
 #   $4^k$. It *looks* like an exponential gap — but the RNN is the generic DFA → RNN
 #   construction, a bad RNN for this language.
 # * **UHAT vs shift RNN** (`built`): the shift register has $k^2 + 5k + 1$ params, the
-#   UHAT $70k - 84$; the UHAT is smaller only from $k = 64$, by a linear factor.
+#   UHAT $70k - 84$ for $k \ge 2$ (6 at $k = 1$, where the UHAT has no layers); the UHAT
+#   is smaller only from $k = 64$, by a linear factor.
 # * **UHAT vs every RNN** (`every`, bits): the bound $B(k) \approx 2.7\,k^{2/3}$ is far
 #   *below* the UHAT. No gap against every RNN can be claimed for `window`. And the
 #   shift register, with $O(k^2)$ params, shows that no exponential gap exists at all: the
 #   UHAT overtakes it only from $k = 64$, and by a linear factor.
 # * **UHAT vs every DFA** (`every`, bits): every DFA needs $2^k$ states, i.e.
-#   $2^k\cdot 2\cdot k$ table bits; the UHAT's $3(70k - 84)$ bits are below that from
+#   $2^k\cdot 2\cdot k$ table bits; the UHAT's $210k - 252$ bits ($k \ge 2$) are below that from
 #   $k = 7$ on. This row is a real (exponential) gap.
 #
 # The paper's RNN separation (Cor 18) needs a language whose minimal DFA is *doubly*
@@ -323,11 +340,17 @@ show(formula_figure([bits_panel, kd_panel], columns=2))
 # Each exercise is checked by `check_exercise(name, answer)`; an answer of `None` prints
 # "no answer yet". Solutions: `notebooks/solutions/nb03.py`.
 #
-# **03.prop1-bound.** Dyck-(2, 3) is the language of balanced words over two kinds of
-# brackets, `(` `)` and `[` `]`, nested at most 3 deep. What is the least $k\cdot D$ that
-# Prop 1 allows for a $k$-bit RNN recognizing it? (Count the states of its minimal complete
-# DFA by reasoning — what must be remembered after a prefix? — or by building
-# `get_family("dyck").build("dfa", {"k": 2, "D": 3})`; then apply the bound.)
+# **03.prop1-bound.** Dyck-(2, 3) is the language of non-empty balanced words over two
+# kinds of brackets, `(` `)` and `[` `]`, nested at most 3 deep. What is the least
+# $k\cdot D$ that Prop 1 allows for a $k$-bit RNN recognizing it? Count the states of its
+# minimal complete DFA by reasoning — what must be remembered after a prefix? Do not
+# forget the dead state, and that the start must reject (the empty word is no member)
+# while the empty stack after a balanced word accepts. Or let
+# `verify` count them: build the family's `"reference"` and `"dfa"` models with
+# `{"k": 2, "D": 3}`, pass both with `unbounded=True` and read
+# `certificate.automata[name].minimal.n_states` (the `dfa` model on its own accepts the
+# empty word and lacks that start state). Then apply the bound. (Notebook 07 counts the same
+# DFA.)
 
 # %%
 answer = None  # a whole number

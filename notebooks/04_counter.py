@@ -79,7 +79,9 @@ print(f"{len(members)} words of length {len(members[0])} = (N + 2)·2^N")
 # **Exercise 04.members.** How many words does $E_N$ have? Give a formula in `N`. It is
 # checked against a brute-force count: every tile sequence in $\{a, b, c\}^{2^N}$ is put
 # into the word and judged by the definition (`counter.build("reference", …)`), for
-# $N = 1, 2, 3$. Solutions: `notebooks/solutions/nb04.py`.
+# $N = 1, 2, 3$, and at $N = 4$ ($3^{16}$ sequences, too many to try) by counting the
+# words of length $6\cdot 2^4$ that $E_4$'s DFA accepts, state by state. Solutions:
+# `notebooks/solutions/nb04.py`.
 
 # %%
 answer = None  # e.g. "2**N"
@@ -264,7 +266,8 @@ for row in rows:
 # the UHAT is polynomial. Against **every DFA** that is a gap, measured in bits (the
 # minimal DFA's transition table against the UHAT's encoding; the verdict below gives
 # the crossover). Against RNNs it is not:
-# Prop 1 (arXiv 2510.19315, §2, Prop 1; notebook 03) turns $q$ states into only
+# Prop 1 (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2, Prop 1; notebook 03)
+# turns $q$ states into only
 #
 # $$k\cdot D \;\ge\; \lceil\log_2 q\rceil \;=\; N + 1 + \lceil\log_2(N+2)\rceil
 #   \quad\text{state bits,}$$

@@ -24,12 +24,12 @@
 # program fail when it is copied literally.
 #
 # *Prerequisites:* notebook 02 (B-RASP ops $\blacktriangleright_j[j<i, S]\,V : D$, and
-# Lemma 9's compiler). *Time:* about 40 minutes.
+# Lemma 9's compiler). *Time:* about an hour.
 
 # %% [markdown]
 # ## The $2^N$-tiling problem
 #
-# **Problem 6** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §4). A *tile* is a
+# **Problem 6** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Problem 6). A *tile* is a
 # quadruple $t = \langle \mathrm{left}, \mathrm{up}, \mathrm{right}, \mathrm{down}
 # \rangle$ of colours in $\mathbb N_0$. An instance is $(N, T, t_{fin})$, with $N$
 # written in unary. A tiling of height $M \ge 1$ is a map $\tau : [2^N] \times [M] \to T$
@@ -83,7 +83,7 @@ print("cells:", [word[k:k + inst.N + 2] for k in range(0, len(word), inst.N + 2)
 # %% [markdown]
 # ## Lemma 8
 #
-# **Lemma 8** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §4, Lemma 8). From an
+# **Lemma 8** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Lemma 8). From an
 # instance $(N, T, t_{fin})$ one can build, in time polynomial in $N + |T|$, a B-RASP
 # program $P$ whose attention ops are all strict-future ($j < i$) with the rightmost
 # tie-break, whose scores have Lemma 9's special form, and whose language is exactly the
@@ -174,9 +174,22 @@ table("0a#1bb#", "A")  # a cell with two tiles: A_enc fails at the second b, and
 # * $B_{wrap}(i)$: the previous address is all ones and this one all zeros; its default
 #   (no previous $\#$) says the first address is 0;
 # * $B(i) := \blacktriangleright_j[j<i, Q_\#(j) \wedge \neg B_{wrap}(j) \wedge
-#   \neg B_{inc}(j)]\ 0 : B_{wrap}(i) \vee B_{inc}(i)$ — the aggregator again, over
-#   the $\#$ positions: every step so far was $+1$ or a wrap.
+#   \neg B_{inc}(j)]\ 0 : B_{wrap}(i) \circ B_{inc}(i)$ — the aggregator again, over
+#   the $\#$ positions: it looks back for an earlier $\#$ where neither $B_{wrap}$ nor
+#   $B_{inc}$ held (then $B$ is 0); if there is none, the default judges the current
+#   $\#$, with a connective $\circ$ that we leave open for a moment.
 #
+# **Exercise 05.gadget-b-default.** The paper prints $\circ = \wedge$. Which connective
+# makes the program accept the encodings of correct tilings: `"and"` or `"or"`? (Think
+# about one $\#$: can its address be the previous one plus 1 *and* the wrap from all
+# ones to all zeros?) The next cells print the program's ops, so answer first.
+# Solutions: `notebooks/solutions/nb05.py`.
+
+# %%
+answer = None  # "and" or "or"
+print(check_exercise("05.gadget-b-default", answer))
+
+# %% [markdown]
 # With $N = 1$ the address is one bit, so here is also an instance with $N = 2$, `ladder`
 # (four columns, addresses $00, 01, 10, 11$; the Lemma 8 check below uses it too), on
 # its smallest tiling and on the same word with the second address changed.
@@ -322,6 +335,17 @@ show(fig)
 print("red: true, white: false; columns: position:symbol")
 
 # %% [markdown]
+# **Exercise 05.attention-ops.** For the instance with two tiles $a = \langle 0,0,0,0
+# \rangle$, $b = \langle 0,1,0,1 \rangle$ and $2^N$ columns, how many attention ops does
+# the Lemma 8 program have? Give a formula in `N`; the check counts the ops of the
+# programs built for $N = 1 \dots 5$. Go through the gadgets above (A has $2N + 3$);
+# the next section gives the answer, so try first.
+
+# %%
+answer = None  # a string such as "5*N + 1"
+print(check_exercise("05.attention-ops", answer))
+
+# %% [markdown]
 # ## Checking Lemma 8
 #
 # **Lemma 8** (restated): the program built from an instance has size polynomial in $N$
@@ -359,8 +383,8 @@ for r in rows_checked:
 #
 # ## Lemma 9: from the program to a UHAT
 #
-# **Lemma 9** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §4, proof in App. A.3,
-# Lemma 9).
+# **Lemma 9** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, Lemma 9; proof in
+# App. A.3).
 # A B-RASP program whose attention ops have the special form
 # $\blacktriangleright_j[j<i, S(j) \wedge \bigwedge_{k \in K} P_k(i) \leftrightarrow
 # P_k(j)]\ V(i,j) : D(i)$ (and likewise for the other masks and tie-breaks) can be
@@ -409,30 +433,14 @@ print(f"{len(words)} words, {int(by_program.sum())} accepted by the program; "
 assert (by_program == by_uhat).all()
 
 # %% [markdown]
-# ## Exercises
+# ## Exercise
 #
-# Solutions: `notebooks/solutions/nb05.py` (try first!).
+# Two exercises came earlier (05.gadget-b-default in Gadget B, 05.attention-ops before
+# the Lemma 8 check). Solutions: `notebooks/solutions/nb05.py` (try first!).
 #
-# **1.** Gadget B's default joins $B_{wrap}$ and $B_{inc}$. Which connective makes the
-# program accept the encodings of correct tilings: `"and"` (as printed) or `"or"`?
-
-# %%
-answer = None  # "and" or "or"
-print(check_exercise("05.gadget-b-default", answer))
-
-# %% [markdown]
-# **2.** For the instance with two tiles $a = \langle 0,0,0,0 \rangle$, $b = \langle
-# 0,1,0,1 \rangle$ and $2^N$ columns, how many attention ops does the Lemma 8 program
-# have? Give a formula in `N`; the check counts the ops of the programs built for
-# $N = 1 \dots 5$. (Go through the gadgets: A has $2N + 3$.)
-
-# %%
-answer = None  # a string such as "5*N + 1"
-print(check_exercise("05.attention-ops", answer))
-
-# %% [markdown]
-# **3.** Over the alphabet $\{0, 1, \#, a, b\}$ ($a$, $b$ are tiles), write a B-RASP
-# program that accepts exactly the words in which every $\#$ comes right after a tile:
+# **Exercise 05.prev-tile.** Over the alphabet $\{0, 1, \#, a, b\}$ ($a$, $b$ are
+# tiles), write a B-RASP program that accepts exactly the words in which every $\#$ comes
+# right after a tile:
 # Gadget A's $A_T$, a position-wise op, then the "for all $j \le i$" aggregator. The
 # check compares it with a DFA on all words of length ≤ 3 and on all words (exact
 # automata). Use `ProgramBuilder("01#ab")` and ops with `mask="future", tie="right"`.

@@ -19,15 +19,17 @@
 # Dyck-$(k, D)$: balanced words over $k$ bracket types whose nesting depth never
 # exceeds $D$. Three models, three sizes:
 #
-# * **DFA** — the states are the possible stacks, $\sum_{d \le D} k^d$ of them plus a
-#   sink: exponential in $D$.
+# * **DFA** — the states are the possible stacks, $\sum_{d \le D} k^d$ of them, a sink,
+#   and a rejecting start (the empty word is no member, but the empty stack after a
+#   balanced word accepts): exponential in $D$.
 # * **RNN** (Hewitt et al. 2020) — a stack of $D$ slots, each holding a bracket type in
 #   $O(\log k)$ units: $\Theta(D \log k)$ units, so $\Theta(D^2 \log^2 k)$ weights.
 # * **UHAT** (after Yao et al. 2021, without positional encodings) — $D$ rounds of
 #   cancellation: each bracket attends to the nearest *unmatched* bracket to its left
 #   (future mask, rightmost) or right (past mask, leftmost) and cancels with it if the
-#   types match. $2D + 1$ attention ops; its width does not grow with $D$ (a round drops
-#   the coordinates it no longer needs), only with $k$.
+#   types match, then one final look for anything unmatched. Its width does not grow
+#   with $D$ (a round drops the coordinates it no longer needs), only with $k$. (How many
+#   attention layers that makes is an exercise at the end.)
 #
 # Both neural models are polynomial; the DFA is exponential. The family computes the
 # verdict from its size formulas. Each row names its measure and its opponent: `built`
@@ -57,7 +59,9 @@ for c in verdict.rows():
 
 # %% [markdown]
 # The counted sizes for $k = 2$ and growing $D$ (the DFA minimized from the family's
-# automaton; `computed = formula` means it equals $\frac{k^{D+1}-1}{k-1} + 1$):
+# automaton and marked `(computed)`; the row's check found it equal to the family's
+# formula $\frac{k^{D+1}-1}{k-1} + 1$, the stacks and the sink — the family's `dfa` model
+# accepts the empty word, so the rejecting start is not among them):
 
 # %%
 rows = [compute_row(dyck, {"k": 2, "D": d}, check=False) for d in (1, 2, 3, 4, 5)]
@@ -82,11 +86,14 @@ show(sizes_figure([("Dyck-(2, D): sizes against D (log scale)", "D", [
 # parameters at every $D \le 64$, the verdict's horizon: no crossover within it.
 #
 # **Against every model.** Under bits, the built UHAT is below what *every* DFA needs
-# (the minimal DFA's $2^{D+1}$ states, with its table) from $D = 10$ on, at $k = 2$ —
+# (a table for at least $2^{D+1}$ states: the stacks and the sink; the minimal DFA has
+# one more, the rejecting start, which the verdict leaves out, so its bound is
+# slightly low and still valid) from $D = 10$ on, at $k = 2$ —
 # an exponential gap, and the first crossover is exactly $D = 10$: at the depths plotted
 # above the DFA is still the smaller. Against *every* RNN there is **no** gap: Prop 1
-# (below) only asks an RNN for $kD \ge \lceil \log_2 (\text{minimal DFA states}) \rceil
-# = D + 2$ state bits at $k = 2$, and that bound stays below the built UHAT at every $D$. So
+# (below) only asks an RNN for $kD \ge \lceil \log_2 (2^{D+1} + 1) \rceil = D + 2$ state
+# bits at $k = 2$ ($2^{D+1} + 1$ = the minimal DFA's states), and that bound stays below
+# the built UHAT at every $D$. So
 # Dyck is not a witness for the paper's separation from RNNs (the doubly exponential
 # counter of notebook 06 is).
 #
@@ -107,7 +114,7 @@ print({name: int(a.sum()) for name, a in answers.items()},
 # %% [markdown]
 # Agreement on sampled words is evidence; agreement on **all** words is a certificate.
 #
-# **Proposition 1** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2.5, Prop 1). An
+# **Proposition 1** (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2, Prop 1). An
 # RNN with $D$ units, each stored with $k$ bits of precision, is represented by a finite
 # automaton with at most $2^{kD}$ states. *Sketch:* whatever the transition function
 # $g$, the state after reading a prefix is one of the $(2^k)^D$ bit patterns, and the
@@ -122,7 +129,8 @@ print({name: int(a.sum()) for name, a in answers.items()},
 # attention layer is a sequential transducer on the sequence of residual vectors,
 # applied to a regular language (`succinct.exact.two_sided`).
 # The canonical minimal DFAs coincide, and their size is the formula's plus one (a
-# non-accepting start: the languages here exclude the empty word).
+# non-accepting start: the languages here exclude the empty word). Notebook 03's
+# exercise `03.prop1-bound` counts Dyck-(2, 3) the same way: 17 states, $kD \ge 5$.
 
 # %%
 models = {name: dyck.build(name, {"k": 3, "D": 2})

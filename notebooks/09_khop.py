@@ -18,7 +18,7 @@
 #
 # > **Outside the paper's model.** The transformer of this lesson reads **positional
 # > encodings** (the position $p$ and $p^2$ of every symbol). The UHATs of the paper
-# > (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2.3) have none: a position sees
+# > (Bergsträßer, Cotterell & Lin, arXiv 2510.19315, §2) have none: a position sees
 # > the symbols only, through attention. So **none of the paper's theorems apply to this
 # > transformer** — not Lemma 9, not the precision bound, not the translation of UHATs
 # > to LTL, not the succinctness separations. What still applies is said below, at the
@@ -35,14 +35,16 @@
 # pointers, two steps per hop; the transformer ignores them.)
 
 # %%
+import math
+
 import numpy as np
 
 from constructions import khop
 from succinct import count_sizes
 from succinct.registry import get_family
 from succinct.teach import check_exercise
-from succinct.verdicts import analyse
-from succinct.viz import Curve, show, sizes_figure
+from succinct.verdicts import analyse, rnn_bits_bound_value
+from succinct.viz import Panel, Series, formula_figure, show
 
 m, k = 4, 3
 word = "1201" + "3" + "#" * (2 * k)  # f = (1, 2, 0, 1), x = 3
@@ -119,28 +121,47 @@ for mm, kk in [(4, 1), (8, 1), (16, 1), (8, 2), (8, 8), (8, 13), (8, 32)]:
           f"  {r.width:>9}  {r.params:>10}")
 
 # %% [markdown]
-# The plot: parameters as the table grows (index lookup, $k = 1$), and as the hops
-# grow ($m = 8$). The pink line is a **lower bound for every RNN** (derived below):
-# $k_{\text{bits}} \cdot D \ge m$.
+# The plot, on $\log_2$ scales, one measure per panel (the y-axis names it). Solid lines
+# are **built** models: the positional transformer (cyan; outside the paper's model) and
+# our RNN (orange). Dashed lines are **lower bounds for every RNN**, derived below from
+# Prop 1: $k_{\text{bits}} \cdot D \ge m$ state bits, and, turned into bits with notebook
+# 03's bound, at least $B(m) = \min_{D}(3D^2 + \lceil m/D\rceil) \approx 2.7\,m^{2/3}$ bits.
 
 # %%
 ms = [2, 4, 8, 16, 32]
 ks = [1, 2, 4, 8, 16, 32]
 by_m = [(count_sizes(khop.transformer(mm, 1)), count_sizes(khop.rnn(mm, 1))) for mm in ms]
 by_k = [(count_sizes(khop.transformer(8, kk)), count_sizes(khop.rnn(8, kk))) for kk in ks]
-fig = sizes_figure([
-    ("index lookup (k = 1)", "table size m", [
-        Curve("UHAT params [positional: outside the paper]", ms, [u.params for u, _ in by_m]),
-        Curve("RNN params [built]", ms, [r.params for _, r in by_m]),
-        Curve("RNN k·D [built: 1 bit × units]", ms, [r.width for _, r in by_m]),
-        Curve("k·D lower bound (Prop 1) [every RNN]", ms, ms, linestyle="--"),
+at_m, at_k = dict(zip(ms, by_m, strict=True)), dict(zip(ks, by_k, strict=True))
+PE = "positional transformer (built) [outside the paper]"
+RNN = "RNN (built)"
+log2 = math.log2
+fig = formula_figure([
+    Panel("index lookup (k = 1): dense params", "table size m", "log2 params", [
+        Series(PE, "UHAT+PE", [(mm, log2(u.params)) for mm, (u, _) in at_m.items()]),
+        Series(RNN, "RNN", [(mm, log2(r.params)) for mm, (_, r) in at_m.items()]),
     ]),
-    ("m = 8", "hops k", [
-        Curve("UHAT params [positional: outside the paper]", ks, [u.params for u, _ in by_k]),
-        Curve("RNN params [built]", ks, [r.params for _, r in by_k]),
+    Panel("index lookup (k = 1): bits", "table size m", "log2 bits", [
+        Series(PE, "UHAT+PE", [(mm, log2(u.bits)) for mm, (u, _) in at_m.items()]),
+        Series(RNN, "RNN", [(mm, log2(r.bits)) for mm, (_, r) in at_m.items()]),
+        Series("every k-bit RNN: ≥ B(m) bits (Prop 1, notebook 03)", "RNN",
+               [(mm, log2(rnn_bits_bound_value(mm))) for mm in ms], dashed=True),
+    ]),
+    Panel("index lookup (k = 1): RNN state bits k·D", "table size m", "log2 k·D", [
+        Series("RNN (built): k·D = 1 bit × units", "RNN",
+               [(mm, log2(r.width)) for mm, (_, r) in at_m.items()]),
+        Series("every k-bit RNN: k·D ≥ m (Prop 1)", "RNN",
+               [(mm, log2(mm)) for mm in ms], dashed=True),
+    ]),
+    Panel("m = 8: dense params as the hops grow", "hops k", "log2 params", [
+        Series(PE, "UHAT+PE", [(kk, log2(u.params)) for kk, (u, _) in at_k.items()]),
+        Series(RNN, "RNN", [(kk, log2(r.params)) for kk, (_, r) in at_k.items()]),
     ]),
 ], columns=2)
 show(fig)
+for mm, (u, r) in at_m.items():
+    print(f"m = {mm:2}: positional transformer {u.bits:5} bits, built RNN {r.bits:6} bits, "
+          f"every k-bit RNN ≥ {rnn_bits_bound_value(mm)} bits")
 
 # %% [markdown]
 # The verdict of the family compares the two **built** models (opponent `built`), and
@@ -171,7 +192,7 @@ print(verdict.notes[0])
 # * **Lemma 9 / Prop 16** build UHATs from B-RASP and LTL. This transformer is not the
 #   image of any B-RASP program: its score $2p_j(\mathtt{ptr}_i + 1) - p_j^2$ does
 #   arithmetic on positions, which B-RASP cannot express.
-# * **The precision bound and UHAT → LTL** (the paper's §4) turn a position-free UHAT
+# * **The precision bound and UHAT → LTL** (in the paper) turn a position-free UHAT
 #   into an LTL formula, so every such UHAT recognizes a star-free language. With
 #   positional encodings that argument breaks down (the encodings can carry any
 #   function of the position).
@@ -188,11 +209,14 @@ print(verdict.notes[0])
 #   suffix $x\,\#\#$ tells them apart), and all $2^m$ vectors occur, so the minimal DFA
 #   has at least $2^m$ states and **every** RNN needs $k_{\text{bits}} \cdot D \ge m$.
 #   Our RNN has $1 \cdot \Theta(m \log m)$: within a log factor of that bound.
-# * **Honest gap.** Prop 1 bounds $k_{\text{bits}} \cdot D$, not parameters (the pink
-#   line is that bound, $m$, drawn for reference; it is a different measure). Turned
-#   into a size, it says every RNN for index lookup has a description of at least
-#   $\max(k_{\text{bits}}, D) \ge \sqrt{m}$ symbols — far *below* the transformer's
-#   parameter count at every $m$ plotted. So there is **no gap against every RNN**. The
+# * **Honest gap.** Prop 1 bounds $k_{\text{bits}} \cdot D$, not parameters (the third
+#   panel). To compare with the transformer in one measure we use notebook 03's bits
+#   bound: an RNN with $D$ units pays at least $3D^2$ bits for its $D \times D$ matrix
+#   and $k_{\text{bits}}$ in unary, and Prop 1 forces $k_{\text{bits}} \ge \lceil m/D
+#   \rceil$, so **every** $k$-bit RNN for index lookup has at least $B(m) \approx
+#   2.7\,m^{2/3}$ bits (11 at $m = 8$, 44 at $m = 64$). The positional transformer has
+#   thousands of bits (printed under the plot): far *above* that bound at every $m$ plotted. So
+#   there is **no gap against every RNN**. The
 #   gap in the plot is only against the RNN we built, and only from the crossover on
 #   ($m \ge 4$ for $k = 1$ and for $k = 8$); below it the built RNN is smaller.
 # * **The tools** — exact evaluation, `verify`, counted sizes equal to formulas — work

@@ -38,6 +38,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from tokenize import TokenError
 from typing import Any
 
 import numpy as np
@@ -129,15 +130,22 @@ def _disagreement(report: Report, yours: str, theirs: str) -> tuple[str, str]:
     return said, cex.word
 
 
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "an RNN", "a UHAT", "an int", "a Language"
+    (an acronym is read letter by letter)."""
+    vowel_sounds = "AEFHILMNORSX" if word.isupper() else "AEIOaeiou"
+    return f"{'an' if word[:1] in vowel_sounds else 'a'} {word}"
+
+
 def _check_kind(answer: Any, require: type | tuple[type, ...] | None) -> str | None:
     """Why ``answer`` is not a model the exercise accepts (None: it is)."""
     if not isinstance(answer, Recognizer):
         return (f"the answer must be a model of a language (a recognizer: UHAT, RNN, "
-                f"B-RASP program, LTL language, DFA), not a {type(answer).__name__}")
+                f"B-RASP program, LTL language, DFA), not {_a(type(answer).__name__)}")
     if require is not None and not isinstance(answer, require):
         wanted = require if isinstance(require, tuple) else (require,)
-        names = " or ".join(t.__name__ for t in wanted)
-        return f"the answer must be a {names}; yours is {kind_words(answer)}"
+        names = " or ".join(_a(t.__name__) for t in wanted)
+        return f"the answer must be {names}; yours is {kind_words(answer)}"
     return None
 
 
@@ -194,13 +202,14 @@ def _formula(answer: Any, variable: sp.Symbol) -> sp.Expr:
         try:
             expr = parse_expr(answer, local_dict={variable.name: variable},
                               transformations=_TRANSFORMATIONS)
-        except (SyntaxError, TypeError, ValueError, sp.SympifyError) as e:
-            raise SuccinctError(f"cannot read the formula {answer!r}: {e}") from None
+        except (SyntaxError, TokenError, TypeError, ValueError, sp.SympifyError) as e:
+            why = e.args[0] if isinstance(e, TokenError) and e.args else e
+            raise SuccinctError(f"cannot read the formula {answer!r}: {why}") from None
     elif isinstance(answer, (int, sp.Basic)):
         expr = sp.sympify(answer)
     else:
         raise SuccinctError(f"a formula is a sympy expression or a string such as "
-                            f"'2**{variable.name} + 1', not a {type(answer).__name__}")
+                            f"'2**{variable.name} + 1', not {_a(type(answer).__name__)}")
     names = {s.name for s in expr.free_symbols}
     if names - {variable.name}:
         raise SuccinctError(f"your formula uses {', '.join(sorted(names - {variable.name}))}; "
@@ -239,15 +248,40 @@ class FormulaExercise(Exercise):
 
 @dataclass(frozen=True)
 class ValueExercise(Exercise):
-    """Give a value (a number, a word, a symbol): right iff it equals ``expected()``."""
+    """Give a value (a number, a word, a symbol): right iff it equals ``expected()``.
+
+    The answer must have the expected value's type: True/False, a whole number, a number
+    (right within ``tolerance``) or a string. ``normalize``, if given, maps both strings
+    before they are compared (e.g. ``str.lower`` and synonyms such as ``"∨" → "or"``)."""
 
     expected: Callable[[], Any] | None = None
     unit: str = ""
+    normalize: Callable[[Any], Any] | None = None
+    tolerance: float = 0.0
 
     def judge(self, answer: Any) -> Feedback:
         assert self.expected is not None, f"exercise {self.name} has no expected value"
         want = self.expected()
         unit = f" {self.unit}" if self.unit else ""
+        if isinstance(want, str):
+            if not isinstance(answer, str):
+                return self.feedback(False, f"the answer is a string, not "
+                                     f"{type(answer).__name__} {answer!r}")
+            same = (self.normalize(answer) == self.normalize(want) if self.normalize
+                    else answer == want)
+            if not same:
+                return self.feedback(False, f"{answer!r} is not it.")
+            return self.feedback(True, f"right: {want!r}{unit}.")
+        if isinstance(want, (float, np.floating)):
+            if not isinstance(answer, (int, float, np.integer, np.floating)) or isinstance(
+                    answer, (bool, np.bool_)):
+                return self.feedback(False, f"the answer is a number, not "
+                                     f"{type(answer).__name__} {answer!r}")
+            if abs(float(answer) - float(want)) > self.tolerance:
+                side = "too large" if answer > want else "too small"
+                within = f" (right within {self.tolerance:g})" if self.tolerance else ""
+                return self.feedback(False, f"{answer}{unit} is {side}{within}.")
+            return self.feedback(True, f"right: {want}{unit}.")
         if isinstance(want, (bool, np.bool_)):
             if not isinstance(answer, (bool, np.bool_)):
                 return self.feedback(False, f"the answer is True or False, not "
@@ -287,8 +321,8 @@ class BreakExercise(Exercise):
         assert self.build is not None and self.reference is not None
         original = self.build()
         if type(answer) is not type(original):
-            return self.feedback(False, f"the answer must be a {type(original).__name__} "
-                                 f"edited from the original, not a {type(answer).__name__}")
+            return self.feedback(False, f"the answer must be {_a(type(original).__name__)} "
+                                 f"edited from the original, not {_a(type(answer).__name__)}")
         before, after = flat_weights(original), flat_weights(answer)
         if before.keys() != after.keys() or any(before[k].shape != after[k].shape
                                                  for k in before):

@@ -98,3 +98,27 @@ def test_export_load_names_its_argument():
     int`` from ``pathlib``, naming no argument."""
     with pytest.raises(TypeError, match="path"):
         succinct.export.load(123)
+
+
+def test_an_unknown_mask_or_tie_lists_the_allowed_values():
+    """Planted: the old one-line ``bad mask/tie 'all'/'left'`` (a student's guess at the
+    name of "every position") names neither the allowed masks nor their meaning."""
+    from succinct import UHATBuilder
+
+    b = UHATBuilder(AB)
+    with pytest.raises(SuccinctError, match=r"unknown mask 'all': one of 'none' \(all "
+                       r"positions\), 'future' \(j < i\) or 'past' \(j > i\)"):
+        b.attention(mask="all", tie="left", query=["Q_a"], new=["x"])
+    with pytest.raises(SuccinctError, match="unknown tie-break 'last': 'left'"):
+        b.attention(mask="none", tie="last", query=["Q_a"], new=["x"])
+
+
+def test_building_a_program_from_an_expression_says_to_name_it():
+    """Planted: ``ProgramBuilder.build`` taking the expression's repr as a name → a
+    ``output predicate Or(...) is not defined`` that does not say what to do."""
+    from succinct import ProgramBuilder
+    from succinct.programs.brasp import BRASPError
+
+    p = ProgramBuilder(AB)
+    with pytest.raises(BRASPError, match=r"name it first, e\.g\. out = builder\.local"):
+        p.build(p.Q("a") | p.Q("b"))

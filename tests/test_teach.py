@@ -63,6 +63,11 @@ def test_an_answer_accepting_too_much_is_told_which_word():
     assert fb.counterexample == "a" and "yours accepts 'a'" in fb.message
 
 
+def test_messages_use_the_right_article():
+    assert [teach._a(w) for w in ("RNN", "UHAT", "int", "Language", "LTL", "DFA", "list")] \
+        == ["an RNN", "a UHAT", "an int", "a Language", "an LTL", "a DFA", "a list"]
+
+
 def test_the_required_kind_and_the_alphabet_are_checked():
     fb = LANG.check(_ltl("b"))
     assert not fb.ok and "must be a UHAT" in fb.message and "LTL" in fb.message
@@ -70,7 +75,7 @@ def test_the_required_kind_and_the_alphabet_are_checked():
     fb = LANG.check(other.model)
     assert not fb.ok and "alphabet" in fb.message
     fb = LANG.check(42)
-    assert not fb.ok and "not a int" in fb.message
+    assert not fb.ok and "not an int" in fb.message
 
 
 def test_unbounded_language_exercises_certify_all_words():
@@ -107,7 +112,7 @@ def test_a_wrong_formula_is_told_where_it_first_differs():
 
 
 @pytest.mark.parametrize("answer, says", [("m + 1", "uses m"), ("n +", "cannot read"),
-                                          ([1, 2], "not a list")])
+                                          ("2*(n+1", "cannot read"), ([1, 2], "not a list")])
 def test_bad_formulas_get_one_line(answer, says):
     fb = FORMULA.check(answer)
     assert not fb.ok and says in fb.message and "\n" not in fb.message
@@ -124,6 +129,14 @@ def test_value_exercises_say_too_large_or_too_small():
     assert not yes.check(0).ok and "True or False" in yes.check(0).message  # 0 == False
     word = ValueExercise("99.word", "…", expected=lambda: "ab")
     assert word.check("ab").ok and not word.check("ba").ok
+    assert word.check(("a", "b")).message == "the answer is a string, not tuple ('a', 'b')"
+    syn = ValueExercise("99.or", "…", expected=lambda: "or",
+                        normalize=lambda s: {"∨": "or"}.get(s.strip().lower(), s.strip().lower()))
+    assert all(syn.check(a).ok for a in ("or", " OR", "∨")) and not syn.check("and").ok
+    rate = ValueExercise("99.rate", "…", expected=lambda: 549 / 1092, tolerance=5e-5)
+    assert rate.check(0.5027).ok and rate.check(549 / 1092).ok
+    assert rate.check(0.5).message == "0.5 is too small (right within 5e-05)."
+    assert not rate.check("0.5027").ok and not rate.check(True).ok
 
 
 def _dyck():

@@ -11,9 +11,10 @@ from succinct import RNN, Alphabet, RNNBuilder
 
 def dyck_bound() -> int:
     """Dyck-(2, 3): after a prefix the DFA must remember the stack of open brackets,
-    a word over {(, [} of length 0..3 (1 + 2 + 4 + 8 = 15 stacks), plus one dead state:
-    q = 16 states, so every k-bit RNN has kD ≥ ⌈log₂ 16⌉ = 4."""
-    q = 1 + 2 + 4 + 8 + 1
+    a word over {(, [} of length 0..3 (1 + 2 + 4 + 8 = 15 stacks), plus one dead state,
+    plus a rejecting start (the empty stack accepts after a balanced word, but the empty
+    word is no member): q = 17 states, so every k-bit RNN has kD ≥ ⌈log₂ 17⌉ = 5."""
+    q = 1 + 2 + 4 + 8 + 1 + 1
     return (q - 1).bit_length()
 
 
@@ -49,7 +50,7 @@ SOLUTIONS: dict[str, Callable[[], Any]] = {
 }
 
 WRONG: dict[str, Callable[[], Any]] = {
-    "03.prop1-bound": lambda: 16,  # the states, not the state bits
+    "03.prop1-bound": lambda: 4,  # the rejecting start forgotten: ⌈log₂ 16⌉
     "03.shift-params": lambda: "k**2 + 2*k",  # only W and U: b, h0 and the readout forgotten
     "03.ends-aa": ends_in_a,
 }

@@ -519,8 +519,12 @@ class UHATBuilder:
         ``keep=True`` copies every current coordinate through ``C_v`` (a residual
         connection); a list keeps only those; ``new`` labels appended coordinates.
         """
-        if mask not in ("none", "future", "past") or tie not in ("left", "right"):
-            raise SuccinctError(f"bad mask/tie {mask!r}/{tie!r}")
+        if mask not in ("none", "future", "past"):
+            raise SuccinctError(f"unknown mask {mask!r}: one of 'none' (all positions), "
+                                "'future' (j < i) or 'past' (j > i)")
+        if tie not in ("left", "right"):
+            raise SuccinctError(f"unknown tie-break {tie!r}: 'left' (leftmost) or "
+                                "'right' (rightmost)")
         src = self.space
         kept = list(src.labels) if keep is True else list(keep or [])
         tgt = Space.of(kept + list(new))

@@ -484,6 +484,10 @@ class ProgramBuilder:
 
     def build(self, output: Ref | str,
               accept: Literal["auto", "last", "first"] = "auto") -> Program:
+        if not isinstance(output, (Ref, str)):
+            raise BRASPError(f"the output must be a predicate (a Ref or a name), not the "
+                             f"expression {output!r}: name it first, e.g. "
+                             f"out = builder.local('out', expr), then build(out)")
         name = output.name if isinstance(output, Ref) else output
         return Program(self.alphabet, tuple(self.ops), name, accept)
 
