@@ -238,7 +238,8 @@ print(check_exercise("12.members-of-length", answer))
 # **12.constant-baseline.** A "model" that gives the same answer to every word (always
 # accept or always reject, whichever is better): what accuracy does it reach on all
 # words of length 1 to $L = 6$, the set the report's `exhaustive_accuracy` is measured
-# on? Round to 4 decimals. Compare it with the trained models' figures above.
+# on? Round to 4 decimals: any number within $5 \cdot 10^{-5}$ of the exact fraction is
+# accepted. Compare it with the trained models' figures above.
 
 # %%
 answer = None  # a number such as 0.5
