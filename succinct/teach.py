@@ -115,18 +115,14 @@ class Exercise:
         return Feedback(self.name, ok, message, counterexample)
 
 
-def _shown(word: str) -> str:
-    return repr(word)
-
-
 def _disagreement(report: Report, yours: str, theirs: str) -> tuple[str, str]:
     """(message, word) for the shortest word on which ``yours`` and ``theirs`` differ."""
     cex = report.counterexample
     assert cex is not None
     if yours in cex.accepted_by:
-        said = f"yours accepts {_shown(cex.word)} (length {cex.length}), {theirs} rejects it"
+        said = f"yours accepts {cex.word!r} (length {cex.length}), {theirs} rejects it"
     else:
-        said = f"yours rejects {_shown(cex.word)} (length {cex.length}), {theirs} accepts it"
+        said = f"yours rejects {cex.word!r} (length {cex.length}), {theirs} accepts it"
     return said, cex.word
 
 
