@@ -584,10 +584,15 @@ def test_column_plan_equals_the_definition_on_compiled_models(family, params):
         fast, ref = model.residuals(w, evaluator="fast"), model.residuals(w, evaluator="reference")
         assert all((x == y).all() for x, y in zip(fast, ref, strict=True)), w
     assert model.accepts(words, evaluator="fast").tolist() == reference.accepts(words).tolist()
-    run = jax.jit(lambda m, t, n: m.forward(t, n))  # the traced pass: weights sliced in-trace
-    tokens, lengths = encode(words, model.alphabet)
+    # the traced pass (weights sliced in-trace), on the words of the shortest bucket: its
+    # compile time grows with the padded length (8: 8 s for dc, 32: 29 s); Dyck's short
+    # words hold members, DC_1's only member (length 24) is decided by the fast path above
+    short = [w for w in words if len(w) <= 8]
+    assert family == "dc" or reference.accepts(short).any()
+    run = jax.jit(lambda m, t, n: m.forward(t, n))
+    tokens, lengths = encode(short, model.alphabet)
     assert np.asarray(run(model, tokens, lengths)[0]).tolist() == \
-        reference.accepts(words).tolist()
+        reference.accepts(short).tolist()
 
 
 def test_column_plan_of_rows_that_look_like_copies():
