@@ -10,22 +10,13 @@ from succinct import UHAT, Alphabet, UHATBuilder
 AB = Alphabet.of("ab")
 
 
-def contains_a() -> UHAT:
+def contains_a(*, mask: str = "none") -> UHAT:
     """One attention over all positions (mask none): score(n, m) = Q_a(m), so an a wins
-    whenever there is one; the head copies Q_a of the winner into ``any_a``."""
+    whenever there is one; the head copies Q_a of the winner into ``any_a``. The planted
+    wrong answer uses the future mask (m < n), which never sees the last position itself,
+    so the word ``a`` (and every word whose only a is last) is rejected."""
     b = UHATBuilder(AB)
-    look = b.attention(mask="none", tie="left", query=["s"], new=["any_a"])
-    look.A.set_bias("s", 1)
-    look.B["s", "Q_a"] = 1
-    look.C_a["any_a", "Q_a"] = 1
-    return b.build(readout={"any_a": 1})
-
-
-def contains_a_wrong() -> UHAT:
-    """Planted: the future mask (m < n) never sees the last position itself, so the
-    word ``a`` (and every word whose only a is last) is rejected."""
-    b = UHATBuilder(AB)
-    look = b.attention(mask="future", tie="left", query=["s"], new=["any_a"])
+    look = b.attention(mask=mask, tie="left", query=["s"], new=["any_a"])
     look.A.set_bias("s", 1)
     look.B["s", "Q_a"] = 1
     look.C_a["any_a", "Q_a"] = 1
@@ -49,6 +40,11 @@ def factor_ab(*, final_mask: str = "none") -> UHAT:
     look.B["s", "ab_here"] = 1
     look.C_a["found", "ab_here"] = 1
     return b.build(readout={"found": 1})
+
+
+def contains_a_wrong() -> UHAT:
+    """Planted: the future mask (see :func:`contains_a`)."""
+    return contains_a(mask="future")
 
 
 def factor_ab_wrong() -> UHAT:
