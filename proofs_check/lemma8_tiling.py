@@ -2,7 +2,7 @@
 language is exactly the set of encodings of the instance's tilings; so the program's
 language is non-empty iff the instance is solvable.
 
-Lemma 8 of Bergsträßer, Cotterell & Lin, arXiv 2510.19315 (§4, Problem 6 and Lemma 8;
+Lemma 8 of Bergsträßer, Cotterell & Lin, arXiv 2510.19315 (Problem 6 and Lemma 8;
 the program is given in the appendix), built by :func:`constructions.tiling.brasp_program`
 (Gadgets A–E, with Gadget B's default written ``B_wrap ∨ B_inc``: the paper prints ∧).
 The oracle below is written here from the definition and shares no code with the
