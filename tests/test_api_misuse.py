@@ -107,7 +107,7 @@ def test_an_unknown_mask_or_tie_lists_the_allowed_values():
 
     b = UHATBuilder(AB)
     with pytest.raises(SuccinctError, match=r"unknown mask 'all': one of 'none' \(all "
-                       r"positions\), 'future' \(j < i\) or 'past' \(j > i\)"):
+                       r"positions\), 'future' \(m < n\) or 'past' \(m > n\)"):
         b.attention(mask="all", tie="left", query=["Q_a"], new=["x"])
     with pytest.raises(SuccinctError, match="unknown tie-break 'last': 'left'"):
         b.attention(mask="none", tie="last", query=["Q_a"], new=["x"])

@@ -521,7 +521,7 @@ class UHATBuilder:
         """
         if mask not in ("none", "future", "past"):
             raise SuccinctError(f"unknown mask {mask!r}: one of 'none' (all positions), "
-                                "'future' (j < i) or 'past' (j > i)")
+                                "'future' (m < n) or 'past' (m > n)")
         if tie not in ("left", "right"):
             raise SuccinctError(f"unknown tie-break {tie!r}: 'left' (leftmost) or "
                                 "'right' (rightmost)")
