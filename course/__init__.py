@@ -2,7 +2,9 @@
 
 ``course/nbNN.py`` defines ``EXERCISES``, the exercises of notebook ``NN`` (names
 ``"NN.slug"``); this package collects them all into :data:`EXERCISES`, which the
-``succinct.exercises`` entry point hands to :mod:`succinct.teach`. The solutions, and a
+``succinct.exercises`` entry point hands to :mod:`succinct.teach`; ``course/dyck.py``
+holds the Dyck-(1, 2) model and bracket counter that notebooks 10 and 11 share. The
+solutions, and a
 wrong answer that each exercise must reject, live apart in ``notebooks/solutions/``
 (``tests/test_exercises.py`` runs both). Like the notebooks, these modules import only
 public names.

@@ -7,6 +7,10 @@ never read from the family's own formulas.
 
 from __future__ import annotations
 
+import numpy as np
+
+from succinct import DFA
+from succinct.registry import get_family
 from succinct.teach import Exercise, FormulaExercise
 
 
@@ -14,11 +18,6 @@ def _minimal_dfa_states(depth: int) -> int:
     """States of the minimal DFA of Dyck-(3, depth) as a set of non-empty words: the
     family's stack automaton (which accepts the empty word at its start) gets a fresh,
     rejecting start state with the old start's transitions, and is minimised."""
-    import numpy as np
-
-    from succinct import DFA
-    from succinct.registry import get_family
-
     stack = get_family("dyck").build("dfa", {"k": 3, "D": depth})
     delta = np.vstack([stack.delta, stack.delta[stack.start]])
     accepting = np.append(stack.accepting, False)
@@ -26,10 +25,8 @@ def _minimal_dfa_states(depth: int) -> int:
 
 
 def _attention_layers(depth: int) -> int:
-    from succinct.registry import get_family
-
     uhat = get_family("dyck").build("uhat", {"k": 2, "D": depth})
-    return sum(type(layer).__name__ == "Attention" for layer in uhat.spec.layers)
+    return sum(layer.kind == "attention" for layer in uhat.spec.layers)
 
 
 EXERCISES: tuple[Exercise, ...] = (

@@ -7,29 +7,11 @@ and it must misclassify the target word against a bracket counter written here.
 
 from __future__ import annotations
 
+from course.dyck import balanced, uhat
 from succinct import Alphabet, Predicate
 from succinct.teach import BreakExercise, Exercise
 
-PARAMS = {"k": 1, "D": 2}
-
-
-def _balanced(word: tuple[str, ...]) -> bool:
-    """Dyck-(1, 2) by counting: the height never leaves 0..2 and ends at 0."""
-    height = 0
-    for s in word:
-        height += 1 if s == "(" else -1
-        if not 0 <= height <= PARAMS["D"]:
-            return False
-    return height == 0
-
-
-DYCK_1_2 = Predicate(Alphabet.of("()"), _balanced, name="Dyck-(1, 2)")
-
-
-def _uhat():
-    from succinct.registry import get_family
-
-    return get_family("dyck").build("uhat", PARAMS)
+DYCK_1_2 = Predicate(Alphabet.of("()"), balanced, name="Dyck-(1, 2)")
 
 
 EXERCISES: tuple[Exercise, ...] = (
@@ -39,12 +21,12 @@ EXERCISES: tuple[Exercise, ...] = (
         "ONE weight entry of the Dyck-(1, 2) UHAT so that it rejects the member (). "
         "Read the printed model: which entry carries round 1's evidence that the "
         "attended bracket is an opener?",
-        build=_uhat, reference=DYCK_1_2, max_len=6, edits=1, target="()"),
+        build=uhat, reference=DYCK_1_2, max_len=6, edits=1, target="()"),
     BreakExercise(
         "10.accept-depth-3",
         "((())) has depth 3, so Dyck-(1, 2) rejects it. Change ONE weight entry so that "
         "the UHAT accepts it. Hint: after two rounds its outer pair is still unmatched; "
         "the last op (Z) decides 'nothing unmatched'. Afterwards, ask verify which other "
         "words your edit lets in.",
-        build=_uhat, reference=DYCK_1_2, max_len=6, edits=1, target="((()))"),
+        build=uhat, reference=DYCK_1_2, max_len=6, edits=1, target="((()))"),
 )

@@ -12,53 +12,33 @@ from __future__ import annotations
 
 import itertools
 
+from course.dyck import balanced, uhat
+from succinct.compiler.relax import relax
+from succinct.models.softmax import SoftmaxTransformer, numpy_forward
 from succinct.teach import Exercise, ValueExercise
 
-PARAMS = {"k": 1, "D": 2}
 SCALE = 100.0  # 11.beta-covers: the scale a user runs at
 SHRINK = 16  # 11.first-break: β' = β(6) / SHRINK
 
 
-def _uhat():
-    from succinct.registry import get_family
-
-    return get_family("dyck").build("uhat", PARAMS)
-
-
 def _largest_covered() -> int:
     """The largest N whose certified β(N) is ≤ SCALE (β grows with N)."""
-    from succinct.compiler.relax import relax
-
-    uhat, n = _uhat(), 1
-    while relax(uhat, max_len=n + 1).beta <= SCALE:
+    model, n = uhat(), 1
+    while relax(model, max_len=n + 1).beta <= SCALE:
         n += 1
     return n
-
-
-def _balanced(word: tuple[str, ...], depth: int = PARAMS["D"]) -> bool:
-    """Dyck-(1, depth) membership by counting: never below 0 nor above ``depth``, 0 at
-    the end."""
-    height = 0
-    for s in word:
-        height += 1 if s == "(" else -1
-        if not 0 <= height <= depth:
-            return False
-    return height == 0
 
 
 def _first_break() -> str:
     """The first word of length ≤ 6 in shortlex order that the relaxed model, run at
     β(6)/SHRINK, decides differently from the bracket counter."""
-    from succinct.compiler.relax import relax
-    from succinct.models.softmax import SoftmaxTransformer, numpy_forward
-
-    soft = relax(_uhat(), max_len=6)
+    soft = relax(uhat(), max_len=6)
     weak = SoftmaxTransformer(soft.alphabet, soft.layers, soft.params, soft.beta / SHRINK,
                               soft.max_len, soft.accept_at)
     for n in range(1, 7):
         for word in itertools.product("()", repeat=n):
             score = numpy_forward(weak, soft.alphabet.to_ids(word))
-            if (score > 0) != _balanced(word):
+            if (score > 0) != balanced(word):
                 return "".join(word)
     raise AssertionError("no wrong word up to length 6")
 
