@@ -87,7 +87,7 @@ class ByDefinition:
         return self.model.accepts_batch(tokens, lengths, evaluator="reference")
 
     def accepts(self, words) -> np.ndarray:
-        return self.model.accepts(words)
+        return self.model.accepts(words, evaluator="reference")
 
     def size_report(self) -> SizeReport:
         return self.model.size_report()

@@ -5,6 +5,7 @@ as a cell's bare value (an ``execute_result``), which a ``.py`` run as a script 
 one notebook is also run as a script, headless, and must save its plots as PNG files."""
 
 import base64
+import functools
 import os
 import re
 import subprocess
@@ -72,23 +73,30 @@ RESULTS = {
 }
 
 
+@functools.cache
+def _cells(path: Path) -> tuple[tuple[str, str], ...]:
+    """``(cell type, source)`` of a notebook's cells, read once for all results."""
+    return tuple((c.cell_type, c.source) for c in jupytext.read(path).cells)
+
+
 @pytest.mark.parametrize("result", RESULTS)
 def test_each_result_is_stated_next_to_the_cell_that_checks_it(result):
     """Some notebook runs the result's claim module (``proofs_check.load("…")``), the
     markdown just before that cell states the result by name, and the notebook cites the
-    paper (arXiv 2510.19315). Planted: the statement of Lemma 8 moved after its check."""
+    paper (arXiv 2510.19315). Planted: "Lemma 8" taken out of the markdown before its
+    check in notebook 05 fails it."""
     statement, module = RESULTS[result]
     call = re.compile(rf"load\(\s*[\"']{module}[\"']\s*\)")
     found = []
     for path in NOTEBOOKS:
-        nb = jupytext.read(path)
-        cited = any("2510.19315" in c.source for c in nb.cells if c.cell_type == "markdown")
+        cells = _cells(path)
+        cited = any("2510.19315" in source for kind, source in cells if kind == "markdown")
         text = ""  # the markdown since the last code cell
-        for cell in nb.cells:
-            if cell.cell_type == "markdown":
-                text += cell.source
+        for kind, source in cells:
+            if kind == "markdown":
+                text += source
                 continue
-            if call.search(cell.source):
+            if call.search(source):
                 found.append(path.name)
                 if re.search(statement, text) and cited:
                     return
